@@ -1,0 +1,226 @@
+"""Rules over the whole site: every reference resolves, every quote is verbatim, nothing collides."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from .config import BUILTIN_SECTIONS, Options
+from .errors import Problem, display_path
+from .markdown import REF_KINDS
+from .model import DocRef, Loc, Markdown, Ref, Site
+from .schema import REF_RE
+
+RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "search", "404", "index"})
+EXCERPT_WARN_LENGTH = 200
+
+
+def check_site(site: Site, options: Options) -> list[Problem]:
+    """Return every cross-reference and content-rule problem in the site."""
+    problems: list[Problem] = []
+    problems += _check_duplicates(site)
+    problems += _check_evidence(site)
+    problems += _check_terms(site)
+    problems += _check_docs(site)
+    problems += _check_config(site)
+    problems += _check_pages(site)
+    problems += _check_excerpts(site)
+    problems += _check_archives(site, options)
+    return problems
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _check_duplicates(site: Site) -> Iterator[Problem]:
+    for fact in site.facts:
+        earlier = site.fact_by_id[fact.id]  # the first fact with this id
+        if earlier is not fact:
+            yield Problem(fact.loc.path, fact.loc.line, f"duplicate fact id '{fact.id}' (also {earlier.loc.path}:{earlier.loc.line})",
+                          "fact ids must be unique across all files in content/facts/; rename one")
+
+
+def _ref_problem(ref: Ref, site: Site) -> Problem | None:
+    source = site.source_by_id.get(ref.source)
+    if source is None and f"source:{ref.source}" in site.broken:
+        return None  # already reported where the source failed to load
+    if source is None:
+        hint = _suggest(ref.source, sorted(site.source_by_id))
+        return Problem(ref.loc.path, ref.loc.line, f"unknown source '{ref.source}' in reference '{ref.key}'",
+                       f"{hint}sources are the file names in content/sources/ (without .yaml)")
+    if source.excerpt(ref.excerpt) is None:
+        hint = _suggest(ref.excerpt, [e.id for e in source.excerpts])
+        return Problem(ref.loc.path, ref.loc.line, f"source '{ref.source}' has no excerpt '{ref.excerpt}'",
+                       f"{hint}the excerpt ids of {source.loc.path} are: {', '.join(e.id for e in source.excerpts)}")
+    return None
+
+
+def _check_evidence(site: Site) -> Iterator[Problem]:
+    for fact in site.facts:
+        for ref in fact.evidence:
+            problem = _ref_problem(ref, site)
+            if problem:
+                yield problem
+        if fact.disagreement is not None and len({ref.source for ref in fact.evidence}) < 2:
+            yield Problem(fact.disagreement.loc.path, fact.disagreement.loc.line,
+                          f"fact '{fact.id}' describes a disagreement but cites fewer than two sources",
+                          "cite an excerpt from each source that disagrees in `evidence:`")
+    for term in site.terms:
+        for ref in term.evidence:
+            problem = _ref_problem(ref, site)
+            if problem:
+                yield problem
+
+
+def _check_terms(site: Site) -> Iterator[Problem]:
+    owner: dict[str, tuple[str, str]] = {}
+    for term in site.terms:
+        line = term.lines.get("related", term.loc.line)
+        for related in term.related:
+            if related == term.id:
+                yield Problem(term.loc.path, line, f"term '{term.id}' lists itself as related", "remove it from `related:`")
+            elif related not in site.term_by_id and f"term:{related}" not in site.broken:
+                hint = _suggest(related, sorted(site.term_by_id))
+                yield Problem(term.loc.path, line, f"unknown related term '{related}'",
+                              f"{hint}terms are the file names in content/glossary/ (without .yaml)")
+        for form in term.forms:
+            key = re.sub(r"\s+", " ", form).casefold()
+            if key in owner and owner[key][0] != term.id:
+                other, other_path = owner[key]
+                yield Problem(term.loc.path, term.loc.line, f"the form '{form}' also names term '{other}' ({other_path})",
+                              "a display form, English form or alias may belong to one term only; remove or change one")
+            owner.setdefault(key, (term.id, term.loc.path))
+
+
+def _documents(site: Site) -> Iterator[Markdown]:
+    if site.config.intro is not None:
+        yield site.config.intro
+    for page in site.pages:
+        yield page.body
+    for group in site.groups:
+        if group.intro is not None:
+            yield group.intro
+    for fact in site.facts:
+        yield fact.claim
+        for doc in (fact.note, fact.disagreement):
+            if doc is not None:
+                yield doc
+    for term in site.terms:
+        if term.body is not None:
+            yield term.body
+    for source in site.sources:
+        if source.note is not None:
+            yield source.note
+        for excerpt in source.excerpts:
+            if excerpt.note is not None:
+                yield excerpt.note
+
+
+def _check_docs(site: Site) -> Iterator[Problem]:
+    tags = {tag for fact in site.facts for tag in fact.tags}
+    for doc in _documents(site):
+        for ref in doc.refs:
+            problem = _doc_ref_problem(ref, doc, site, tags)
+            if problem:
+                yield problem
+
+
+def _doc_ref_problem(ref: DocRef, doc: Markdown, site: Site, tags: set[str]) -> Problem | None:
+    path = doc.loc.path
+    if ref.kind == "fact-inline":
+        return Problem(path, ref.line, f"a fact card [[fact:{ref.target}]] must stand on a line of its own",
+                       f"put it on its own line, or link to the fact with words: [[fact:{ref.target}|your words]]")
+    if ref.kind not in REF_KINDS:
+        return Problem(path, ref.line, f"unknown reference kind '[[{ref.kind}:…]]'",
+                       f"{_suggest(ref.kind, list(REF_KINDS))}use one of: {', '.join(REF_KINDS)}")
+    if f"{ref.kind}:{ref.target}" in site.broken:
+        return None  # already reported where it failed to load
+    if ref.kind == "fact":
+        if ref.target not in site.fact_by_id:
+            return Problem(path, ref.line, f"unknown fact '{ref.target}'",
+                           f"{_suggest(ref.target, sorted(site.fact_by_id))}fact ids are the `id:` values in content/facts/")
+    elif ref.kind == "term":
+        if ref.target not in site.term_by_id:
+            return Problem(path, ref.line, f"unknown glossary term '{ref.target}'",
+                           f"{_suggest(ref.target, sorted(site.term_by_id))}terms are the file names in content/glossary/")
+    elif ref.kind in ("quote", "cite"):
+        match = REF_RE.match(ref.target)
+        if match is None:
+            return Problem(path, ref.line, f"'[[{ref.kind}:{ref.target}]]' is not an excerpt reference",
+                           f"write [[{ref.kind}:source-id#excerpt-id]]")
+        return _ref_problem(Ref(match.group(1), match.group(2), Loc(path, ref.line)), site)
+    elif ref.kind == "timeline" and ref.target and ref.target not in tags:
+        return Problem(path, ref.line, f"no fact has the tag '{ref.target}' for this timeline",
+                           f"{_suggest(ref.target, sorted(tags))}write [[timeline]] for all dated facts, or use an existing tag")
+    return None
+
+
+def _check_config(site: Site) -> Iterator[Problem]:
+    config = site.config
+    for fact_id in config.key_facts:
+        if fact_id not in site.fact_by_id and f"fact:{fact_id}" not in site.broken:
+            yield Problem(config.loc.path, config.key_lines.get("key_facts", 1), f"unknown fact '{fact_id}' in key_facts",
+                          f"{_suggest(fact_id, sorted(site.fact_by_id))}fact ids are the `id:` values in content/facts/")
+    for entry in config.nav:
+        if entry not in site.page_by_slug and entry not in BUILTIN_SECTIONS and f"page:{entry}" not in site.broken:
+            yield Problem(config.loc.path, config.key_lines.get("nav", 1), f"unknown navigation entry '{entry}'",
+                          f"{_suggest(entry, sorted(site.page_by_slug) + list(BUILTIN_SECTIONS))}use page slugs and facts, glossary, sources")
+
+
+def _check_pages(site: Site) -> Iterator[Problem]:
+    for page in site.pages:
+        if page.slug in RESERVED_SLUGS:
+            yield Problem(page.loc.path, 0, f"the page name '{page.slug}' is taken by a built-in page",
+                          f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
+
+
+def _check_excerpts(site: Site) -> Iterator[Problem]:
+    used: set[str] = set()
+    for fact in site.facts:
+        used.update(ref.key for ref in fact.evidence)
+    for term in site.terms:
+        used.update(ref.key for ref in term.evidence)
+    for doc in _documents(site):
+        used.update(ref.target for ref in doc.refs if ref.kind in ("quote", "cite"))
+    for source in site.sources:
+        for excerpt in source.excerpts:
+            key = f"{source.id}#{excerpt.id}"
+            if key not in used:
+                yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{key}' is not cited by any fact, term or page",
+                              "cite it as evidence, or remove it", "warning")
+            if len(excerpt.text) > EXCERPT_WARN_LENGTH:
+                yield Problem(excerpt.loc.path, excerpt.loc.line,
+                              f"excerpt '{key}' is {len(excerpt.text)} characters long; quotations should be short",
+                              f"quote at most about {EXCERPT_WARN_LENGTH} characters and say the rest in your own words", "warning")
+
+
+def normalize_quote(text: str) -> str:
+    """Return text in the form quotes are compared in: NFC, whitespace runs as one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _check_archives(site: Site, options: Options) -> Iterator[Problem]:
+    cache: dict[Path, str | None] = {}
+    for source in site.sources:
+        if not source.archive:
+            continue
+        path = (options.root / source.archive).resolve()
+        if path not in cache:
+            try:
+                cache[path] = normalize_quote(path.read_text(encoding="utf-8"))
+            except OSError:
+                cache[path] = None
+        archive = cache[path]
+        if archive is None:
+            yield Problem(source.loc.path, source.loc.line, f"archive '{source.archive}' not found; quotes of '{source.id}' are not verified",
+                          f"looked for {display_path(path, options.root)}; fix `archive:` or provide the file", "warning")
+            continue
+        for excerpt in source.excerpts:
+            if normalize_quote(excerpt.text) not in archive:
+                yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
+                              f"copy the words exactly from {source.archive} (differences in whitespace are ignored)")

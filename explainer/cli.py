@@ -1,0 +1,108 @@
+"""The command line: the only place that prints, parses arguments or catches errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Options
+from .errors import BuildFailed, ExplainerError, format_report
+from .pipeline import build, gather
+
+COMMANDS = ("build", "check")
+REPORT_URL = "the explainer issue tracker"
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Declare every command and option (shown by --help)."""
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build an explainer microsite: curated facts, a glossary and attributed excerpts.",
+        epilog="Without a command, 'build' runs. 'python build.py COMMAND --help' shows a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"explainer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                         help="folder holding site.yaml, sources/, facts/, glossary/, pages/ (default: content)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings (unverified quotes, unused excerpts …) as errors")
+        sub.add_argument("--base-url", default="", metavar="URL",
+                         help="publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/")
+        sub.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder (the default)",
+                                    description="Build the site. The previous output stays untouched unless the build succeeds.")
+    common(build_cmd)
+    build_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    check_cmd = commands.add_parser("check", help="load and check the content without writing anything",
+                                    description="Report every problem in the content, as a build would, without writing.")
+    common(check_cmd)
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse arguments, running 'build' when no command is given."""
+    args = list(argv)
+    if not any(a in COMMANDS for a in args) and not any(a in ("-h", "--help", "--version") for a in args):
+        args.insert(0, "build")
+    return make_parser().parse_args(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command is None:
+        make_parser().print_help()
+        return 0
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except ExplainerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in explainer, not in the user's content
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}, "
+              "with the output of the same command run with --debug.", file=sys.stderr)
+        return 3
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    return Options(content_dir=args.content, out_dir=getattr(args, "out", Path("site")),
+                   base_url=args.base_url, strict=args.strict)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one command; content problems print as a report and give exit code 1."""
+    options = options_from(args)
+    started = time.perf_counter()
+    try:
+        if args.command == "check":
+            _, warnings, _ = gather(options)
+            if warnings:
+                print(format_report(warnings), file=sys.stderr)
+            if not args.quiet:
+                print("No errors.")
+            return 0
+        result = build(options)
+    except BuildFailed as failed:
+        print(format_report(failed.problems), file=sys.stderr)
+        print(f"Build failed ({failed.stage}); {options.out_dir}/ was left as it was.", file=sys.stderr)
+        return 1
+    if result.warnings:
+        print(format_report(result.warnings), file=sys.stderr)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s.")
+    return 0

@@ -1,0 +1,91 @@
+"""Glossary links in rendered text: the first occurrence of each term per section becomes a link
+with its short definition, reachable by keyboard (a real link with aria-describedby)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+from .model import Term
+from .termmatch import TermMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """The site's terms, compiled once per build for matching."""
+
+    terms: dict[str, Term]
+    matcher: TermMatcher = field(repr=False)
+
+    @classmethod
+    def build(cls, terms: tuple[Term, ...]) -> Glossary:
+        """Compile every form of every auto-linked term."""
+        forms = [(form, term.id) for term in terms if term.autolink for form in term.forms]
+        return cls({term.id: term for term in terms}, TermMatcher(forms))
+
+
+class Linker:
+    """One page's linking state: which terms this section has linked, and tooltip ids."""
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        href: Callable[[str], str],
+        record: Callable[[str], None],
+        *,
+        enabled: bool = True,
+        exclude: str = "",
+    ) -> None:
+        self.glossary = glossary
+        self.href = href  # term id -> URL relative to the page
+        self.record = record  # called with a term id for every link made
+        self.enabled = enabled
+        self.exclude = exclude
+        self.seen: set[str] = set()
+        self.count = 0
+        self.saved: list[set[str]] = []
+
+    def section(self) -> None:
+        """Start a new section: every term may be linked once more."""
+        self.seen.clear()
+
+    def enter(self) -> None:
+        """Start a nested section (a fact card): its own first occurrences, then back to the outer one."""
+        self.saved.append(self.seen)
+        self.seen = set()
+
+    def leave(self) -> None:
+        """Return to the section that was open before `enter`."""
+        self.seen = self.saved.pop()
+
+    def link(self, term_id: str, text: str) -> str:
+        """Return the HTML of a glossary link for `term_id` showing `text` (already plain text)."""
+        term = self.glossary.terms[term_id]
+        self.count += 1
+        self.seen.add(term_id)
+        self.record(term_id)
+        tip = f"term-tip-{self.count}"
+        return (
+            f'<span class="term"><a class="term-link" href="{escape(self.href(term_id))}" '
+            f'aria-describedby="{tip}">{escape(text, quote=False)}</a>'
+            f'<span class="term-tip" role="tooltip" id="{tip}">{escape(term.short, quote=False)}</span></span>'
+        )
+
+    def text(self, text: str, linkable: bool) -> str:
+        """Escape text, turning the first occurrence of each term in this section into a link."""
+        if not (linkable and self.enabled):
+            return escape(text, quote=False)
+        matches = self.glossary.matcher.find(text)
+        if not matches:
+            return escape(text, quote=False)
+        out: list[str] = []
+        position = 0
+        for match in matches:
+            if match.term in self.seen or match.term == self.exclude:
+                continue
+            out.append(escape(text[position:match.start], quote=False))
+            out.append(self.link(match.term, text[match.start:match.end]))
+            position = match.end
+        out.append(escape(text[position:], quote=False))
+        return "".join(out)

@@ -1,0 +1,292 @@
+"""Read every content file into the model, collecting problems instead of stopping at the first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from . import markdown, schema
+from .config import Options, SiteConfig, make_config, read_config
+from .errors import Problem, display_path
+from .model import Excerpt, Fact, FactGroup, Loc, Markdown, Page, Ref, Site, Source, Term
+from .yamlfile import LocList, LocMap, parse_yaml
+
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages"}
+
+
+class _Reader:
+    """Loads one site; every method appends to `problems` rather than raising."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # records that exist but could not be loaded
+
+    def show(self, path: Path) -> str:
+        return display_path(path, self.options.root)
+
+    def files(self, folder: str, suffix: str) -> list[Path]:
+        base = self.options.content_dir / folder
+        if not base.is_dir():
+            return []
+        found: list[Path] = []
+        for path in sorted(base.iterdir()):
+            if path.name.startswith(".") or path.name.endswith("~"):
+                continue
+            if path.is_file() and path.suffix == suffix:
+                found.append(path)
+            else:
+                self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",
+                                             f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
+        return found
+
+    def read_yaml(self, path: Path) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(self.show(path), 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
+            return None
+        data, problems = parse_yaml(text, self.show(path))
+        self.problems += problems
+        if data is None and not problems:
+            self.problems.append(Problem(self.show(path), 1, "file is empty", "add content or delete the file"))
+        return data
+
+    def file_id(self, path: Path, what: str) -> str | None:
+        if schema.ID_RE.match(path.stem):
+            return path.stem
+        self.problems.append(Problem(self.show(path), 0, f"the file name '{path.name}' is not a valid {what} id",
+                                     "rename it using lowercase a-z, 0-9 and hyphens, e.g. my-" + what + path.suffix))
+        return None
+
+    def md(self, data: LocMap, key: str, values: dict[str, Any], path: str, inline: bool) -> Markdown | None:
+        if key not in values:
+            return None
+        return markdown.parse(values[key], Loc(path, data.text_line(key)), inline)
+
+    def refs(self, data: LocMap, key: str, values: dict[str, Any], path: str) -> tuple[Ref, ...]:
+        raw = data.get(key)
+        lines = raw.item_lines if isinstance(raw, LocList) else []
+        out: list[Ref] = []
+        for index, text in enumerate(values.get(key, ())):
+            source, excerpt = text.split("#", 1)
+            line = lines[index] if index < len(lines) else data.line_of(key)
+            out.append(Ref(source, excerpt, Loc(path, line)))
+        return tuple(out)
+
+    def record(self, data: Any, kind: schema.Schema, path: str, line: int) -> dict[str, Any]:
+        values, problems = schema.check_record(data, kind, path, line)
+        self.problems += problems
+        return values
+
+    # -- site.yaml --------------------------------------------------------------------
+
+    def config(self) -> SiteConfig | None:
+        display = self.show(self.options.content_dir / "site.yaml")
+        data, values, problems = read_config(self.options, display)
+        self.problems += problems
+        if data is None:
+            return None
+        intro = self.md(data, "intro", values, display, inline=False)
+        for entry in sorted(self.options.content_dir.iterdir()):
+            if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
+                self.problems.append(Problem(self.show(entry), 0, "ignored: not part of the content layout",
+                                             "content/ holds site.yaml, sources/, facts/, glossary/ and pages/", "warning"))
+        return make_config(data, values, display, intro)
+
+    # -- sources ----------------------------------------------------------------------
+
+    def sources(self) -> tuple[Source, ...]:
+        out: list[Source] = []
+        for path in self.files("sources", ".yaml"):
+            data = self.read_yaml(path)
+            source_id = self.file_id(path, "source")
+            shown = self.show(path)
+            values = self.record(data, schema.SOURCE, shown, 1) if data is not None else {}
+            if data is None or source_id is None or not isinstance(data, LocMap):
+                self.broken.add(f"source:{source_id or path.stem}")
+                continue
+            excerpts = self.excerpts(data, shown)
+            out.append(Source(
+                id=source_id,
+                title=values.get("title", ""),
+                outlet=values.get("outlet", ""),
+                author=values.get("author", ""),
+                published=values.get("published"),
+                published_note=values.get("published_note", ""),
+                url=values.get("url", ""),
+                language=values.get("language", ""),
+                archive=values.get("archive", ""),
+                note=self.md(data, "note", values, shown, inline=True),
+                excerpts=excerpts,
+                loc=Loc(shown, data.line),
+            ))
+            if not values.get("title") and not values.get("outlet"):
+                self.problems.append(Problem(shown, data.line, "a source needs a title or an outlet to be named by",
+                                             "add `title:` (the headline as printed) or `outlet:` (the publication)"))
+            published = values.get("published")
+            if published is not None and published.precision != "day" and not values.get("published_note"):
+                self.problems.append(Problem(shown, data.line_of("published"), "a partial date needs a published_note",
+                                             "add `published_note:` saying how the month was read or inferred"))
+        return tuple(out)
+
+    def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
+        raw = data.get("excerpts")
+        if not isinstance(raw, LocList):
+            return ()
+        out: list[Excerpt] = []
+        seen: dict[str, int] = {}
+        for item, line in zip(raw, raw.item_lines, strict=True):
+            values = self.record(item, schema.EXCERPT, path, line)
+            if not isinstance(item, LocMap) or "id" not in values or "text" not in values:
+                continue
+            excerpt_id = values["id"]
+            if excerpt_id in seen:
+                self.problems.append(Problem(path, item.line_of("id"), f"duplicate excerpt id '{excerpt_id}' (first on line {seen[excerpt_id]})",
+                                             "give each excerpt of a source its own id"))
+                continue
+            seen[excerpt_id] = item.line_of("id")
+            out.append(Excerpt(excerpt_id, values["text"], self.md(item, "note", values, path, inline=True), Loc(path, item.text_line("text"))))
+        if not raw:
+            self.problems.append(Problem(path, data.line_of("excerpts"), "a source needs at least one excerpt",
+                                         "add an item under `excerpts:` with `id:` and `text:`"))
+        return tuple(out)
+
+    # -- facts ------------------------------------------------------------------------
+
+    def facts(self) -> tuple[tuple[FactGroup, ...], tuple[Fact, ...]]:
+        groups: list[FactGroup] = []
+        facts: list[Fact] = []
+        for path in self.files("facts", ".yaml"):
+            data = self.read_yaml(path)
+            group_id = self.file_id(path, "fact group")
+            shown = self.show(path)
+            if data is None or group_id is None:
+                self.broken.add(f"group:{path.stem}")
+                continue
+            if isinstance(data, LocList):
+                items, title, order, intro = data, group_id, 0, None
+                line = data.line
+            elif isinstance(data, LocMap):
+                values = self.record(data, schema.FACT_GROUP, shown, 1)
+                listed = data.get("facts")
+                if not isinstance(listed, LocList):
+                    continue
+                items = listed
+                title, order = values.get("title", group_id), values.get("order", 0)
+                intro = self.md(data, "intro", values, shown, inline=True)
+                line = data.line
+            else:
+                self.problems.append(Problem(shown, 1, "a facts file must be a list of facts, or a mapping with `title:` and `facts:`",
+                                             "start each fact with '- id: …'"))
+                continue
+            groups.append(FactGroup(group_id, title, order, intro, Loc(shown, line)))
+            for item, item_line in zip(items, items.item_lines, strict=True):
+                fact = self.fact(item, item_line, group_id, shown)
+                if fact is not None:
+                    facts.append(fact)
+        groups.sort(key=lambda g: (g.order, g.id))
+        return tuple(groups), tuple(facts)
+
+    def fact(self, item: Any, line: int, group: str, path: str) -> Fact | None:
+        values = self.record(item, schema.FACT, path, line)
+        if not isinstance(item, LocMap) or "id" not in values or "claim" not in values:
+            if isinstance(item, LocMap) and isinstance(item.get("id"), str):
+                self.broken.add(f"fact:{item['id']}")
+            return None
+        evidence = self.refs(item, "evidence", values, path)
+        if "evidence" in item and not evidence and "evidence" in values:
+            self.problems.append(Problem(path, item.line_of("evidence"), f"fact '{values['id']}' has no evidence",
+                                         "list at least one excerpt reference: `evidence: [source-id#excerpt-id]`"))
+        return Fact(
+            id=values["id"],
+            group=group,
+            claim=markdown.parse(values["claim"], Loc(path, item.text_line("claim")), inline=True),
+            when=values.get("when"),
+            tags=values.get("tags", ()),
+            evidence=evidence,
+            note=self.md(item, "note", values, path, inline=True),
+            disagreement=self.md(item, "disagreement", values, path, inline=True),
+            loc=Loc(path, item.line_of("id")),
+        )
+
+    # -- glossary ---------------------------------------------------------------------
+
+    def terms(self) -> tuple[Term, ...]:
+        out: list[Term] = []
+        for path in self.files("glossary", ".yaml"):
+            data = self.read_yaml(path)
+            term_id = self.file_id(path, "term")
+            shown = self.show(path)
+            values = self.record(data, schema.TERM, shown, 1) if data is not None else {}
+            if not isinstance(data, LocMap) or term_id is None or "term" not in values or "short" not in values:
+                self.broken.add(f"term:{term_id or path.stem}")
+                continue
+            out.append(Term(
+                id=term_id,
+                term=values["term"],
+                en=values.get("en", ""),
+                aliases=values.get("aliases", ()),
+                short=values["short"],
+                body=self.md(data, "body", values, shown, inline=False),
+                related=values.get("related", ()),
+                evidence=self.refs(data, "evidence", values, shown),
+                autolink=values.get("autolink", True),
+                loc=Loc(shown, data.line_of("term")),
+                lines=dict(data.key_lines),
+            ))
+        return tuple(out)
+
+    # -- pages ------------------------------------------------------------------------
+
+    def pages(self) -> tuple[Page, ...]:
+        out: list[Page] = []
+        for path in self.files("pages", ".md"):
+            slug = self.file_id(path, "page")
+            shown = self.show(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                self.problems.append(Problem(shown, 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
+                continue
+            match = FRONT_MATTER_RE.match(text)
+            if match is None:
+                self.problems.append(Problem(shown, 1, "a page must start with front matter between '---' lines",
+                                             "begin the file with:\n---\ntitle: Page title\n---"))
+                continue
+            data, problems = parse_yaml(match.group(1), shown, first_line=2)
+            self.problems += problems
+            if data is None and not problems:
+                self.problems.append(Problem(shown, 1, "the front matter is empty", "add at least `title:`"))
+            if data is None or slug is None:
+                self.broken.add(f"page:{slug or path.stem}")
+                continue
+            values = self.record(data, schema.PAGE, shown, 2)
+            if "title" not in values:
+                self.broken.add(f"page:{slug}")
+                continue
+            body_line = text.count("\n", 0, match.end()) + 1
+            body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
+            out.append(Page(slug, values["title"], values.get("summary", ""), values.get("order", 0),
+                            values.get("glossary", True), body, Loc(shown, 1)))
+        out.sort(key=lambda p: (p.order, p.slug))
+        return tuple(out)
+
+
+def load_site(options: Options) -> tuple[Site | None, list[Problem]]:
+    """Read site.yaml and every content file; return the site (None if unreadable) and problems."""
+    reader = _Reader(options)
+    if not options.content_dir.is_dir():
+        shown = reader.show(options.content_dir)
+        return None, [Problem(shown, 0, "content folder not found",
+                              "run from the folder holding content/, or pass --content PATH")]
+    config = reader.config()
+    sources = reader.sources()
+    groups, facts = reader.facts()
+    terms = reader.terms()
+    pages = reader.pages()
+    if config is None:
+        return None, reader.problems
+    return Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken)), reader.problems

@@ -1,0 +1,279 @@
+"""The one configured markdown-it parser, its reference syntax, and a renderer driven by hooks.
+
+Reference syntax (one family, double square brackets):
+
+    [[fact:launch-date]]            on a line of its own: the fact's card
+    [[fact:launch-date|출범일]]      inline: a link to the fact
+    [[quote:source#excerpt]]        the excerpt quoted, with its attribution
+                                    (on a line of its own: a block quotation)
+    [[cite:source#excerpt]]         a citation mark linking to the excerpt
+    [[term:apple]]                  an explicit glossary link (display form)
+    [[term:apple|사과들]]            an explicit glossary link with its own words
+    [[timeline]]  [[timeline:tag]]  on a line of its own: a timeline of dated facts
+
+`[words]{.no-glossary}` keeps automatic glossary links out of a span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, Protocol, cast
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.attrs import attrs_plugin
+
+from .model import DocRef, Loc, Markdown
+
+REF_KINDS = ("fact", "quote", "cite", "term", "timeline")
+BLOCK_KINDS = ("fact", "quote", "timeline")
+XREF_RE = re.compile(r"\[\[([A-Za-z_-]+)(?::([^\]|\n]*))?(?:\|([^\]\n]*))?\]\]")
+NO_GLOSSARY = "no-glossary"
+
+
+class Hooks(Protocol):
+    """What the renderer asks the site about while turning tokens into HTML."""
+
+    def xref(self, kind: str, target: str, label: str, block: bool) -> str: ...
+
+    def text(self, text: str, linkable: bool) -> str: ...
+
+    def section(self) -> object: ...
+
+
+def _xref_inline(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = XREF_RE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("xref", "", 0)
+        token.meta = {
+            "kind": match.group(1),
+            "target": (match.group(2) or "").strip(),
+            "label": (match.group(3) or "").strip(),
+            "pos": state.pos,
+        }
+    state.pos = match.end()
+    return True
+
+
+def _xref_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].strip()
+    match = XREF_RE.fullmatch(line)
+    if match is None or match.group(1) not in BLOCK_KINDS:
+        return False
+    if silent:
+        return True
+    token = state.push("xref_block", "", 0)
+    token.map = [start, start + 1]
+    token.meta = {"kind": match.group(1), "target": (match.group(2) or "").strip(), "label": (match.group(3) or "").strip()}
+    state.line = start + 1
+    return True
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """Return the configured parser: CommonMark + tables + strikethrough + our references."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    attrs_plugin(md, spans=True, allowed=("class",))
+    md.inline.ruler.before("link", "xref", _xref_inline)
+    md.block.ruler.before("paragraph", "xref_block", _xref_block, {"alt": ["paragraph"]})
+    return md
+
+
+def parse(text: str, loc: Loc, inline: bool = False) -> Markdown:
+    """Parse author Markdown once; collect its [[…]] references with their file lines."""
+    md = parser()
+    tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
+    refs: list[DocRef] = []
+    _collect(tokens, loc.line, refs, inline_base=None)
+    return Markdown(text=text, loc=loc, inline=inline, tokens=tuple(tokens), refs=tuple(refs))
+
+
+def _collect(tokens: Sequence[Token], first_line: int, refs: list[DocRef], inline_base: tuple[int, str] | None) -> None:
+    for token in tokens:
+        if token.type == "xref_block" and token.map:
+            refs.append(DocRef(token.meta["kind"], token.meta["target"], first_line + token.map[0]))
+        elif token.type == "inline" and token.children:
+            start = first_line + (token.map[0] if token.map else 0)
+            _collect(token.children, first_line, refs, (start, token.content))
+        elif token.type == "xref" and inline_base is not None:
+            start, content = inline_base
+            line = start + content.count("\n", 0, token.meta["pos"])
+            kind = token.meta["kind"]
+            refs.append(DocRef(kind if token.meta["label"] or kind != "fact" else "fact-inline", token.meta["target"], line))
+
+
+class _Renderer:
+    """Walks tokens and writes HTML, asking the hooks for references and text.
+
+    Output is kept as parts, each marked as ours (hook output, trusted) or the author's
+    (Markdown rendering, which may hold raw HTML). Raw HTML is allowed only through the
+    sanitiser: when a document holds any, the author's parts are cleaned by nh3 with
+    our parts replaced by placeholders, so our own markup is never second-guessed.
+    """
+
+    def __init__(self, hooks: Hooks) -> None:
+        self.hooks = hooks
+        self.md = parser()
+        self.heading_depth = 0
+        self.link_depth = 0
+        self.quiet_depth = 0  # inside a no-glossary span or raw <abbr>/<kbd>/<code>
+        self.parts: list[tuple[str, bool]] = []  # (html, trusted)
+        self.raw_html = False
+
+    def ours(self, html: str) -> None:
+        self.parts.append((html, True))
+
+    def theirs(self, html: str) -> None:
+        self.parts.append((html, False))
+
+    def render_block(self, tokens: Sequence[Token]) -> None:
+        options: OptionsDict = self.md.options
+        env: EnvType = {}
+        rules = cast(RendererHTML, self.md.renderer)
+        listed = list(tokens)
+        for i, token in enumerate(listed):
+            kind = token.type
+            if kind == "inline":
+                self.render_inline(token.children or [])
+            elif kind == "xref_block":
+                self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], True))
+            elif kind == "heading_open":
+                if token.tag in ("h1", "h2"):
+                    self.hooks.section()
+                self.heading_depth += 1
+                self.theirs(rules.renderToken(listed, i, options, env))
+            elif kind == "heading_close":
+                self.heading_depth -= 1
+                self.theirs(rules.renderToken(listed, i, options, env))
+            elif kind == "html_block":
+                self.raw_html = True
+                self.theirs(token.content)
+            elif kind in rules.rules and kind not in ("text",):
+                self.theirs(rules.rules[kind](listed, i, options, env))
+            else:
+                self.theirs(rules.renderToken(listed, i, options, env))
+
+    def render_inline(self, children: Sequence[Token]) -> None:
+        options: OptionsDict = self.md.options
+        env: EnvType = {}
+        rules = cast(RendererHTML, self.md.renderer)
+        listed = list(children)
+        for i, token in enumerate(listed):
+            kind = token.type
+            if kind == "text":
+                linkable = not (self.heading_depth or self.link_depth or self.quiet_depth)
+                self.ours(self.hooks.text(token.content, linkable))
+            elif kind == "xref":
+                self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], False))
+            elif kind == "link_open":
+                self.link_depth += 1
+                self.theirs(rules.renderToken(listed, i, options, env))
+            elif kind == "link_close":
+                self.link_depth -= 1
+                self.theirs(rules.renderToken(listed, i, options, env))
+            elif kind in ("span_open", "span_close"):
+                opener = token if kind == "span_open" else _matching_open(listed, i)
+                if opener is not None and NO_GLOSSARY in str(opener.attrs.get("class", "")).split():
+                    self.quiet_depth += 1 if kind == "span_open" else -1
+                self.theirs(rules.renderToken(listed, i, options, env))
+            elif kind == "html_inline":
+                self.raw_html = True
+                self.quiet_depth += _quiet_change(token.content)
+                self.theirs(token.content)
+            elif kind in rules.rules:
+                self.theirs(rules.rules[kind](listed, i, options, env))
+            else:
+                self.theirs(rules.renderToken(listed, i, options, env))
+
+    def html(self) -> str:
+        if not self.raw_html:
+            return "".join(html for html, _ in self.parts)
+        ours: list[str] = []
+        marked: list[str] = []
+        for html, trusted in self.parts:
+            if trusted:
+                marked.append(f"\ue000{len(ours)}\ue001")
+                ours.append(html)
+            else:
+                marked.append(html)
+        clean = sanitize("".join(marked))
+        return PLACEHOLDER_RE.sub(lambda m: ours[int(m.group(1))], clean)
+
+
+PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+QUIET_TAG_RE = re.compile(r"^<(/?)(abbr|kbd|code|a|h[1-6])\b", re.IGNORECASE)
+ALLOWED_ATTRIBUTES = {"*": {"class", "lang", "title", "dir"}, "time": {"datetime"}}
+
+
+def sanitize(html: str) -> str:
+    """Clean author HTML with nh3 (ammonia): its safe tag list, http(s)/mailto URLs only."""
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    for tag, names in ALLOWED_ATTRIBUTES.items():
+        attributes.setdefault(tag, set()).update(names)
+    return nh3.clean(html, attributes=attributes, url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+def _quiet_change(tag: str) -> int:
+    """+1 when raw HTML opens an element whose text must not be linked, -1 when it closes one."""
+    match = QUIET_TAG_RE.match(tag)
+    if match is None:
+        return 0
+    return -1 if match.group(1) else 1
+
+
+def _matching_open(tokens: Sequence[Token], close_index: int) -> Token | None:
+    depth = 0
+    for j in range(close_index - 1, -1, -1):
+        if tokens[j].type == "span_close":
+            depth += 1
+        elif tokens[j].type == "span_open":
+            if depth == 0:
+                return tokens[j]
+            depth -= 1
+    return None
+
+
+def render(doc: Markdown, hooks: Hooks) -> str:
+    """Render a parsed document to HTML (block or inline, as it was parsed)."""
+    renderer = _Renderer(hooks)
+    if doc.inline:
+        if doc.tokens:
+            renderer.render_inline(doc.tokens[0].children or [])
+    else:
+        renderer.render_block(doc.tokens)
+    return renderer.html()
+
+
+def plain_text(doc: Markdown) -> str:
+    """Return the document's text without markup (for meta descriptions and search)."""
+    parts: list[str] = []
+
+    def walk(tokens: Sequence[Any]) -> None:
+        for token in tokens:
+            if token.type in ("text", "code_inline"):
+                parts.append(token.content)
+            elif token.type == "xref" and token.meta.get("label"):
+                parts.append(token.meta["label"])
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif token.children:
+                walk(token.children)
+            if token.type in ("paragraph_close", "heading_close"):
+                parts.append(" ")
+
+    walk(doc.tokens)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()

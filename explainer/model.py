@@ -1,0 +1,229 @@
+"""The content as frozen data: what every later stage reads, never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where something was written: a file (as shown to the user) and a 1-based line."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A calendar date that may know only its year, or its year and month."""
+
+    year: int
+    month: int = 0  # 0: unknown
+    day: int = 0  # 0: unknown
+
+    @property
+    def precision(self) -> str:
+        """Return 'day', 'month' or 'year'."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """Return the ISO 8601 form with only the known parts (2023, 2023-12, 2023-12-07)."""
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+
+@dataclass(frozen=True, slots=True)
+class DocRef:
+    """A reference written inside Markdown: [[kind:target]] on a given line."""
+
+    kind: str  # fact, term, quote, cite, timeline
+    target: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown:
+    """Author-written Markdown, parsed once at load time; tokens are read, never mutated."""
+
+    text: str
+    loc: Loc
+    inline: bool
+    tokens: tuple[Any, ...] = field(compare=False, repr=False)
+    refs: tuple[DocRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A pointer to an excerpt, written `source-id#excerpt-id`."""
+
+    source: str
+    excerpt: str
+    loc: Loc
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}#{self.excerpt}"
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A short verbatim quotation from a source."""
+
+    id: str
+    text: str
+    note: Markdown | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One article, report or document the site quotes from."""
+
+    id: str
+    title: str
+    outlet: str
+    author: str
+    published: PartialDate | None
+    published_note: str
+    url: str
+    language: str
+    archive: str
+    note: Markdown | None
+    excerpts: tuple[Excerpt, ...]
+    loc: Loc
+
+    def excerpt(self, excerpt_id: str) -> Excerpt | None:
+        """Return the excerpt with this id, or None."""
+        for item in self.excerpts:
+            if item.id == excerpt_id:
+                return item
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FactGroup:
+    """A file of facts under content/facts/, with the title it is shown under."""
+
+    id: str
+    title: str
+    order: int
+    intro: Markdown | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A claim in the site's own words, backed by one or more excerpts."""
+
+    id: str
+    group: str
+    claim: Markdown
+    when: PartialDate | None
+    tags: tuple[str, ...]
+    evidence: tuple[Ref, ...]
+    note: Markdown | None
+    disagreement: Markdown | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A glossary entry."""
+
+    id: str
+    term: str
+    en: str
+    aliases: tuple[str, ...]
+    short: str
+    body: Markdown | None
+    related: tuple[str, ...]
+    evidence: tuple[Ref, ...]
+    autolink: bool
+    loc: Loc
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every surface form that names this term: display form, English form, aliases."""
+        seen: list[str] = []
+        for form in (self.term, self.en, *self.aliases):
+            if form and form not in seen:
+                seen.append(form)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A narrative Markdown page."""
+
+    slug: str
+    title: str
+    summary: str
+    order: int
+    glossary: bool
+    body: Markdown
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the author wrote, loaded; indexes are built once here."""
+
+    config: Any  # config.SiteConfig (kept loose to avoid an import cycle)
+    sources: tuple[Source, ...]
+    groups: tuple[FactGroup, ...]
+    facts: tuple[Fact, ...]
+    terms: tuple[Term, ...]
+    pages: tuple[Page, ...]
+    broken: frozenset[str] = frozenset()  # "kind:id" of records that exist but failed to load
+    source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
+    fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False, repr=False)
+    term_by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
+    page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def assemble(
+        cls,
+        config: Any,
+        sources: tuple[Source, ...],
+        groups: tuple[FactGroup, ...],
+        facts: tuple[Fact, ...],
+        terms: tuple[Term, ...],
+        pages: tuple[Page, ...],
+        broken: frozenset[str] = frozenset(),
+    ) -> Site:
+        """Build a Site with its lookup tables (first definition wins on duplicates)."""
+        return cls(
+            config,
+            sources,
+            groups,
+            facts,
+            terms,
+            pages,
+            broken,
+            _index(sources, "id"),
+            _index(facts, "id"),
+            _index(terms, "id"),
+            _index(pages, "slug"),
+        )
+
+    def excerpt(self, ref: Ref) -> Excerpt | None:
+        """Return the excerpt a reference points at, or None."""
+        source = self.source_by_id.get(ref.source)
+        return source.excerpt(ref.excerpt) if source else None
+
+
+def _index(items: tuple[Any, ...], attr: str) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for item in items:
+        table.setdefault(getattr(item, attr), item)
+    return table

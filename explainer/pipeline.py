@@ -1,0 +1,60 @@
+"""The build, top to bottom: load -> check -> render -> write. Nothing is written until all is read."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .check import check_site
+from .config import Options
+from .errors import BuildFailed, Problem
+from .load import load_site
+from .render import Output, render_site
+from .write import check_out_dir, write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a successful build did: files written, warnings kept, time per stage (seconds)."""
+
+    files: int
+    pages: int
+    warnings: tuple[Problem, ...]
+    timings: tuple[tuple[str, float], ...]
+
+
+def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
+    """Load, check and render the site in memory; raise BuildFailed with every problem found."""
+    timings: list[tuple[str, float]] = []
+    started = time.perf_counter()
+
+    # load: read every content file into frozen model objects
+    site, problems = load_site(options)
+    # check: cross-references, verbatim quotes, collisions, over the whole site
+    if site is not None:
+        problems += check_site(site, options)
+    timings.append(("load+check", time.perf_counter() - started))
+    if options.strict:
+        problems = [p.as_error() for p in problems]
+    if site is None or any(p.severity == "error" for p in problems):
+        raise BuildFailed(problems, "check")
+
+    # render: every page to HTML in memory (term pages last: they list who links to them)
+    started = time.perf_counter()
+    outputs = render_site(site, options)
+    outputs.append(Output(".nojekyll", b""))
+    timings.append(("render", time.perf_counter() - started))
+    return outputs, problems, timings
+
+
+def build(options: Options) -> BuildResult:
+    """Build the site into options.out_dir, replacing the previous build only on success."""
+    check_out_dir(options.out_dir, options.content_dir)
+    outputs, warnings, timings = gather(options)
+
+    # write: into a temporary folder, swapped in whole
+    started = time.perf_counter()
+    count = write_site(((o.path, o.content) for o in outputs), options.out_dir)
+    timings.append(("write", time.perf_counter() - started))
+    pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    return BuildResult(count, pages, tuple(warnings), tuple(timings))

@@ -1,0 +1,328 @@
+"""The content contract, declared once: every field of every file kind, its type and its meaning.
+
+The README's field tables are generated from these declarations
+(`python -m explainer.schema`), and a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem
+from .model import PartialDate
+from .yamlfile import LocList, LocMap
+
+ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key a file may contain."""
+
+    name: str
+    type: str
+    doc: str
+    required: bool = False
+    item: str = ""  # for "list" of records: the schema name of each item
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """The keys one kind of record accepts."""
+
+    name: str  # as shown in messages: "fact", "source", ...
+    where: str  # the file it lives in, for the README
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        return None
+
+
+TYPES = {
+    "text": "a string",
+    "markdown": "Markdown (block)",
+    "inline": "Markdown (inline: emphasis, links, [[…]] references)",
+    "id": "an id: lowercase ASCII letters, digits and hyphens",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "date": "a date: 2023-12-07, or a partial date 2023-12 or 2023",
+    "url": "an http(s) URL",
+    "language": "a BCP 47 language tag (ko, en, ko-KR)",
+    "texts": "a list of strings",
+    "ids": "a list of ids",
+    "refs": "a list of excerpt references source-id#excerpt-id",
+    "labels": "a mapping of label name to string",
+    "list": "a list of records",
+}
+
+SITE = Schema(
+    "site config",
+    "content/site.yaml",
+    (
+        Field("title", "text", "The site's name, shown in the header and in every page title.", True),
+        Field("description", "text", "One or two sentences: what the explainer explains. Meta description of the home page.", True),
+        Field("language", "language", "Language of the content (`<html lang>`), e.g. `ko`.", True),
+        Field("base_url", "url",
+              "Where the site will be published, with any sub-path: `https://user.github.io/repo/`. `--base-url` overrides it.", True),
+        Field("copyright", "text", "The copyright line in every page's footer.", True),
+        Field("author", "text", "Who wrote the explainer."),
+        Field("publisher", "text", "Who publishes it (shown in the footer and structured data)."),
+        Field("locale", "text", "Open Graph locale such as `ko_KR`; derived from `language` when absent."),
+        Field("nav", "texts", "Navigation order: page slugs and the built-in sections `facts`, `glossary`, `sources`. "
+              "Default: pages by `order`, then the three sections."),
+        Field("intro", "markdown", "Markdown shown at the top of the home page."),
+        Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
+        Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
+    ),
+)
+
+EXCERPT = Schema(
+    "excerpt",
+    "content/sources/<source-id>.yaml → excerpts",
+    (
+        Field("id", "id", "Unique within the source; cited as `source-id#excerpt-id`.", True),
+        Field("text", "text", "The quotation, verbatim (a short excerpt, not a paragraph).", True),
+        Field("note", "inline", "Context for the quotation: who speaks, what it refers to."),
+    ),
+)
+
+SOURCE = Schema(
+    "source",
+    "content/sources/<source-id>.yaml",
+    (
+        Field("title", "text", "The headline exactly as printed. Leave it out when the text has none."),
+        Field("outlet", "text", "The publication. Leave it out when the text does not name it."),
+        Field("author", "text", "The writer, as credited. Leave it out when not named."),
+        Field("published", "date", "Publication date; a partial date (`2023-12`) when only the month is known."),
+        Field("published_note", "text", "How the date was read or inferred; required when `published` is partial."),
+        Field("url", "url", "The original address; only when known for certain, never guessed."),
+        Field("language", "language", "Language of the source.", True),
+        Field("archive", "text", "Path (relative to the folder holding `content/`) of a plain-text copy; every excerpt must occur in it."),
+        Field("note", "inline", "Anything a reader should know about the source."),
+        Field("excerpts", "list", "The quotations the site uses from this source.", True, "excerpt"),
+    ),
+)
+
+FACT = Schema(
+    "fact",
+    "content/facts/<group>.yaml → facts",
+    (
+        Field("id", "id", "Unique across the site; the anchor `#fact-<id>`.", True),
+        Field("claim", "inline", "One or two sentences in the site's own words.", True),
+        Field("evidence", "refs", "The excerpts that support the claim (at least one).", True),
+        Field("when", "date", "When it happened; places the fact on timelines (a partial date sits in its month)."),
+        Field("tags", "texts", "Free labels for grouping and filtering."),
+        Field("note", "inline", "A remark shown under the claim."),
+        Field("disagreement", "inline", "How the sources differ on this point; shown prominently. Needs evidence from at least two sources."),
+    ),
+)
+
+FACT_GROUP = Schema(
+    "fact group",
+    "content/facts/<group>.yaml",
+    (
+        Field("title", "text", "The group's heading on the facts page.", True),
+        Field("facts", "list", "The facts in this group.", True, "fact"),
+        Field("order", "integer", "Position of the group on the facts page (then by file name)."),
+        Field("intro", "inline", "A sentence shown under the group's heading."),
+    ),
+)
+
+TERM = Schema(
+    "term",
+    "content/glossary/<term-id>.yaml",
+    (
+        Field("term", "text", "The display form, e.g. `사과`.", True),
+        Field("short", "text", "A one-sentence definition, shown on hover and focus.", True),
+        Field("en", "text", "The English form, e.g. `Apple`."),
+        Field("aliases", "texts", "Other surface forms that should link to this term."),
+        Field("body", "markdown", "The longer explanation on the term's page."),
+        Field("related", "ids", "Ids of related terms."),
+        Field("evidence", "refs", "Excerpts where a source defines or uses the term."),
+        Field("autolink", "boolean", "Set to false to link this term only where a page links it explicitly."),
+    ),
+)
+
+PAGE = Schema(
+    "page",
+    "content/pages/<slug>.md (front matter)",
+    (
+        Field("title", "text", "The page's title.", True),
+        Field("summary", "text", "One sentence for the home page, navigation and the description meta tag."),
+        Field("order", "integer", "Reading order (home page, print edition, previous/next links)."),
+        Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page."),
+    ),
+)
+
+SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE)}
+
+
+def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a mapping against a schema; return converted values (missing optional keys absent)."""
+    problems: list[Problem] = []
+    if not isinstance(data, LocMap):
+        problems.append(
+            Problem(path, line, f"a {schema.name} must be a mapping of keys to values, not {_kind(data)}",
+                    f"write it as `key: value` lines; allowed keys: {_names(schema)}")
+        )
+        return {}, problems
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        spec = schema.field(key)
+        key_line = data.line_of(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, [f.name for f in schema.fields], n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(Problem(path, key_line, f"unknown key '{key}' in {schema.name}",
+                                    f"{hint}allowed keys: {_names(schema)}"))
+            continue
+        if spec.type == "list":
+            values[key] = raw  # records are checked by the caller, item by item
+            if not isinstance(raw, LocList):
+                problems.append(Problem(path, key_line, f"'{key}' must be a list of {spec.item}s, not {_kind(raw)}",
+                                        f"write each {spec.item} as an item starting with '- '"))
+            continue
+        value, message = convert(raw, spec.type)
+        if message:
+            problems.append(Problem(path, key_line, f"'{key}' {message}", f"'{key}' takes {TYPES[spec.type]}"))
+        elif value is not None:
+            values[key] = value
+    misspelt = {close for key in data if schema.field(key) is None
+                for close in difflib.get_close_matches(key, [f.name for f in schema.fields], n=1)}
+    for spec in schema.fields:
+        if spec.required and spec.name not in data and spec.name not in misspelt:
+            problems.append(Problem(path, data.line, f"missing required key '{spec.name}' in {schema.name}",
+                                    f"add `{spec.name}:` ({TYPES[spec.type]}): {spec.doc}"))
+    return values, problems
+
+
+def convert(raw: Any, type_: str) -> tuple[Any, str]:
+    """Convert one YAML value to the declared type; return (value, '') or (None, what is wrong)."""
+    if raw is None:
+        return None, "is empty"
+    if type_ in ("text", "markdown", "inline"):
+        if isinstance(raw, str):
+            text = raw.strip()
+            return (text, "") if text else (None, "is empty")
+        return None, f"must be text, not {_kind(raw)} (quote it)"
+    if type_ == "id":
+        if isinstance(raw, str) and ID_RE.match(raw):
+            return raw, ""
+        return None, f"must be an id like 'my-id' (lowercase a-z, 0-9, hyphens), not {raw!r}"
+    if type_ == "integer":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw, ""
+        return None, f"must be a whole number, not {_kind(raw)}"
+    if type_ == "boolean":
+        if isinstance(raw, bool):
+            return raw, ""
+        return None, f"must be true or false, not {raw!r}"
+    if type_ == "date":
+        return _convert_date(raw)
+    if type_ == "url":
+        if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()):
+            return raw.strip(), ""
+        return None, f"must be an http:// or https:// URL, not {raw!r}"
+    if type_ == "language":
+        if isinstance(raw, str) and LANG_RE.match(raw.strip()):
+            return raw.strip(), ""
+        return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {raw!r}"
+    if type_ in ("texts", "ids", "refs"):
+        return _convert_list(raw, type_)
+    if type_ == "labels":
+        if isinstance(raw, LocMap) and all(isinstance(v, str) for v in raw.values()):
+            return dict(raw), ""
+        return None, "must be a mapping of names to strings"
+    raise ValueError(f"unknown field type {type_!r}")  # a bug in a schema declaration
+
+
+def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:
+    if isinstance(raw, str):
+        raw = [raw]  # a single item written without a list is accepted
+    if not isinstance(raw, list):
+        return None, f"must be a list, not {_kind(raw)}"
+    out: list[Any] = []
+    for item in raw:
+        if type_ == "texts":
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
+                return None, f"must be a list of strings; {item!r} is not one"
+            out.append(str(item).strip())
+        elif type_ == "ids":
+            if not isinstance(item, str) or not ID_RE.match(item):
+                return None, f"must be a list of ids (lowercase a-z, 0-9, hyphens); {item!r} is not one"
+            out.append(item)
+        else:
+            if not isinstance(item, str) or not REF_RE.match(item.strip()):
+                return None, f"must be a list of references 'source-id#excerpt-id'; {item!r} is not one"
+            out.append(item.strip())
+    return tuple(out), ""
+
+
+def _convert_date(raw: Any) -> tuple[Any, str]:
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return PartialDate.from_date(raw), ""
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
+        return PartialDate(raw), ""
+    if isinstance(raw, str):
+        match = PARTIAL_RE.match(raw.strip())
+        if match:
+            year, month, day = (int(g) if g else 0 for g in match.groups())
+            try:
+                if day:
+                    dt.date(year, month, day)
+                elif month and not 1 <= month <= 12:
+                    raise ValueError
+            except ValueError:
+                return None, f"is not a real date: {raw!r}"
+            return PartialDate(year, month, day), ""
+    return None, f"must be a date like 2023-12-07, 2023-12 or 2023, not {raw!r}"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if value is None:
+        return "nothing"
+    return "text"
+
+
+def _names(schema: Schema) -> str:
+    return ", ".join(f.name for f in schema.fields)
+
+
+def markdown_tables() -> str:
+    """Return the README's field tables, one per file kind, generated from the declarations."""
+    parts: list[str] = []
+    for schema in SCHEMAS.values():
+        parts.append(f"#### {schema.name}: `{schema.where}`\n")
+        parts.append("| key | type | required | meaning |")
+        parts.append("|---|---|---|---|")
+        for spec in schema.fields:
+            type_ = f"list of {spec.item}s" if spec.type == "list" else TYPES[spec.type]
+            parts.append(f"| `{spec.name}` | {type_} | {'yes' if spec.required else ''} | {spec.doc} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(markdown_tables())
