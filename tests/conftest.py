@@ -1,0 +1,127 @@
+"""Shared fixtures: write a whole site from a {path: text} dict and build it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explainer.cli import main  # noqa: E402
+
+MINI: dict[str, str] = {
+    "content/site.yaml": (
+        "title: Mini\n"
+        "description: A tiny site for tests.\n"
+        "language: en\n"
+        "base_url: https://example.org/mini/\n"
+        "copyright: © Test\n"
+    ),
+    "content/sources/paper.yaml": (
+        "title: A Paper\n"
+        "outlet: The Journal\n"
+        "author: A. Writer\n"
+        "published: 2023-12-05\n"
+        "language: en\n"
+        "excerpts:\n"
+        "  - id: one\n"
+        "    text: The sky is blue on clear days.\n"
+        "  - id: two\n"
+        "    text: Grass is green.\n"
+    ),
+    "content/facts/nature.yaml": (
+        "title: Nature\n"
+        "facts:\n"
+        "  - id: sky\n"
+        "    claim: The sky looks blue when the weather is clear.\n"
+        "    when: 2023-12\n"
+        "    evidence: [paper#one]\n"
+        "  - id: grass\n"
+        "    claim: Grass is green.\n"
+        "    evidence: [paper#two]\n"
+    ),
+    "content/glossary/sky.yaml": (
+        "term: sky\n"
+        "short: What you see above you outdoors.\n"
+        "body: The sky holds the clouds.\n"
+    ),
+    "content/pages/intro.md": (
+        "---\n"
+        "title: Introduction\n"
+        "summary: Where it starts.\n"
+        "---\n"
+        "\n"
+        "Look at the sky.\n"
+        "\n"
+        "[[fact:sky]]\n"
+    ),
+}
+
+
+@dataclass
+class Run:
+    """The result of one command-line run on a written site."""
+
+    code: int
+    out: str
+    err: str
+    root: Path
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def write_tree(root: Path, files: dict[str, str | None]) -> None:
+    """Write files (None deletes one) under root."""
+    for relative, text in files.items():
+        path = root / relative
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def run_cli(root: Path, *args: str) -> Run:
+    """Run the command line in `root`, capturing what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(before)
+    return Run(code, out.getvalue(), err.getvalue(), root)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Run]:
+    """Return a function that writes MINI updated with `changes` and runs the CLI on it."""
+
+    def make(changes: dict[str, str | None] | None = None, *args: str, base: dict[str, str] | None = None) -> Run:
+        files: dict[str, str | None] = dict(MINI if base is None else base)
+        files.update(changes or {})
+        write_tree(tmp_path, files)
+        return run_cli(tmp_path, *(args or ("build",)))
+
+    return make
+
+
+@pytest.fixture
+def site_root(tmp_path: Path) -> Iterator[Path]:
+    """A temporary folder to write sites into."""
+    yield tmp_path

@@ -1,0 +1,117 @@
+"""One invalid mini-site per cross-reference and content-rule message, with exact lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, Run
+
+FACTS = MINI["content/facts/nature.yaml"]
+TERM = MINI["content/glossary/sky.yaml"]
+PAGE_HEAD = "---\ntitle: Introduction\n---\n"
+
+CASES = {
+    "dangling evidence: unknown source": (
+        {"content/facts/nature.yaml": FACTS.replace("[paper#two]", "[papers#two]")},
+        "content/facts/nature.yaml:9: error: unknown source 'papers' in reference 'papers#two'",
+    ),
+    "dangling evidence: unknown excerpt": (
+        {"content/facts/nature.yaml": FACTS.replace("[paper#two]", "[paper#three]")},
+        "content/facts/nature.yaml:9: error: source 'paper' has no excerpt 'three'",
+    ),
+    "duplicate fact id": (
+        {"content/facts/more.yaml": "- id: sky\n  claim: Again.\n  evidence: [paper#one]\n"},
+        "content/facts/nature.yaml:3: error: duplicate fact id 'sky' (also content/facts/more.yaml:1)",
+    ),
+    "dangling related term": (
+        {"content/glossary/sky.yaml": TERM + "related: [cloud]\n"},
+        "content/glossary/sky.yaml:4: error: unknown related term 'cloud'",
+    ),
+    "page references unknown fact": (
+        {"content/pages/intro.md": PAGE_HEAD + "\nText.\n\n[[fact:skies]]\n"},
+        "content/pages/intro.md:7: error: unknown fact 'skies'",
+    ),
+    "page references unknown term": (
+        {"content/pages/intro.md": PAGE_HEAD + "One.\nTwo [[term:cloud]] here.\n"},
+        "content/pages/intro.md:5: error: unknown glossary term 'cloud'",
+    ),
+    "page references unknown excerpt": (
+        {"content/pages/intro.md": PAGE_HEAD + "Quote: [[quote:paper#three]].\n"},
+        "content/pages/intro.md:4: error: source 'paper' has no excerpt 'three'",
+    ),
+    "page reference of unknown kind": (
+        {"content/pages/intro.md": PAGE_HEAD + "[[fakt:sky]]\n"},
+        "content/pages/intro.md:4: error: unknown reference kind '[[fakt:…]]'",
+    ),
+    "inline fact card": (
+        {"content/pages/intro.md": PAGE_HEAD + "See [[fact:sky]] here.\n"},
+        "content/pages/intro.md:4: error: a fact card [[fact:sky]] must stand on a line of its own",
+    ),
+    "claim references unknown term": (
+        {"content/facts/nature.yaml": FACTS.replace("claim: Grass is green.", "claim: Grass is [[term:green]].")},
+        "content/facts/nature.yaml:8: error: unknown glossary term 'green'",
+    ),
+    "timeline with unknown tag": (
+        {"content/pages/intro.md": PAGE_HEAD + "[[timeline:weather]]\n"},
+        "content/pages/intro.md:4: error: no fact has the tag 'weather' for this timeline",
+    ),
+    "disagreement with one source": (
+        {"content/facts/nature.yaml": FACTS + "    disagreement: Some say it is yellow.\n"},
+        "content/facts/nature.yaml:10: error: fact 'grass' describes a disagreement but cites fewer than two sources",
+    ),
+    "alias shared by two terms": (
+        {"content/glossary/heaven.yaml": "term: heaven\naliases: [Sky]\nshort: Up there.\n"},
+        "content/glossary/sky.yaml:1: error: the form 'sky' also names term 'heaven' (content/glossary/heaven.yaml)",
+    ),
+    "unknown key fact": (
+        {"content/site.yaml": MINI["content/site.yaml"] + "key_facts: [cloud]\n"},
+        "content/site.yaml:6: error: unknown fact 'cloud' in key_facts",
+    ),
+    "unknown nav entry": (
+        {"content/site.yaml": MINI["content/site.yaml"] + "nav: [intro, gallery]\n"},
+        "content/site.yaml:6: error: unknown navigation entry 'gallery'",
+    ),
+    "reserved page name": (
+        {"content/pages/facts.md": PAGE_HEAD + "Text.\n"},
+        "content/pages/facts.md: error: the page name 'facts' is taken by a built-in page",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_reference_error_names_file_line_and_message(make_site: Callable[..., Run], name: str) -> None:
+    changes, expected = CASES[name]
+    run = make_site(changes)
+    assert run.code == 1, run.err
+    assert expected in run.err.splitlines(), run.err
+
+
+def test_quote_must_occur_in_archive(make_site: Callable[..., Run], site_root: Path) -> None:
+    (site_root / "archive").mkdir()
+    (site_root / "archive" / "paper.txt").write_text("The sky is   blue\non clear days. Grass is green.", encoding="utf-8")
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive/paper.txt\n")
+    ok = make_site({"content/sources/paper.yaml": source})
+    assert ok.code == 0, ok.err  # whitespace differences are ignored
+    bad = make_site({"content/sources/paper.yaml": source.replace("Grass is green.", "Grass is greener.")})
+    assert bad.code == 1
+    assert "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive" in bad.err.splitlines()
+
+
+def test_missing_archive_warns_once_per_source_and_strict_fails(make_site: Callable[..., Run]) -> None:
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: missing.txt\n")
+    run = make_site({"content/sources/paper.yaml": source})
+    assert run.code == 0
+    assert run.err.count("archive 'missing.txt' not found") == 1
+    assert "warning:" in run.err
+    strict = make_site({"content/sources/paper.yaml": source}, "build", "--strict")
+    assert strict.code == 1
+    assert "content/sources/paper.yaml:1: error: archive 'missing.txt' not found; quotes of 'paper' are not verified" in strict.err
+
+
+def test_unused_excerpt_is_a_warning(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/facts/nature.yaml": FACTS.replace("[paper#two]", "[paper#one]")})
+    assert run.code == 0
+    assert "content/sources/paper.yaml:10: warning: excerpt 'paper#two' is not cited by any fact, term or page" in run.err

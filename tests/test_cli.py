@@ -1,0 +1,90 @@
+"""The command line: help, exit codes, and no traceback for users."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Run
+from explainer import cli
+
+
+def test_help_documents_every_command_and_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])
+    assert exited.value.code == 0
+    top = capsys.readouterr().out
+    for command in cli.COMMANDS:
+        assert command in top
+    parser = cli.make_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():  # type: ignore[union-attr]
+        text = sub.format_help()
+        for action in sub._actions:
+            for flag in action.option_strings:
+                assert flag in text, f"{name} --help does not mention {flag}"
+            if action.option_strings and action.help is None:
+                pytest.fail(f"{name}: option {action.option_strings} has no help text")
+
+
+def test_build_is_the_default_command(make_site: Callable[..., Run]) -> None:
+    run = make_site({}, "--out", "public")
+    assert run.code == 0, run.err
+    assert (run.root / "public" / "index.html").is_file()
+    assert "Built 8 pages" in run.out
+
+
+def test_check_command_writes_nothing(make_site: Callable[..., Run]) -> None:
+    run = make_site({}, "check")
+    assert run.code == 0
+    assert "No errors." in run.out
+    assert not run.site.exists()
+
+
+def test_content_option(make_site: Callable[..., Run], site_root: Path) -> None:
+    make_site()
+    (site_root / "content").rename(site_root / "words")
+    from conftest import run_cli
+
+    run = run_cli(site_root, "build", "--content", "words", "--out", "built")
+    assert run.code == 0, run.err
+    assert (site_root / "built" / "index.html").is_file()
+
+
+def test_missing_content_folder(site_root: Path) -> None:
+    from conftest import run_cli
+
+    run = run_cli(site_root, "build")
+    assert run.code == 1
+    assert "content: error: content folder not found" in run.err
+
+
+def test_internal_error_prints_one_line_and_no_traceback(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(cli, "build", broken)
+    run = make_site()
+    assert run.code == 3
+    assert run.err.startswith("internal error: ZeroDivisionError: oops\n")
+    assert "Traceback" not in run.err
+    debug = make_site({}, "build", "--debug")
+    assert "Traceback" in debug.err
+
+
+def test_build_py_runs_as_a_script(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "build" in result.stdout and "check" in result.stdout
+
+
+def test_missing_dependency_message_has_no_traceback(tmp_path: Path) -> None:
+    # A Python without the dependencies: run build.py with an empty, isolated path.
+    script = f"import sys; sys.path[:] = [{str(ROOT)!r}]; sys.argv = ['build.py']; exec(open({str(ROOT / 'build.py')!r}).read())"
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "is not installed" in result.stderr and "Traceback" not in result.stderr

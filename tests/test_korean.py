@@ -1,0 +1,75 @@
+"""가나다 order, initial-consonant sections and particle splitting."""
+
+from __future__ import annotations
+
+import random
+
+from explainer import korean
+
+
+def test_syllables_sort_in_dictionary_order() -> None:
+    words = ["하나", "가방", "나무", "까치", "다리", "따옴표", "라면", "마을", "바다", "빵", "사과", "쌀", "아이", "자리", "짜장",
+             "차", "카드", "타조", "파도"]
+    shuffled = words[:]
+    random.Random(7).shuffle(shuffled)
+    assert sorted(shuffled, key=korean.sort_key) == ["가방", "까치", "나무", "다리", "따옴표", "라면", "마을", "바다", "빵", "사과",
+                                                      "쌀", "아이", "자리", "짜장", "차", "카드", "타조", "파도", "하나"]
+
+
+def test_vowels_and_finals_follow_dictionary_order() -> None:
+    assert sorted(["개", "가", "갸", "각", "간", "거"], key=korean.sort_key) == ["가", "각", "간", "개", "갸", "거"]
+
+
+def test_digits_first_then_hangul_then_latin() -> None:
+    items = ["Zeta", "알파", "3파전", "beta", "가나", "API"]
+    assert sorted(items, key=korean.sort_key) == ["3파전", "가나", "알파", "API", "beta", "Zeta"]
+
+
+def test_spaces_and_case_are_ignored_when_sorting() -> None:
+    assert sorted(["범용 인공지능", "범용기계", "범용 AI"], key=korean.sort_key) == ["범용 AI", "범용기계", "범용 인공지능"]
+    assert sorted(["b", "A", "a"], key=korean.sort_key) == ["A", "a", "b"]
+
+
+def test_initial_consonant() -> None:
+    assert korean.initial_consonant("가") == "ㄱ"
+    assert korean.initial_consonant("까") == "ㄲ"
+    assert korean.initial_consonant("힣") == "ㅎ"
+    assert korean.initial_consonant("A") == ""
+
+
+def test_doubled_consonants_sit_in_the_plain_section() -> None:
+    assert korean.section_of("까치") == "ㄱ"
+    assert korean.section_of("따옴표") == "ㄷ"
+    assert korean.section_of("빵") == "ㅂ"
+    assert korean.section_of("쌀") == "ㅅ"
+    assert korean.section_of("짜장") == "ㅈ"
+
+
+def test_sections_for_other_scripts() -> None:
+    assert korean.section_of("3파전") == "0–9"
+    assert korean.section_of("LLM") == "A–Z"
+    assert korean.section_of("‘AI 동맹’") == "A–Z"
+    assert korean.section_of("αβ") == "…"
+
+
+def test_group_by_section_keeps_only_nonempty_sections_in_order() -> None:
+    items = [("파운드리", 1), ("팹리스", 2), ("까치", 3), ("가방", 4), ("LLM", 5), ("5G", 6), ("온디바이스 AI", 7)]
+    grouped = korean.group_by_section(items)
+    assert [name for name, _ in grouped] == ["0–9", "ㄱ", "ㅇ", "ㅍ", "A–Z"]
+    assert dict(grouped)["ㄱ"] == [4, 3]
+    assert dict(grouped)["ㅍ"] == [1, 2]
+
+
+def test_particle_splits_longest_stem_first() -> None:
+    assert korean.particle_splits("팹리스에서는")[0] == ("팹리스에서", "는")
+    assert ("팹리스", "에서는") in korean.particle_splits("팹리스에서는")
+    assert korean.particle_splits("팹리스") == []  # 스 is not a particle
+    assert korean.particle_splits("가") == []
+
+
+def test_readme_particle_list_matches_the_module() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for particle in korean.BASE_PARTICLES:
+        assert f"`{particle}`" in readme, f"README does not list the particle {particle}"

@@ -1,0 +1,136 @@
+"""One invalid mini-site per loading error, each asserting the exact `path:line: message`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import MINI, Run
+
+FACTS = MINI["content/facts/nature.yaml"]
+TERM = MINI["content/glossary/sky.yaml"]
+SOURCE = MINI["content/sources/paper.yaml"]
+
+CASES = {
+    "yaml syntax error": (
+        {"content/glossary/sky.yaml": "term: sky\nshort: [unclosed\nbody: x\n"},
+        "content/glossary/sky.yaml:3: error: YAML syntax error: expected ',' or ']', but got ':'",
+    ),
+    "unknown key": (
+        {"content/glossary/sky.yaml": TERM + "colour: blue\n"},
+        "content/glossary/sky.yaml:4: error: unknown key 'colour' in term",
+    ),
+    "misspelt key reported once": (
+        {"content/facts/nature.yaml": FACTS.replace("    claim: Grass", "    clam: Grass")},
+        "content/facts/nature.yaml:8: error: unknown key 'clam' in fact",
+    ),
+    "missing required field": (
+        {"content/glossary/sky.yaml": "term: sky\n"},
+        "content/glossary/sky.yaml:1: error: missing required key 'short' in term",
+    ),
+    "wrong type": (
+        {"content/glossary/sky.yaml": TERM + "autolink: sometimes\n"},
+        "content/glossary/sky.yaml:4: error: 'autolink' must be true or false, not 'sometimes'",
+    ),
+    "wrong type: list where text": (
+        {"content/glossary/sky.yaml": "term: [sky]\nshort: x\n"},
+        "content/glossary/sky.yaml:1: error: 'term' must be text, not a list (quote it)",
+    ),
+    "impossible date": (
+        {"content/facts/nature.yaml": FACTS.replace("when: 2023-12", "when: 2023-13")},
+        "content/facts/nature.yaml:5: error: 'when' is not a real date: '2023-13'",
+    ),
+    "duplicate yaml key": (
+        {"content/glossary/sky.yaml": TERM + "short: again\n"},
+        "content/glossary/sky.yaml:4: error: duplicate key 'short' (first given on line 2)",
+    ),
+    "duplicate excerpt id": (
+        {"content/sources/paper.yaml": SOURCE.replace("  - id: two", "  - id: one")},
+        "content/sources/paper.yaml:9: error: duplicate excerpt id 'one' (first on line 7)",
+    ),
+    "partial date without a note": (
+        {"content/sources/paper.yaml": SOURCE.replace("published: 2023-12-05", "published: 2023-12")},
+        "content/sources/paper.yaml:4: error: a partial date needs a published_note",
+    ),
+    "source without title or outlet": (
+        {"content/sources/paper.yaml": SOURCE.replace("title: A Paper\n", "").replace("outlet: The Journal\n", "")},
+        "content/sources/paper.yaml:1: error: a source needs a title or an outlet to be named by",
+    ),
+    "bad file name": (
+        {"content/glossary/Sky Term.yaml": TERM},
+        "content/glossary/Sky Term.yaml: error: the file name 'Sky Term.yaml' is not a valid term id",
+    ),
+    "page without front matter": (
+        {"content/pages/intro.md": "Just text.\n"},
+        "content/pages/intro.md:1: error: a page must start with front matter between '---' lines",
+    ),
+    "page front matter unknown key": (
+        {"content/pages/intro.md": "---\ntitle: Intro\nauthor: me\n---\nText.\n"},
+        "content/pages/intro.md:3: error: unknown key 'author' in page",
+    ),
+    "evidence not a reference": (
+        {"content/facts/nature.yaml": FACTS.replace("evidence: [paper#two]", "evidence: [paper-two]")},
+        "content/facts/nature.yaml:9: error: 'evidence' must be a list of references 'source-id#excerpt-id'; 'paper-two' is not one",
+    ),
+    "missing evidence": (
+        {"content/facts/nature.yaml": FACTS.replace("    evidence: [paper#two]\n", "")},
+        "content/facts/nature.yaml:7: error: missing required key 'evidence' in fact",
+    ),
+    "empty evidence": (
+        {"content/facts/nature.yaml": FACTS.replace("evidence: [paper#two]", "evidence: []")},
+        "content/facts/nature.yaml:9: error: fact 'grass' has no evidence",
+    ),
+    "config missing": (
+        {"content/site.yaml": None},
+        "content/site.yaml: error: site config not found",
+    ),
+    "bad base url": (
+        {"content/site.yaml": MINI["content/site.yaml"].replace("https://example.org/mini/", "example.org")},
+        "content/site.yaml:4: error: 'base_url' must be an http:// or https:// URL, not 'example.org'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_loading_error_names_file_line_and_message(make_site: Callable[..., Run], name: str) -> None:
+    changes, expected = CASES[name]
+    run = make_site(changes)
+    assert run.code == 1, run.err
+    lines = run.err.splitlines()
+    assert expected in lines, run.err
+    assert "Traceback" not in run.err
+    assert not run.site.exists()
+
+
+def test_every_problem_has_a_fix(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/sky.yaml": TERM + "colour: blue\n"})
+    assert "= fix: did you mean" in run.err or "= fix: allowed keys" in run.err
+
+
+def test_all_problems_reported_in_one_run(make_site: Callable[..., Run]) -> None:
+    run = make_site({
+        "content/glossary/sky.yaml": TERM + "colour: blue\n",
+        "content/facts/nature.yaml": FACTS.replace("when: 2023-12", "when: someday"),
+        "content/pages/intro.md": "no front matter\n",
+    })
+    assert run.code == 1
+    assert "3 errors." in run.err
+    for path in ("content/glossary/sky.yaml:4:", "content/facts/nature.yaml:5:", "content/pages/intro.md:1:"):
+        assert path in run.err
+
+
+def test_unexpected_file_is_a_warning(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/notes.txt": "scratch"})
+    assert run.code == 0
+    assert "content/glossary/notes.txt: warning: ignored: only *.yaml files are read in glossary/" in run.err
+
+
+def test_a_broken_term_does_not_cascade(make_site: Callable[..., Run]) -> None:
+    run = make_site({
+        "content/glossary/sky.yaml": "term: sky\nshort: [oops\n",
+        "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [[term:sky]].\n",
+    })
+    assert run.code == 1
+    assert "unknown glossary term" not in run.err
+    assert "1 error." in run.err

@@ -1,0 +1,110 @@
+"""The reference syntax, its line numbers, and what author HTML may (not) do."""
+
+from __future__ import annotations
+
+import re
+
+from explainer import markdown
+from explainer.model import Loc
+
+
+class PlainHooks:
+    """Hooks that render references as visible markers and escape text."""
+
+    def __init__(self) -> None:
+        self.sections = 0
+        self.texts: list[tuple[str, bool]] = []
+
+    def xref(self, kind: str, target: str, label: str, block: bool) -> str:
+        return f"<x-{kind} {'block' if block else 'inline'}>{target}|{label}</x-{kind}>"
+
+    def text(self, text: str, linkable: bool) -> str:
+        self.texts.append((text, linkable))
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def section(self) -> None:
+        self.sections += 1
+
+
+def parse(text: str, line: int = 10, inline: bool = False) -> markdown.Markdown:
+    return markdown.parse(text, Loc("page.md", line), inline)
+
+
+def test_references_carry_file_lines() -> None:
+    doc = parse("Intro line.\n\n[[fact:launch]]\n\nA [[term:fab|팹리스를]] and\n[[cite:src#one]] and [[quote:src#two]].\n")
+    assert [(r.kind, r.target, r.line) for r in doc.refs] == [
+        ("fact", "launch", 12),
+        ("term", "fab", 14),
+        ("cite", "src#one", 15),
+        ("quote", "src#two", 15),
+    ]
+
+
+def test_fact_alone_on_a_line_is_a_block_even_right_after_text() -> None:
+    html = markdown.render(parse("Some text\n[[fact:launch]]\nmore"), PlainHooks())
+    assert "<p>Some text</p>\n<x-fact block>launch|</x-fact>" in html
+
+
+def test_inline_fact_without_words_is_reported() -> None:
+    doc = parse("See [[fact:launch]] here.")
+    assert [(r.kind, r.target) for r in doc.refs] == [("fact-inline", "launch")]
+    doc = parse("See [[fact:launch|the launch]] here.")
+    assert [(r.kind, r.target) for r in doc.refs] == [("fact", "launch")]
+
+
+def test_timeline_block_with_and_without_tag() -> None:
+    doc = parse("[[timeline]]\n\n[[timeline:korea]]\n")
+    assert [(r.kind, r.target) for r in doc.refs] == [("timeline", ""), ("timeline", "korea")]
+
+
+def test_text_in_headings_links_and_code_is_not_linkable() -> None:
+    hooks = PlainHooks()
+    markdown.render(parse("# Head\n\nplain [in link](https://x.org) `code` *em*\n\n## Two\n"), hooks)
+    assert ("Head", False) in hooks.texts
+    assert ("in link", False) in hooks.texts
+    assert ("plain ", True) in hooks.texts
+    assert ("em", True) in hooks.texts
+    assert all(text != "code" for text, _ in hooks.texts)
+    assert hooks.sections == 2
+
+
+def test_no_glossary_span_and_raw_abbr_kbd_are_not_linkable() -> None:
+    hooks = PlainHooks()
+    html = markdown.render(parse("a [quiet words]{.no-glossary} b <abbr title=\"x\">LLM</abbr> <kbd>K</kbd> c"), hooks)
+    assert ("quiet words", False) in hooks.texts
+    assert ("LLM", False) in hooks.texts
+    assert ("K", False) in hooks.texts
+    assert ("a ", True) in hooks.texts and (" c", True) in hooks.texts
+    assert '<span class="no-glossary">quiet words</span>' in html
+    assert '<abbr title="x">LLM</abbr>' in html
+
+
+def test_script_and_event_handlers_never_come_through() -> None:
+    html = markdown.render(parse('<script>alert(1)</script>\n\ntext <img src="x.png" onerror="alert(1)"> <b onclick="x()">b</b>\n'), PlainHooks())
+    assert "<script" not in html and "alert(1)</" not in html
+    assert "onerror" not in html and "onclick" not in html
+    assert "<b>b</b>" in html
+
+
+def test_javascript_and_data_links_never_come_through() -> None:
+    for link in ("[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x](vbscript:msgbox)", "[x](data:text/html,<b>)",
+                 '<a href="javascript:alert(1)">x</a>', "<javascript:alert(1)>"):
+        html = markdown.render(parse(link), PlainHooks())
+        attributes = re.findall(r'(?:href|src)\s*=\s*"([^"]*)"', html, re.IGNORECASE)
+        assert not any(re.match(r"\s*(javascript|vbscript|data):", value, re.IGNORECASE) for value in attributes), (link, html)
+        assert "<a" not in html or "href" not in html, (link, html)
+
+
+def test_attributes_other_than_class_are_dropped() -> None:
+    html = markdown.render(parse('[x](https://a.org){onclick="y()" style="color:red" .ok}'), PlainHooks())
+    assert 'class="ok"' in html and "onclick" not in html and "style" not in html
+
+
+def test_our_markup_survives_sanitising() -> None:
+    # A document with raw HTML is cleaned, but what the hooks produced is kept as is.
+    html = markdown.render(parse('<b>raw</b> and [[term:x]]'), PlainHooks())
+    assert "<x-term inline>x|</x-term>" in html
+
+
+def test_plain_text_of_inline_markdown() -> None:
+    assert markdown.plain_text(parse("A *bold* [[term:x|word]] `code`", inline=True)) == "A bold word code"

@@ -1,0 +1,215 @@
+"""What the built pages contain: structure on every page, links, glossary behaviour, overrides."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import MINI, Run
+
+KOREAN = {
+    "content/site.yaml": (
+        "title: 반도체 해설\ndescription: 반도체 업계를 설명한다.\nlanguage: ko\n"
+        "base_url: https://example.org/chips/\ncopyright: © 테스트\n"
+    ),
+    "content/sources/paper.yaml": (
+        "title: 기사\noutlet: 신문\npublished: 2024-03-07\nlanguage: ko\nexcerpts:\n"
+        "  - id: one\n    text: 팹리스는 설계만 한다.\n    note: 팹리스에 관한 설명.\n"
+    ),
+    "content/facts/chips.yaml": (
+        "title: 반도체\nfacts:\n"
+        "  - id: design\n    claim: 팹리스는 공장 없이 설계만 하는 회사다.\n    evidence: [paper#one]\n"
+        "  - id: design2\n    claim: 많은 팹리스가 파운드리를 쓴다.\n    evidence: [paper#one]\n"
+    ),
+    "content/glossary/fabless.yaml": "term: 팹리스\nen: Fabless\nshort: 설계만 하는 반도체 회사.\nbody: 팹리스는 [[term:foundry]]에 생산을 맡긴다.\n",
+    "content/glossary/foundry.yaml": "term: 파운드리\nen: Foundry\nshort: 위탁 생산 회사.\nbody: 파운드리는 팹리스의 칩을 만든다.\n",
+    "content/pages/intro.md": (
+        "---\ntitle: 소개\nsummary: 시작.\norder: 1\n---\n"
+        "팹리스를 아는가? 팹리스는 설계만 한다.\n\n## 둘째\n\n여기서도 팹리스와 [파운드리](https://example.org/)를 본다.\n"
+        "`팹리스` 코드와 [팹리스]{.no-glossary} 조용히.\n\n### 셋째 팹리스\n\n[[fact:design]]\n"
+    ),
+    "content/pages/quiet.md": "---\ntitle: 조용한 페이지\norder: 2\nglossary: false\n---\n팹리스는 여기서 링크되지 않는다.\n",
+}
+
+
+def soup(run: Run, path: str, tips: bool = True) -> BeautifulSoup:
+    doc = BeautifulSoup(run.page(path), "html.parser")
+    if not tips:
+        for tip in doc.select(".term-tip"):
+            tip.decompose()
+    return doc
+
+
+def html_pages(run: Run) -> list[Path]:
+    return sorted(p for p in run.site.rglob("*.html"))
+
+
+def test_every_page_has_lang_title_description_nav_and_footer(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    assert run.code == 0, run.err
+    pages = html_pages(run)
+    assert {p.relative_to(run.site).as_posix() for p in pages} == {
+        "index.html", "intro/index.html", "facts/index.html", "glossary/index.html", "glossary/sky/index.html",
+        "sources/index.html", "sources/paper/index.html", "404.html",
+    }
+    for page in pages:
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert doc.html["lang"] == "en"
+        assert doc.title and doc.title.string.strip()
+        assert doc.find("meta", attrs={"name": "description"})["content"].strip()
+        assert doc.find("nav", class_="site-nav")
+        assert "© Test" in doc.find("footer").get_text()
+        assert doc.find("a", class_="skip-link")["href"] == "#main"
+
+
+def test_links_are_relative_and_resolve(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    for page in html_pages(run):
+        if page.name == "404.html":
+            continue
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in doc.find_all(["a", "link", "script"]):
+            url = tag.get("href") or tag.get("src")
+            if not url or url.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            target = (page.parent / url.split("#")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(run.site)} links to missing {url}"
+
+
+def test_404_works_from_any_depth(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    doc = soup(run, "404.html")
+    urls = [t.get("href") or t.get("src") for t in doc.find_all(["a", "link", "script"]) if t.get("href") or t.get("src")]
+    internal = [u for u in urls if not u.startswith(("http", "#"))]
+    assert internal and all(u.startswith("/mini/") for u in internal), internal
+
+
+def test_canonical_and_open_graph(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    doc = soup(run, "glossary/sky/index.html")
+    assert doc.find("link", rel="canonical")["href"] == "https://example.org/mini/glossary/sky/"
+    assert doc.find("meta", property="og:locale")["content"] == "en_US"
+    override = make_site({}, "build", "--base-url", "https://other.example/")
+    assert soup(override, "index.html").find("link", rel="canonical")["href"] == "https://other.example/"
+
+
+def test_fact_page_has_anchor_claim_and_full_evidence(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    fact = soup(run, "facts/index.html", tips=False).find(id="fact-sky")
+    assert fact is not None
+    text = fact.get_text(" ", strip=True)
+    for expected in ("The sky looks blue", "The sky is blue on clear days.", "The Journal", "A. Writer", "December 5, 2023"):
+        assert expected in text
+
+
+def test_source_page_lists_facts_using_each_excerpt(make_site: Callable[..., Run]) -> None:
+    run = make_site()
+    excerpt = soup(run, "sources/paper/index.html").find(id="excerpt-one")
+    assert excerpt.find("a", href="../../facts/#fact-sky")
+
+
+def test_term_links_first_occurrence_per_section_with_keyboard_definition(make_site: Callable[..., Run]) -> None:
+    run = make_site(base=KOREAN)
+    assert run.code == 0, run.err
+    doc = soup(run, "intro/index.html")
+    links = doc.select("main a.term-link")
+    texts = [a.get_text() for a in links]
+    # section 1: first 팹리스(를) only; section 2: 팹리스(와) again, not inside the existing link, code or quiet span;
+    # the fact card is a section of its own, so its claim links 팹리스 once more.
+    assert texts == ["팹리스", "팹리스", "팹리스"], texts
+    first = links[0]
+    assert first.next_sibling.get("role") == "tooltip"
+    assert first["aria-describedby"] == first.next_sibling["id"]
+    assert first.next_sibling.get_text() == "설계만 하는 반도체 회사."
+    assert first.parent.next_sibling.startswith("를 아는가")  # the particle stays outside the link
+    ids = [t["id"] for t in doc.select("[role=tooltip]")]
+    assert len(ids) == len(set(ids))
+    assert not doc.find("h3").find("a")
+
+
+def test_page_can_switch_linking_off(make_site: Callable[..., Run]) -> None:
+    run = make_site(base=KOREAN)
+    assert not soup(run, "quiet/index.html").select("main a.term-link")
+
+
+def test_term_page_does_not_link_itself_and_lists_where_it_appears(make_site: Callable[..., Run]) -> None:
+    run = make_site(base=KOREAN)
+    doc = soup(run, "glossary/fabless/index.html")
+    assert [a["href"] for a in doc.select("main a.term-link")] == ["../foundry/"]
+    appears = doc.find(id="appears").find_parent("section")
+    hrefs = [a["href"] for a in appears.find_all("a")]
+    assert "../../intro/" in hrefs
+    assert "../foundry/" in hrefs  # the foundry term page links to 팹리스
+    assert "../../facts/#fact-design" in hrefs and "../../facts/#fact-design2" in hrefs
+    assert "../../quiet/" not in hrefs
+
+
+def test_explicit_term_link_counts_as_first_occurrence(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/pages/intro.md": "---\ntitle: 소개\n---\n[[term:fabless|팹리스들]]과 팹리스는 같다.\n"}, base=KOREAN)
+    links = soup(run, "intro/index.html").select("main a.term-link")
+    assert [a.get_text() for a in links] == ["팹리스들"]
+
+
+def test_glossary_index_in_ganada_order_with_json_ld(make_site: Callable[..., Run]) -> None:
+    run = make_site(base=KOREAN)
+    doc = soup(run, "glossary/index.html")
+    assert [h.get_text() for h in doc.select("main h2")] == ["ㅍ"]
+    assert [dt.a.get_text() for dt in doc.select("dl.glossary dt")] == ["파운드리", "팹리스"]
+    data = json.loads(doc.find("script", type="application/ld+json").string)
+    assert data["@type"] == "DefinedTermSet"
+    assert [t["name"] for t in data["hasDefinedTerm"]] == ["파운드리", "팹리스"]
+    term = json.loads(soup(run, "glossary/fabless/index.html").find("script", type="application/ld+json").string)
+    assert term["@type"] == "DefinedTerm" and term["alternateName"] == ["Fabless"]
+
+
+def test_json_ld_cannot_close_its_script(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/sky.yaml": "term: sky\nshort: </script><script>alert(1)</script>\n"})
+    html = run.page("glossary/sky/index.html")
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert script and "<" not in script.group(1)
+    assert json.loads(script.group(1))["description"] == "</script><script>alert(1)</script>"
+
+
+def test_content_is_escaped(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/sky.yaml": "term: <b>sky</b>\nshort: a & b < c\n"})
+    html = run.page("glossary/sky/index.html")
+    assert "&lt;b&gt;sky&lt;/b&gt;" in html and "<b>sky</b>" not in html
+    assert "a &amp; b &lt; c" in html
+
+
+def test_site_templates_override_defaults_one_by_one(make_site: Callable[..., Run]) -> None:
+    run = make_site({"templates/footer.html": '<footer class="site-footer custom"><p>{{ config.copyright }} (custom)</p></footer>\n'})
+    assert run.code == 0, run.err
+    doc = soup(run, "index.html")
+    assert doc.find("footer", class_="custom").get_text(strip=True) == "© Test (custom)"
+    assert doc.find("nav", class_="site-nav")  # the rest still comes from the default theme
+
+
+def test_template_error_names_template_file_and_line(make_site: Callable[..., Run]) -> None:
+    run = make_site({"templates/footer.html": "<footer>\n{{ config.no_such_field }}\n</footer>\n"})
+    assert run.code == 1
+    assert re.search(r"^templates/footer\.html:2: error: template error: .*no_such_field", run.err, re.MULTILINE), run.err
+    assert "Traceback" not in run.err
+    syntax = make_site({"templates/footer.html": "<footer>\n{% if %}\n</footer>\n"})
+    assert syntax.code == 1
+    assert "templates/footer.html:2: error:" in syntax.err
+
+
+def test_timeline_groups_facts_by_month(make_site: Callable[..., Run]) -> None:
+    facts = MINI["content/facts/nature.yaml"] + (
+        "  - id: rain\n    claim: It rained.\n    when: 2023-12-01\n    evidence: [paper#two]\n"
+        "  - id: snow\n    claim: It snowed.\n    when: 2024-01-20\n    evidence: [paper#two]\n"
+    )
+    run = make_site({"content/facts/nature.yaml": facts,
+                     "content/pages/intro.md": "---\ntitle: Intro\n---\n[[timeline]]\n"})
+    doc = soup(run, "intro/index.html", tips=False)
+    months = [m.find(class_="timeline-date").get_text() for m in doc.select(".timeline-month")]
+    assert months == ["December 2023", "January 2024"]
+    december = [e.find(class_="timeline-claim").get_text() for e in doc.select(".timeline-month")[0].select(".timeline-entry")]
+    assert december == ["The sky looks blue when the weather is clear.", "It rained."]  # month-only first, then by day
