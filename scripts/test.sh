@@ -4,6 +4,25 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# System packages (Debian): Chromium for the browser and PDF tests, a Korean font so Hangul
+# renders, poppler-utils for pdftotext/pdftoppm, and libatomic1, without which Playwright's
+# driver dies at start. Installed only when missing.
+PACKAGES="chromium fonts-nanum poppler-utils libatomic1"
+missing=""
+if command -v dpkg >/dev/null 2>&1; then
+  for package in $PACKAGES; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+else
+  echo "scripts/test.sh: not a Debian system; install the equivalents of: $PACKAGES" >&2
+fi
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "installing:$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
