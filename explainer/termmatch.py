@@ -24,10 +24,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .korean import PARTICLES, has_hangul, particle_splits
+from .korean import PARTICLE_LENGTHS, PARTICLES, has_hangul
 
 WORD_RE = re.compile(r"\w+")
-_PARTICLE_ALT = "|".join(sorted((re.escape(p) for p in PARTICLES), key=len, reverse=True))
+PARTICLE_ENDINGS = frozenset(p[-1] for p in PARTICLES)  # a word not ending in one of these has no particle
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ class _Multi:
     tail: re.Pattern[str]  # matched right after the first word
     term: str
     words: int
+    ends_in_word: bool  # then what follows must be a non-word or a particle
 
 
 def _normalize(text: str) -> str:
@@ -51,16 +52,15 @@ def _normalize(text: str) -> str:
 
 
 def _tail_pattern(rest: str) -> re.Pattern[str]:
-    """Compile the part of a multi-word form after its first word."""
-    pieces: list[str] = []
-    for token in re.findall(r"\w+|\s+|[^\w\s]", rest):
-        if token.isspace():
-            pieces.append(r"\s+")
-        else:
-            pieces.append(re.escape(token))
-    last_is_word = bool(re.search(r"\w$", rest))
-    ending = rf"(?=(?:{_PARTICLE_ALT})?(?!\w))" if last_is_word else ""
-    return re.compile("".join(pieces) + ending, re.IGNORECASE)
+    """Compile the part of a multi-word form after its first word (what may follow is checked apart)."""
+    pieces = [r"\s+" if token.isspace() else re.escape(token) for token in re.findall(r"\w+|\s+|[^\w\s]", rest)]
+    return re.compile("".join(pieces), re.IGNORECASE)
+
+
+def _word_ends_at(text: str, end: int) -> bool:
+    """True when the word ending at `end` is whole: nothing word-like follows, or exactly a particle."""
+    rest = WORD_RE.match(text, end)
+    return rest is None or rest.group() in PARTICLES
 
 
 class TermMatcher:
@@ -91,7 +91,8 @@ class TermMatcher:
         if first is None:  # a form starting with punctuation cannot anchor on a word
             return
         tail = form[first.end():]
-        self.multi.setdefault(_normalize(first.group()), []).append(_Multi(_tail_pattern(tail), term, len(words)))
+        entry = _Multi(_tail_pattern(tail), term, len(words), form[-1:].isalnum() or form.endswith("_"))
+        self.multi.setdefault(_normalize(first.group()), []).append(entry)
 
     def __len__(self) -> int:
         return len(self.single) + sum(len(v) for v in self.multi.values())
@@ -113,19 +114,21 @@ class TermMatcher:
             if entries:
                 for entry in entries:
                     tail = entry.tail.match(text, end)
-                    if tail:
+                    if tail and (not entry.ends_in_word or _word_ends_at(text, tail.end())):
                         hit = Match(start, tail.end(), entry.term)
                         break
             if hit is None:
                 term = single.get(word)
                 if term is not None:
                     hit = Match(start, end, term)
-                else:
-                    for stem, particle in particle_splits(word):
-                        term = single.get(stem)
-                        if term is not None:
-                            hit = Match(start, end - len(particle), term)
-                            break
+                elif word[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
+                    size = len(word)
+                    for length in PARTICLE_LENGTHS:
+                        if size > length and word[size - length:] in PARTICLES:
+                            term = single.get(word[: size - length])
+                            if term is not None:
+                                hit = Match(start, end - length, term)
+                                break
             if hit is not None:
                 found.append(hit)
                 resume = hit.end

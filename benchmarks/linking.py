@@ -1,0 +1,215 @@
+"""Glossary linking cost per page: explainer's word lookup against the obvious designs, same run.
+
+    .venv/bin/python benchmarks/linking.py [--pages 1000] [--terms 200]
+
+Generates a site-sized corpus (pages of 600–900 words of Korean-like text with Latin words
+and particles, a glossary of Hangul, Latin and multi-word forms), then times, on the same
+paragraphs: explainer's matcher and linker (all rules), one compiled regex per form, and
+one big alternation of every form. It also times markdown-it rendering of the same pages
+for scale, and the linking share of a real build of the flagship in content/.
+Prints milliseconds per page and ratios; nothing here is part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explainer import markdown  # noqa: E402
+from explainer.korean import PARTICLES  # noqa: E402
+from explainer.link import Glossary, Linker  # noqa: E402
+from explainer.model import Loc, Term  # noqa: E402
+from explainer.termmatch import TermMatcher  # noqa: E402
+
+SYLLABLES = [chr(0xAC00 + i) for i in range(0, 11172, 37)]
+COMMON_PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "와", "과", "로", "으로", "도", "만", "에서는", "과의"]
+LATIN = ["data", "model", "chip", "cloud", "open", "source", "market", "policy", "device", "network"]
+
+
+def hangul_word(rng: random.Random, low: int = 2, high: int = 4) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(low, high)))
+
+
+def make_glossary(rng: random.Random, count: int) -> list[tuple[str, list[str]]]:
+    """Return (term id, forms) pairs: a Hangul display form, an English form, and an alias; some multi-word."""
+    terms: list[tuple[str, list[str]]] = []
+    used: set[str] = set()
+    while len(terms) < count:
+        index = len(terms)
+        display = hangul_word(rng) if index % 5 else f"{hangul_word(rng)} {hangul_word(rng, 2, 3)}"
+        english = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(2, 4))) if index % 2 \
+            else f"{rng.choice(LATIN)} {rng.choice(LATIN)}{index}"
+        alias = hangul_word(rng, 3, 5)
+        forms = [display, english, alias]
+        if any(f.casefold() in used for f in forms):
+            continue
+        used.update(f.casefold() for f in forms)
+        terms.append((f"t{index}", forms))
+    return terms
+
+
+def make_page(rng: random.Random, glossary: list[tuple[str, list[str]]], vocabulary: list[str]) -> list[str]:
+    """Return the paragraphs of one page (600–900 words), with terms, particles and look-alikes."""
+    words_left = rng.randint(600, 900)
+    paragraphs: list[str] = []
+    while words_left > 0:
+        size = min(words_left, rng.randint(40, 90))
+        words: list[str] = []
+        for _ in range(size):
+            roll = rng.random()
+            if roll < 0.04:
+                form = rng.choice(rng.choice(glossary)[1])
+                words.append(form + (rng.choice(COMMON_PARTICLES) if rng.random() < 0.7 else ""))
+            elif roll < 0.05:
+                words.append(rng.choice(rng.choice(glossary)[1]).replace(" ", "") + "화")  # a longer word: no match
+            elif roll < 0.10:
+                words.append(rng.choice(LATIN))
+            else:
+                words.append(rng.choice(vocabulary) + (rng.choice(COMMON_PARTICLES) if rng.random() < 0.4 else ""))
+        text = " ".join(words)
+        paragraphs.append(re.sub(r"(\S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+) ", r"\1, ", text, count=3) + ".")
+        words_left -= size
+    return paragraphs
+
+
+def regex_per_form(forms: list[tuple[str, str]]) -> Callable[[str], int]:
+    particle = "(?:" + "|".join(sorted(map(re.escape, PARTICLES), key=len, reverse=True)) + ")"
+    patterns = [re.compile(rf"(?<!\w){re.escape(form)}(?={particle}?(?!\w))", re.IGNORECASE) for form, _ in forms]
+
+    def find(text: str) -> int:
+        spans = sorted((m.start(), -m.end()) for p in patterns for m in p.finditer(text))
+        count, end = 0, -1
+        for start, negative_end in spans:
+            if start >= end:
+                count, end = count + 1, -negative_end
+        return count
+
+    return find
+
+
+def big_alternation(forms: list[tuple[str, str]]) -> Callable[[str], int]:
+    particle = "(?:" + "|".join(sorted(map(re.escape, PARTICLES), key=len, reverse=True)) + ")"
+    alternatives = "|".join(sorted((re.escape(form) for form, _ in forms), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?={particle}?(?!\w))", re.IGNORECASE)
+    return lambda text: sum(1 for _ in pattern.finditer(text))
+
+
+def explainer_linker(terms: list[Term]) -> Callable[[str], int]:
+    glossary = Glossary.build(tuple(terms))
+
+    def link(text: str) -> int:
+        linker = Linker(glossary, lambda term_id: f"../glossary/{term_id}/", lambda term_id: None)
+        return linker.text(text, True).count("term-link")
+
+    return link
+
+
+def per_page(pages: list[list[str]], work: Callable[[str], object], repeat: int = 3) -> float:
+    """Median over `repeat` runs of the total time for all pages, divided by pages (ms)."""
+    totals = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for page in pages:
+            for paragraph in page:
+                work(paragraph)
+        totals.append(time.perf_counter() - started)
+    return statistics.median(totals) / len(pages) * 1000
+
+
+def flagship_linking() -> tuple[int, float, float, int]:
+    """Build the flagship in memory; return pages, total render ms, linking ms and links made."""
+    from explainer import link as link_module
+    from explainer.config import Options
+    from explainer.load import load_site
+    from explainer.render import render_site
+
+    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    assert site is not None
+    spent = [0.0]
+    made = [0]
+    original = link_module.Linker.text
+
+    def timed(self: Linker, text: str, linkable: bool) -> str:
+        started = time.perf_counter()
+        result = original(self, text, linkable)
+        spent[0] += time.perf_counter() - started
+        return result
+
+    original_link = link_module.Linker.link
+
+    def counted(self: Linker, term_id: str, text: str) -> str:
+        made[0] += 1
+        return original_link(self, term_id, text)
+
+    link_module.Linker.text = timed  # type: ignore[method-assign]
+    link_module.Linker.link = counted  # type: ignore[method-assign]
+    try:
+        started = time.perf_counter()
+        outputs = render_site(site, Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+        total = time.perf_counter() - started
+    finally:
+        link_module.Linker.text = original  # type: ignore[method-assign]
+        link_module.Linker.link = original_link  # type: ignore[method-assign]
+    pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    return pages, total * 1000, spent[0] * 1000, made[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--terms", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(2023)
+    glossary = make_glossary(rng, args.terms)
+    vocabulary = [hangul_word(rng) for _ in range(4000)]
+    pages = [make_page(rng, glossary, vocabulary) for _ in range(args.pages)]
+    forms = [(form, term_id) for term_id, listed in glossary for form in listed]
+    words = statistics.mean(sum(len(p.split()) for p in page) for page in pages)
+    print(f"{args.pages} pages, {words:.0f} words per page on average; {args.terms} terms, {len(forms)} surface forms")
+
+    terms = [Term(term_id, listed[0], listed[1], tuple(listed[2:]), "definition", None, (), (), True, Loc("bench", 0))
+             for term_id, listed in glossary]
+    designs: list[tuple[str, Callable[[], Callable[[str], object]]]] = [
+        ("explainer: word lookup + linker (all rules)", lambda: explainer_linker(terms)),
+        ("explainer: matcher alone", lambda: TermMatcher(forms).find),
+        ("one big alternation regex", lambda: big_alternation(forms)),
+        ("one compiled regex per form", lambda: regex_per_form(forms)),
+    ]
+    results: list[tuple[str, float, float]] = []
+    for name, make in designs:
+        started = time.perf_counter()
+        work = make()
+        compile_ms = (time.perf_counter() - started) * 1000
+        sample = pages if "per form" not in name else pages[: max(1, len(pages) // 10)]  # the slow one on a tenth
+        results.append((name, compile_ms, per_page(sample, work, repeat=1 if "per form" in name else 3)))
+
+    md_pages = pages[: max(1, len(pages) // 5)]
+    docs = ["\n\n".join(page) for page in md_pages]
+    parser_md = markdown.parser()
+    started = time.perf_counter()
+    for doc in docs:
+        parser_md.render(doc)
+    markdown_ms = (time.perf_counter() - started) / len(docs) * 1000
+
+    ours = results[0][2]
+    print(f"\n{'design':<46} {'compile ms':>10} {'ms/page':>9} {'vs explainer':>13}")
+    for name, compile_ms, page_ms in results:
+        print(f"{name:<46} {compile_ms:>10.1f} {page_ms:>9.3f} {page_ms / ours:>12.1f}x")
+    print(f"{'markdown-it render of the same page (scale)':<46} {'':>10} {markdown_ms:>9.3f} {markdown_ms / ours:>12.1f}x")
+
+    pages_built, render_ms, link_ms, links = flagship_linking()
+    print(f"\nflagship (content/): {pages_built} pages rendered in {render_ms:.0f} ms; glossary linking {link_ms:.1f} ms in all, "
+          f"{link_ms / pages_built:.3f} ms per page; {links} links made")
+
+
+if __name__ == "__main__":
+    main()
