@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,11 @@ def read_config(options: Options, display: str) -> tuple[LocMap | None, dict[str
     if not path.is_file():
         return None, {}, [Problem(display, 0, "site config not found",
                                   f"create {display} with at least: title, description, language, base_url, copyright")]
-    data, problems = parse_yaml(path.read_text(encoding="utf-8"), display)
+    try:
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return None, {}, [Problem(display, 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+    data, problems = parse_yaml(text, display)
     if data is None and not problems:
         problems.append(Problem(display, 1, "site config is empty", "add title, description, language, base_url, copyright"))
     if data is None:

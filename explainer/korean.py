@@ -20,9 +20,10 @@ BASE_PARTICLES = (
     "보다", "처럼", "만큼", "마저", "조차", "이나", "나", "랑", "이랑", "하고", "이며", "며",
     "이든", "든", "라도", "이라도", "야", "이야", "밖에", "뿐", "마다", "대로",
     # Copula and quotative forms that read as "is a …" / "called …" after a noun:
-    # 사과다, 바나나라는, 복숭아라고 부른다.
+    # 사과다, 바나나라는, 복숭아라고 부른다, 사과입니다.
     "이다", "다", "이고", "이었다", "였다", "이라는", "라는", "이란", "란", "인",
     "이라고", "라고", "이라며", "라며", "이라면", "라면", "이라서", "라서",
+    "입니다", "입니까", "이에요", "예요", "이자", "인데", "이던", "던", "이었던", "였던", "이지만", "지만",
 )
 
 # Particles that can follow a first particle (에서+는, 으로+도, 과+의, 만+을 …).
@@ -31,15 +32,26 @@ SECOND_PARTICLES = ("은", "는", "도", "의", "만", "을", "를", "이", "가
 # First particles that accept a second one.
 STACKING = (
     "에", "에서", "에게", "에게서", "한테", "께", "와", "과", "로", "으로", "로서", "으로서",
-    "까지", "부터", "보다", "처럼", "만큼", "만", "이랑", "랑", "하고", "마다", "뿐", "대로",
+    "까지", "부터", "보다", "처럼", "만큼", "만", "이랑", "랑", "하고", "마다", "뿐", "대로", "조차", "마저",
 )
 
 # Pairs that are not Korean, even though both halves are particles.
 _NOT_STACKED = frozenset({
     "에에", "에서에", "에게에", "에게서에", "한테에", "께에", "로에", "으로에", "로서에", "으로서에",
     "와이", "과이", "와가", "과가", "로이", "로가", "으로이", "으로가",
-    "에서만", "만만", "뿐만", "뿐을", "뿐를", "뿐이나", "뿐나",
+    "에서만", "만만", "뿐만", "뿐을", "뿐를", "뿐이나", "뿐나", "조차조차", "마저마저", "조차마저", "마저조차",
 })
+
+# The plural suffix 들 comes between a noun and its particles: 사과들이, 사과들에게는.
+PLURAL = "들"
+
+# Endings that close a sentence: they count only when punctuation or the end of the text
+# follows, not a space, so that a name such as 라마다 호텔 is not read as 라마 + 다.
+SENTENCE_FINAL = frozenset({"다", "이다", "였다", "이었다", "입니다", "입니까", "이에요", "예요"})
+
+# After a one-syllable noun, a one-syllable particle too often makes another word
+# (원+인 = 원인, 물+가 = 물가, 차+이 = 차이): only these may follow it.
+SHORT_NOUN_PARTICLES = frozenset({"은", "는", "을", "를", "의", "에"})
 
 
 def _stack() -> frozenset[str]:
@@ -50,11 +62,19 @@ def _stack() -> frozenset[str]:
             if pair not in _NOT_STACKED:
                 forms.add(pair)
     forms |= {"에서만", "뿐만", "에서부터", "로부터", "으로부터", "에게로", "으로만", "에서만은", "에서만큼은", "만으로", "만으로도"}
+    forms |= {PLURAL} | {PLURAL + form for form in forms}
     return frozenset(forms)
 
 
 PARTICLES: frozenset[str] = _stack()
 PARTICLE_LENGTHS: tuple[int, ...] = tuple(sorted({len(p) for p in PARTICLES}))
+
+
+def particle_allowed(stem: str, particle: str, following: str) -> bool:
+    """Whether `particle` may end a word after the noun `stem`, given the character after the word."""
+    if particle in SENTENCE_FINAL and following in (" ", "\t", "\u00a0"):
+        return False
+    return not (len(stem) == 1 and len(particle) == 1 and particle not in SHORT_NOUN_PARTICLES)
 
 
 def is_hangul_syllable(char: str) -> bool:
@@ -65,18 +85,6 @@ def is_hangul_syllable(char: str) -> bool:
 def has_hangul(text: str) -> bool:
     """True when the text contains at least one Hangul syllable."""
     return any(is_hangul_syllable(c) for c in text)
-
-
-def particle_splits(word: str) -> list[tuple[str, str]]:
-    """Return every (stem, particle) split of a word whose ending is in the particle list.
-
-    Longest stem first: 사과에서는 -> [('사과에서', '는'), ('사과', '에서는')].
-    """
-    splits: list[tuple[str, str]] = []
-    for length in PARTICLE_LENGTHS:
-        if len(word) > length and word[-length:] in PARTICLES:
-            splits.append((word[:-length], word[-length:]))
-    return splits
 
 
 # ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +43,17 @@ class _Reader:
                                              f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
         return found
 
-    def read_yaml(self, path: Path) -> Any:
+    def read_text(self, path: Path) -> str | None:
+        """Read a content file as UTF-8 (a byte-order mark is allowed), in Unicode NFC form."""
         try:
-            text = path.read_text(encoding="utf-8")
+            return unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError as exc:
             self.problems.append(Problem(self.show(path), 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
+            return None
+
+    def read_yaml(self, path: Path) -> Any:
+        text = self.read_text(path)
+        if text is None:
             return None
         data, problems = parse_yaml(text, self.show(path))
         self.problems += problems
@@ -246,10 +253,8 @@ class _Reader:
         for path in self.files("pages", ".md"):
             slug = self.file_id(path, "page")
             shown = self.show(path)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError as exc:
-                self.problems.append(Problem(shown, 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
+            text = self.read_text(path)
+            if text is None:
                 continue
             match = FRONT_MATTER_RE.match(text)
             if match is None:

@@ -172,11 +172,16 @@ class _Renderer:
         env: EnvType = {}
         rules = cast(RendererHTML, self.md.renderer)
         listed = list(children)
+        run: list[str] = []  # text and soft line breaks, matched as one string (a term may wrap)
         for i, token in enumerate(listed):
             kind = token.type
-            if kind == "text":
+            if kind in ("text", "softbreak"):
+                run.append(token.content if kind == "text" else "\n")
+                if i + 1 < len(listed) and listed[i + 1].type in ("text", "softbreak"):
+                    continue
                 linkable = not (self.heading_depth or self.link_depth or self.quiet_depth)
-                self.ours(self.hooks.text(token.content, linkable))
+                self.ours(self.hooks.text("".join(run), linkable))
+                run.clear()
             elif kind == "xref":
                 self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], False))
             elif kind == "link_open":

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .korean import PARTICLE_LENGTHS, PARTICLES, has_hangul
+from .korean import PARTICLE_LENGTHS, PARTICLES, has_hangul, particle_allowed
 
 WORD_RE = re.compile(r"\w+")
 PARTICLE_ENDINGS = frozenset(p[-1] for p in PARTICLES)  # a word not ending in one of these has no particle
@@ -40,7 +40,14 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class _Single:
+    term: str
+    exact: str  # for a form in capitals: the only spelling that matches ('' when any case does)
+
+
+@dataclass(frozen=True, slots=True)
 class _Multi:
+    first: str  # the first word as written, for forms in capitals
     tail: re.Pattern[str]  # matched right after the first word
     term: str
     words: int
@@ -51,10 +58,32 @@ def _normalize(text: str) -> str:
     return text.casefold()
 
 
-def _tail_pattern(rest: str) -> re.Pattern[str]:
+def _in_capitals(form: str) -> bool:
+    """True for a form written in capitals (XML, WHO, XML 문서), which must match case exactly."""
+    return form == form.upper() and form != form.lower()
+
+
+def _tail_pattern(rest: str, exact: bool) -> re.Pattern[str]:
     """Compile the part of a multi-word form after its first word (what may follow is checked apart)."""
     pieces = [r"\s+" if token.isspace() else re.escape(token) for token in re.findall(r"\w+|\s+|[^\w\s]", rest)]
-    return re.compile("".join(pieces), re.IGNORECASE)
+    return re.compile("".join(pieces), 0 if exact else re.IGNORECASE)
+
+
+def spacing_variants(form: str) -> list[str]:
+    """Spellings of a multi-word Hangul form with some of its spaces left out, most spaces first.
+
+    Only spaces next to Hangul are dropped (at most four of them are varied).
+    """
+    parts = re.split(r"(\s+)", form.strip())
+    gaps = [i for i in range(1, len(parts), 2) if has_hangul(parts[i - 1][-1:] + parts[i + 1][:1])][:4]
+    variants: list[str] = []
+    for mask in range(1, 2 ** len(gaps)):
+        pieces = parts[:]
+        for bit, index in enumerate(gaps):
+            if mask >> bit & 1:
+                pieces[index] = ""
+        variants.append("".join(pieces))
+    return variants
 
 
 def _word_ends_at(text: str, end: int) -> bool:
@@ -67,16 +96,16 @@ class TermMatcher:
     """Compiled from (form, term id) pairs; `find` returns every match, leftmost-longest."""
 
     def __init__(self, forms: Iterable[tuple[str, str]]) -> None:
-        self.single: dict[str, str] = {}
+        self.single: dict[str, _Single] = {}
         self.multi: dict[str, list[_Multi]] = {}
         pairs = [(form.strip(), term) for form, term in forms if form and form.strip()]
-        explicit = {_normalize(form) for form, _ in pairs}
+        explicit = {re.sub(r"\s+", " ", _normalize(form)) for form, _ in pairs}
         for form, term in pairs:
             self._add(form, term)
-        for form, term in pairs:  # 3: a spaced Hangul form also matches written solid
-            joined = re.sub(r"\s+", "", form)
-            if joined != form and has_hangul(form) and _normalize(joined) not in explicit:
-                self._add(joined, term)
+        for form, term in pairs:  # 3: a spaced Hangul form also matches with spaces left out
+            for variant in spacing_variants(form):
+                if _normalize(variant) not in explicit:
+                    self._add(variant, term)
         for entries in self.multi.values():
             entries.sort(key=lambda m: -m.words)
 
@@ -85,13 +114,20 @@ class TermMatcher:
         if not words:
             return
         first = WORD_RE.match(form)
+        exact = _in_capitals(form)
         if len(words) == 1 and first is not None and first.group() == form:
-            self.single.setdefault(_normalize(form), term)
+            key = _normalize(form)
+            known = self.single.get(key)
+            if known is None:
+                self.single[key] = _Single(term, form if exact else "")
+            elif known.term == term and known.exact != (form if exact else ""):
+                self.single[key] = _Single(term, "")  # the same term written in two cases: any case matches
             return
         if first is None:  # a form starting with punctuation cannot anchor on a word
             return
         tail = form[first.end():]
-        entry = _Multi(_tail_pattern(tail), term, len(words), form[-1:].isalnum() or form.endswith("_"))
+        entry = _Multi(first.group() if exact else "", _tail_pattern(tail, exact), term, len(words),
+                       form[-1:].isalnum() or form.endswith("_"))
         self.multi.setdefault(_normalize(first.group()), []).append(entry)
 
     def __len__(self) -> int:
@@ -113,21 +149,27 @@ class TermMatcher:
             entries = multi.get(word)
             if entries:
                 for entry in entries:
+                    if entry.first and word_match.group() != entry.first:
+                        continue
                     tail = entry.tail.match(text, end)
                     if tail and (not entry.ends_in_word or _word_ends_at(text, tail.end())):
                         hit = Match(start, tail.end(), entry.term)
                         break
             if hit is None:
-                term = single.get(word)
-                if term is not None:
-                    hit = Match(start, end, term)
+                found_single = single.get(word)
+                if found_single is not None:
+                    if not found_single.exact or found_single.exact == word_match.group():
+                        hit = Match(start, end, found_single.term)
                 elif word[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
                     size = len(word)
+                    following = text[end:end + 1]
                     for length in PARTICLE_LENGTHS:
                         if size > length and word[size - length:] in PARTICLES:
-                            term = single.get(word[: size - length])
-                            if term is not None:
-                                hit = Match(start, end - length, term)
+                            stem = word[: size - length]
+                            found_single = single.get(stem)
+                            if found_single is not None and particle_allowed(stem, word[size - length:], following):
+                                if not found_single.exact or found_single.exact == text[start:end - length]:
+                                    hit = Match(start, end - length, found_single.term)
                                 break
             if hit is not None:
                 found.append(hit)

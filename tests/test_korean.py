@@ -60,16 +60,25 @@ def test_group_by_section_keeps_only_nonempty_sections_in_order() -> None:
     assert dict(grouped)["ㅍ"] == [1, 2]
 
 
-def test_particle_splits_longest_stem_first() -> None:
-    assert korean.particle_splits("팹리스에서는")[0] == ("팹리스에서", "는")
-    assert ("팹리스", "에서는") in korean.particle_splits("팹리스에서는")
-    assert korean.particle_splits("팹리스") == []  # 스 is not a particle
-    assert korean.particle_splits("가") == []
+def test_stacked_and_plural_particles_are_in_the_list() -> None:
+    for particle in ("에서는", "으로는", "과의", "에서도", "조차도", "들", "들이", "들에게는", "입니다"):
+        assert particle in korean.PARTICLES
+    for not_korean in ("에에", "와가", "자"):
+        assert not_korean not in korean.PARTICLES
+
+
+def test_particle_vetoes() -> None:
+    assert korean.particle_allowed("사과", "다", ".")
+    assert not korean.particle_allowed("사과", "다", " ")
+    assert korean.particle_allowed("원", "을", " ")
+    assert not korean.particle_allowed("원", "인", " ")
+    assert korean.particle_allowed("원", "에서", " ")
 
 
 def test_readme_particle_list_matches_the_module() -> None:
     from pathlib import Path
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for particle in korean.BASE_PARTICLES:
+    for particle in (*korean.BASE_PARTICLES, *korean.STACKING, *korean.SECOND_PARTICLES, *korean.SENTENCE_FINAL,
+                     *korean.SHORT_NOUN_PARTICLES, korean.PLURAL):
         assert f"`{particle}`" in readme, f"README does not list the particle {particle}"

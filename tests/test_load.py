@@ -134,3 +134,15 @@ def test_a_broken_term_does_not_cascade(make_site: Callable[..., Run]) -> None:
     assert run.code == 1
     assert "unknown glossary term" not in run.err
     assert "1 error." in run.err
+
+
+def test_byte_order_mark_and_decomposed_hangul_are_accepted(make_site: Callable[..., Run]) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "사과")
+    run = make_site({
+        "content/pages/intro.md": "\ufeff---\ntitle: Intro\n---\nA " + decomposed + "를 본다.\n",
+        "content/glossary/apple.yaml": "term: 사과\nshort: A fruit.\n",
+    })
+    assert run.code == 0, run.err
+    assert '<a class="term-link" href="../glossary/apple/"' in run.page("intro/index.html")

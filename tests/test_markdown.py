@@ -108,3 +108,9 @@ def test_our_markup_survives_sanitising() -> None:
 
 def test_plain_text_of_inline_markdown() -> None:
     assert markdown.plain_text(parse("A *bold* [[term:x|word]] `code`", inline=True)) == "A bold word code"
+
+
+def test_text_across_a_soft_line_break_is_matched_as_one() -> None:
+    hooks = PlainHooks()
+    markdown.render(parse("대형 언어\n모델은 *강조* 뒤"), hooks)
+    assert ("대형 언어\n모델은 ", True) in hooks.texts
