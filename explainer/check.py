@@ -132,9 +132,15 @@ def _check_docs(site: Site) -> Iterator[Problem]:
 
 def _doc_ref_problem(ref: DocRef, doc: Markdown, site: Site, tags: set[str]) -> Problem | None:
     path = doc.loc.path
-    if ref.kind == "fact-inline":
-        return Problem(path, ref.line, f"a fact card [[fact:{ref.target}]] must stand on a line of its own",
+    if ref.kind == "fact" and not ref.block and not ref.label:
+        where = "in a page or a Markdown body" if doc.inline else ""
+        return Problem(path, ref.line, f"a fact card [[fact:{ref.target}]] must stand on a line of its own {where}".rstrip(),
                        f"put it on its own line, or link to the fact with words: [[fact:{ref.target}|your words]]")
+    if ref.kind == "timeline" and not ref.block:
+        return Problem(path, ref.line, "a timeline [[timeline]] must stand on a line of its own in a page or a Markdown body",
+                       "put it on a line of its own, between paragraphs")
+    if ref.label and ref.kind in ("quote", "timeline"):
+        return Problem(path, ref.line, f"[[{ref.kind}:…]] takes no '|words'", f"remove '|{ref.label}'")
     if ref.kind not in REF_KINDS:
         return Problem(path, ref.line, f"unknown reference kind '[[{ref.kind}:…]]'",
                        f"{_suggest(ref.kind, list(REF_KINDS))}use one of: {', '.join(REF_KINDS)}")
@@ -190,7 +196,7 @@ def _check_excerpts(site: Site) -> Iterator[Problem]:
     for source in site.sources:
         for excerpt in source.excerpts:
             key = f"{source.id}#{excerpt.id}"
-            if key not in used:
+            if key not in used and not site.broken:  # a record that failed to load may be the one citing it
                 yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{key}' is not cited by any fact, term or page",
                               "cite it as evidence, or remove it", "warning")
             if len(excerpt.text) > EXCERPT_WARN_LENGTH:
@@ -204,21 +210,34 @@ def normalize_quote(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
+def _read_archive(path: Path) -> tuple[str | None, str]:
+    """Return the archive's text for comparison, or None and why it could not be read."""
+    if not path.exists():
+        return None, "not found"
+    if not path.is_file():
+        return None, "is not a file"
+    try:
+        return normalize_quote(path.read_text(encoding="utf-8-sig")), ""
+    except UnicodeDecodeError:
+        return None, "is not UTF-8 text (convert it, e.g. iconv -f euc-kr -t utf-8)"
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+
+
 def _check_archives(site: Site, options: Options) -> Iterator[Problem]:
-    cache: dict[Path, str | None] = {}
+    cache: dict[Path, tuple[str | None, str]] = {}
     for source in site.sources:
         if not source.archive:
             continue
         path = (options.root / source.archive).resolve()
         if path not in cache:
-            try:
-                cache[path] = normalize_quote(path.read_text(encoding="utf-8"))
-            except OSError:
-                cache[path] = None
-        archive = cache[path]
+            cache[path] = _read_archive(path)
+        archive, why = cache[path]
         if archive is None:
-            yield Problem(source.loc.path, source.loc.line, f"archive '{source.archive}' not found; quotes of '{source.id}' are not verified",
-                          f"looked for {display_path(path, options.root)}; fix `archive:` or provide the file", "warning")
+            line = source.lines.get("archive", source.loc.line)
+            yield Problem(source.loc.path, line, f"archive '{source.archive}' {why.split(' (')[0]}; quotes of '{source.id}' are not verified",
+                          f"looked for {display_path(path, options.root)}; fix `archive:` or provide the file"
+                          + (f"; {why}" if "(" in why else ""), "warning")
             continue
         for excerpt in source.excerpts:
             if normalize_quote(excerpt.text) not in archive:

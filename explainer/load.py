@@ -129,6 +129,7 @@ class _Reader:
                 note=self.md(data, "note", values, shown, inline=True),
                 excerpts=excerpts,
                 loc=Loc(shown, data.line),
+                lines=dict(data.key_lines),
             ))
             if not values.get("title") and not values.get("outlet"):
                 self.problems.append(Problem(shown, data.line, "a source needs a title or an outlet to be named by",

@@ -71,8 +71,8 @@ def _xref_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return False
     line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].strip()
     match = XREF_RE.fullmatch(line)
-    if match is None or match.group(1) not in BLOCK_KINDS:
-        return False
+    if match is None or match.group(1) not in BLOCK_KINDS or match.group(3) is not None:
+        return False  # with |words it is an inline link, even on a line of its own
     if silent:
         return True
     token = state.push("xref_block", "", 0)
@@ -105,15 +105,14 @@ def parse(text: str, loc: Loc, inline: bool = False) -> Markdown:
 def _collect(tokens: Sequence[Token], first_line: int, refs: list[DocRef], inline_base: tuple[int, str] | None) -> None:
     for token in tokens:
         if token.type == "xref_block" and token.map:
-            refs.append(DocRef(token.meta["kind"], token.meta["target"], first_line + token.map[0]))
+            refs.append(DocRef(token.meta["kind"], token.meta["target"], first_line + token.map[0], block=True))
         elif token.type == "inline" and token.children:
             start = first_line + (token.map[0] if token.map else 0)
             _collect(token.children, first_line, refs, (start, token.content))
         elif token.type == "xref" and inline_base is not None:
             start, content = inline_base
             line = start + content.count("\n", 0, token.meta["pos"])
-            kind = token.meta["kind"]
-            refs.append(DocRef(kind if token.meta["label"] or kind != "fact" else "fact-inline", token.meta["target"], line))
+            refs.append(DocRef(token.meta["kind"], token.meta["target"], line, token.meta["label"]))
 
 
 class _Renderer:

@@ -43,11 +43,13 @@ class PartialDate:
 
 @dataclass(frozen=True, slots=True)
 class DocRef:
-    """A reference written inside Markdown: [[kind:target]] on a given line."""
+    """A reference written inside Markdown: [[kind:target|label]] on a given line."""
 
     kind: str  # fact, term, quote, cite, timeline
     target: str
     line: int
+    label: str = ""
+    block: bool = False  # written on a line of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class Source:
     note: Markdown | None
     excerpts: tuple[Excerpt, ...]
     loc: Loc
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
 
     def excerpt(self, excerpt_id: str) -> Excerpt | None:
         """Return the excerpt with this id, or None."""

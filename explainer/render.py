@@ -149,7 +149,7 @@ class PageContext:
         if kind in ("quote", "cite"):
             source, _, excerpt = target.partition("#")
             ref = Ref(source, excerpt, site.source_by_id[source].loc)
-            return str(macros.quote(ref, block) if kind == "quote" else macros.cite(ref))
+            return str(macros.quote(ref, block) if kind == "quote" else macros.cite(ref, label))
         if kind == "term":
             term = site.term_by_id[target]
             return self.linker.link(term.id, label or term.term)

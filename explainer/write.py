@@ -10,6 +10,9 @@ from pathlib import Path
 
 from .errors import ExplainerError
 
+MARKER = ".explainer"
+MARKER_TEXT = b"This folder is written by explainer and replaced whole by every build.\n"
+
 
 class UnsafeOutput(ExplainerError):
     """The output folder is somewhere a build must not replace."""
@@ -23,9 +26,11 @@ def check_out_dir(out_dir: Path, content_dir: Path) -> None:
     if out in forbidden or out == content or out in content.parents or content in out.parents:
         raise UnsafeOutput(f"refusing to write the site to {out_dir}: it would replace your content or project folder; "
                            "use --out with a folder of its own, such as site/")
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise UnsafeOutput(f"refusing to replace {out_dir}: it exists and does not look like a built site "
-                           "(no index.html); empty it or choose another --out folder")
+    if out.exists() and not out.is_dir():
+        raise UnsafeOutput(f"refusing to write the site to {out_dir}: it is a file, not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UnsafeOutput(f"refusing to replace {out_dir}: it holds files that explainer did not write "
+                           f"(no {MARKER} marker from an earlier build); empty it or choose another --out folder")
 
 
 def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
@@ -34,6 +39,7 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     count = 0
     try:
+        (staging / MARKER).write_bytes(MARKER_TEXT)
         for relative, content in files:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)

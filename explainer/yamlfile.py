@@ -51,6 +51,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Pro
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and exc.problem and ("end of stream" in exc.problem or "<stream end>" in exc.problem):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it was opened
         line = mark.line + 1 + offset if mark is not None else first_line
         reason = exc.problem or exc.context or "invalid YAML"
         problems.append(
@@ -112,4 +114,7 @@ def _convert(node: yaml.Node, builder: yaml.SafeLoader, path: str, offset: int, 
         return builder.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         problems.append(Problem(path, line, f"cannot read this value: {exc.problem}", "quote the value"))
-        return None
+    except ValueError as exc:  # a date-shaped value that is no date: 2023-02-30
+        problems.append(Problem(path, line, f"'{node.value}' is not a real date ({exc})",
+                                "write a date that exists, such as 2023-02-28, or quote the value if it is not a date"))
+    return None

@@ -54,6 +54,22 @@ CASES = {
         {"content/facts/nature.yaml": FACTS.replace("claim: Grass is green.", "claim: Grass is [[term:green]].")},
         "content/facts/nature.yaml:8: error: unknown glossary term 'green'",
     ),
+    "timeline inside a sentence": (
+        {"content/pages/intro.md": PAGE_HEAD + "See [[timeline]] here.\n"},
+        "content/pages/intro.md:4: error: a timeline [[timeline]] must stand on a line of its own in a page or a Markdown body",
+    ),
+    "timeline inside a claim (would render itself)": (
+        {"content/facts/nature.yaml": FACTS.replace("claim: Grass is green.", "claim: '[[timeline]]'")},
+        "content/facts/nature.yaml:8: error: a timeline [[timeline]] must stand on a line of its own in a page or a Markdown body",
+    ),
+    "fact card inside a claim": (
+        {"content/facts/nature.yaml": FACTS.replace("claim: Grass is green.", "claim: '[[fact:sky]]'")},
+        "content/facts/nature.yaml:8: error: a fact card [[fact:sky]] must stand on a line of its own in a page or a Markdown body",
+    ),
+    "quote with words": (
+        {"content/pages/intro.md": PAGE_HEAD + "[[quote:paper#one|the sky]]\n"},
+        "content/pages/intro.md:4: error: [[quote:…]] takes no '|words'",
+    ),
     "timeline with unknown tag": (
         {"content/pages/intro.md": PAGE_HEAD + "[[timeline:weather]]\n"},
         "content/pages/intro.md:4: error: no fact has the tag 'weather' for this timeline",
@@ -108,10 +124,22 @@ def test_missing_archive_warns_once_per_source_and_strict_fails(make_site: Calla
     assert "warning:" in run.err
     strict = make_site({"content/sources/paper.yaml": source}, "build", "--strict")
     assert strict.code == 1
-    assert "content/sources/paper.yaml:1: error: archive 'missing.txt' not found; quotes of 'paper' are not verified" in strict.err
+    assert "content/sources/paper.yaml:6: error: archive 'missing.txt' not found; quotes of 'paper' are not verified" in strict.err
 
 
 def test_unused_excerpt_is_a_warning(make_site: Callable[..., Run]) -> None:
     run = make_site({"content/facts/nature.yaml": FACTS.replace("[paper#two]", "[paper#one]")})
     assert run.code == 0
     assert "content/sources/paper.yaml:10: warning: excerpt 'paper#two' is not cited by any fact, term or page" in run.err
+
+
+def test_archive_in_another_encoding_or_a_folder_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
+    (site_root / "archive").mkdir()
+    (site_root / "archive" / "paper.txt").write_bytes("하늘은 파랗다".encode("euc-kr"))
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive/paper.txt\n")
+    run = make_site({"content/sources/paper.yaml": source})
+    assert run.code == 0 and "Traceback" not in run.err
+    assert "content/sources/paper.yaml:6: warning: archive 'archive/paper.txt' is not UTF-8 text; quotes of 'paper' are not verified" in run.err
+    assert "iconv" in run.err
+    folder = make_site({"content/sources/paper.yaml": source.replace("archive/paper.txt", "archive")})
+    assert "warning: archive 'archive' is not a file" in folder.err

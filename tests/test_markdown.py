@@ -45,11 +45,9 @@ def test_fact_alone_on_a_line_is_a_block_even_right_after_text() -> None:
     assert "<p>Some text</p>\n<x-fact block>launch|</x-fact>" in html
 
 
-def test_inline_fact_without_words_is_reported() -> None:
-    doc = parse("See [[fact:launch]] here.")
-    assert [(r.kind, r.target) for r in doc.refs] == [("fact-inline", "launch")]
-    doc = parse("See [[fact:launch|the launch]] here.")
-    assert [(r.kind, r.target) for r in doc.refs] == [("fact", "launch")]
+def test_references_know_whether_they_stand_alone_and_their_words() -> None:
+    doc = parse("See [[fact:launch]] here.\n\n[[fact:launch]]\n\n[[fact:launch|the launch]]\n")
+    assert [(r.kind, r.block, r.label) for r in doc.refs] == [("fact", False, ""), ("fact", True, ""), ("fact", False, "the launch")]
 
 
 def test_timeline_block_with_and_without_tag() -> None:

@@ -44,7 +44,7 @@ def test_swap_replaces_whole_folder(site_root: Path) -> None:
     out = site_root / "site"
     write.write_site([("index.html", b"1"), ("old.html", b"x")], out)
     write.write_site([("index.html", b"2")], out)
-    assert snapshot(out) == {"index.html": b"2"}
+    assert snapshot(out) == {"index.html": b"2", write.MARKER: write.MARKER_TEXT}
 
 
 @pytest.mark.parametrize("out", [".", "content", "content/..", "content/pages"])
@@ -55,10 +55,25 @@ def test_refuses_output_over_content_or_project(make_site: Callable[..., Run], o
     assert (run.root / "content" / "site.yaml").read_text(encoding="utf-8") == MINI["content/site.yaml"]
 
 
-def test_refuses_to_replace_a_folder_that_is_not_a_site(make_site: Callable[..., Run], site_root: Path) -> None:
+def test_refuses_to_replace_a_folder_explainer_did_not_write(make_site: Callable[..., Run], site_root: Path) -> None:
     (site_root / "docs").mkdir()
-    (site_root / "docs" / "notes.txt").write_text("mine", encoding="utf-8")
+    (site_root / "docs" / "index.html").write_text("my own page", encoding="utf-8")
+    (site_root / "docs" / "notes.md").write_text("mine", encoding="utf-8")
     run = make_site({}, "build", "--out", "docs")
     assert run.code == 1
-    assert "does not look like a built site" in run.err
-    assert (site_root / "docs" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert "refusing to replace docs: it holds files that explainer did not write" in run.err
+    assert (site_root / "docs" / "notes.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_refuses_a_file_as_output(make_site: Callable[..., Run], site_root: Path) -> None:
+    (site_root / "notes.txt").write_text("mine", encoding="utf-8")
+    run = make_site({}, "build", "--out", "notes.txt")
+    assert run.code == 1 and "it is a file, not a folder" in run.err
+    assert (site_root / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_rebuilds_replace_their_own_output(make_site: Callable[..., Run]) -> None:
+    assert make_site().code == 0
+    again = make_site()
+    assert again.code == 0, again.err
+    assert (again.site / write.MARKER).is_file()

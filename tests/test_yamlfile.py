@@ -37,3 +37,15 @@ def test_dates_stay_dates_and_text_stays_text() -> None:
 
     data, _ = parse_yaml("d: 2023-12-05\nm: 2023-12\nq: 'yes'\n", "f.yaml")
     assert data["d"] == dt.date(2023, 12, 5) and data["m"] == "2023-12" and data["q"] == "yes"
+
+
+def test_impossible_unquoted_date_is_a_problem_not_a_crash() -> None:
+    _, problems = parse_yaml("a: 1\nwhen: 2023-02-30\n", "f.yaml")
+    assert [(p.line, p.message) for p in problems] == [(2, "'2023-02-30' is not a real date (day is out of range for month)")]
+
+
+def test_unclosed_quote_points_where_it_was_opened() -> None:
+    _, problems = parse_yaml('a: 1\ntitle: "unclosed\nb: 2\nc: 3\n', "f.yaml")
+    assert problems[0].line == 2
+    _, problems = parse_yaml("a: 1\norder: [1\n", "f.yaml", first_line=2)
+    assert problems[0].line == 3
