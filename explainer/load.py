@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from . import markdown, schema
 from .config import Options, SiteConfig, make_config, read_config
 from .errors import Problem, display_path
-from .model import Excerpt, Fact, FactGroup, Loc, Markdown, Page, Ref, Site, Source, Term
+from .model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, Ref, Site, Source, Term
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
@@ -24,6 +25,7 @@ class _Reader:
         self.options = options
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # records that exist but could not be loaded
+        self.lines: dict[str, list[str]] = {}  # each file's lines, to place references exactly
 
     def show(self, path: Path) -> str:
         return display_path(path, self.options.root)
@@ -46,7 +48,9 @@ class _Reader:
     def read_text(self, path: Path) -> str | None:
         """Read a content file as UTF-8 (a byte-order mark is allowed), in Unicode NFC form."""
         try:
-            return unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+            self.lines[self.show(path)] = text.splitlines()
+            return text
         except UnicodeDecodeError as exc:
             self.problems.append(Problem(self.show(path), 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
             return None
@@ -71,7 +75,29 @@ class _Reader:
     def md(self, data: LocMap, key: str, values: dict[str, Any], path: str, inline: bool) -> Markdown | None:
         if key not in values:
             return None
-        return markdown.parse(values[key], Loc(path, data.text_line(key)), inline)
+        doc = markdown.parse(values[key], Loc(path, data.text_line(key)), inline)
+        return self.placed(doc, data.line_of(key))
+
+    def placed(self, doc: Markdown, key_line: int) -> Markdown:
+        """Put each reference on the file line where it is written.
+
+        YAML folds the line breaks of plain, quoted and `>` values, so lines counted inside
+        the value can be off; the reference's own text, searched from the key on, is not.
+        """
+        if not doc.refs:
+            return doc
+        lines = self.lines.get(doc.loc.path, [])
+        cursor = key_line - 1
+        placed: list[DocRef] = []
+        for ref in doc.refs:
+            written = f"[[{ref.kind}" + (f":{ref.target}" if ref.target else "")
+            for index in range(max(cursor, 0), len(lines)):
+                if written in lines[index]:
+                    ref = dataclasses.replace(ref, line=index + 1)
+                    cursor = index
+                    break
+            placed.append(ref)
+        return dataclasses.replace(doc, refs=tuple(placed))
 
     def refs(self, data: LocMap, key: str, values: dict[str, Any], path: str) -> tuple[Ref, ...]:
         raw = data.get(key)
@@ -211,7 +237,7 @@ class _Reader:
         return Fact(
             id=values["id"],
             group=group,
-            claim=markdown.parse(values["claim"], Loc(path, item.text_line("claim")), inline=True),
+            claim=self.placed(markdown.parse(values["claim"], Loc(path, item.text_line("claim")), inline=True), item.line_of("claim")),
             when=values.get("when"),
             tags=values.get("tags", ()),
             evidence=evidence,

@@ -143,3 +143,16 @@ def test_archive_in_another_encoding_or_a_folder_is_a_warning(make_site: Callabl
     assert "iconv" in run.err
     folder = make_site({"content/sources/paper.yaml": source.replace("archive/paper.txt", "archive")})
     assert "warning: archive 'archive' is not a file" in folder.err
+
+
+@pytest.mark.parametrize("style", ["folded", "plain", "quoted", "literal-with-blank-line"])
+def test_reference_errors_in_yaml_text_name_the_exact_line(make_site: Callable[..., Run], style: str) -> None:
+    body = {
+        "folded": "body: >\n  First line of text\n  and then [[term:nope]] here.\n",
+        "plain": "body: First line of text\n  and then [[term:nope]] here.\n",
+        "quoted": "body: \"First line of text\n  and then [[term:nope]] here.\"\n",
+        "literal-with-blank-line": "body: |\n\n  First line of text\n  and then [[term:nope]] here.\n",
+    }[style]
+    run = make_site({"content/glossary/sky.yaml": "term: sky\nshort: Up.\n" + body})
+    expected_line = {"folded": 5, "plain": 4, "quoted": 4, "literal-with-blank-line": 6}[style]
+    assert f"content/glossary/sky.yaml:{expected_line}: error: unknown glossary term 'nope'" in run.err.splitlines(), run.err
