@@ -213,7 +213,7 @@ class Renderer:
             "description": description,
             "kind": kind,
             "og_type": og_type,
-            "canonical": self.site.config.absolute(ctx.path),
+            "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
             **values,
         }
