@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from test_render import KOREAN, soup
 
 from conftest import ROOT, Run, run_cli
 from explainer import korean
@@ -16,6 +15,7 @@ from explainer.load import load_site
 from explainer.markdown import plain_text
 from explainer.model import Site
 from explainer.render import source_name
+from test_render import KOREAN, soup
 
 
 def main_of(run: Run) -> Tag:
