@@ -117,7 +117,7 @@ def test_every_page_is_reachable_from_home(crawl: Crawl) -> None:
     site: Path = crawl.site  # type: ignore[attr-defined]
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     expected = {crawl.served.url + f.removesuffix("index.html") for f in files}
-    assert len(expected) >= 14
+    assert len(expected) >= 15
     assert expected <= set(crawl.pages), sorted(expected - set(crawl.pages))
 
 
@@ -133,7 +133,8 @@ def test_every_fragment_names_an_element_of_its_page(crawl: Crawl) -> None:
     assert missing == []
     kinds = {fragment.split("-")[0] for _, _, fragment in crawl.links if fragment}
     assert {"fact", "excerpt"} <= kinds, kinds
-    print(f"\ncrawl under {crawl.served.base_path}: {len(crawl.pages)} pages, {len(crawl.links)} links checked "
+    folders = sum(1 for url in crawl.pages if url.endswith("/"))
+    print(f"\ncrawl under {crawl.served.base_path}: {folders} pages and 404.html, {len(crawl.links)} links checked "
           f"({checked} with #fragments), {len(missing)} broken")
 
 
