@@ -38,7 +38,7 @@ def readme_build_command() -> str:
 def test_builds_with_the_readme_command_for_the_pages_address(workflow: dict[Any, Any]) -> None:
     runs = [step["run"] for step in steps(workflow) if "run" in step]
     command = readme_build_command()
-    assert [run for run in runs if run.startswith(command + " ")] == [f'{command} --base-url "$BASE_URL/"']
+    assert [run for run in runs if run.startswith(command + " ")] == [f'{command} --base-url "$BASE_URL"']
     build = next(step for step in steps(workflow) if "run" in step)
     assert build["env"] == {"BASE_URL": "${{ steps.pages.outputs.base_url }}"}  # never ${{ }} inside the script
     upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
