@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Options
+from .config import Options, read_config
 from .errors import BuildFailed, ExplainerError, format_report
+from .pdf import find_chromium, font_warning, write_pdf
 from .pipeline import build, gather
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "pdf")
 REPORT_URL = "the explainer issue tracker"
 
 
@@ -44,6 +45,14 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="load and check the content without writing anything",
                                     description="Report every problem in the content, as a build would, without writing.")
     common(check_cmd)
+    pdf_cmd = commands.add_parser("pdf", help="write the print edition to a PDF with headless Chromium",
+                                  description="Build the site in memory and print its print edition (print/) to a PDF "
+                                              "with headless Chromium. Needs Chromium and a font for the site's language "
+                                              "(Debian: sudo apt-get install chromium fonts-nanum). site/ is not touched.")
+    common(pdf_cmd)
+    pdf_cmd.add_argument("--out", type=Path, default=Path("print.pdf"), metavar="FILE", help="the PDF to write (default: print.pdf)")
+    pdf_cmd.add_argument("--chromium", default="", metavar="PATH",
+                         help="the Chromium or Chrome program (default: chromium on PATH, else /usr/bin/chromium)")
     return parser
 
 
@@ -79,8 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    return Options(content_dir=args.content, out_dir=getattr(args, "out", Path("site")),
-                   base_url=args.base_url, strict=args.strict)
+    out_dir = args.out if args.command == "build" else Path("site")
+    return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,14 +104,33 @@ def run(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print("No errors.")
             return 0
+        if args.command == "pdf":
+            return run_pdf(args, options, started)
         result = build(options)
     except BuildFailed as failed:
         print(format_report(failed.problems), file=sys.stderr)
-        print(f"Build failed ({failed.stage}); {options.out_dir}/ was left as it was.", file=sys.stderr)
+        kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
+        print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
         return 1
     if result.warnings:
         print(format_report(result.warnings), file=sys.stderr)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s.")
+    return 0
+
+
+def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
+    """Build in memory, then print the print edition to args.out with headless Chromium."""
+    chromium = find_chromium(args.chromium)
+    outputs, warnings, _ = gather(options)
+    if warnings:
+        print(format_report(warnings), file=sys.stderr)
+    missing_font = font_warning(read_config(options, "site.yaml")[1].get("language", ""))
+    if missing_font:
+        print(f"warning: {missing_font}", file=sys.stderr)
+    result = write_pdf(outputs, args.out, chromium)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"Wrote {result.path}: {result.pages} pages, {result.size / 1024:.0f} KiB, in {elapsed:.2f} s.")
     return 0

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from .check import check_site
 from .config import Options
 from .errors import BuildFailed, Problem
+from .linkcheck import check_links
 from .load import load_site
+from .publish import hosting_files
 from .render import Output, render_site
 from .write import check_out_dir, write_site
 
@@ -42,8 +44,16 @@ def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[st
     # render: every page to HTML in memory (term pages last: they list who links to them)
     started = time.perf_counter()
     outputs = render_site(site, options)
-    outputs.append(Output(".nojekyll", b""))
+    outputs += hosting_files(outputs, site.config.base_url)
     timings.append(("render", time.perf_counter() - started))
+
+    # links: every internal link and anchor in the rendered pages resolves
+    started = time.perf_counter()
+    link_problems, _ = check_links(outputs, site.config.base_url, options.out_dir.as_posix())
+    problems += [p.as_error() for p in link_problems] if options.strict else link_problems
+    timings.append(("links", time.perf_counter() - started))
+    if any(p.severity == "error" for p in problems):
+        raise BuildFailed(problems, "links")
     return outputs, problems, timings
 
 

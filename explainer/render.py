@@ -73,6 +73,7 @@ class PageContext:
         self.rank = rank  # where this page sorts in "where this term appears"
         self.absolute = absolute
         self.facts: list[Fact] = []  # the fact whose text is being rendered (innermost last)
+        self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
         self.linker = Linker(renderer.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term)
         self._macros: Any = None
@@ -125,12 +126,18 @@ class PageContext:
         return ""
 
     def record(self, term_id: str) -> None:
+        self.linked[term_id] = None
         found = self.renderer.appearances.setdefault(term_id, Appearances())
         if self.facts:
             fact = self.facts[-1]
             found.facts[fact.id] = fact
         if self.path != "facts/":  # the facts page is listed fact by fact
             found.pages[self.path] = (self.rank, self.title)
+
+    def page_terms(self) -> list[Term]:
+        """Return the terms linked on this page so far, in 가나다 order."""
+        terms = [self.renderer.site.term_by_id[term_id] for term_id in self.linked]
+        return sorted(terms, key=lambda term: korean.sort_key(term.term))
 
     def macros(self) -> Any:
         if self._macros is None:
@@ -190,7 +197,8 @@ class Renderer:
 
     def globals_for(self, ctx: PageContext) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        return {"url": ctx.url, "md": ctx.md, "section": ctx.section, "enter_card": ctx.enter_card, "leave_card": ctx.leave_card}
+        return {"url": ctx.url, "md": ctx.md, "section": ctx.section, "enter_card": ctx.enter_card, "leave_card": ctx.leave_card,
+                "page_terms": ctx.page_terms}
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:
         config = self.site.config
@@ -213,7 +221,7 @@ class Renderer:
             "description": description,
             "kind": kind,
             "og_type": og_type,
-            "canonical": self.site.config.absolute(ctx.path),
+            "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
             **values,
         }
@@ -321,6 +329,8 @@ def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
 
 def render_site(site: Site, options: Options) -> list[Output]:
     """Render every page; term pages last, once every link to them is known."""
+    from .printed import print_edition  # printed.py builds on this module's PageContext
+
     theme = Theme.for_site(options)
     renderer = Renderer(site, options, theme)
     uses = excerpt_uses(site)
@@ -332,6 +342,7 @@ def render_site(site: Site, options: Options) -> list[Output]:
         outputs.append(renderer.sources_index())
         outputs += [renderer.source(i, source, uses) for i, source in enumerate(site.sources)]
         outputs.append(renderer.not_found())
+        outputs.append(print_edition(renderer))
         for term in site.terms:  # first pass: gather links made from term pages to each other
             renderer.term(term)
         outputs += [renderer.term(term) for term in site.terms]

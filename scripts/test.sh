@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # System packages (Debian): Chromium for the browser and PDF tests, a Korean font so Hangul
 # renders, poppler-utils for pdftotext/pdftoppm, and libatomic1, without which Playwright's
-# driver dies at start. Installed only when missing.
-PACKAGES="chromium fonts-nanum poppler-utils libatomic1"
+# driver dies at start; fontconfig's fc-list tells the PDF test which fonts have Hangul.
+# Installed only when missing.
+PACKAGES="chromium fonts-nanum poppler-utils libatomic1 fontconfig"
 missing=""
 if command -v dpkg >/dev/null 2>&1; then
   for package in $PACKAGES; do

@@ -54,7 +54,7 @@ def test_every_page_has_lang_title_description_nav_and_footer(make_site: Callabl
     pages = html_pages(run)
     assert {p.relative_to(run.site).as_posix() for p in pages} == {
         "index.html", "intro/index.html", "facts/index.html", "glossary/index.html", "glossary/sky/index.html",
-        "sources/index.html", "sources/paper/index.html", "404.html",
+        "sources/index.html", "sources/paper/index.html", "404.html", "print/index.html",
     }
     for page in pages:
         doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

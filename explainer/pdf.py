@@ -1,0 +1,140 @@
+"""The PDF edition: the print edition (print/) printed to a PDF file by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ExplainerError
+from .render import Output
+from .write import write_site
+
+PROGRAMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+KNOWN_PATHS = ("/usr/bin/chromium",)
+INSTALL_HINT = ("install Debian's Chromium and a Korean font with: sudo apt-get install chromium fonts-nanum "
+                "(or name a Chromium or Chrome program with --chromium PATH)")
+# Headless, with no network of its own and nothing learned from earlier runs.
+FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+)
+TIMEOUT = 180  # seconds; a print edition of a few hundred pages takes well under a minute
+EDITION = "print/index.html"
+# Font packages that give a language's script on Debian, for the warning when none is installed.
+FONT_PACKAGES = {"ko": "fonts-nanum", "ja": "fonts-noto-cjk", "zh": "fonts-noto-cjk"}
+PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+# Skia writes the time of printing into the document info; blanking it (same length, so
+# every byte offset stays right) makes the same site give the same PDF.
+DATE_RE = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9Z+\-']*\)")
+
+
+class PdfFailed(ExplainerError):
+    """The PDF could not be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class PdfResult:
+    """A written PDF: where, how many pages, how many bytes."""
+
+    path: Path
+    pages: int
+    size: int
+
+
+def find_chromium(explicit: str = "") -> str:
+    """Return the Chromium program to run: the one named, else the first on PATH, else /usr/bin/chromium."""
+    if explicit:
+        found = shutil.which(explicit)
+        if found is None:
+            raise PdfFailed(f"--chromium {explicit}: no such program; {INSTALL_HINT}")
+        return found
+    for name in PROGRAMS:
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in KNOWN_PATHS:
+        if os.access(path, os.X_OK):
+            return path
+    raise PdfFailed(f"Chromium was not found (looked for {', '.join(PROGRAMS)} on PATH and at {', '.join(KNOWN_PATHS)}); "
+                    f"{INSTALL_HINT}")
+
+
+def font_warning(language: str) -> str:
+    """Return a warning when no installed font covers the site's language, or '' (also when fontconfig is absent)."""
+    fc_list = shutil.which("fc-list")
+    primary = language.split("-")[0].lower()
+    if fc_list is None or primary == "en":
+        return ""
+    try:
+        found = subprocess.run([fc_list, f":lang={primary}", "family"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if found.returncode != 0 or found.stdout.strip():
+        return ""
+    package = FONT_PACKAGES.get(primary, "fonts-noto")
+    return (f"no installed font covers the language '{language}': its letters would print as empty boxes; "
+            f"install one, e.g. sudo apt-get install {package}")
+
+
+def count_pages(pdf: bytes) -> int:
+    """Count the page objects of a PDF as Chromium writes it (no compressed object streams)."""
+    return len(PAGE_RE.findall(pdf))
+
+
+def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str) -> PdfResult:
+    """Write the built site to a temporary folder and print its print edition to `pdf_path`."""
+    if not any(o.path == EDITION for o in outputs):
+        raise PdfFailed(f"the site has no {EDITION}; a theme of its own must keep templates/print.html")
+    with tempfile.TemporaryDirectory(prefix="explainer-pdf-") as tmp:
+        folder = Path(tmp)
+        write_site(((o.path, o.content) for o in outputs), folder / "site")
+        printed = folder / "edition.pdf"
+        command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}",
+                   (folder / "site" / EDITION).as_uri()]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                                    stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfFailed(f"{chromium} did not finish printing within {TIMEOUT} s") from exc
+        except OSError as exc:
+            raise PdfFailed(f"{chromium} could not be started ({exc.strerror}); {INSTALL_HINT}") from exc
+        data = printed.read_bytes() if printed.is_file() else b""
+        if result.returncode != 0 or not data.startswith(b"%PDF-"):
+            raise PdfFailed(f"{chromium} did not write a PDF (exit status {result.returncode}): {_last_words(result.stderr)}")
+    data = DATE_RE.sub(lambda m: b" " * len(m.group()), data)
+    _replace(pdf_path, data)
+    return PdfResult(pdf_path, count_pages(data), len(data))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (a reader never sees half a PDF)."""
+    if path.is_dir():
+        raise PdfFailed(f"{path} is a folder; give --out a file name such as {path / 'print.pdf'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise PdfFailed(f"cannot write {path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise PdfFailed(f"cannot write {path}: {exc.strerror}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _last_words(stderr: str) -> str:
+    """The lines of Chromium's error output that say something (not its D-Bus chatter)."""
+    lines = [line for line in stderr.splitlines() if line.strip() and "dbus" not in line.lower()]
+    return " / ".join(lines[-3:]) or "it printed nothing"

@@ -1,0 +1,92 @@
+"""The print edition (print/): the whole explainer on one page in reading order, for paper and PDF.
+
+Its cross-references stay on the page: a link that would lead to a fact, a term, a source,
+an excerpt or a narrative page leads to the same thing further up or down this page, so the
+edition reads as one document and its PDF keeps working links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from . import korean
+from .model import Page, Site, Term
+from .render import Output, PageContext, Renderer
+
+HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
+
+
+def in_page_anchor(target: str, site: Site) -> str | None:
+    """Return the print edition's own anchor for a site path ('glossary/x/', 'facts/#fact-y'), or None."""
+    path, _, fragment = target.partition("#")
+    parts = [part for part in path.split("/") if part]
+    if parts == ["facts"]:
+        return f"#{fragment}" if fragment else "#part-facts"
+    if parts in (["glossary"], ["sources"]):
+        return f"#part-{parts[0]}"
+    if len(parts) == 2 and parts[0] == "glossary" and parts[1] in site.term_by_id:
+        return f"#glossary-{parts[1]}"
+    if len(parts) == 2 and parts[0] == "sources" and parts[1] in site.source_by_id:
+        excerpt = fragment.removeprefix("excerpt-")
+        return f"#{excerpt_anchor(parts[1], excerpt)}" if fragment.startswith("excerpt-") else f"#source-{parts[1]}"
+    if len(parts) == 1 and parts[0] in site.page_by_slug:
+        return f"#page-{parts[0]}"
+    return None
+
+
+def excerpt_anchor(source_id: str, excerpt_id: str) -> str:
+    """Return the id of an excerpt in the print edition; ids never hold a dot, so two never meet."""
+    return f"excerpt-{source_id}.{excerpt_id}"
+
+
+def shift_headings(html: str) -> str:
+    """Move every heading one level down (h2 -> h3), for a document shown under a heading of its own."""
+    return HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+class PrintContext(PageContext):
+    """The print edition's page: links to what the edition holds stay on the page."""
+
+    def url(self, target: str) -> str:
+        """Link in-page where the edition holds the target; elsewhere to the published site (a PDF has no site around it)."""
+        anchor = in_page_anchor(target, self.renderer.site)
+        if anchor:
+            return anchor
+        if target.startswith("assets/"):
+            return super().url(target)
+        return str(self.renderer.site.config.absolute(target))
+
+    def record(self, term_id: str) -> None:
+        """A link in the print edition is not an appearance: the term pages list the site's own pages."""
+
+    def page_body(self, page: Page) -> Markup:
+        """Render a narrative page's body as a part of the edition, with its own glossary setting."""
+        self.section()
+        self.linker.enabled = page.glossary
+        try:
+            return Markup(shift_headings(self.md(page.body)))
+        finally:
+            self.linker.enabled = True
+
+    def term_body(self, term: Term) -> Markup:
+        """Render a term's explanation, never linking the term to itself."""
+        self.section()
+        self.linker.exclude = term.id
+        try:
+            return Markup(shift_headings(self.md(term.body)))
+        finally:
+            self.linker.exclude = ""
+
+
+def print_edition(renderer: Renderer) -> Output:
+    """Render print/index.html: cover and contents, introduction, pages, facts, glossary (가나다), sources."""
+    site = renderer.site
+    labels = site.config.labels
+    ctx = PrintContext(renderer, "print/", labels["print_edition"], (8, ""))
+    groups = [{"group": g, "facts": [f for f in site.facts if f.group == g.id]} for g in site.groups]
+    sections = korean.group_by_section([(t.term, t) for t in site.terms])
+    return renderer.page("print.html", ctx, title=labels["print_edition"], description=site.config.description,
+                         kind="print", groups=groups, sections=sections, page_body=ctx.page_body,
+                         term_body=ctx.term_body, excerpt_anchor=excerpt_anchor)

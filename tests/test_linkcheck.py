@@ -1,0 +1,105 @@
+"""The link checker: internal links and anchors resolve; broken ones are warnings naming page and line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from conftest import Run
+from explainer.linkcheck import check_links
+from explainer.render import Output
+
+BASE = "https://example.org/repo/"
+
+
+def page(path: str, body: str) -> Output:
+    return Output(path, f"<!doctype html>\n<html><body>\n{body}\n</body></html>\n".encode())
+
+
+SITE = [
+    page("index.html", '<a href="facts/">facts</a> <a href="facts/#fact-a">a</a> <link rel="stylesheet" href="assets/s.css">'),
+    page("facts/index.html", '<article id="fact-a"></article> <a href="../">home</a> <a href="#fact-a">self</a> <a href="#top">up</a>'),
+    page("404.html", '<a href="/repo/facts/#fact-a">absolute path</a> <a href="https://example.org/repo/">home</a>'),
+    Output("assets/s.css", b"body{}"),
+]
+
+
+def messages(outputs: list[Output]) -> list[str]:
+    problems, _ = check_links(outputs, BASE)
+    return [f"{p.path}: {p.message}" for p in problems]
+
+
+def test_a_sound_site_has_no_problems_and_counts_what_it_checked() -> None:
+    problems, report = check_links(SITE, BASE)
+    assert problems == []
+    assert (report.pages, report.links, report.internal, report.broken) == (3, 8, 8, 0)
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("nope/", "link 'nope/' leads to no page: the site has no nope/"),
+    ("facts/#fact-b", "link 'facts/#fact-b' points to #fact-b, which facts/index.html does not have"),
+    ("#missing", "link '#missing' points to #missing, which index.html does not have"),
+    ("../elsewhere/", "link '../elsewhere/' leads above the site's root folder"),
+    ("/facts/", "link '/facts/' root-relative link '/facts/' lies outside the site's base path /repo/"),
+    ("https://example.org/repo/gone/", "link 'https://example.org/repo/gone/' leads to no page: the site has no gone/"),
+    ("javascript:alert(1)", "link 'javascript:alert(1)' a javascript: URL is never followed"),
+])
+def test_broken_links_are_named_with_page_and_line(href: str, expected: str) -> None:
+    outputs = [*SITE[1:], page("index.html", f'<p>\n<a href="{href}">x</a></p>')]
+    problems, report = check_links(outputs, BASE)
+    assert len(problems) == 1 and report.broken == 1
+    problem = problems[0]
+    assert problem.path == "site/index.html" and problem.severity == "warning"
+    assert problem.message.startswith("line 4: " + expected), problem.message
+    assert "fix the link in the content" in problem.hint
+
+
+@pytest.mark.parametrize("href", [
+    "https://example.org/other-site/", "https://elsewhere.example/repo/nope/", "mailto:a@example.org", "facts",
+    "facts/index.html#fact-a", "./", "?q=1", "facts/?q=1#fact-a", "%66acts/",
+])
+def test_external_and_equivalent_links_pass(href: str) -> None:
+    assert messages([*SITE[1:], page("index.html", f'<a href="{href}">x</a>')]) == []
+
+
+def test_same_broken_link_on_many_pages_is_reported_once() -> None:
+    outputs = [page(f"p{i}/index.html", '<a href="../gone/">x</a>') for i in range(3)] + [page("index.html", "")]
+    problems, report = check_links(outputs, BASE)
+    assert [p.message for p in problems] == ["line 3: link '../gone/' leads to no page: the site has no gone/ (also on 2 other pages)"]
+    assert report.broken == 3
+
+
+def test_duplicate_ids_are_reported() -> None:
+    outputs = [page("index.html", '<p id="x"></p>\n<p id="x"></p>')]
+    assert messages(outputs) == ["site/index.html: line 4: id 'x' is used again (first on line 3); a link to it reaches only the first"]
+
+
+def test_build_warns_and_strict_fails_without_touching_the_site(make_site: Callable[..., Run]) -> None:
+    good = make_site()
+    assert good.code == 0 and "warning" not in good.err, good.err
+    before = good.page("intro/index.html")
+    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](../facts/#fact-skyy).\n"}
+    warned = make_site(broken)
+    assert warned.code == 0
+    assert "site/intro/index.html: warning: line " in warned.err
+    assert "link '../facts/#fact-skyy' points to #fact-skyy, which facts/index.html does not have" in warned.err
+    make_site()  # back to the good site
+    failed = make_site(broken, "build", "--strict")
+    assert failed.code == 1
+    assert "site/intro/index.html: error: line" in failed.err
+    assert "Build failed (links); site/ was left as it was." in failed.err
+    assert failed.page("intro/index.html") == before
+    checked = make_site(broken, "check")
+    assert checked.code == 0 and "fact-skyy" in checked.err
+
+
+def test_template_links_are_checked_too(make_site: Callable[..., Run]) -> None:
+    footer = '<footer class="site-footer"><a href="{{ url(\'about/\') }}">About</a></footer>\n'
+    run = make_site({"templates/footer.html": footer})
+    assert run.code == 0
+    pages = len(list(run.site.rglob("*.html")))
+    assert re.search(rf"^site/index\.html: warning: line \d+: link 'about/' leads to no page: the site has no about/ "
+                     rf"\(also on {pages - 1} other pages\)$", run.err, re.MULTILINE), run.err
+    assert "1 warning." in run.err

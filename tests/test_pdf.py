@@ -1,0 +1,131 @@
+"""`python build.py pdf`: the print edition printed by headless Chromium, with its Hangul intact."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Run, run_cli
+from explainer import pdf
+from explainer.config import Options
+from explainer.load import load_site
+from explainer.markdown import plain_text
+from explainer.model import Site
+from tools import CHROMIUM, require
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The flagship printed once for the module: the run, the PDF and its text."""
+
+    run: Run
+    path: Path
+    text: str
+
+
+def squeeze(text: str) -> str:
+    """Drop all whitespace: PDF text breaks lines (and pages) wherever the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def flagship_site() -> Site:
+    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    assert site is not None
+    return site
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    require(CHROMIUM)
+    pdftotext = require("pdftotext")
+    out = tmp_path_factory.mktemp("pdf") / "flagship.pdf"
+    run = run_cli(ROOT, "pdf", "--out", str(out))
+    assert run.code == 0, run.err
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    return Printed(run, out, text)
+
+
+def test_pdf_has_pages_and_reports_them(printed: Printed) -> None:
+    pdfinfo = require("pdfinfo")
+    info = subprocess.run([pdfinfo, str(printed.path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert pages > 1
+    assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)", info), info
+    size = printed.path.stat().st_size
+    assert printed.run.out == f"Wrote {printed.path}: {pages} pages, {size / 1024:.0f} KiB, in " + printed.run.out.split(" in ")[-1]
+    assert pdf.count_pages(printed.path.read_bytes()) == pages
+    assert "CreationDate" not in info  # the time of printing is blanked: same site, same PDF
+
+
+def test_pdf_text_holds_the_korean_claims_and_definitions(printed: Printed, flagship_site: Site) -> None:
+    text = squeeze(printed.text)
+    claims = [plain_text(fact.claim) for fact in flagship_site.facts if not fact.claim.refs]
+    assert len(claims) >= 10
+    missing = [claim for claim in claims if squeeze(claim) not in text]
+    assert missing == []
+    for term in flagship_site.terms:
+        assert squeeze(term.short) in text, term.id
+    assert squeeze(flagship_site.config.title) in text
+
+
+def test_pdf_embeds_a_font_that_has_hangul(printed: Printed) -> None:
+    fc_list = require("fc-list")
+    families = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True, check=True).stdout
+    korean = {name.replace(" ", "") for line in families.splitlines() for name in line.split(",") if name.isascii() and name.strip()}
+    assert korean, "no Korean font installed (fonts-nanum)"
+    fonts = subprocess.run([require("pdffonts"), str(printed.path)], capture_output=True, text=True, check=True).stdout
+    embedded = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()]
+    assert any(font.startswith(family) for font in embedded for family in korean), (embedded, korean)
+
+
+def test_same_site_gives_the_same_pdf(printed: Printed, tmp_path: Path) -> None:
+    again = run_cli(ROOT, "pdf", "--out", str(tmp_path / "again.pdf"), "--quiet")
+    assert again.code == 0, again.err
+    assert (tmp_path / "again.pdf").read_bytes() == printed.path.read_bytes()
+
+
+# -- failures: each says what to do, none shows a traceback ------------------------------------------
+
+
+def fake_chromium(folder: Path, script: str) -> Path:
+    program = folder / "fake-chromium"
+    program.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    program.chmod(0o755)
+    return program
+
+
+def test_missing_chromium_says_how_to_install_it(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(pdf, "KNOWN_PATHS", (str(tmp_path / "no-chromium"),))
+    run = make_site({}, "pdf")
+    assert run.code == 1
+    assert run.err.startswith("error: Chromium was not found (looked for chromium, chromium-browser, google-chrome")
+    assert "sudo apt-get install chromium fonts-nanum" in run.err
+    assert "Traceback" not in run.err and not (run.root / "print.pdf").exists()
+
+
+def test_chromium_that_fails_is_reported_with_its_words(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    program = fake_chromium(tmp_path, "echo '[1:2:ERROR:dbus/bus.cc:405] Failed to connect to the bus' >&2\necho 'cannot open display' >&2\nexit 5\n")
+    run = make_site({}, "pdf", "--chromium", str(program))
+    assert run.code == 1
+    assert f"error: {program} did not write a PDF (exit status 5): cannot open display" in run.err
+    assert "Traceback" not in run.err and not (run.root / "print.pdf").exists()
+
+
+def test_pdf_out_must_be_a_file_and_content_errors_stop_it(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    program = fake_chromium(tmp_path, 'for a in "$@"; do case "$a" in --print-to-pdf=*) printf "%%PDF-1.4\\n" > "${a#*=}";; esac; done\n')
+    folder = make_site({}, "pdf", "--chromium", str(program), "--out", "content")
+    assert folder.code == 1 and "error: content is a folder; give --out a file name such as content/print.pdf" in folder.err
+    written = make_site({}, "pdf", "--chromium", str(program), "--out", "out/edition.pdf")
+    assert written.code == 0, written.err
+    assert (written.root / "out" / "edition.pdf").read_bytes() == b"%PDF-1.4\n"
+    broken = make_site({"content/glossary/sky.yaml": "term: [\n"}, "pdf", "--chromium", str(program))
+    assert broken.code == 1
+    assert broken.err.rstrip().endswith("Build failed (check); no PDF was written.")

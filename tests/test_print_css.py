@@ -1,0 +1,82 @@
+"""The print stylesheet as Chromium applies it: chrome gone, black on white, URLs after external links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from conftest import Run
+from test_render import KOREAN
+from tools import CHROMIUM, CHROMIUM_ARGS, require
+
+pytestmark = pytest.mark.browser
+
+PAGE = (
+    "---\ntitle: 소개\n---\n팹리스는 [원문](https://example.org/article)을 보라.\n\n[[fact:design]]\n\n"
+    "[[timeline]]\n"
+)
+FACTS = KOREAN["content/facts/chips.yaml"].replace("evidence: [paper#one]\n", "evidence: [paper#one]\n    when: 2024-03\n", 1)
+SITE = {**KOREAN, "content/pages/intro.md": PAGE, "content/facts/chips.yaml": FACTS}
+STYLES = """(selector) => {
+  const element = document.querySelector(selector);
+  if (!element) return null;
+  const style = getComputedStyle(element);
+  const after = getComputedStyle(element, '::after');
+  return {display: style.display, color: style.color, background: style.backgroundColor, breakInside: style.breakInside,
+          fontFamily: style.fontFamily, wordBreak: style.wordBreak, after: after.content};
+}"""
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    require(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def styles(browser: Any, run: Run, path: str, media: str) -> Callable[[str], dict[str, str] | None]:
+    page = browser.new_page(color_scheme="dark")
+    page.emulate_media(media=media, color_scheme="dark")
+    page.goto((run.site / path).as_uri())
+    return lambda selector: page.evaluate(STYLES, selector)
+
+
+def test_print_hides_chrome_and_prints_black_on_white(browser: Any, make_site: Callable[..., Run]) -> None:
+    run = make_site(base=SITE)
+    assert run.code == 0, run.err
+    style = styles(browser, run, "intro/index.html", "print")
+    for chrome in (".site-nav", ".skip-link", ".term-tip", ".timeline-link", ".fact-permalink"):
+        assert style(chrome)["display"] == "none", chrome  # type: ignore[index]
+    body = style("body")
+    assert body and body["color"] == "rgb(0, 0, 0)" and body["background"] == "rgb(255, 255, 255)"  # even in dark mode
+    assert body["wordBreak"] == "keep-all" and "Myeongjo" in body["fontFamily"]
+    assert style(".fact")["breakInside"] == "avoid"  # type: ignore[index]
+    assert style('main a[href="https://example.org/article"]')["after"] == '" (https://example.org/article)"'  # type: ignore[index]
+    assert style(".term-link")["after"] == "none"  # type: ignore[index]
+    assert style("aside.print-terms")["display"] == "block"  # type: ignore[index]
+
+
+def test_screen_is_unchanged(browser: Any, make_site: Callable[..., Run]) -> None:
+    run = make_site(base=SITE)
+    style = styles(browser, run, "intro/index.html", "screen")
+    assert style("aside.print-terms")["display"] == "none"  # type: ignore[index]
+    assert style(".site-nav")["display"] != "none"  # type: ignore[index]
+    assert style('main a[href="https://example.org/article"]')["after"] == "none"  # type: ignore[index]
+
+
+def test_print_edition_starts_each_part_on_a_new_page(browser: Any, make_site: Callable[..., Run]) -> None:
+    run = make_site(base=SITE)
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.goto((run.site / "print/index.html").as_uri())
+    breaks = page.evaluate("() => [...document.querySelectorAll('.print-part')].map(e => [e.id, getComputedStyle(e).breakBefore])")
+    assert breaks == [["page-intro", "page"], ["page-quiet", "page"], ["part-facts", "page"], ["part-glossary", "page"],
+                      ["part-sources", "page"]]
