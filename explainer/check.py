@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import BUILTIN_SECTIONS, Options
 from .errors import Problem, display_path
 from .markdown import REF_KINDS
-from .model import DocRef, Loc, Markdown, Ref, Site
+from .model import DocRef, Loc, Markdown, Ref, Site, Term
 from .schema import REF_RE
 
 RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "search", "404", "index"})
@@ -27,6 +27,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_docs(site)
     problems += _check_config(site)
     problems += _check_pages(site)
+    problems += _check_markdown(site)
     problems += _check_excerpts(site)
     problems += _check_archives(site, options)
     return problems
@@ -78,7 +79,6 @@ def _check_evidence(site: Site) -> Iterator[Problem]:
 
 
 def _check_terms(site: Site) -> Iterator[Problem]:
-    owner: dict[str, tuple[str, str]] = {}
     for term in site.terms:
         line = term.lines.get("related", term.loc.line)
         for related in term.related:
@@ -88,13 +88,38 @@ def _check_terms(site: Site) -> Iterator[Problem]:
                 hint = _suggest(related, sorted(site.term_by_id))
                 yield Problem(term.loc.path, line, f"unknown related term '{related}'",
                               f"{hint}terms are the file names in content/glossary/ (without .yaml)")
-        for form in term.forms:
-            key = re.sub(r"\s+", " ", form).casefold()
-            if key in owner and owner[key][0] != term.id:
-                other, other_path = owner[key]
-                yield Problem(term.loc.path, term.loc.line, f"the form '{form}' also names term '{other}' ({other_path})",
-                              "a display form, English form or alias may belong to one term only; remove or change one")
-            owner.setdefault(key, (term.id, term.loc.path))
+    yield from _check_forms(site)
+
+
+def _form_keys(term: Term) -> list[tuple[str, str]]:
+    """(form, key it is written under) for every form of a term, display form first."""
+    keyed = [(term.term, "term")] + ([(term.en, "en")] if term.en else []) + [(alias, "aliases") for alias in term.aliases]
+    return [(form, key) for form, key in keyed if form]
+
+
+def _check_forms(site: Site) -> Iterator[Problem]:
+    """A form may name one term only; the clash is reported where the form is an alias, else on the later term."""
+    owner: dict[str, tuple[Term, str, str]] = {}
+    for term in site.terms:
+        for form, key in _form_keys(term):
+            normal = re.sub(r"\s+", " ", form).casefold()
+            if normal not in owner:
+                owner[normal] = (term, key, form)
+                continue
+            other, other_key, other_form = owner[normal]
+            if other.id == term.id:
+                continue
+            if other_key == "aliases" and key != "aliases":
+                blamed, blamed_key, blamed_form, kept = other, other_key, other_form, term
+            else:
+                blamed, blamed_key, blamed_form, kept = term, key, form, other
+            yield Problem(blamed.loc.path, blamed.lines.get(blamed_key, blamed.loc.line),
+                          f"the form '{blamed_form}' also names term '{kept.id}' ({kept.loc.path})",
+                          "a display form, English form or alias may belong to one term only; remove or change one")
+        for alias in term.aliases:
+            if "," in alias or "、" in alias:
+                yield Problem(term.loc.path, term.lines.get("aliases", term.loc.line), f"the alias '{alias}' contains a comma",
+                              "list aliases as separate items: aliases: [one, two]", "warning")
 
 
 def _documents(site: Site) -> Iterator[Markdown]:
@@ -183,6 +208,24 @@ def _check_pages(site: Site) -> Iterator[Problem]:
         if page.slug in RESERVED_SLUGS:
             yield Problem(page.loc.path, 0, f"the page name '{page.slug}' is taken by a built-in page",
                           f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
+
+
+REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+
+
+def _check_markdown(site: Site) -> Iterator[Problem]:
+    """Warn where Markdown will not do what its author meant."""
+    for page in site.pages:
+        for token in page.body.tokens:
+            if token.type == "heading_open" and token.tag == "h1" and token.map:
+                yield Problem(page.loc.path, page.body.loc.line + token.map[0],
+                              "a '#' heading in a page makes a second h1 (the page's title is its h1)",
+                              "use '##' for the page's sections", "warning")
+    for doc in _documents(site):
+        for match in REFUSED_LINK_RE.finditer(doc.text):
+            line = doc.loc.line + doc.text.count("\n", 0, match.start())
+            yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "
+                          "and site links are allowed)", "link to a web address or a page of the site instead", "warning")
 
 
 def _check_excerpts(site: Site) -> Iterator[Problem]:

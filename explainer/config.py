@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from .model import Loc
 from .yamlfile import LocMap, parse_yaml
 
 BUILTIN_SECTIONS = ("facts", "glossary", "sources")
+PLACEHOLDER_RE = re.compile(r"\{(\w*)\}")
 LOCALES_DIR = Path(__file__).parent / "locales"
 OG_LOCALES = {"ko": "ko_KR", "en": "en_US", "ja": "ja_JP", "zh": "zh_CN", "de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
@@ -89,12 +92,53 @@ def read_config(options: Options, display: str) -> tuple[LocMap | None, dict[str
             problems.append(Problem("--base-url", 0, f"--base-url {message}", "give a full URL such as https://user.github.io/repo/"))
         else:
             values["base_url"] = value
+    if "language" in values:
+        problems += _check_language(values["language"], display, data.line_of("language"))
+    if "labels" in values:
+        problems += _check_labels(values["labels"], values.get("language", "en"), display, data)
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.query or parts.fragment:
             problems.append(Problem(display, data.line_of("base_url"), "base_url must not have a query or fragment",
                                     "use only scheme, host and path, e.g. https://user.github.io/repo/"))
     return data, values, problems
+
+
+# Country codes often written where a language code belongs.
+COUNTRY_NOT_LANGUAGE = {"kr": "ko", "jp": "ja", "cn": "zh", "gr": "el", "dk": "da", "se": "sv", "ua": "uk", "cz": "cs",
+                        "il": "he", "vn": "vi", "us": "en", "uk": "en"}
+
+
+def _check_language(language: str, display: str, line: int) -> list[Problem]:
+    primary = language.split("-")[0].lower()
+    if primary in COUNTRY_NOT_LANGUAGE and primary != "uk":
+        right = COUNTRY_NOT_LANGUAGE[primary]
+        return [Problem(display, line, f"'{language}' is a country code, not a language code",
+                        f"write `language: {right}` (ISO 639-1), optionally with the region: {right}-{primary.upper()}")]
+    if primary != "en" and not (LOCALES_DIR / f"{primary}.yaml").is_file():
+        return [Problem(display, line, f"the interface has no words for language '{language}'; English ones are used",
+                        "translate them under `labels:` (names in explainer/locales/en.yaml)", "warning")]
+    return []
+
+
+def _check_labels(labels: dict[str, str], language: str, display: str, data: LocMap) -> list[Problem]:
+    defaults = load_labels(language)
+    given = data.get("labels")
+    problems: list[Problem] = []
+    for name, text in labels.items():
+        line = given.line_of(name) if isinstance(given, LocMap) else data.line_of("labels")
+        if name not in defaults or not isinstance(defaults[name], str):
+            close = difflib.get_close_matches(name, [k for k, v in defaults.items() if isinstance(v, str)], n=1)
+            problems.append(Problem(display, line, f"unknown label '{name}'",
+                                    (f"did you mean '{close[0]}'? " if close else "") + "label names are in explainer/locales/en.yaml"))
+            continue
+        allowed = set(PLACEHOLDER_RE.findall(defaults[name]))
+        extra = sorted(set(PLACEHOLDER_RE.findall(text)) - allowed)
+        if extra:
+            offer = ", ".join("{" + p + "}" for p in sorted(allowed)) or "none"
+            problems.append(Problem(display, line, f"label '{name}' uses {{{extra[0]}}}, which it is not given",
+                                    f"this label can use: {offer}"))
+    return problems
 
 
 def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Any) -> SiteConfig:

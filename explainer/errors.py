@@ -77,7 +77,9 @@ def format_problem(problem: Problem, *, show_source: bool = True) -> str:
         if text.strip():
             lines.append(f"  {problem.line:>4} | {text}")
     if problem.hint:
-        lines.append(f"       = fix: {problem.hint}")
+        first, *rest = problem.hint.splitlines()
+        lines.append(f"       = fix: {first}")
+        lines += [f"              {line}" for line in rest]
     return "\n".join(lines)
 
 

@@ -31,14 +31,16 @@ class _Reader:
         return display_path(path, self.options.root)
 
     def files(self, folder: str, suffix: str) -> list[Path]:
+        """The content files of one folder, by name; `.yml` counts as `.yaml`."""
         base = self.options.content_dir / folder
         if not base.is_dir():
             return []
+        suffixes = (".yaml", ".yml") if suffix == ".yaml" else (suffix,)
         found: list[Path] = []
         for path in sorted(base.iterdir()):
             if path.name.startswith(".") or path.name.endswith("~"):
                 continue
-            if path.is_file() and path.suffix == suffix:
+            if path.is_file() and path.suffix in suffixes:
                 found.append(path)
             else:
                 self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",

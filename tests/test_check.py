@@ -78,9 +78,13 @@ CASES = {
         {"content/facts/nature.yaml": FACTS + "    disagreement: Some say it is yellow.\n"},
         "content/facts/nature.yaml:10: error: fact 'grass' describes a disagreement but cites fewer than two sources",
     ),
-    "alias shared by two terms": (
-        {"content/glossary/heaven.yaml": "term: heaven\naliases: [Sky]\nshort: Up there.\n"},
-        "content/glossary/sky.yaml:1: error: the form 'sky' also names term 'heaven' (content/glossary/heaven.yaml)",
+    "alias shared by two terms, blamed on the alias": (
+        {"content/glossary/heaven.yaml": "term: heaven\nshort: Up there.\naliases: [Sky]\n"},
+        "content/glossary/heaven.yaml:3: error: the form 'Sky' also names term 'sky' (content/glossary/sky.yaml)",
+    ),
+    "display form shared by two terms, blamed on the later file": (
+        {"content/glossary/zenith.yaml": "term: Sky\nshort: Up there.\n"},
+        "content/glossary/zenith.yaml:1: error: the form 'Sky' also names term 'sky' (content/glossary/sky.yaml)",
     ),
     "unknown key fact": (
         {"content/site.yaml": MINI["content/site.yaml"] + "key_facts: [cloud]\n"},
@@ -156,3 +160,17 @@ def test_reference_errors_in_yaml_text_name_the_exact_line(make_site: Callable[.
     run = make_site({"content/glossary/sky.yaml": "term: sky\nshort: Up.\n" + body})
     expected_line = {"folded": 5, "plain": 4, "quoted": 4, "literal-with-blank-line": 6}[style]
     assert f"content/glossary/sky.yaml:{expected_line}: error: unknown glossary term 'nope'" in run.err.splitlines(), run.err
+
+
+def test_comma_inside_an_alias_is_a_warning(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/sky.yaml": MINI["content/glossary/sky.yaml"] + "aliases: heavens, firmament\n"})
+    assert "content/glossary/sky.yaml:4: warning: the alias 'heavens, firmament' contains a comma" in run.err
+
+
+def test_second_h1_and_refused_links_are_warnings(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/pages/intro.md": PAGE_HEAD + "# Big\n\n[click](javascript:alert(1)) and <a href=\"data:text/html,x\">x</a>\n"})
+    assert run.code == 0
+    lines = run.err.splitlines()
+    assert "content/pages/intro.md:4: warning: a '#' heading in a page makes a second h1 (the page's title is its h1)" in lines
+    assert any(line.startswith("content/pages/intro.md:6: warning: this javascript: link is not made") for line in lines)
+    assert any(line.startswith("content/pages/intro.md:6: warning: this data: link is not made") for line in lines)

@@ -85,6 +85,18 @@ CASES = {
         {"content/site.yaml": None},
         "content/site.yaml: error: site config not found",
     ),
+    "country code as language": (
+        {"content/site.yaml": MINI["content/site.yaml"].replace("language: en", "language: kr")},
+        "content/site.yaml:3: error: 'kr' is a country code, not a language code",
+    ),
+    "unknown label": (
+        {"content/site.yaml": MINI["content/site.yaml"] + "labels:\n  fatcs: Findings\n"},
+        "content/site.yaml:7: error: unknown label 'fatcs'",
+    ),
+    "label with a placeholder it is not given": (
+        {"content/site.yaml": MINI["content/site.yaml"] + "labels:\n  facts_count: '{count} findings'\n"},
+        "content/site.yaml:7: error: label 'facts_count' uses {count}, which it is not given",
+    ),
     "bad base url": (
         {"content/site.yaml": MINI["content/site.yaml"].replace("https://example.org/mini/", "example.org")},
         "content/site.yaml:4: error: 'base_url' must be an http:// or https:// URL, not 'example.org'",
@@ -146,3 +158,15 @@ def test_byte_order_mark_and_decomposed_hangul_are_accepted(make_site: Callable[
     })
     assert run.code == 0, run.err
     assert '<a class="term-link" href="../glossary/apple/"' in run.page("intro/index.html")
+
+
+def test_language_without_interface_words_is_a_warning(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/site.yaml": MINI["content/site.yaml"].replace("language: en", "language: fi")})
+    assert run.code == 0
+    assert "content/site.yaml:3: warning: the interface has no words for language 'fi'; English ones are used" in run.err
+
+
+def test_yml_files_are_read_too(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/glossary/cloud.yml": "term: cloud\nshort: Water in the air.\n"})
+    assert run.code == 0, run.err
+    assert (run.site / "glossary" / "cloud" / "index.html").is_file()
