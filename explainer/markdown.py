@@ -11,7 +11,8 @@ Reference syntax (one family, double square brackets):
     [[term:apple|사과들]]            an explicit glossary link with its own words
     [[timeline]]  [[timeline:tag]]  on a line of its own: a timeline of dated facts
 
-`[words]{.no-glossary}` keeps automatic glossary links out of a span.
+`[words]{.no-glossary}` keeps automatic glossary links out of a span. A link written from
+the site root, `[words](/some-page/)`, is made relative to the page it appears on.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Hooks(Protocol):
     def text(self, text: str, linkable: bool) -> str: ...
 
     def section(self) -> object: ...
+
+    def url(self, target: str) -> str: ...
 
 
 def _xref_inline(state: StateInline, silent: bool) -> bool:
@@ -185,7 +188,7 @@ class _Renderer:
                 self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], False))
             elif kind == "link_open":
                 self.link_depth += 1
-                self.theirs(rules.renderToken(listed, i, options, env))
+                self.theirs(rules.renderToken([self.site_link(token)], 0, options, env))
             elif kind == "link_close":
                 self.link_depth -= 1
                 self.theirs(rules.renderToken(listed, i, options, env))
@@ -202,6 +205,13 @@ class _Renderer:
                 self.theirs(rules.rules[kind](listed, i, options, env))
             else:
                 self.theirs(rules.renderToken(listed, i, options, env))
+
+    def site_link(self, token: Token) -> Token:
+        """A link written from the site root (/overview/) points at that page from wherever it is shown."""
+        href = str(token.attrs.get("href", ""))
+        if not href.startswith("/") or href.startswith("//"):
+            return token
+        return token.copy(attrs={**token.attrs, "href": self.hooks.url(href[1:])})
 
     def html(self) -> str:
         if not self.raw_html:

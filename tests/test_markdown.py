@@ -25,6 +25,9 @@ class PlainHooks:
     def section(self) -> None:
         self.sections += 1
 
+    def url(self, target: str) -> str:
+        return "../" + target
+
 
 def parse(text: str, line: int = 10, inline: bool = False) -> markdown.Markdown:
     return markdown.parse(text, Loc("page.md", line), inline)
@@ -112,3 +115,9 @@ def test_text_across_a_soft_line_break_is_matched_as_one() -> None:
     hooks = PlainHooks()
     markdown.render(parse("대형 언어\n모델은 *강조* 뒤"), hooks)
     assert ("대형 언어\n모델은 ", True) in hooks.texts
+
+
+def test_links_from_the_site_root_are_made_relative() -> None:
+    html = markdown.render(parse("[a](/overview/#x) [b](//cdn.example/x) [c](https://x.org/)"), PlainHooks())
+    assert '<a href="../overview/#x">a</a>' in html
+    assert 'href="//cdn.example/x"' in html and 'href="https://x.org/"' in html

@@ -213,3 +213,11 @@ def test_timeline_groups_facts_by_month(make_site: Callable[..., Run]) -> None:
     assert months == ["December 2023", "January 2024"]
     december = [e.find(class_="timeline-claim").get_text() for e in doc.select(".timeline-month")[0].select(".timeline-entry")]
     assert december == ["The sky looks blue when the weather is clear.", "It rained."]  # month-only first, then by day
+
+
+def test_site_root_links_in_claims_resolve_on_every_page(make_site: Callable[..., Run]) -> None:
+    facts = MINI["content/facts/nature.yaml"].replace("claim: Grass is green.", "claim: Grass is green, see [the intro](/intro/).")
+    run = make_site({"content/facts/nature.yaml": facts, "content/site.yaml": MINI["content/site.yaml"] + "key_facts: [grass]\n"})
+    assert run.code == 0, run.err
+    assert 'href="intro/">the intro' in run.page("index.html")
+    assert 'href="../intro/">the intro' in run.page("facts/index.html")
