@@ -116,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(result.warnings), file=sys.stderr)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s.")
+        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s; "
+              f"search index {result.search_bytes / 1024:.0f} KiB, {result.search_seconds:.2f} s of that.")
     return 0
 
 

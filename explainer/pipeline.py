@@ -10,8 +10,10 @@ from .config import Options
 from .errors import BuildFailed, Problem
 from .linkcheck import check_links
 from .load import load_site
+from .model import Site
 from .publish import hosting_files
 from .render import Output, render_site
+from .search import search_bundle
 from .write import check_out_dir, write_site
 
 
@@ -23,10 +25,18 @@ class BuildResult:
     pages: int
     warnings: tuple[Problem, ...]
     timings: tuple[tuple[str, float], ...]
+    search_bytes: int = 0  # the search index (pagefind/), all its files
+    search_seconds: float = 0.0
 
 
 def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
     """Load, check and render the site in memory; raise BuildFailed with every problem found."""
+    outputs, problems, timings, _ = gather_site(options)
+    return outputs, problems, timings
+
+
+def gather_site(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]], Site]:
+    """Like gather, and return the checked site too."""
     timings: list[tuple[str, float]] = []
     started = time.perf_counter()
 
@@ -54,17 +64,22 @@ def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[st
     timings.append(("links", time.perf_counter() - started))
     if any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "links")
-    return outputs, problems, timings
+    return outputs, problems, timings, site
 
 
 def build(options: Options) -> BuildResult:
     """Build the site into options.out_dir, replacing the previous build only on success."""
     check_out_dir(options.out_dir, options.content_dir)
-    outputs, warnings, timings = gather(options)
+    outputs, warnings, timings, site = gather_site(options)
+
+    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
+    search = search_bundle(outputs, site)
+    outputs += search.outputs
+    timings.append(("search", search.seconds))
 
     # write: into a temporary folder, swapped in whole
     started = time.perf_counter()
     count = write_site(((o.path, o.content) for o in outputs), options.out_dir)
     timings.append(("write", time.perf_counter() - started))
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    return BuildResult(count, pages, tuple(warnings), tuple(timings))
+    return BuildResult(count, pages, tuple(warnings), tuple(timings), search.size, search.seconds)

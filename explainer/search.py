@@ -1,0 +1,120 @@
+"""The site's search index: Pagefind run over the rendered pages, with our keys for Korean.
+
+`search_bundle` takes the rendered pages (in memory), turns each searchable page and each
+fact into an index document whose words carry their keys (`searchkeys.py`), has Pagefind
+index them in a private temporary folder, and returns Pagefind's files for `pagefind/`,
+plus `pagefind/keys.json`, the table the browser turns queries into keys with. Only what
+searching needs is kept (not Pagefind's own UI). The result is the same bytes for the same
+pages: Pagefind names its files by content hashes, and the documents are written in build order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from .errors import ExplainerError
+from .markdown import plain_text
+from .model import Site
+from .render import Output
+from .searchdocs import SearchDoc, search_documents
+from .searchkeys import SearchKeys
+
+BUNDLE = "pagefind"
+KEYS_FILE = "keys.json"
+# Pagefind's files a search needs; the rest are its ready-made interfaces, which we do not use.
+KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
+KEPT_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+INSTALL_HINT = "install it with: pip install 'pagefind[bin]' (python build.py installs with the project: pip install -e .)"
+
+
+class SearchUnavailable(ExplainerError):
+    """Pagefind is missing or failed: the site cannot get its search index."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchBundle:
+    """The search files of one build and what they cost."""
+
+    outputs: tuple[Output, ...]
+    documents: int
+    size: int  # bytes, all files
+    seconds: float
+
+
+def index_html(doc: SearchDoc, keys: SearchKeys, language: str) -> str:
+    """Return the HTML Pagefind indexes for one result: its text with keys, its title and link as metadata."""
+    parts = [f'<!doctype html>\n<html lang="{escape(language)}"><head><meta charset="utf-8"></head><body>\n<main data-pagefind-body>',
+             meta("title", keys.index_text(doc.title)), meta("link", doc.url), meta("kind", doc.kind)]
+    for block in doc.blocks:
+        parts.append(f"<{block.tag}>{escape(keys.index_text(block.text), quote=False)}</{block.tag}>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def meta(name: str, value: str) -> str:
+    """Return an element that gives Pagefind one metadata value (from an attribute: commas are safe there)."""
+    return f'<span data-pagefind-meta="{name}[data-value]" data-value="{escape(value)}"></span>'
+
+
+def document_path(doc: SearchDoc) -> str:
+    """Return where a document is written for Pagefind: facts/#fact-x becomes facts/fact-x/index.html."""
+    path, _, anchor = doc.url.partition("#")
+    return f"{path}{anchor + '/' if anchor else ''}index.html"
+
+
+def search_bundle(outputs: Sequence[Output], site: Site) -> SearchBundle:
+    """Index the rendered pages and facts with Pagefind; return the files for pagefind/."""
+    started = time.perf_counter()
+    keys = SearchKeys(site.terms)
+    titles = {fact.id: " ".join(plain_text(fact.claim).split()) for fact in site.facts}
+    docs = search_documents(outputs, titles)
+    language = site.config.language.split("-")[0].lower()
+    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
+        source, bundle = Path(temp, "documents"), Path(temp, "bundle")
+        for doc in docs:
+            target = source / document_path(doc)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(index_html(doc, keys, language), encoding="utf-8")
+        run_pagefind(source, bundle, language)
+        files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+                 for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]
+    table = json.dumps(keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    files.append(Output(f"{BUNDLE}/{KEYS_FILE}", table.encode("utf-8")))
+    return SearchBundle(tuple(files), len(docs), sum(len(f.content) for f in files), time.perf_counter() - started)
+
+
+def kept(name: str) -> bool:
+    """True for the Pagefind files searching needs."""
+    return name in KEPT or name.endswith(KEPT_SUFFIXES)
+
+
+def run_pagefind(source: Path, bundle: Path, language: str) -> None:
+    """Index every HTML file under `source` as one language; write the bundle to `bundle`."""
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.service import get_executable
+    except ImportError as missing:
+        raise SearchUnavailable(f"the search index needs Pagefind, which is not installed; {INSTALL_HINT}") from missing
+    if get_executable() is None:
+        raise SearchUnavailable(f"the search index needs Pagefind's program, which is not installed; {INSTALL_HINT}")
+    config: IndexConfig = {"force_language": language, "output_path": str(bundle)}
+
+    async def index() -> int:
+        async with PagefindIndex(config) as pagefind:
+            found = await pagefind.add_directory(str(source))
+        return int(found["page_count"])
+
+    try:
+        # In a thread of its own: the caller may already run an event loop (a test driving a browser does)
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(lambda: asyncio.run(index())).result()
+    except Exception as failed:  # Pagefind reports its own errors as plain exceptions
+        raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
