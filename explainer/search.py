@@ -14,7 +14,7 @@ import asyncio
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import ExplainerError
 from .markdown import plain_text
-from .model import Site
+from .model import Site, Term
 from .render import Output
 from .searchdocs import SearchDoc, search_documents
 from .searchkeys import SearchKeys
@@ -72,11 +72,16 @@ def document_path(doc: SearchDoc) -> str:
 
 def search_bundle(outputs: Sequence[Output], site: Site) -> SearchBundle:
     """Index the rendered pages and facts with Pagefind; return the files for pagefind/."""
-    started = time.perf_counter()
-    keys = SearchKeys(site.terms)
     titles = {fact.id: " ".join(plain_text(fact.claim).split()) for fact in site.facts}
-    docs = search_documents(outputs, titles)
-    language = site.config.language.split("-")[0].lower()
+    return build_bundle(outputs, site.terms, titles, site.config.language)
+
+
+def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str) -> SearchBundle:
+    """Index rendered pages with the keys of `terms`; return the files for pagefind/ and what they cost."""
+    started = time.perf_counter()
+    keys = SearchKeys(terms)
+    docs = search_documents(outputs, fact_titles)
+    language = language.split("-")[0].lower()
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
         source, bundle = Path(temp, "documents"), Path(temp, "bundle")
         for doc in docs:

@@ -3,22 +3,24 @@
 Pagefind, the search library, indexes words split at whitespace and finds every word that
 *starts with* what the reader typed. For Korean that is both too much and too little: 사과
 finds 사과를 (good) but also 사과나무 (a longer word), a run such as 사과·배와 is one word,
-and an English name never finds its Korean term. So every word of the indexed text carries,
-after its visible letters, keys of our own:
+and an English name never finds its Korean term. So the indexed text gives each word keys:
 
 - the word itself, lower-cased, letters and digits only, for each part of a run (사과·배와
   gives 사과 and 배와);
 - the word less each particle (조사) that may end it by the glossary's rules in
   `korean.py` (사과를 -> 사과, 배와 -> 배);
 - the key of every glossary term the word belongs to, found by `termmatch.TermMatcher`
-  (display form, English form, aliases, multi-word forms with any spacing): the term's
-  display form written without spaces (우주 정거장 -> 우주정거장).
+  (display form, English form, aliases, multi-word forms with any spacing, and forms
+  written as one word found spaced: 우주정거장 in 우주 정거장): the term's display form
+  written without spaces (우주 정거장 -> 우주정거장).
 
-A key is wrapped in MARK on both sides, so that no key is the beginning of another (사과
-never reaches 사과나무, whose key is a different word), and is attached to its word with
-JOIN, a punctuation mark at which Pagefind splits a word into parts that it indexes at the
-word's position. The browser does the same on its side (`search.js`): it turns a query into
-the same keys, using the table `query_table` returns, and strips the keys from what it shows.
+Every key is wrapped in MARK on both sides, so that no key is the beginning of another:
+사과 never reaches 사과나무, whose key is a different word. The word as shown has MARK around
+each of its parts (ǂ사과를ǂ, ǂ사과ǂ·ǂ배와ǂ), which makes its own key the first one; each
+further key follows as a word of its own, JOIN MARK key MARK (^ǂ사과ǂ), after the word it
+belongs to. The browser does the same on its side (`search.js`): it turns a query into the
+same keys with the table `query_table` returns, shows only the words (without MARK), and
+highlights a word when it or one of the keys after it was a hit.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, particle_allowed
+from .korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, has_hangul, particle_allowed
 from .model import Term
 from .termmatch import TermMatcher
 
 MARK = "\u01c2"  # ǂ: a letter (so Pagefind keeps it inside a word) that no Korean or English text uses
-JOIN = "^"  # ASCII punctuation: Pagefind indexes the parts of a word split at it
+JOIN = "^"  # starts a key that is not a shown word (ASCII punctuation: Pagefind indexes the key without it)
 PART_RE = re.compile(r"[^\W_]+")  # letters and digits: the parts of a whitespace-separated word
 TOKEN_RE = re.compile(r"\S+")
 FORMAT_VERSION = 1  # of the table the browser reads; bump when the keys change meaning
@@ -53,6 +55,26 @@ def stems(word: str, following: str) -> list[str]:
     return found
 
 
+def spaced_variants(form: str) -> list[str]:
+    """Spellings of a one-word form with spaces put in where Hangul meets another letter (우주정거장 -> 우주 정거장 …).
+
+    Latin words are never split (챗GPT -> 챗 GPT, not GP T); at most the first five such places vary.
+    """
+    if not PART_RE.fullmatch(form):
+        return []
+    gaps = [i for i in range(1, len(form)) if has_hangul(form[i - 1] + form[i])][:5]
+    variants = []
+    for mask in range(1, 2 ** len(gaps)):
+        pieces, last = [], 0
+        for bit, gap in enumerate(gaps):
+            if mask >> bit & 1:
+                pieces.append(form[last:gap])
+                last = gap
+        pieces.append(form[last:])
+        variants.append(" ".join(pieces))
+    return variants
+
+
 def term_key(term: Term) -> str:
     """Return the key every form of a term is indexed and searched by: its display form, compacted."""
     return compact(term.term) or term.id
@@ -64,7 +86,9 @@ class SearchKeys:
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms = tuple(terms)
         self.keys = {term.id: term_key(term) for term in self.terms}
-        self.matcher = TermMatcher((form, term.id) for term in self.terms for form in term.forms)
+        forms = [(form, term.id) for term in self.terms for form in term.forms]
+        # the forms as written come first: where a spaced variant is also another term's form, that term wins
+        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaced_variants(form)])
 
     def word_keys(self, token: str, following: str) -> list[str]:
         """Keys of one whitespace-separated word from its own letters: each part, and each part less a particle."""
@@ -80,27 +104,24 @@ class SearchKeys:
         return keys
 
     def index_text(self, text: str) -> str:
-        """Return `text` with each word followed by its keys (JOIN MARK key MARK …)."""
+        """Return `text` as indexed: each word's parts wrapped in MARK, then its further keys (ǂ사과를ǂ ^ǂ사과ǂ)."""
         text = text.replace(MARK, "")
-        terms_at: dict[int, list[str]] = {}
         tokens = list(TOKEN_RE.finditer(text))
+        terms_at: dict[int, list[str]] = {}
         for match in self.matcher.find(text):
-            key = self.keys[match.term]
             for index, token in enumerate(tokens):
                 if token.start() < match.end and token.end() > match.start:
-                    terms_at.setdefault(index, []).append(key)
-        pieces: list[str] = []
-        last = 0
+                    terms_at.setdefault(index, []).append(self.keys[match.term])
+        words: list[str] = []
         for index, token in enumerate(tokens):
-            pieces.append(text[last:token.end()])
-            last = token.end()
-            keys = self.word_keys(token.group(), text[token.end():token.end() + 1] or " ")
-            for key in terms_at.get(index, ()):
-                if key not in keys:
-                    keys.append(key)
-            pieces.extend(f"{JOIN}{MARK}{key}{MARK}" for key in keys)
-        pieces.append(text[last:])
-        return "".join(pieces)
+            word = token.group()
+            parts = PART_RE.findall(word)
+            shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word)
+            keys = self.word_keys(word, text[token.end():token.end() + 1] or " ")
+            keys += [key for key in terms_at.get(index, ()) if key not in keys]
+            own = compact(parts[0]) if len(parts) == 1 else ""  # the key the shown word gives itself
+            words.append(" ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)]))
+        return " ".join(words)
 
     def query_table(self) -> dict[str, Any]:
         """Return what the browser needs to turn a query into keys: term forms and the particle rules."""
@@ -113,13 +134,13 @@ class SearchKeys:
             "mark": MARK,
             "join": JOIN,
             "forms": dict(sorted(forms.items())),
-            "particles": sorted(PARTICLES, key=lambda p: (-len(p), p)),
+            "particles": sorted(PARTICLES, key=lambda p: (len(p), p)),  # shortest first: longest stem first, as TermMatcher
             "sentenceFinal": sorted(SENTENCE_FINAL),
             "shortNounParticles": sorted(SHORT_NOUN_PARTICLES),
         }
 
 
-def strip_keys(indexed: str) -> str:
-    """Return the visible text of an indexed text: every JOIN MARK key MARK removed."""
-    return re.sub(re.escape(JOIN + MARK) + f"[^{MARK}\\s]*{MARK}", "", indexed)
+def shown_text(indexed: str) -> str:
+    """Return the words of an indexed text as shown: keys left out, MARK removed."""
+    return " ".join(word.replace(MARK, "") for word in indexed.split(" ") if not word.startswith(JOIN + MARK))
 
