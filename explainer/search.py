@@ -108,8 +108,9 @@ def run_pagefind(source: Path, bundle: Path, language: str) -> None:
         from pagefind.service import get_executable
     except ImportError as missing:
         raise SearchUnavailable(f"the search index needs Pagefind, which is not installed; {INSTALL_HINT}") from missing
-    if get_executable() is None:
-        raise SearchUnavailable(f"the search index needs Pagefind's program, which is not installed; {INSTALL_HINT}")
+    program = get_executable()
+    if program is None or not program.is_file():
+        raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
     config: IndexConfig = {"force_language": language, "output_path": str(bundle)}
 
     async def index() -> int:

@@ -126,7 +126,7 @@ class SearchKeys:
     def query_table(self) -> dict[str, Any]:
         """Return what the browser needs to turn a query into keys: term forms and the particle rules."""
         forms: dict[str, str] = {}
-        for term in sorted(self.terms, key=lambda t: t.id):
+        for term in self.terms:  # in the matcher's order: where two terms share a form, the first has it
             for form in term.forms:
                 forms.setdefault(compact(form), self.keys[term.id])
         return {
