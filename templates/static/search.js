@@ -157,18 +157,24 @@
     }
   }
 
-  // A shown word as [text, isHit] pieces: where a key that hit it is written in it, that part; else all of it.
+  // A shown word as [text, isHit] pieces: where a key that hit it is written in it, that part;
+  // else the word from its first to its last letter or digit (not the punctuation around it).
   function marked(word, keys) {
     if (!keys) return [[word, false]];
     const lower = word.normalize("NFC").toLowerCase();
+    let at = -1;
+    let end = -1;
     for (const key of keys) {
-      const at = key ? lower.indexOf(key) : -1;
-      if (at >= 0 && lower.length === word.length) {
-        return [[word.slice(0, at), false], [word.slice(at, at + key.length), true], [word.slice(at + key.length), false]]
-          .filter(([text]) => text);
-      }
+      at = key && lower.length === word.length ? lower.indexOf(key) : -1;
+      if (at >= 0) { end = at + key.length; break; }
     }
-    return [[word, true]];
+    if (at < 0) {
+      const letters = [...word.matchAll(/[\p{L}\p{N}]/gu)];
+      if (!letters.length) return [[word, true]];
+      at = letters[0].index;
+      end = letters[letters.length - 1].index + letters[letters.length - 1][0].length;
+    }
+    return [[word.slice(0, at), false], [word.slice(at, end), true], [word.slice(end), false]].filter(([text]) => text);
   }
 
   window.explainerSearch = { Engine, queryKeys, shownText, particleAllowed };
@@ -252,6 +258,7 @@
     const message = found.total === 0 ? text.labelNone : text.labelCount.replace("{n}", String(found.total));
     say(message.replace("{q}", query));
     offerMore();
+    list.dataset.query = query; // what the results are for (tests wait for it)
     show(true);
   }
 
@@ -261,6 +268,7 @@
     if (!query) {
       list.replaceChildren();
       current = { total: 0, page: async () => [] };
+      delete list.dataset.query;
       more.hidden = true;
       say("");
       show(false);
