@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from .render import Output
 
 FACTS_PAGE = "facts/index.html"
+BODY_ATTRIBUTE = b"data-pagefind-body"
 FACT_PREFIX = "fact-"
 NOT_PAGES = frozenset({"404.html", FACTS_PAGE})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -143,8 +144,11 @@ def page_url(path: str) -> str:
 
 def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str]) -> list[SearchDoc]:
     """Return every result the index should hold: pages, then facts, each in build order."""
-    pages = [read_page(o.path, o.content.decode("utf-8")) for o in outputs
-             if o.path.endswith(".html") and o.path not in ("404.html",)]
+    html = [o for o in outputs if o.path.endswith(".html") and o.path != "404.html"]
+    marked = any(BODY_ATTRIBUTE in o.content for o in html)
+    # when some pages are marked, the others are read only for the facts (a cheap test first: the print edition is big)
+    pages = [read_page(o.path, o.content.decode("utf-8")) for o in html
+             if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
     marked = any(page.marked for page in pages)
     docs: list[SearchDoc] = []
     for page in pages:

@@ -25,6 +25,7 @@ highlights a word when it or one of the keys after it was a hit.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -86,12 +87,19 @@ class SearchKeys:
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms = tuple(terms)
         self.keys = {term.id: term_key(term) for term in self.terms}
+        self.seen: dict[tuple[str, str], tuple[str, ...]] = {}  # word_keys of words met before
         forms = [(form, term.id) for term in self.terms for form in term.forms]
         # the forms as written come first: where a spaced variant is also another term's form, that term wins
         self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaced_variants(form)])
 
     def word_keys(self, token: str, following: str) -> list[str]:
         """Keys of one whitespace-separated word from its own letters: each part, and each part less a particle."""
+        known = self.seen.get((token, following))
+        if known is None:
+            known = self.seen[(token, following)] = tuple(self._word_keys(token, following))
+        return list(known)
+
+    def _word_keys(self, token: str, following: str) -> list[str]:
         keys: list[str] = []
         for part in PART_RE.finditer(token):
             word = compact(part.group())
@@ -107,11 +115,13 @@ class SearchKeys:
         """Return `text` as indexed: each word's parts wrapped in MARK, then its further keys (ǂ사과를ǂ ^ǂ사과ǂ)."""
         text = text.replace(MARK, "")
         tokens = list(TOKEN_RE.finditer(text))
+        ends = [token.end() for token in tokens]
         terms_at: dict[int, list[str]] = {}
         for match in self.matcher.find(text):
-            for index, token in enumerate(tokens):
-                if token.start() < match.end and token.end() > match.start:
-                    terms_at.setdefault(index, []).append(self.keys[match.term])
+            index = bisect.bisect_right(ends, match.start)  # the first word ending after the match starts
+            while index < len(tokens) and tokens[index].start() < match.end:
+                terms_at.setdefault(index, []).append(self.keys[match.term])
+                index += 1
         words: list[str] = []
         for index, token in enumerate(tokens):
             word = token.group()
