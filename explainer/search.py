@@ -28,6 +28,7 @@ from .searchdocs import SearchDoc, search_documents
 from .searchkeys import SearchKeys
 
 BUNDLE = "pagefind"
+HEADWORD = "headword"  # the metadata field of a term's page that holds its forms
 KEYS_FILE = "keys.json"
 # Pagefind's files a search needs; the rest are its ready-made interfaces, which we do not use.
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
@@ -49,10 +50,16 @@ class SearchBundle:
     seconds: float
 
 
-def index_html(doc: SearchDoc, keys: SearchKeys, language: str) -> str:
-    """Return the HTML Pagefind indexes for one result: its text with keys, its title and link as metadata."""
+def index_html(doc: SearchDoc, keys: SearchKeys, language: str, headword: str = "") -> str:
+    """Return the HTML Pagefind indexes for one result: its text with keys; title, link and kind as metadata.
+
+    A term's page also gets its forms as the metadata field `headword`, which search.js weighs
+    heavily, so that the term's page comes first for any of its forms.
+    """
     parts = [f'<!doctype html>\n<html lang="{escape(language)}"><head><meta charset="utf-8"></head><body>\n<main data-pagefind-body>',
              meta("title", keys.index_text(doc.title)), meta("link", doc.url), meta("kind", doc.kind)]
+    if headword:
+        parts.append(meta(HEADWORD, keys.index_text(headword)))
     for block in doc.blocks:
         parts.append(f"<{block.tag}>{escape(keys.index_text(block.text), quote=False)}</{block.tag}>")
     parts.append("</main></body></html>\n")
@@ -84,10 +91,11 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
     language = language.split("-")[0].lower()
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
         source, bundle = Path(temp, "documents"), Path(temp, "bundle")
+        headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see README: the output)
         for doc in docs:
             target = source / document_path(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_html(doc, keys, language), encoding="utf-8")
+            target.write_text(index_html(doc, keys, language, headwords.get(doc.url, "")), encoding="utf-8")
         run_pagefind(source, bundle, language)
         files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
                  for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]

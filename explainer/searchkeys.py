@@ -15,12 +15,12 @@ and an English name never finds its Korean term. So the indexed text gives each 
   written without spaces (우주 정거장 -> 우주정거장).
 
 Every key is wrapped in MARK on both sides, so that no key is the beginning of another:
-사과 never reaches 사과나무, whose key is a different word. The word as shown has MARK around
-each of its parts (ǂ사과를ǂ, ǂ사과ǂ·ǂ배와ǂ), which makes its own key the first one; each
-further key follows as a word of its own, JOIN MARK key MARK (^ǂ사과ǂ), after the word it
-belongs to. The browser does the same on its side (`search.js`): it turns a query into the
-same keys with the table `query_table` returns, shows only the words (without MARK), and
-highlights a word when it or one of the keys after it was a hit.
+사과 never reaches 사과나무, whose key is a different word. A word of one part is shown with
+MARK around its letters (‘ǂ사과를ǂ’), which makes it its own first key; each further key
+follows as a word of its own, JOIN MARK key MARK (^ǂ사과ǂ), after the word it belongs to.
+The browser does the same on its side (`search.js`): it turns a query into the same keys
+with the table `query_table` returns, shows only the words (without MARK), and highlights
+a word when it or one of the keys after it was a hit.
 """
 
 from __future__ import annotations
@@ -126,10 +126,13 @@ class SearchKeys:
         for index, token in enumerate(tokens):
             word = token.group()
             parts = PART_RE.findall(word)
-            shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word)
             keys = self.word_keys(word, text[token.end():token.end() + 1] or " ")
             keys += [key for key in terms_at.get(index, ()) if key not in keys]
-            own = compact(parts[0]) if len(parts) == 1 else ""  # the key the shown word gives itself
+            # A word of one part is shown wrapped (‘ǂ사과를ǂ’): that is its own key. A run of several
+            # (사과·배와) is shown as it is, and all its keys follow: wrapped together, Pagefind would
+            # index ǂ사과ǂ·ǂ배와ǂ as one more key that starts like ǂ사과ǂ and counts again for it.
+            own = compact(parts[0]) if len(parts) == 1 else ""
+            shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word) if own else word
             words.append(" ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)]))
         return " ".join(words)
 

@@ -78,7 +78,8 @@
             return response.json();
           }),
           import(this.bundle + "pagefind.js").then(async (pagefind) => {
-            await pagefind.options({ basePath: this.bundle, excerptLength: 24 });
+            // a term's page has its forms in the field `headword` (explainer/search.py): a match there outweighs the text
+            await pagefind.options({ basePath: this.bundle, excerptLength: 24, ranking: { metaWeights: { headword: 20 } } });
             await pagefind.init();
             return pagefind;
           }),
