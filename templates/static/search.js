@@ -198,8 +198,6 @@
   let timer = 0;
   let failed = false; // Pagefind could not load (e.g. a page opened from file://)
 
-  form.classList.add("search-enhanced");
-
   function say(message) {
     status.textContent = message;
     summary.textContent = message;
@@ -252,10 +250,10 @@
     more.textContent = text.labelMore.replace("{n}", String(Math.min(PAGE, left)));
   }
 
-  async function render(found, query) {
+  function render(found, first, query) {
     current = found;
     list.replaceChildren();
-    append(await found.page(0, PAGE));
+    append(first);
     const message = found.total === 0 ? text.labelNone : text.labelCount.replace("{n}", String(found.total));
     say(message.replace("{q}", query));
     offerMore();
@@ -277,7 +275,8 @@
     }
     try {
       const found = await engine.search(query);
-      if (ticket === latest) await render(found, query);
+      const first = await found.page(0, PAGE);
+      if (ticket === latest) render(found, first, query); // else a newer query is under way
     } catch (error) {
       failed = true;
       if (ticket === latest) {
