@@ -19,7 +19,9 @@ from .link import Glossary, Linker
 from .model import Fact, Markdown, Page, PartialDate, Ref, Site, Source, Term
 from .timeline import months_of
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+# The default theme: the repository's top-level templates/, reached through the symlink
+# explainer/theme so that an installed package carries it too.
+DEFAULT_THEME = (Path(__file__).parent / "theme").resolve()
 
 
 @dataclass(frozen=True, slots=True)
