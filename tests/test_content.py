@@ -297,6 +297,15 @@ def test_pages_read_as_prose(site: Site) -> None:
         assert len(prose) >= len(cards), f"{page.slug}: {len(prose)} paragraphs for {len(cards)} cards and quotes"
 
 
+def test_no_reference_is_left_unrendered(built: dict[str, str]) -> None:
+    """A [[…]] reference the parser did not take (e.g. its label broken over two lines) shows as raw text."""
+    raw = []
+    for path, html in built.items():
+        text = BeautifulSoup(html, "html.parser").get_text()
+        raw += [f"{path}: {m.group()}" for m in re.finditer(r"\[\[[^\]]{0,40}", text)]
+    assert not raw, raw
+
+
 def test_the_timeline_page_spans_the_sources(site: Site, built: dict[str, str]) -> None:
     """A page draws the generated timeline, from the month of the earliest source to that of the latest."""
     pages = [page for page in site.pages if any(ref.kind == "timeline" for ref in page.body.refs)]
