@@ -210,6 +210,7 @@ def _check_pages(site: Site) -> Iterator[Problem]:
                           f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
 
 
+RELATIVE_LINK_RE = re.compile(r"\]\(\s*<?(\.{1,2}/[^)\s>]*)")
 REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
@@ -222,6 +223,12 @@ def _check_markdown(site: Site) -> Iterator[Problem]:
                               "a '#' heading in a page makes a second h1 (the page's title is its h1)",
                               "use '##' for the page's sections", "warning")
     for doc in _documents(site):
+        for match in RELATIVE_LINK_RE.finditer(doc.text):
+            line = doc.loc.line + doc.text.count("\n", 0, match.start())
+            rooted = "/" + re.sub(r"^(\.{1,2}/)+", "", match.group(1))
+            yield Problem(doc.loc.path, line, f"the relative link '{match.group(1)}' breaks where this text is shown elsewhere "
+                          "(the print edition, fact cards, the home page)",
+                          f"write it from the site root: ({rooted})", "warning")
         for match in REFUSED_LINK_RE.finditer(doc.text):
             line = doc.loc.line + doc.text.count("\n", 0, match.start())
             yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "

@@ -174,3 +174,11 @@ def test_second_h1_and_refused_links_are_warnings(make_site: Callable[..., Run])
     assert "content/pages/intro.md:4: warning: a '#' heading in a page makes a second h1 (the page's title is its h1)" in lines
     assert any(line.startswith("content/pages/intro.md:6: warning: this javascript: link is not made") for line in lines)
     assert any(line.startswith("content/pages/intro.md:6: warning: this data: link is not made") for line in lines)
+
+
+def test_relative_site_links_are_a_warning_with_the_rooted_form(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/pages/intro.md": PAGE_HEAD + "See [facts](../facts/) and [home](/).\n"})
+    assert run.code == 0
+    assert "content/pages/intro.md:4: warning: the relative link '../facts/' breaks where this text is shown elsewhere " \
+           "(the print edition, fact cards, the home page)" in run.err.splitlines()
+    assert "write it from the site root: (/facts/)" in run.err

@@ -80,7 +80,7 @@ def test_build_warns_and_strict_fails_without_touching_the_site(make_site: Calla
     good = make_site()
     assert good.code == 0 and "warning" not in good.err, good.err
     before = good.page("intro/index.html")
-    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](../facts/#fact-skyy).\n"}
+    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](/facts/#fact-skyy).\n"}
     warned = make_site(broken)
     assert warned.code == 0
     assert "site/intro/index.html: warning: line " in warned.err
