@@ -17,6 +17,7 @@ from .config import BUILTIN_SECTIONS, Options
 from .errors import BuildFailed, Problem, display_path
 from .link import Glossary, Linker
 from .model import Fact, Markdown, Page, PartialDate, Ref, Site, Source, Term
+from .rendercache import Entry, Record, RenderCache
 from .timeline import months_of
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
@@ -73,6 +74,8 @@ class PageContext:
         self.rank = rank  # where this page sorts in "where this term appears"
         self.absolute = absolute
         self.facts: list[Fact] = []  # the fact whose text is being rendered (innermost last)
+        self.records: list[Record] = []  # every glossary link made, for the render cache to replay
+        self.documents: list[Markdown] = []  # every document rendered, for the render cache to check
         self.linker = Linker(renderer.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term)
         self._macros: Any = None
@@ -99,6 +102,7 @@ class PageContext:
         """Render a document on this page (inside `fact` when it is part of one)."""
         if doc is None:
             return Markup("")
+        self.documents.append(doc)
         if fact is not None:
             self.facts.append(fact)
         try:
@@ -106,6 +110,11 @@ class PageContext:
         finally:
             if fact is not None:
                 self.facts.pop()
+
+    def plain(self, doc: Markdown) -> str:
+        """Return a document's text without markup."""
+        self.documents.append(doc)
+        return markdown.plain_text(doc)
 
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
@@ -125,12 +134,36 @@ class PageContext:
         return ""
 
     def record(self, term_id: str) -> None:
+        fact = self.facts[-1] if self.facts else None
+        self.records.append((term_id, fact))
+        self.note(term_id, fact)
+
+    def note(self, term_id: str, fact: Fact | None) -> None:
+        """Note a link to a term made on this page (from inside `fact` when given)."""
         found = self.renderer.appearances.setdefault(term_id, Appearances())
-        if self.facts:
-            fact = self.facts[-1]
+        if fact is not None:
             found.facts[fact.id] = fact
         if self.path != "facts/":  # the facts page is listed fact by fact
             found.pages[self.path] = (self.rank, self.title)
+
+    def cached(self, name: tuple[str, ...], key: Any) -> Output | None:
+        """Reuse this page's output from the render cache, replaying its glossary links; None when stale."""
+        cache = self.renderer.cache
+        entry = cache.lookup(name, key, self.renderer.site) if cache is not None else None
+        if entry is None:
+            return None
+        for term_id, fact in entry.records:
+            self.note(term_id, fact)
+        return entry.output
+
+    def keep(self, name: tuple[str, ...], key: Any, output: Output) -> Output:
+        """Store this page's output in the render cache, with the links it made and the page bodies it read."""
+        renderer = self.renderer
+        if renderer.cache is not None:
+            bodies = renderer.page_bodies
+            read = tuple(sorted({(bodies[id(doc)], doc) for doc in self.documents if id(doc) in bodies}, key=lambda b: b[0]))
+            renderer.cache.store(name, Entry(key, output, tuple(self.records), read))
+        return output
 
     def macros(self) -> Any:
         if self._macros is None:
@@ -162,20 +195,18 @@ class PageContext:
 class Renderer:
     """Renders every page of one site; keeps what pages share (templates, glossary, term links)."""
 
-    def __init__(self, site: Site, options: Options, theme: Theme) -> None:
+    def __init__(self, site: Site, options: Options, theme: Theme, cache: RenderCache | None = None) -> None:
         self.site = site
         self.options = options
         self.theme = theme
+        self.cache = cache
         self.glossary = Glossary.build(site.terms)
         self.appearances: dict[str, Appearances] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.page_bodies = {id(page.body): page.slug for page in site.pages}  # what the render cache must check
+        self.term_passes: dict[str, int] = {}
+        self.env = cache.env if cache is not None and cache.env is not None else make_environment(theme)
+        if cache is not None:
+            cache.env = self.env
         labels = site.config.labels
         self.env.globals.update(
             site=site,
@@ -190,7 +221,8 @@ class Renderer:
 
     def globals_for(self, ctx: PageContext) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        return {"url": ctx.url, "md": ctx.md, "section": ctx.section, "enter_card": ctx.enter_card, "leave_card": ctx.leave_card}
+        return {"url": ctx.url, "md": ctx.md, "plain": ctx.plain, "section": ctx.section, "enter_card": ctx.enter_card,
+                "leave_card": ctx.leave_card}
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:
         config = self.site.config
@@ -233,11 +265,16 @@ class Renderer:
     def narrative(self, index: int, page: Page) -> Output:
         pages = self.site.pages
         ctx = PageContext(self, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary)
+        name = ("page", page.slug)
+        reused = ctx.cached(name, page)
+        if reused is not None:
+            return reused
         body = ctx.md(page.body)
-        return self.page("page.html", ctx, title=page.title, description=page.summary or self.site.config.description,
-                         kind="page", page=page, body=body,
-                         previous=pages[index - 1] if index > 0 else None,
-                         next=pages[index + 1] if index + 1 < len(pages) else None)
+        return ctx.keep(name, page, self.page("page.html", ctx, title=page.title,
+                                              description=page.summary or self.site.config.description,
+                                              kind="page", page=page, body=body,
+                                              previous=pages[index - 1] if index > 0 else None,
+                                              next=pages[index + 1] if index + 1 < len(pages) else None))
 
     def facts(self) -> Output:
         labels = self.site.config.labels
@@ -276,16 +313,22 @@ class Renderer:
     def term(self, term: Term) -> Output:
         key = korean.sort_key(term.term)
         ctx = PageContext(self, f"glossary/{term.id}/", term.term, (2, "".join(map(str, key))), exclude_term=term.id)
+        found = self.appearances.get(term.id, Appearances())
+        self.term_passes[term.id] = self.term_passes.get(term.id, 0) + 1
+        name = ("term", term.id, str(self.term_passes[term.id]))
+        seen = (sorted(found.pages.items()), sorted(found.facts))  # all a term page reads besides the skeleton
+        reused = ctx.cached(name, seen)
+        if reused is not None:
+            return reused
         body = ctx.md(term.body)
         related = [self.site.term_by_id[r] for r in term.related]
-        found = self.appearances.get(term.id, Appearances())
         fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
         pages = [{"path": path, "title": title} for path, (rank, title) in
                  sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if path != ctx.path]
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id])
-        return self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
-                         body=body, related=related, appearances={"pages": pages, "facts": facts},
-                         json_ld=json_script({"@context": "https://schema.org", **self.defined_term(term)}))
+        return ctx.keep(name, seen, self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
+                                              body=body, related=related, appearances={"pages": pages, "facts": facts},
+                                              json_ld=json_script({"@context": "https://schema.org", **self.defined_term(term)})))
 
     def sources_index(self) -> Output:
         labels = self.site.config.labels
@@ -319,10 +362,27 @@ def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
     return uses
 
 
-def render_site(site: Site, options: Options) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known."""
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """Return the Jinja environment for a theme: autoescaping, undefined variables are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_site(site: Site, options: Options, cache: RenderCache | None = None) -> list[Output]:
+    """Render every page; term pages last, once every link to them is known.
+
+    With a cache (the preview server's), pages whose inputs are unchanged are reused, not rendered.
+    """
     theme = Theme.for_site(options)
-    renderer = Renderer(site, options, theme)
+    if cache is not None:
+        cache.prepare(site, options, theme.folders)
+    renderer = Renderer(site, options, theme, cache)
     uses = excerpt_uses(site)
     try:
         outputs = [renderer.home()]
