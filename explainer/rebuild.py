@@ -65,9 +65,10 @@ class Rebuilder:
         outputs, warnings, _ = gather(self.options, self.caches)
         new = {o.path: o.content for o in outputs}
         out = self.options.out_dir
+        removed: tuple[str, ...] = ()
         if self.written_to is None or self.written_to != _identity(out):
             write_site(((o.path, o.content) for o in outputs), out)
-            changed, removed = tuple(new), ()
+            changed = tuple(new)
         else:
             changed = tuple(path for path, content in new.items() if self.current.get(path) != content)
             removed = tuple(sorted(set(self.current) - set(new)))
