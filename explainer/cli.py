@@ -13,8 +13,9 @@ from . import __version__
 from .config import Options
 from .errors import BuildFailed, ExplainerError, format_report
 from .pipeline import build, gather
+from .write import check_out_dir
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "serve")
 REPORT_URL = "the explainer issue tracker"
 
 
@@ -44,6 +45,14 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="load and check the content without writing anything",
                                     description="Report every problem in the content, as a build would, without writing.")
     common(check_cmd)
+    serve_cmd = commands.add_parser("serve", help="build, serve for preview, rebuild and reload the browser on every change",
+                                    description="Build the site, serve it under its base path and rebuild it whenever content/ "
+                                                "or the templates change; open pages reload by themselves. Ctrl-C stops.")
+    common(serve_cmd)
+    serve_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     return parser
 
 
@@ -87,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     """Run one command; content problems print as a report and give exit code 1."""
     options = options_from(args)
     started = time.perf_counter()
+    if args.command == "serve":
+        return run_serve(args, options)
     try:
         if args.command == "check":
             _, warnings, _ = gather(options)
@@ -105,4 +116,42 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s.")
+    return 0
+
+
+def run_serve(args: argparse.Namespace, options: Options) -> int:
+    """Run the preview server until Ctrl-C; every rebuild is reported as `build` reports it."""
+    from . import serve  # the server's libraries load only for this command
+
+    if not serve.is_loopback(args.host):
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can read the preview; "
+              "use the default --host 127.0.0.1 to keep it to yourself", file=sys.stderr)
+    check_out_dir(options.out_dir, options.content_dir)
+
+    def report(event: serve.Event) -> None:
+        if isinstance(event, serve.Started):
+            print(f"Serving {options.out_dir}/ at {event.url}  (Ctrl-C to stop)", flush=True)
+        elif isinstance(event, serve.Failed) and event.error is not None:
+            if args.debug:
+                traceback.print_exception(event.error)
+            print(f"internal error: {type(event.error).__name__}: {event.error}", file=sys.stderr)
+            print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}. "
+                  "The server keeps running and tries again on the next change.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.Failed):
+            print(format_report(event.problems), file=sys.stderr)
+            print(f"Build failed ({event.stage}); {options.out_dir}/ was left as it was. "
+                  "The browser shows these problems until the next good build.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.Stopped):
+            print("Stopped.", flush=True)
+        else:
+            if event.warnings:
+                print(format_report(event.warnings), file=sys.stderr, flush=True)
+            if not args.quiet:
+                what = "Built" if event.number == 1 else f"Rebuild {event.number}:"
+                changed = f"{len(event.changed)} file{'s' if len(event.changed) != 1 else ''} changed"
+                if event.removed:
+                    changed += f", {len(event.removed)} removed"
+                print(f"{what} {event.pages} pages in {event.seconds:.3f} s ({changed}, {event.reused} reused).", flush=True)
+
+    serve.serve(options, args.host, args.port, report)
     return 0

@@ -9,6 +9,7 @@ from .check import check_site
 from .config import Options
 from .errors import BuildFailed, Problem
 from .load import LoadCache, load_site
+from .model import Site
 from .render import Output, render_site
 from .rendercache import RenderCache
 from .write import check_out_dir, write_site
@@ -30,6 +31,7 @@ class Caches:
 
     files: LoadCache = field(default_factory=LoadCache)
     pages: RenderCache = field(default_factory=RenderCache)
+    site: Site | None = None  # the last site loaded, even when it had problems
 
 
 def gather(options: Options, caches: Caches | None = None) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
@@ -39,6 +41,8 @@ def gather(options: Options, caches: Caches | None = None) -> tuple[list[Output]
 
     # load: read every content file into frozen model objects (unchanged files from the cache)
     site, problems = load_site(options, caches.files if caches else None)
+    if caches is not None and site is not None:
+        caches.site = site
     # check: cross-references, verbatim quotes, collisions, over the whole site
     if site is not None:
         problems += check_site(site, options)

@@ -26,7 +26,7 @@ from .write import check_out_dir, write_site
 class Rebuilt:
     """What one successful rebuild did."""
 
-    number: int  # 1 for the first build, then counting up
+    number: int  # 1 for the first build, then counting up (failed builds count too)
     changed: tuple[str, ...]  # files written (new or different), as paths inside the site
     removed: tuple[str, ...]  # files no longer produced
     pages: int
@@ -47,6 +47,12 @@ class Rebuilder:
         self.written_to: tuple[int, int] | None = None  # (device, inode) of the folder we last wrote
         self.count = 0
 
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, from the last site loaded ('/' before any)."""
+        site = self.caches.site
+        return str(site.config.base_path) if site is not None else "/"
+
     def forget(self, paths: Iterable[Path]) -> None:
         """Tell the caches these files changed (whatever their stat says): they will be read again."""
         listed = [p.resolve() for p in paths]
@@ -61,6 +67,7 @@ class Rebuilder:
     def build(self) -> Rebuilt:
         """Build the site and bring the output folder up to date with it."""
         started = time.perf_counter()
+        self.count += 1
         check_out_dir(self.options.out_dir, self.options.content_dir)
         outputs, warnings, _ = gather(self.options, self.caches)
         new = {o.path: o.content for o in outputs}
@@ -78,7 +85,6 @@ class Rebuilder:
                 remove_file(out, path)
         self.current = new
         self.written_to = _identity(out)
-        self.count += 1
         pages = sum(1 for path in new if path.endswith(".html"))
         return Rebuilt(self.count, changed, removed, pages, len(new), self.caches.pages.hits, tuple(warnings),
                        time.perf_counter() - started)
