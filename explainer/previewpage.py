@@ -10,7 +10,7 @@ import html
 import re
 from pathlib import Path
 
-from .errors import Problem, format_problem
+from .errors import Problem, display_path, format_problem
 
 # The script loads from the server's own path and listens for the site's generation; a
 # different one than the page was served at means the site changed: reload, once.
@@ -69,7 +69,7 @@ def error_page(problems: tuple[Problem, ...], stage: str, error: BaseException |
         items = [f"<li><pre>{html.escape(format_problem(problem))}</pre></li>" for problem in problems]
         errors = sum(1 for p in problems if p.severity == "error")
         intro = (f"{errors} error{'s' if errors != 1 else ''} in stage {html.escape(stage)}. "
-                 f"The terminal shows the same report. <code>{html.escape(str(out_dir))}</code> keeps the last good site; "
+                 f"The terminal shows the same report. <code>{html.escape(display_path(out_dir))}/</code> keeps the last good site; "
                  "this page turns back into the site as soon as the content builds again.")
     body = (f'<h1>Build failed</h1>\n<p>{intro}</p>\n<ol class="problems">\n' + "\n".join(items) + "\n</ol>\n")
     return document("Build failed", body)
