@@ -90,10 +90,13 @@ class _Reader:
         if not base.is_dir():
             return []
         found: list[Path] = []
-        for path in sorted(base.iterdir()):
+        with os.scandir(base) as scan:  # DirEntry knows file from folder without another stat per file
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            path = base / entry.name
             if path.name.startswith(".") or path.name.endswith("~"):
                 continue
-            if path.is_file() and path.suffix == suffix:
+            if entry.is_file() and path.suffix == suffix:
                 found.append(path)
             else:
                 self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",

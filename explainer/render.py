@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import posixpath
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +90,7 @@ class PageContext:
         if target_path.rstrip("/") == self.path.rstrip("/"):
             return f"#{fragment}" if fragment else "./"
         dest = target_path.rstrip("/") or "."
-        rel = posixpath.relpath(dest, here)
+        rel = relative_path(dest, here)
         if target_path.endswith("/") or target_path == "":
             rel = rel + "/" if rel != "." else "./"
         return rel + (f"#{fragment}" if fragment else "")
@@ -162,7 +161,8 @@ class PageContext:
         if renderer.cache is not None:
             bodies = renderer.page_bodies
             read = tuple(sorted({(bodies[id(doc)], doc) for doc in self.documents if id(doc) in bodies}, key=lambda b: b[0]))
-            renderer.cache.store(name, Entry(key, output, tuple(self.records), read))
+            records = tuple({(term_id, id(fact)): (term_id, fact) for term_id, fact in self.records}.values())
+            renderer.cache.store(name, Entry(key, output, records, read))
         return output
 
     def macros(self) -> Any:
@@ -249,9 +249,17 @@ class Renderer:
             "nav": self.nav(ctx),
             **values,
         }
-        html = self.env.get_template(template).render(variables)
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
-        return Output(filename, html.encode("utf-8"))
+        # A page whose context is fresh is a function of the skeleton, these values and the bodies it reads:
+        # cache it (narrative and term pages render text first and have caches of their own).
+        values = {name: value for name, value in variables.items() if name not in self.globals_for(ctx)}
+        cacheable = not ctx.documents and not ctx.records and not any(callable(value) for value in values.values())
+        name = ("output", template, filename)
+        if cacheable and (reused := ctx.cached(name, values)) is not None:
+            return reused
+        html = self.env.get_template(template).render(variables)
+        output = Output(filename, html.encode("utf-8"))
+        return ctx.keep(name, values, output) if cacheable else output
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -316,7 +324,7 @@ class Renderer:
         found = self.appearances.get(term.id, Appearances())
         self.term_passes[term.id] = self.term_passes.get(term.id, 0) + 1
         name = ("term", term.id, str(self.term_passes[term.id]))
-        seen = (sorted(found.pages.items()), sorted(found.facts))  # all a term page reads besides the skeleton
+        seen = (dict(found.pages), frozenset(found.facts))  # all a term page reads besides the skeleton
         reused = ctx.cached(name, seen)
         if reused is not None:
             return reused
@@ -360,6 +368,16 @@ def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
         for ref in term.evidence:
             uses[ref.key]["terms"].append(term)
     return uses
+
+
+def relative_path(dest: str, here: str) -> str:
+    """posixpath.relpath for the site's own normalised paths, without its getcwd() per call."""
+    to = [part for part in dest.split("/") if part and part != "."]
+    start = [part for part in here.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
