@@ -134,7 +134,8 @@ def run_serve(args: argparse.Namespace, options: Options) -> int:
         elif isinstance(event, serve.Failed) and event.error is not None:
             if args.debug:
                 traceback.print_exception(event.error)
-            print(f"internal error: {type(event.error).__name__}: {event.error}", file=sys.stderr)
+            where = "" if event.stage == "internal" else f" while {event.stage}"
+            print(f"internal error{where}: {type(event.error).__name__}: {event.error}", file=sys.stderr)
             print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}. "
                   "The server keeps running and tries again on the next change.", file=sys.stderr, flush=True)
         elif isinstance(event, serve.Failed):

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import tornado.httpserver
 import tornado.iostream
@@ -131,8 +132,11 @@ class Server:
         """Serve until SIGINT or SIGTERM (Ctrl-C), then shut down cleanly."""
         self.loop = asyncio.get_running_loop()
         preview = self.preview
-        await self.rebuild()
         sockets = self.bind()
+        # watch first, so that an edit made during the first build is not missed
+        watcher = Watcher(self.watched(), self.on_burst, ignore=[preview.options.out_dir])
+        await asyncio.to_thread(watcher.start)
+        await self.rebuild()
         app = tornado.web.Application([
             (OWN + "reload.js", ScriptHandler, {"preview": preview}),
             (OWN + "events", EventsHandler, {"preview": preview}),
@@ -141,8 +145,6 @@ class Server:
         ], log_function=lambda handler: None)
         server = tornado.httpserver.HTTPServer(app, xheaders=False)
         server.add_sockets(sockets)
-        watcher = Watcher(self.watched(), self.on_burst, ignore=[preview.options.out_dir])
-        watcher.start()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with _suppress_not_main_thread():
                 self.loop.add_signal_handler(signum, self.stop)
@@ -259,6 +261,11 @@ class PreviewHandler(tornado.web.RequestHandler):
         if not self.preview.allowed_host(self.request.host):
             self.plain(403, "This preview server answers only to localhost, 127.0.0.1 and [::1].\n")
 
+    def log_exception(self, kind: type[BaseException] | None, value: BaseException | None, tb: Any) -> None:
+        """A bug while answering a request: one line through the command line's report, never a traceback."""
+        if value is not None and not isinstance(value, tornado.web.HTTPError):
+            self.preview.report(Failed((), f"serving {self.request.path}", value))
+
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
@@ -291,7 +298,11 @@ class SiteHandler(PreviewHandler):
     def serve(self, raw: str) -> None:
         preview = self.preview
         base = preview.base_path
-        path = urllib.parse.unquote(raw, errors="strict") if "%" in raw else raw
+        try:
+            path = urllib.parse.unquote(raw, errors="strict") if "%" in raw else raw
+        except UnicodeDecodeError:  # percent-encoded bytes that are not UTF-8 name no file of ours
+            self.page(404, previewpage.not_found_plain(base))
+            return
         if raw in ("/", base.rstrip("/")) and raw != base:
             self.redirect(base)
             return

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from conftest import MINI, ROOT, run_cli, write_tree
-from explainer import cli, serve
+from explainer import cli, previewpage, serve
+from explainer.config import Options
 from test_write import snapshot
 
 CHROMIUM = "/usr/bin/chromium"
@@ -172,7 +173,7 @@ def test_nothing_outside_the_built_site_is_served(preview: Preview, tmp_path: Pa
     attempts = ["/mini/../secret.txt", "/mini/%2e%2e/secret.txt", "/mini/%2E%2E%2Fsecret.txt", "/mini/..%2fsecret.txt",
                 "/mini/..%5csecret.txt", "/mini/..\\secret.txt", "//etc/passwd", "/mini//etc/passwd", "/mini/%2fetc%2fpasswd",
                 "/mini/linked/", "/mini/linked/index.html", "/mini/leak.txt", "/mini/./index.html", "/mini/%00",
-                "/mini/assets/", "/mini/../mini/../secret.txt", "/secret.txt"]
+                "/mini/assets/", "/mini/../mini/../secret.txt", "/secret.txt", "/mini/%ff%fe/", "/mini/%c0%ae%c0%ae/secret.txt"]
     for attempt in attempts:
         status, _, body = preview.request(attempt)
         assert status in (403, 404), f"{attempt} gave {status}"
@@ -291,6 +292,20 @@ def test_binding_beyond_loopback_warns(make_site: Callable[..., Any], monkeypatc
     assert "warning" not in quiet.err and calls[-1] == ("127.0.0.1", 8000)
     assert cli.make_parser().parse_args(["serve"]).host == "127.0.0.1"
     assert serve.is_loopback("localhost") and serve.is_loopback("::1") and not serve.is_loopback("192.168.1.2")
+
+
+def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(site_root, dict(MINI))
+    server = serve.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
+
+    def broken() -> None:
+        raise ZeroDivisionError("<oops>")
+
+    monkeypatch.setattr(server.rebuilder, "build", broken)
+    outcome = server.build_once(set())
+    assert isinstance(outcome, serve.Failed) and isinstance(outcome.error, ZeroDivisionError)
+    page = previewpage.error_page(outcome.problems, outcome.stage, outcome.error, site_root / "site")
+    assert "internal error: ZeroDivisionError: &lt;oops&gt;" in page and "<oops>" not in page
 
 
 # -- in the browser ------------------------------------------------------------------------------
