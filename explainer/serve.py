@@ -238,6 +238,8 @@ class Server:
             return self.rebuilder.build()
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
+        except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site
+            return Failed((Problem(str(self.preview.options.out_dir), 0, str(refused)),), "write")
         except Exception as exc:  # a bug in explainer: keep serving, show it, let the next edit try again
             self.rebuilder.caches.pages.invalidate()
             return Failed((), "internal", exc)

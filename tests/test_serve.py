@@ -260,6 +260,20 @@ def test_edits_rebuild_a_burst_once_and_errors_show_until_fixed(preview: Preview
         stream.close()
 
 
+def test_a_site_broken_from_the_start_shows_its_problems_then_the_site(site_root: Path) -> None:
+    write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Introduction\n---\n\n[[fact:nope]]\n"})
+    broken = start(site_root)
+    try:
+        status, page = broken.get("")
+        assert status == 500 and "content/pages/intro.md:5: error: unknown fact &#x27;nope&#x27;" in page
+        assert broken.status() == {**broken.status(), "builds": 1, "ok": False, "problems": 1}
+        write_tree(site_root, {"content/pages/intro.md": MINI["content/pages/intro.md"]})
+        wait_until(lambda: broken.get("")[0] == 200, "the site replaces the error page")
+        assert "<title>Mini</title>" in broken.get("")[1]
+    finally:
+        assert stop(broken) == 0
+
+
 def test_ctrl_c_stops_cleanly(preview: Preview) -> None:
     stream = EventStream(preview)  # an open page must not keep the server from stopping
     assert stop(preview) == 0
