@@ -16,7 +16,7 @@ from .config import BUILTIN_SECTIONS, Options
 from .errors import BuildFailed, Problem, display_path
 from .link import Glossary, Linker
 from .model import Fact, Markdown, Page, PartialDate, Ref, Site, Source, Term
-from .rendercache import Entry, Record, RenderCache
+from .rendercache import Record, RenderCache, remember, reuse
 from .timeline import months_of
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
@@ -145,26 +145,6 @@ class PageContext:
         if self.path != "facts/":  # the facts page is listed fact by fact
             found.pages[self.path] = (self.rank, self.title)
 
-    def cached(self, name: tuple[str, ...], key: Any) -> Output | None:
-        """Reuse this page's output from the render cache, replaying its glossary links; None when stale."""
-        cache = self.renderer.cache
-        entry = cache.lookup(name, key, self.renderer.site) if cache is not None else None
-        if entry is None:
-            return None
-        for term_id, fact in entry.records:
-            self.note(term_id, fact)
-        return entry.output
-
-    def keep(self, name: tuple[str, ...], key: Any, output: Output) -> Output:
-        """Store this page's output in the render cache, with the links it made and the page bodies it read."""
-        renderer = self.renderer
-        if renderer.cache is not None:
-            bodies = renderer.page_bodies
-            read = tuple(sorted({(bodies[id(doc)], doc) for doc in self.documents if id(doc) in bodies}, key=lambda b: b[0]))
-            records = tuple({(term_id, id(fact)): (term_id, fact) for term_id, fact in self.records}.values())
-            renderer.cache.store(name, Entry(key, output, records, read))
-        return output
-
     def macros(self) -> Any:
         if self._macros is None:
             template = self.renderer.env.get_template("macros.html")
@@ -255,11 +235,11 @@ class Renderer:
         values = {name: value for name, value in variables.items() if name not in self.globals_for(ctx)}
         cacheable = not ctx.documents and not ctx.records and not any(callable(value) for value in values.values())
         name = ("output", template, filename)
-        if cacheable and (reused := ctx.cached(name, values)) is not None:
+        if cacheable and (reused := reuse(ctx, name, values)) is not None:
             return reused
         html = self.env.get_template(template).render(variables)
         output = Output(filename, html.encode("utf-8"))
-        return ctx.keep(name, values, output) if cacheable else output
+        return remember(ctx, name, values, output) if cacheable else output
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -274,11 +254,11 @@ class Renderer:
         pages = self.site.pages
         ctx = PageContext(self, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary)
         name = ("page", page.slug)
-        reused = ctx.cached(name, page)
+        reused = reuse(ctx, name, page)
         if reused is not None:
             return reused
         body = ctx.md(page.body)
-        return ctx.keep(name, page, self.page("page.html", ctx, title=page.title,
+        return remember(ctx, name, page, self.page("page.html", ctx, title=page.title,
                                               description=page.summary or self.site.config.description,
                                               kind="page", page=page, body=body,
                                               previous=pages[index - 1] if index > 0 else None,
@@ -325,7 +305,7 @@ class Renderer:
         self.term_passes[term.id] = self.term_passes.get(term.id, 0) + 1
         name = ("term", term.id, str(self.term_passes[term.id]))
         seen = (dict(found.pages), frozenset(found.facts))  # all a term page reads besides the skeleton
-        reused = ctx.cached(name, seen)
+        reused = reuse(ctx, name, seen)
         if reused is not None:
             return reused
         body = ctx.md(term.body)
@@ -334,7 +314,7 @@ class Renderer:
         pages = [{"path": path, "title": title} for path, (rank, title) in
                  sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if path != ctx.path]
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id])
-        return ctx.keep(name, seen, self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
+        return remember(ctx, name, seen, self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
                                               body=body, related=related, appearances={"pages": pages, "facts": facts},
                                               json_ld=json_script({"@context": "https://schema.org", **self.defined_term(term)})))
 

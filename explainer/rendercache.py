@@ -22,7 +22,7 @@ from .config import Options
 from .model import Fact, Markdown, Site
 
 if TYPE_CHECKING:
-    from .render import Output
+    from .render import Output, PageContext
 
 # (term id, the fact whose text linked it or None): one glossary link made while rendering
 Record = tuple[str, Fact | None]
@@ -97,3 +97,25 @@ def theme_signature(folders: tuple[Path, ...]) -> tuple[tuple[str, tuple[int, ..
                 st = path.stat()
                 found.append((str(path), (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)))
     return tuple(found)
+
+
+def reuse(ctx: PageContext, name: tuple[str, ...], key: Any) -> Output | None:
+    """Return a page's output from the render cache, replaying its glossary links on `ctx`; None when stale."""
+    cache = ctx.renderer.cache
+    entry = cache.lookup(name, key, ctx.renderer.site) if cache is not None else None
+    if entry is None:
+        return None
+    for term_id, fact in entry.records:
+        ctx.note(term_id, fact)
+    return entry.output
+
+
+def remember(ctx: PageContext, name: tuple[str, ...], key: Any, output: Output) -> Output:
+    """Store a page's output in the render cache, with the links `ctx` made and the page bodies it read."""
+    renderer = ctx.renderer
+    if renderer.cache is not None:
+        bodies = renderer.page_bodies
+        read = tuple(sorted({(bodies[id(doc)], doc) for doc in ctx.documents if id(doc) in bodies}, key=lambda b: b[0]))
+        records = tuple({(term_id, id(fact)): (term_id, fact) for term_id, fact in ctx.records}.values())
+        renderer.cache.store(name, Entry(key, output, records, read))
+    return output
