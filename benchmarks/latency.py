@@ -100,7 +100,7 @@ def tools(only: set[str]) -> list[Tool]:
         hugo = ensure_hugo()
         found.append(Tool(
             "hugo server",
-            lambda: run([hugo, "version"]).split()[1],
+            lambda: "hugo " + run([hugo, "version"]).split()[1],
             lambda site, port: [hugo, "server", "--bind", "127.0.0.1", "--port", str(port), "--baseURL", "http://127.0.0.1/"],
             lambda port, slug: f"http://127.0.0.1:{port}/{slug}/",
             lambda site, slug: site / "content" / f"{slug}.md",
