@@ -64,6 +64,12 @@ class Rebuilder:
                 self.caches.pages.invalidate()
                 return
 
+    def reset(self) -> None:
+        """Forget everything kept: the next build reads, renders and writes the whole site (after a crash)."""
+        self.caches = Caches()
+        self.current = {}
+        self.written_to = None
+
     def build(self) -> Rebuilt:
         """Build the site and bring the output folder up to date with it."""
         started = time.perf_counter()

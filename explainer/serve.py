@@ -12,6 +12,7 @@ own endpoints start with /__explainer__/, outside any base path a site can have.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 from collections.abc import Callable
@@ -23,7 +24,7 @@ import tornado.httpserver
 import tornado.netutil
 
 from .config import Options
-from .errors import BuildFailed, ExplainerError, Problem
+from .errors import BuildFailed, ExplainerError, Problem, display_path
 from .rebuild import Rebuilder, Rebuilt
 from .render import DEFAULT_THEME
 from .servehttp import Failed, Preview, is_loopback, make_app
@@ -65,37 +66,44 @@ class Server:
         self.stopped = asyncio.Event()
 
     async def run(self) -> None:
-        """Serve until SIGINT or SIGTERM (Ctrl-C), then shut down cleanly."""
+        """Serve until SIGINT or SIGTERM (Ctrl-C), then shut down cleanly (after the build under way, if any)."""
         self.loop = asyncio.get_running_loop()
         preview = self.preview
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not the main thread (tests)
+                self.loop.add_signal_handler(signum, self.stop)
         sockets = self.bind()
         # watch first, so that an edit made during the first build is not missed
         watcher = Watcher(self.watched(), self.on_burst, ignore=[preview.options.out_dir])
-        await asyncio.to_thread(watcher.start)
-        await self.rebuild()
-        server = tornado.httpserver.HTTPServer(make_app(preview), xheaders=False)
-        server.add_sockets(sockets)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with _suppress_not_main_thread():
-                self.loop.add_signal_handler(signum, self.stop)
-        port = sockets[0].getsockname()[1]
-        shown_host = f"[{preview.host}]" if ":" in preview.host else preview.host
-        preview.report(Started(f"http://{shown_host}:{port}{preview.base_path}", preview.host))
-        builder = asyncio.ensure_future(self.build_on_change())
+        server: tornado.httpserver.HTTPServer | None = None
+        builder: asyncio.Future[None] | None = None
         try:
-            await self.stopped.wait()
+            await asyncio.to_thread(watcher.start)
+            await self.rebuild()
+            if not self.stopped.is_set():
+                server = tornado.httpserver.HTTPServer(make_app(preview), xheaders=False)
+                server.add_sockets(sockets)
+                port = sockets[0].getsockname()[1]
+                shown_host = f"[{preview.host}]" if ":" in preview.host else preview.host
+                preview.report(Started(f"http://{shown_host}:{port}{preview.base_path}", preview.host))
+                builder = asyncio.ensure_future(self.build_on_change())
+                await self.stopped.wait()
         finally:
             preview.stopping = True
-            builder.cancel()
+            if builder is not None:
+                builder.cancel()
             watcher.stop()
-            server.stop()
             for waiter in list(preview.waiters):
                 if not waiter.done():
                     waiter.set_result(False)
-            await asyncio.wait_for(server.close_all_connections(), timeout=5)
+            if server is not None:
+                server.stop()
+                await asyncio.wait_for(server.close_all_connections(), timeout=5)
+            for sock in sockets:
+                sock.close()
             self.executor.shutdown(wait=True)
             for signum in (signal.SIGINT, signal.SIGTERM):
-                with _suppress_not_main_thread():
+                with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
                     self.loop.remove_signal_handler(signum)
             preview.report(Stopped())
 
@@ -169,20 +177,10 @@ class Server:
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
         except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site
-            return Failed((Problem(str(self.preview.options.out_dir), 0, str(refused)),), "write")
-        except Exception as exc:  # a bug in explainer: keep serving, show it, let the next edit try again
-            self.rebuilder.caches.pages.invalidate()
+            return Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "write")
+        except Exception as exc:  # a bug (or a full disk): keep serving, show it, start afresh on the next edit
+            self.rebuilder.reset()
             return Failed((), "internal", exc)
-
-
-class _suppress_not_main_thread:
-    """Signal handlers can be set in the main thread only; tests run servers in other threads."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
-        return kind in (ValueError, RuntimeError, NotImplementedError)
 
 
 def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
