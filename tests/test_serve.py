@@ -283,6 +283,20 @@ def test_ctrl_c_stops_cleanly(preview: Preview) -> None:
     assert preview.out[-1] == "Stopped.\n"
 
 
+def test_ctrl_c_during_the_first_build_stops_cleanly(site_root: Path) -> None:
+    files: dict[str, str | None] = dict(MINI)
+    for number in range(300):  # a first build long enough to interrupt
+        files[f"content/pages/p{number:03d}.md"] = f"---\ntitle: Page {number}\n---\n\n" + "Words under the sky. " * 200 + "\n"
+    write_tree(site_root, files)
+    process = subprocess.Popen([sys.executable, "-W", "error", str(ROOT / "build.py"), "serve", "--port", "0"],
+                               cwd=site_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode in (0, 130), err  # 130 when Ctrl-C came before the server was set up
+    assert "Traceback" not in err and "Warning" not in err, err
+
+
 def test_a_taken_port_is_reported_without_a_traceback(site_root: Path) -> None:
     write_tree(site_root, dict(MINI))
     with socket.socket() as taken:
