@@ -76,6 +76,32 @@ def test_incremental_output_is_byte_identical_to_a_clean_build(english: Path) ->
         assert snapshot(english / "site") == clean_build(english), f"step {number}: {sorted(changes)}"
 
 
+def test_the_flagship_stays_byte_identical_through_edits(tmp_path: Path) -> None:
+    root = tmp_path / "flagship"
+    shutil.copytree(ROOT / "content", root / "content")
+    if (ROOT.parent / "shared").is_dir():  # the archives its sources name, so quotes are checked as in a real build
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        rebuilder = Rebuilder(Options(root / "content", root / "site"))
+        rebuilder.build()
+        overview = (root / "content/pages/overview.md").read_text(encoding="utf-8")
+        steps: list[dict[str, str | None]] = [
+            {"content/pages/overview.md": overview + "\n팹리스와 파운드리는 서로 다른 일을 합니다.\n"},
+            {"content/pages/overview.md": overview.replace("## 왜 손을 잡았나", "## 왜 손을 잡았을까")},
+            edit(root, "content/glossary/fabless.yaml", "short: ", "short: 말하자면 "),
+            edit(root, "content/facts/chips.yaml", "claim: AI 반도체", "claim: 인공지능 반도체"),
+            {"content/pages/extra.md": "---\ntitle: 덧붙임\norder: 5\n---\n\n파운드리를 다시 설명합니다.\n\n[[timeline]]\n"},
+            {"content/pages/extra.md": None, "content/pages/overview.md": overview},
+        ]
+        for number, changes in enumerate(steps, start=2):
+            rebuild(rebuilder, root, changes)
+            assert snapshot(root / "site") == clean_build(root), f"step {number}: {sorted(changes)}"
+    finally:
+        os.chdir(before)
+
+
 def test_a_failed_rebuild_writes_nothing_and_the_next_good_one_catches_up(english: Path) -> None:
     rebuilder = Rebuilder(Options(english / "content", english / "site"))
     rebuilder.build()
