@@ -1,31 +1,11 @@
-"""The preview server's own pages: the build-error page, plain not-found pages, and the reload script.
-
-None of these is part of the built site: the reload script is added to HTML as it is served,
-so the files on disk stay byte-identical to those of `build`.
-"""
+"""The preview server's own pages: the build-error page and plain not-found pages (never part of the site)."""
 
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 from .errors import Problem, display_path, format_problem
-
-# The script loads from the server's own path and listens for the site's generation; a
-# different one than the page was served at means the site changed: reload, once.
-RELOAD_SCRIPT = """\
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var served = script ? script.getAttribute("data-generation") : null;
-  var events = new EventSource("/__explainer__/events");
-  events.onmessage = function (event) {
-    if (served === null) { served = event.data; return; }
-    if (event.data !== served) { events.close(); window.location.reload(); }
-  };
-})();
-"""
 
 PAGE_STYLE = """\
 body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1a1a1a; background: #fff; }
@@ -33,19 +13,6 @@ h1 { color: #a00000; font-size: 1.5rem; }
 pre { white-space: pre-wrap; word-break: break-word; background: #f4f4f4; border-left: 4px solid #a00000; padding: .75rem 1rem; }
 @media (prefers-color-scheme: dark) { body { color: #eee; background: #161616; } pre { background: #262626; } h1 { color: #ff8080; } }
 """
-
-BODY_END_RE = re.compile(rb"</body\s*>", re.IGNORECASE)
-
-
-def with_reload_script(page: bytes, generation: str) -> bytes:
-    """Add the reload script before the last </body> (or at the end) of an HTML page."""
-    tag = f'<script src="/__explainer__/reload.js" data-generation="{html.escape(generation)}" defer></script>'.encode()
-    matches = list(BODY_END_RE.finditer(page))
-    if not matches:
-        return page + tag
-    at = matches[-1].start()
-    return page[:at] + tag + page[at:]
-
 
 def is_page(relative: str) -> bool:
     """Return True for paths a browser shows as pages (folders and .html files), not assets."""

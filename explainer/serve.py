@@ -89,13 +89,10 @@ class Server:
                 builder = asyncio.ensure_future(self.build_on_change())
                 await self.stopped.wait()
         finally:
-            preview.stopping = True
             if builder is not None:
                 builder.cancel()
             watcher.stop()
-            for waiter in list(preview.waiters):
-                if not waiter.done():
-                    waiter.set_result(False)
+            preview.reloader.close()
             if server is not None:
                 server.stop()
                 await asyncio.wait_for(server.close_all_connections(), timeout=5)
@@ -162,11 +159,11 @@ class Server:
         if isinstance(outcome, Failed):
             preview.failure = outcome
             if before is None or before.problems != outcome.problems or outcome.error is not None:
-                preview.announce()
+                preview.reloader.announce()
         else:
             preview.failure = None
             if before is not None or outcome.changed or outcome.removed:
-                preview.announce()
+                preview.reloader.announce()
         preview.report(outcome)
 
     def build_once(self, paths: set[Path]) -> Rebuilt | Failed:

@@ -1,8 +1,8 @@
 """The preview server's HTTP side: what every request reads (Preview) and the request handlers.
 
 Only files inside the built site are served, under the site's base path; the server's own
-endpoints (the reload script, its event stream, a status report) live under /__explainer__/,
-outside any base path a site can have. See serve.py for the rest of the server.
+endpoints (the reload script and its event stream from reload.py, a status report) live under
+/__explainer__/, outside any base path a site can have. See serve.py for the rest of the server.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ import asyncio
 import ipaddress
 import mimetypes
 import os
-import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tornado.iostream
 import tornado.web
 
-from . import previewpage
+from . import previewpage, reload
 from .config import Options
 from .errors import Problem
+from .reload import Reloader
 
 OWN = "/__explainer__/"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -58,23 +57,9 @@ class Preview:
     report: Callable[[Any], None]  # serve.Event -> None: how the command line shows what happens
     base_path: str = "/"
     failure: Failed | None = None
-    generation: int = 0  # counts the builds whose result pages show; sent to pages as the reload signal
     builds: int = 0  # every build run, successful or not (the counter tests and the status endpoint read)
-    started_ns: int = field(default_factory=time.time_ns)  # sets this server's generations apart from an earlier one's
-    waiters: set[asyncio.Future[bool]] = field(default_factory=set)
-    idle: asyncio.Event = field(default_factory=asyncio.Event)
-    stopping: bool = False
-
-    @property
-    def tag(self) -> str:
-        return f"{self.started_ns}.{self.generation}"
-
-    def announce(self) -> None:
-        """Tell every open page to reload, once."""
-        self.generation += 1
-        for waiter in list(self.waiters):
-            if not waiter.done():
-                waiter.set_result(True)
+    reloader: Reloader = field(default_factory=Reloader)
+    idle: asyncio.Event = field(default_factory=asyncio.Event)  # unset while a rebuild runs
 
     def allowed_host(self, header: str) -> bool:
         """Refuse requests for other host names on a loopback server (DNS rebinding)."""
@@ -171,11 +156,11 @@ class SiteHandler(PreviewHandler):
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
             kind += "; charset=utf-8"
         if kind.startswith("text/html"):
-            body = previewpage.with_reload_script(body, self.preview.tag)
+            body = reload.with_reload_script(body, self.preview.reloader.tag)
         self.send(status, body, kind)
 
     def page(self, status: int, html: str) -> None:
-        self.send(status, previewpage.with_reload_script(html.encode("utf-8"), self.preview.tag), "text/html; charset=utf-8")
+        self.send(status, reload.with_reload_script(html.encode("utf-8"), self.preview.reloader.tag), "text/html; charset=utf-8")
 
 
 def locate(folder: Path, parts: list[str]) -> str | None:
@@ -185,13 +170,6 @@ def locate(folder: Path, parts: list[str]) -> str | None:
     return target if target == root or target.startswith(root + os.sep) else None
 
 
-class ScriptHandler(PreviewHandler):
-    """The script every served page loads: reload when the server says the site changed."""
-
-    def get(self) -> None:
-        self.send(200, previewpage.RELOAD_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
-
-
 class StatusHandler(PreviewHandler):
     """The server's state as JSON: build counter, generation, whether the last build failed."""
 
@@ -199,51 +177,14 @@ class StatusHandler(PreviewHandler):
         preview = self.preview
         failure = preview.failure
         self.set_header("Content-Type", "application/json")
-        self.finish({"builds": preview.builds, "generation": preview.tag, "ok": failure is None,
+        self.finish({"builds": preview.builds, "generation": preview.reloader.tag, "ok": failure is None,
                      "problems": len(failure.problems) if failure else 0, "base_path": preview.base_path})
-
-
-class EventsHandler(PreviewHandler):
-    """Server-Sent Events: the current generation now, and again after each change."""
-
-    waiter: asyncio.Future[bool] | None = None
-
-    async def get(self) -> None:
-        preview = self.preview
-        origin = self.request.headers.get("Origin")
-        if origin is not None and urllib.parse.urlsplit(origin).netloc != self.request.host:
-            self.plain(403, "cross-origin event streams are refused\n")
-            return
-        self.set_header("Content-Type", "text/event-stream")
-        try:
-            self.write(f"retry: 1000\ndata: {preview.tag}\n\n")
-            await self.flush()
-            while not preview.stopping:
-                self.waiter = asyncio.get_running_loop().create_future()
-                preview.waiters.add(self.waiter)
-                try:
-                    go_on = await self.waiter
-                finally:
-                    preview.waiters.discard(self.waiter)
-                if not go_on:
-                    break
-                self.write(f"data: {preview.tag}\n\n")
-                await self.flush()
-        except tornado.iostream.StreamClosedError:
-            return
-        if not self.request.connection or not self._finished:
-            self.finish()
-
-    def on_connection_close(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(False)
 
 
 def make_app(preview: Preview) -> tornado.web.Application:
     """The routes: the server's own endpoints, then every other path as a file of the site."""
     return tornado.web.Application([
-        (OWN + "reload.js", ScriptHandler, {"preview": preview}),
-        (OWN + "events", EventsHandler, {"preview": preview}),
+        *reload.routes(preview.reloader, preview.allowed_host),
         (OWN + "status", StatusHandler, {"preview": preview}),
         (r"/.*", SiteHandler, {"preview": preview}),
     ], log_function=lambda handler: None)
