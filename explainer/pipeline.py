@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .check import check_site
 from .config import Options
 from .errors import BuildFailed, Problem
 from .linkcheck import check_links
-from .load import load_site
+from .load import LoadCache, load_site
+from .model import Site
 from .publish import hosting_files
 from .render import Output, render_site
+from .rendercache import RenderCache
 from .write import check_out_dir, write_site
 
 
@@ -25,13 +27,24 @@ class BuildResult:
     timings: tuple[tuple[str, float], ...]
 
 
-def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
+@dataclass(slots=True)
+class Caches:
+    """What the preview server keeps between builds: each file's load and each page's rendering."""
+
+    files: LoadCache = field(default_factory=LoadCache)
+    pages: RenderCache = field(default_factory=RenderCache)
+    site: Site | None = None  # the last site loaded, even when it had problems
+
+
+def gather(options: Options, caches: Caches | None = None) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
     """Load, check and render the site in memory; raise BuildFailed with every problem found."""
     timings: list[tuple[str, float]] = []
     started = time.perf_counter()
 
-    # load: read every content file into frozen model objects
-    site, problems = load_site(options)
+    # load: read every content file into frozen model objects (unchanged files from the cache)
+    site, problems = load_site(options, caches.files if caches else None)
+    if caches is not None and site is not None:
+        caches.site = site
     # check: cross-references, verbatim quotes, collisions, over the whole site
     if site is not None:
         problems += check_site(site, options)
@@ -43,7 +56,7 @@ def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[st
 
     # render: every page to HTML in memory (term pages last: they list who links to them)
     started = time.perf_counter()
-    outputs = render_site(site, options)
+    outputs = render_site(site, options, caches.pages if caches else None)
     outputs += hosting_files(outputs, site.config.base_url)
     timings.append(("render", time.perf_counter() - started))
 
