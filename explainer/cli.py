@@ -170,6 +170,12 @@ def run_serve(args: argparse.Namespace, options: Options) -> int:
             print(format_report(event.problems), file=sys.stderr)
             print(f"Build failed ({event.stage}); {options.out_dir}/ was left as it was. "
                   "The browser shows these problems until the next good build.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.LinksChecked):
+            if event.problems:
+                print(format_report(event.problems), file=sys.stderr, flush=True)
+            if any(p.severity == "error" for p in event.problems):
+                print("Link check failed (--strict); the browser shows these problems until the next good build.",
+                      file=sys.stderr, flush=True)
         elif isinstance(event, serve.Stopped):
             print("Stopped.", flush=True)
         else:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .check import check_site
 from .config import Options
-from .errors import BuildFailed, Problem
-from .linkcheck import check_links
+from .errors import BuildFailed, Problem, display_path
+from .linkcheck import ParseCache, check_links
 from .load import LoadCache, load_site
 from .model import Site
 from .publish import hosting_files
@@ -36,8 +37,12 @@ class Caches:
     site: Site | None = None  # the last site loaded, even when it had problems
 
 
-def gather(options: Options, caches: Caches | None = None) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
-    """Load, check and render the site in memory; raise BuildFailed with every problem found."""
+def gather(options: Options, caches: Caches | None = None, *,
+           links: bool = True) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
+    """Load, check and render the site in memory; raise BuildFailed with every problem found.
+
+    With links=False the link check is left to the caller (the preview server runs it later).
+    """
     timings: list[tuple[str, float]] = []
     started = time.perf_counter()
 
@@ -61,13 +66,21 @@ def gather(options: Options, caches: Caches | None = None) -> tuple[list[Output]
     timings.append(("render", time.perf_counter() - started))
 
     # links: every internal link and anchor in the rendered pages resolves
-    started = time.perf_counter()
-    link_problems, _ = check_links(outputs, site.config.base_url, options.out_dir.as_posix())
-    problems += [p.as_error() for p in link_problems] if options.strict else link_problems
-    timings.append(("links", time.perf_counter() - started))
-    if any(p.severity == "error" for p in problems):
-        raise BuildFailed(problems, "links")
+    if links:
+        started = time.perf_counter()
+        problems += check_output_links(outputs, site.config.base_url, options)
+        timings.append(("links", time.perf_counter() - started))
+        if any(p.severity == "error" for p in problems):
+            raise BuildFailed(problems, "links")
     return outputs, problems, timings
+
+
+def check_output_links(outputs: list[Output], base_url: str, options: Options, cache: ParseCache | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[Problem]:
+    """Check the links of rendered pages; warnings, or errors under --strict."""
+    shown = display_path(options.out_dir)  # as the user wrote it, also when the preview server made it absolute
+    found, _ = check_links(outputs, base_url, shown, cache, cancelled or (lambda: False))
+    return [p.as_error() for p in found] if options.strict else found
 
 
 def build(options: Options) -> BuildResult:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Options
 from .errors import Problem
-from .pipeline import Caches, gather
-from .render import DEFAULT_THEME
+from .linkcheck import ParseCache
+from .pipeline import Caches, check_output_links, gather
+from .render import DEFAULT_THEME, Output
 from .write import check_out_dir, write_site
 
 
@@ -46,6 +47,8 @@ class Rebuilder:
         self.current: dict[str, bytes] = {}
         self.written_to: tuple[int, int] | None = None  # (device, inode) of the folder we last wrote
         self.count = 0
+        self.outputs: list[Output] = []  # the last good build, for a link check after it is served
+        self.parsed: ParseCache = {}  # the link check's parses, by page, kept while a page's bytes are the same
 
     @property
     def base_path(self) -> str:
@@ -70,12 +73,16 @@ class Rebuilder:
         self.current = {}
         self.written_to = None
 
-    def build(self) -> Rebuilt:
-        """Build the site and bring the output folder up to date with it."""
+    def build(self, links: bool = True) -> Rebuilt:
+        """Build the site and bring the output folder up to date with it.
+
+        links=False leaves the link check to `check_links`, which the server runs once edits pause.
+        """
         started = time.perf_counter()
         self.count += 1
         check_out_dir(self.options.out_dir, self.options.content_dir)
-        outputs, warnings, _ = gather(self.options, self.caches)
+        outputs, warnings, _ = gather(self.options, self.caches, links=links)
+        self.outputs = outputs
         new = {o.path: o.content for o in outputs}
         out = self.options.out_dir
         removed: tuple[str, ...] = ()
@@ -94,6 +101,14 @@ class Rebuilder:
         pages = sum(1 for path in new if path.endswith(".html"))
         return Rebuilt(self.count, changed, removed, pages, len(new), self.caches.pages.hits, tuple(warnings),
                        time.perf_counter() - started)
+
+
+    def check_links(self, cancelled: Callable[[], bool]) -> tuple[Problem, ...]:
+        """Check the links of the last good build (raises linkcheck.Cancelled when `cancelled` says so)."""
+        site = self.caches.site
+        if not self.outputs or site is None:
+            return ()
+        return tuple(check_output_links(self.outputs, site.config.base_url, self.options, self.parsed, cancelled))
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

@@ -43,6 +43,7 @@ class RenderCache:
     """Entries by name (('page', slug), ('term', pass, id)), plus the compiled templates."""
 
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
+    parts: dict[tuple[str, ...], tuple[Any, str]] = field(default_factory=dict)  # parts of long pages: name -> (key, html)
     env: jinja2.Environment | None = None
     skeleton: Any = None
     theme: tuple[tuple[str, tuple[int, ...]], ...] = ()
@@ -54,6 +55,7 @@ class RenderCache:
         theme = theme_signature(theme_folders)
         if skeleton != self.skeleton or theme != self.theme:
             self.entries.clear()
+            self.parts.clear()
             if theme != self.theme:
                 self.env = None
         self.skeleton, self.theme, self.hits = skeleton, theme, 0
@@ -76,6 +78,7 @@ class RenderCache:
     def invalidate(self) -> None:
         """Drop everything: the next build renders every page (the watcher saw a theme or config edit)."""
         self.entries.clear()
+        self.parts.clear()
         self.env = None
         self.skeleton, self.theme = None, ()
 

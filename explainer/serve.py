@@ -15,6 +15,8 @@ import asyncio
 import contextlib
 import signal
 import socket
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,12 +27,17 @@ import tornado.netutil
 
 from .config import Options
 from .errors import BuildFailed, ExplainerError, Problem, display_path
+from .linkcheck import Cancelled
 from .rebuild import Rebuilder, Rebuilt
 from .render import DEFAULT_THEME
 from .servehttp import Failed, Preview, is_loopback, make_app
 from .watch import Watcher
 
-__all__ = ["Event", "Failed", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]
+__all__ = ["Event", "Failed", "LinksChecked", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]
+
+# The link check waits for this pause in the edits: it reads every page, and must never
+# delay the next rebuild (a new change cancels it).
+LINK_CHECK_PAUSE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +53,15 @@ class Stopped:
     """The server has shut down."""
 
 
-Event = Started | Rebuilt | Failed | Stopped
+@dataclass(frozen=True, slots=True)
+class LinksChecked:
+    """The links of the last good build were checked, after it was served."""
+
+    problems: tuple[Problem, ...]
+    seconds: float
+
+
+Event = Started | Rebuilt | Failed | LinksChecked | Stopped
 
 
 class PortInUse(ExplainerError):
@@ -62,6 +77,9 @@ class Server:
         self.pending: set[Path] = set()
         self.changes = asyncio.Event()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-build")
+        self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
+        self.cancel_check = threading.Event()
+        self.link_check: asyncio.Future[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped = asyncio.Event()
 
@@ -98,7 +116,11 @@ class Server:
                 await asyncio.wait_for(server.close_all_connections(), timeout=5)
             for sock in sockets:
                 sock.close()
+            self.cancel_check.set()
+            if self.link_check is not None:
+                self.link_check.cancel()
             self.executor.shutdown(wait=True)
+            self.checker.shutdown(wait=True)
             for signum in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
                     self.loop.remove_signal_handler(signum)
@@ -134,6 +156,7 @@ class Server:
 
     def queue(self, paths: set[Path]) -> None:
         self.pending |= paths
+        self.cancel_check.set()  # its pages are about to be out of date
         self.changes.set()
 
     async def build_on_change(self) -> None:
@@ -165,12 +188,34 @@ class Server:
             if before is not None or outcome.changed or outcome.removed:
                 preview.reloader.announce()
         preview.report(outcome)
+        if isinstance(outcome, Rebuilt):
+            if self.link_check is not None:
+                self.link_check.cancel()
+            self.link_check = asyncio.ensure_future(self.check_links_when_idle())
+
+    async def check_links_when_idle(self) -> None:
+        """Once the edits pause, check the links of what is served; a new change cancels the check."""
+        await asyncio.sleep(LINK_CHECK_PAUSE)
+        if self.changes.is_set() or self.pending:
+            return
+        self.cancel_check.clear()
+        started = time.perf_counter()
+        try:
+            problems = await asyncio.get_running_loop().run_in_executor(
+                self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
+        except Cancelled:
+            return
+        preview = self.preview
+        if any(p.severity == "error" for p in problems):  # --strict: the browser shows them too
+            preview.failure = Failed(problems, "links")
+            preview.reloader.announce()
+        preview.report(LinksChecked(problems, time.perf_counter() - started))
 
     def build_once(self, paths: set[Path]) -> Rebuilt | Failed:
         """One build, in the worker thread: never raises, so the server outlives any build."""
         try:
             self.rebuilder.forget(paths)
-            return self.rebuilder.build()
+            return self.rebuilder.build(links=False)
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
         except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site

@@ -146,3 +146,17 @@ def test_a_file_the_watcher_saw_change_is_read_again_even_if_its_stat_looks_the_
     rebuilder.forget([path])
     rebuilder.build()
     assert "Gaze up" in (site_root / "site/intro/index.html").read_text(encoding="utf-8")
+
+
+def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.linkcheck import Cancelled
+
+    write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
+    rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
+    monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
+    built = rebuilder.build(links=False)
+    assert not any("nope" in p.message for p in built.warnings)
+    problems = rebuilder.check_links(lambda: False)
+    assert [p.path for p in problems] == ["site/intro/index.html"] and "'../nope/'" in problems[0].message
+    with pytest.raises(Cancelled):
+        rebuilder.check_links(lambda: True)

@@ -326,7 +326,7 @@ def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monke
     write_tree(site_root, dict(MINI))
     server = serve.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
 
-    def broken() -> None:
+    def broken(links: bool = True) -> None:
         raise ZeroDivisionError("<oops>")
 
     monkeypatch.setattr(server.rebuilder, "build", broken)
@@ -334,6 +334,24 @@ def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monke
     assert isinstance(outcome, serve.Failed) and isinstance(outcome.error, ZeroDivisionError)
     page = previewpage.error_page(outcome.problems, outcome.stage, outcome.error, site_root / "site")
     assert "internal error: ZeroDivisionError: &lt;oops&gt;" in page and "<oops>" not in page
+
+
+def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser(site_root: Path) -> None:
+    broken_link = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [missing](/nope/).\n"}
+    write_tree(site_root, {**MINI, **broken_link})
+    running = start(site_root)
+    try:
+        wait_until(lambda: any("link '../nope/'" in line for line in running.err), "the link warning is printed")
+        assert running.get("intro/")[0] == 200  # served before the check, and still served after it
+    finally:
+        stop(running)
+    strict = start(site_root, "--strict")
+    try:
+        wait_until(lambda: any("Link check failed (--strict)" in line for line in strict.err), "the strict link failure")
+        _, body = strict.get("intro/")
+        assert "link &#x27;../nope/&#x27;" in body or "link '../nope/'" in body, body[:500]
+    finally:
+        stop(strict)
 
 
 # -- in the browser ------------------------------------------------------------------------------
