@@ -16,43 +16,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import ROOT
-from explainer.config import Options
-from explainer.errors import BuildFailed, format_report
-from explainer.load import load_site
-from explainer.pipeline import build
 from siteserver import ServedSite, serve_site
 
-from .harness import Views, launch, site_pages, start_playwright
+from .harness import Built, Views, build_site, launch, site_pages, start_playwright
 from .survey import Survey
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
-
-
-@dataclass(frozen=True, slots=True)
-class Built:
-    """A built site: its folder and the URL path it is published under."""
-
-    folder: Path
-    base_path: str
-
-
-def build_site(content: Path, out: Path) -> Built:
-    """Build the site in `content` into `out`; fail the test run with the build's own report if it does not build."""
-    try:
-        build(Options(content_dir=content, out_dir=out))
-    except BuildFailed as failed:
-        pytest.fail(f"{content} does not build:\n{format_report(failed.problems, show_source=False)}", pytrace=False)
-    site, _ = load_site(Options(content_dir=content, out_dir=out))
-    assert site is not None
-    return Built(out, site.config.base_path)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
+from explainer.config import Options
+from explainer.errors import BuildFailed, format_report
+from explainer.load import load_site
+from explainer.pipeline import build
 from siteserver import ServedSite
 
 if TYPE_CHECKING:
@@ -52,6 +56,25 @@ def start_playwright() -> Playwright:
 def launch(playwright: Playwright) -> Browser:
     """Launch Debian's Chromium headless (never a browser Playwright downloads)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A built site: its folder and the URL path it is published under."""
+
+    folder: Path
+    base_path: str
+
+
+def build_site(content: Path, out: Path) -> Built:
+    """Build the site in `content` into `out`; fail the test with the build's own report if it does not build."""
+    try:
+        build(Options(content_dir=content, out_dir=out))
+    except BuildFailed as failed:
+        pytest.fail(f"{content} does not build:\n{format_report(failed.problems, show_source=False)}", pytrace=False)
+    site, _ = load_site(Options(content_dir=content, out_dir=out))
+    assert site is not None
+    return Built(out, site.config.base_path)
 
 
 def site_pages(site: Path) -> list[str]:
