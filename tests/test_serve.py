@@ -26,9 +26,6 @@ from explainer import cli, previewpage, serve
 from explainer.config import Options
 from test_write import snapshot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT = 15.0  # seconds: generous, for slow CI machines; tests never assert on timings
 
 
@@ -357,30 +354,10 @@ def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser
 # -- in the browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs it")
-        pytest.skip(f"{CHROMIUM} is missing: run sh scripts/test.sh")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 @pytest.mark.browser
 def test_the_browser_reloads_by_itself_once_per_burst_and_shows_errors(preview: Preview, site_root: Path,
-                                                                        browser: Any, tmp_path: Path) -> None:
-    page = browser.new_page()
+                                                                        new_page: Callable[..., Any], tmp_path: Path) -> None:
+    page = new_page()
     loads: list[str] = []
     page.on("load", lambda: loads.append(page.url))
     page.goto(preview.url + "intro/")
