@@ -293,3 +293,21 @@ def _check_archives(site: Site, options: Options) -> Iterator[Problem]:
             if normalize_quote(excerpt.text) not in archive:
                 yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
                               f"copy the words exactly from {source.archive} (differences in whitespace are ignored)")
+        share = quoted_share(archive, [normalize_quote(e.text) for e in source.excerpts])
+        if share * 100 > site.config.quote_share:
+            yield Problem(source.loc.path, source.lines.get("excerpts", source.loc.line),
+                          f"the excerpts of '{source.id}' reproduce {share:.0%} of its archive (limit {site.config.quote_share}%)",
+                          "quote only the words a fact needs and say the rest in your own words "
+                          "(or raise quote_share in site.yaml)", "warning")
+
+
+def quoted_share(archive: str, quotes: list[str]) -> float:
+    """Return the share of the archive's characters that the quotes cover (each at its first occurrence)."""
+    if not archive:
+        return 0.0
+    covered = bytearray(len(archive))
+    for quote in quotes:
+        start = archive.find(quote)
+        if start >= 0 and quote:
+            covered[start:start + len(quote)] = b"\x01" * len(quote)
+    return sum(covered) / len(archive)

@@ -2,7 +2,8 @@
 
 The verbatim check (every excerpt occurs in its article, whitespace-normalised) lives in
 test_flagship.py; these tests cover the rest: the counts, that every fact has evidence and
-every excerpt is used, that glossary forms are unique, that pages cite facts, that numbers and
+every excerpt is used, that each source's excerpts quote its article briefly (at most 20% of
+its own text), that glossary forms are unique, that pages cite facts, that numbers and
 quoted words in facts are those of their evidence, that sources carry only metadata the texts
 support, and that the timeline spans the sources.
 """
@@ -17,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from explainer.check import EXCERPT_WARN_LENGTH, normalize_quote
+from explainer.check import EXCERPT_WARN_LENGTH, normalize_quote, quoted_share
 from explainer.config import Options
 from explainer.errors import format_report
 from explainer.load import load_site
@@ -41,6 +42,28 @@ ISSUE_TERM_PAIRS = (("프레너미", "Frenemy"), ("온디바이스 AI", "On-Devi
 NUMBER_RE = re.compile(r"(?:약\s*)?\d[\d,.]*\s*[만억조]?\s*여?\s*(?:%|달러|원|곳|개|명|페이지)")
 # Words quoted inside a fact's own text: ‘…’ and “…”.
 QUOTED_RE = re.compile(r"‘([^’]+)’|“([^”]+)”")
+
+# The site quotes the articles briefly: all excerpts of one source together cover at most this share of
+# the article's own text (the generator's quote_share warning measures the whole archive file, furniture
+# and 000's second copy of its body included, so it is the looser of the two).
+MAX_QUOTED_SHARE = 0.20
+# What of each article file is the article's own text (../shared/articles/README.md says which parts are
+# page furniture): the text from `start` (or the beginning) up to `end` (or the end), less the
+# `furniture` strings inside it.
+ARTICLE_TEXT: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # Prints its body twice: the first copy ends at the reporter's e-mail; then unrelated headlines.
+    "000_b91782b70bdbd4e9.txt": ("", "뉴욕=김현수 특파원 kimhs@donga.com", ()),
+    # The column's standing blurb, and the related-articles box and banner at the end.
+    "001_0200a4a0cae8c2e1.txt": ("", "관련기사", (
+        "‘더테크 View’는 더테크 기자들의 시각이 반영된 칼럼입니다. 각종 테크 이슈, 그리고 취재과정에서 나온 "
+        "다양한 의견과 생각들을 '색깔있는 관점'으로 풀어냅니다.",)),
+    # The author box and the platform's links after the article.
+    "002_5033c1815f34de27.txt": ("", "박지수 에디터 이미지", ()),
+    "003_c8bcc6f35eca0e11.txt": ("", "", ()),
+    # The aggregator's header, an image file name, and from the unrelated headlines on, its footer.
+    "004_f3610bcdcc5283cc.txt": ("“메타, 한국 기업과 AI 동맹", "“1000명 일제히 벗었다”",
+                                 ("news-p.v1.20230723.ed6058f368734485beaf05c76536c9fa_P1.jpg",)),
+}
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +159,35 @@ def test_every_excerpt_is_short(site: Site) -> None:
 def test_no_excerpt_is_quoted_twice(site: Site) -> None:
     texts = Counter(normalize_quote(e.text) for s in site.sources for e in s.excerpts)
     assert not [t for t, n in texts.items() if n > 1]
+
+
+def article_text(name: str, raw: str) -> str:
+    """The article's own text, normalised as quotes are compared: page furniture and repeats left out."""
+    start, end, furniture = ARTICLE_TEXT[name]
+    assert (not start or start in raw) and (not end or end in raw), f"{name}: the text no longer has its markers"
+    text = raw[raw.index(start) if start else 0:raw.index(end) if end else len(raw)]
+    for piece in furniture:
+        assert piece in text, f"{name}: no furniture {piece[:30]!r}"
+        text = text.replace(piece, "\n")
+    return normalize_quote(text)
+
+
+def test_excerpts_quote_each_article_briefly(site: Site) -> None:
+    """All excerpts of a source cover at most MAX_QUOTED_SHARE of its article's own text (each counted once)."""
+    folder = articles_dir()
+    if folder is None:
+        pytest.skip("../shared/articles is not beside this checkout (test_flagship fails in CI)")
+    shares, outside = {}, []
+    for source in site.sources:
+        name = Path(source.archive).name
+        text = article_text(name, (folder / name).read_text(encoding="utf-8"))
+        quotes = [normalize_quote(e.text) for e in source.excerpts]
+        # An excerpt from the furniture (or the second copy) would not be counted; there is none.
+        outside += [f"{source.id}#{e.id}" for e, quote in zip(source.excerpts, quotes, strict=True) if quote not in text]
+        shares[source.id] = quoted_share(text, quotes)
+    assert not outside, f"excerpts outside the article's own text: {outside}"
+    over = {sid: f"{share:.1%}" for sid, share in shares.items() if share > MAX_QUOTED_SHARE}
+    assert not over, f"quoting more than {MAX_QUOTED_SHARE:.0%} of the article: {over}"
 
 
 # -- what facts say -----------------------------------------------------------------------------
