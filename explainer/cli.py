@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import time
 import traceback
@@ -66,11 +67,47 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse arguments, running 'build' when no command is given."""
+    """Parse arguments: the command may come anywhere among the options, and 'build' is the default.
+
+    `python build.py -q check`, `python build.py --out public` and `python build.py check -q`
+    all work; a misspelt command is named as such, with a suggestion.
+    """
+    parser = make_parser()
     args = list(argv)
-    if not any(a in COMMANDS for a in args) and not any(a in ("-h", "--help", "--version") for a in args):
-        args.insert(0, "build")
-    return make_parser().parse_args(args)
+    if any(a in ("-h", "--help", "--version") for a in args[:1]):
+        return parser.parse_args(args)
+    position = _command_position(parser, args)
+    if position is None:
+        return parser.parse_args(["build", *args])
+    word = args[position]
+    if word not in COMMANDS:
+        close = difflib.get_close_matches(word, COMMANDS, n=1)
+        parser.error(f"unknown command '{word}'" + (f"; did you mean '{close[0]}'?" if close else "") +
+                     f" (commands: {', '.join(COMMANDS)})")
+    return parser.parse_args([word, *args[:position], *args[position + 1:]])
+
+
+def _command_position(parser: argparse.ArgumentParser, args: list[str]) -> int | None:
+    """Index of the first word that is not an option or an option's value, or None."""
+    takes_value = {flag for sub in _subparsers(parser) for action in sub._actions if action.nargs != 0
+                   for flag in action.option_strings}
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            return index + 1 if index + 1 < len(args) else None
+        if word.startswith("-") and word != "-":
+            index += 2 if word in takes_value else 1  # --out=DIR carries its value itself
+            continue
+        return index
+    return None
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices.values())
+    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,8 +157,11 @@ def run(args: argparse.Namespace) -> int:
         result = build(options)
     except BuildFailed as failed:
         print(format_report(failed.problems), file=sys.stderr)
-        kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
-        print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
+        if args.command == "check":
+            print(f"Check failed ({failed.stage}); nothing was written.", file=sys.stderr)
+        else:
+            kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
+            print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
         return 1
     if result.warnings:
         print(format_report(result.warnings), file=sys.stderr)
