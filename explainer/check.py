@@ -210,6 +210,7 @@ def _check_pages(site: Site) -> Iterator[Problem]:
                           f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
 
 
+RELATIVE_LINK_RE = re.compile(r"\]\(\s*<?(\.{1,2}/[^)\s>]*)")
 REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
@@ -222,6 +223,12 @@ def _check_markdown(site: Site) -> Iterator[Problem]:
                               "a '#' heading in a page makes a second h1 (the page's title is its h1)",
                               "use '##' for the page's sections", "warning")
     for doc in _documents(site):
+        for match in RELATIVE_LINK_RE.finditer(doc.text):
+            line = doc.loc.line + doc.text.count("\n", 0, match.start())
+            rooted = "/" + re.sub(r"^(\.{1,2}/)+", "", match.group(1))
+            yield Problem(doc.loc.path, line, f"the relative link '{match.group(1)}' breaks where this text is shown elsewhere "
+                          "(the print edition, fact cards, the home page)",
+                          f"write it from the site root: ({rooted})", "warning")
         for match in REFUSED_LINK_RE.finditer(doc.text):
             line = doc.loc.line + doc.text.count("\n", 0, match.start())
             yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "
@@ -286,3 +293,21 @@ def _check_archives(site: Site, options: Options) -> Iterator[Problem]:
             if normalize_quote(excerpt.text) not in archive:
                 yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
                               f"copy the words exactly from {source.archive} (differences in whitespace are ignored)")
+        share = quoted_share(archive, [normalize_quote(e.text) for e in source.excerpts])
+        if share * 100 > site.config.quote_share:
+            yield Problem(source.loc.path, source.lines.get("excerpts", source.loc.line),
+                          f"the excerpts of '{source.id}' reproduce {share:.0%} of its archive (limit {site.config.quote_share}%)",
+                          "quote only the words a fact needs and say the rest in your own words "
+                          "(or raise quote_share in site.yaml)", "warning")
+
+
+def quoted_share(archive: str, quotes: list[str]) -> float:
+    """Return the share of the archive's characters that the quotes cover (each at its first occurrence)."""
+    if not archive:
+        return 0.0
+    covered = bytearray(len(archive))
+    for quote in quotes:
+        start = archive.find(quote)
+        if start >= 0 and quote:
+            covered[start:start + len(quote)] = b"\x01" * len(quote)
+    return sum(covered) / len(archive)

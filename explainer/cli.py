@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import time
 import traceback
@@ -14,8 +15,9 @@ from .config import Options, read_config
 from .errors import BuildFailed, ExplainerError, format_report
 from .pdf import find_chromium, font_warning, write_pdf
 from .pipeline import build, gather
+from .write import check_out_dir
 
-COMMANDS = ("build", "check", "pdf")
+COMMANDS = ("build", "check", "serve", "pdf")
 REPORT_URL = "the explainer issue tracker"
 
 
@@ -45,6 +47,14 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="load and check the content without writing anything",
                                     description="Report every problem in the content, as a build would, without writing.")
     common(check_cmd)
+    serve_cmd = commands.add_parser("serve", help="build, serve for preview, rebuild and reload the browser on every change",
+                                    description="Build the site, serve it under its base path and rebuild it whenever content/ "
+                                                "or the templates change; open pages reload by themselves. Ctrl-C stops.")
+    common(serve_cmd)
+    serve_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     pdf_cmd = commands.add_parser("pdf", help="write the print edition to a PDF with headless Chromium",
                                   description="Build the site in memory and print its print edition (print/) to a PDF "
                                               "with headless Chromium. Needs Chromium and a font for the site's language "
@@ -57,11 +67,47 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse arguments, running 'build' when no command is given."""
+    """Parse arguments: the command may come anywhere among the options, and 'build' is the default.
+
+    `python build.py -q check`, `python build.py --out public` and `python build.py check -q`
+    all work; a misspelt command is named as such, with a suggestion.
+    """
+    parser = make_parser()
     args = list(argv)
-    if not any(a in COMMANDS for a in args) and not any(a in ("-h", "--help", "--version") for a in args):
-        args.insert(0, "build")
-    return make_parser().parse_args(args)
+    if any(a in ("-h", "--help", "--version") for a in args[:1]):
+        return parser.parse_args(args)
+    position = _command_position(parser, args)
+    if position is None:
+        return parser.parse_args(["build", *args])
+    word = args[position]
+    if word not in COMMANDS:
+        close = difflib.get_close_matches(word, COMMANDS, n=1)
+        parser.error(f"unknown command '{word}'" + (f"; did you mean '{close[0]}'?" if close else "") +
+                     f" (commands: {', '.join(COMMANDS)})")
+    return parser.parse_args([word, *args[:position], *args[position + 1:]])
+
+
+def _command_position(parser: argparse.ArgumentParser, args: list[str]) -> int | None:
+    """Index of the first word that is not an option or an option's value, or None."""
+    takes_value = {flag for sub in _subparsers(parser) for action in sub._actions if action.nargs != 0
+                   for flag in action.option_strings}
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            return index + 1 if index + 1 < len(args) else None
+        if word.startswith("-") and word != "-":
+            index += 2 if word in takes_value else 1  # --out=DIR carries its value itself
+            continue
+        return index
+    return None
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices.values())
+    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
     """Run one command; content problems print as a report and give exit code 1."""
     options = options_from(args)
     started = time.perf_counter()
+    if args.command == "serve":
+        return run_serve(args, options)
     try:
         if args.command == "check":
             _, warnings, _ = gather(options)
@@ -109,8 +157,11 @@ def run(args: argparse.Namespace) -> int:
         result = build(options)
     except BuildFailed as failed:
         print(format_report(failed.problems), file=sys.stderr)
-        kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
-        print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
+        if args.command == "check":
+            print(f"Check failed ({failed.stage}); nothing was written.", file=sys.stderr)
+        else:
+            kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
+            print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
         return 1
     if result.warnings:
         print(format_report(result.warnings), file=sys.stderr)
@@ -134,4 +185,49 @@ def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"Wrote {result.path}: {result.pages} pages, {result.size / 1024:.0f} KiB, in {elapsed:.2f} s.")
+    return 0
+
+
+def run_serve(args: argparse.Namespace, options: Options) -> int:
+    """Run the preview server until Ctrl-C; every rebuild is reported as `build` reports it."""
+    from . import serve  # the server's libraries load only for this command
+
+    if not serve.is_loopback(args.host):
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can read the preview; "
+              "use the default --host 127.0.0.1 to keep it to yourself", file=sys.stderr)
+    check_out_dir(options.out_dir, options.content_dir)
+
+    def report(event: serve.Event) -> None:
+        if isinstance(event, serve.Started):
+            print(f"Serving {options.out_dir}/ at {event.url}  (Ctrl-C to stop)", flush=True)
+        elif isinstance(event, serve.Failed) and event.error is not None:
+            if args.debug:
+                traceback.print_exception(event.error)
+            where = "" if event.stage == "internal" else f" while {event.stage}"
+            print(f"internal error{where}: {type(event.error).__name__}: {event.error}", file=sys.stderr)
+            print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}. "
+                  "The server keeps running and tries again on the next change.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.Failed):
+            print(format_report(event.problems), file=sys.stderr)
+            print(f"Build failed ({event.stage}); {options.out_dir}/ was left as it was. "
+                  "The browser shows these problems until the next good build.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.LinksChecked):
+            if event.problems:
+                print(format_report(event.problems), file=sys.stderr, flush=True)
+            if any(p.severity == "error" for p in event.problems):
+                print("Link check failed (--strict); the browser shows these problems until the next good build.",
+                      file=sys.stderr, flush=True)
+        elif isinstance(event, serve.Stopped):
+            print("Stopped.", flush=True)
+        else:
+            if event.warnings:
+                print(format_report(event.warnings), file=sys.stderr, flush=True)
+            if not args.quiet:
+                what = "Built" if event.number == 1 else f"Rebuild {event.number}:"
+                changed = f"{len(event.changed)} file{'s' if len(event.changed) != 1 else ''} changed"
+                if event.removed:
+                    changed += f", {len(event.removed)} removed"
+                print(f"{what} {event.pages} pages in {event.seconds:.3f} s ({changed}, {event.reused} reused).", flush=True)
+
+    serve.serve(options, args.host, args.port, report)
     return 0

@@ -53,6 +53,7 @@ class SiteConfig:
     nav: tuple[str, ...]
     intro: Any  # Markdown | None, parsed by load.py
     key_facts: tuple[str, ...]
+    quote_share: int
     labels: dict[str, Any] = field(compare=False)
     loc: Loc = field(default_factory=lambda: Loc("", 0))
     key_lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -161,6 +162,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Any) 
         nav=tuple(values.get("nav", ())),
         intro=intro,
         key_facts=tuple(values.get("key_facts", ())),
+        quote_share=values.get("quote_share", 25),
         labels=labels,
         loc=Loc(display, 1),
         key_lines=dict(data.key_lines),

@@ -44,6 +44,7 @@ class Linker:
         self.exclude = exclude
         self.seen: set[str] = set()
         self.count = 0
+        self.id_prefix = "term-tip-"  # tooltip ids are id_prefix + count, unique on the page
         self.saved: list[set[str]] = []
 
     def section(self) -> None:
@@ -65,7 +66,7 @@ class Linker:
         self.count += 1
         self.seen.add(term_id)
         self.record(term_id)
-        tip = f"term-tip-{self.count}"
+        tip = f"{self.id_prefix}{self.count}"
         return (
             f'<span class="term"><a class="term-link" href="{escape(self.href(term_id))}" '
             f'aria-describedby="{tip}">{escape(text, quote=False)}</a>'

@@ -1,7 +1,7 @@
 """The link checker: every internal link and anchor in the rendered pages resolves.
 
-It reads the pages in memory, before anything is written, with the standard library's
-HTML tokenizer (no tree is built: a build runs it on every page, every time). A link is
+It reads the pages in memory, before anything is written, with a scan for start tags
+and their attributes (no tree is built: a build runs it on every page, every time). A link is
 internal when it is relative, root-relative, or an absolute URL under the site's base_url;
 other URLs are left alone (a build makes no network requests).
 """
@@ -9,9 +9,10 @@ other URLs are left alone (a build makes no network requests).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
@@ -57,32 +58,57 @@ class LinkReport:
     broken: int
 
 
-class _Tokenizer(HTMLParser):
-    """Collect ids and link URLs with their lines; nothing else is kept."""
+# One comment, or one start tag with its attributes (quoted values may hold '>').
+MARKUP_RE = re.compile(r"<!--.*?-->|<([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
+ATTRIBUTE_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+RAW_TEXT_END = {tag: re.compile(rf"</{tag}", re.IGNORECASE) for tag in ("script", "style")}  # content is not markup
+RAW_TEXT = tuple(RAW_TEXT_END)
 
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = page
-        self.found = ParsedPage()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
+class Cancelled(Exception):
+    """A check given up because its pages are out of date (the preview server saw another change)."""
+
+
+def _never() -> bool:
+    return False
+
+
+def parse_page(path: str, html: str, cancelled: Callable[[], bool] = _never) -> ParsedPage:
+    """Read one page's ids and links with their lines.
+
+    A scan for start tags rather than a full HTML parse: pages are read on every build,
+    and the print edition of a large site is one very long page. Comments and the content
+    of <script> and <style> are skipped; attribute values are unescaped as a browser would.
+    """
+    found = ParsedPage()
+    position = 0
+    line, counted = 1, 0
+    seen = 0
+    while (match := MARKUP_RE.search(html, position)) is not None:
+        position = match.end()
+        seen += 1
+        if seen % 4096 == 0 and cancelled():
+            raise Cancelled
+        tag = (match.group(1) or "").lower()
+        if not tag:
+            continue  # a comment
+        line += html.count("\n", counted, match.start())
+        counted = match.start()
         wanted = LINK_ATTRIBUTES.get(tag, ())
-        for name, value in attrs:
-            if value is None:
+        for attribute in ATTRIBUTE_RE.finditer(match.group(2)):
+            name = attribute.group(1).lower()
+            raw = attribute.group(2) if attribute.group(2) is not None else attribute.group(3) or attribute.group(4)
+            if raw is None:
                 continue
+            value = unescape(raw)
             if name == "id" or (tag == "a" and name == "name"):
-                self.found.ids.setdefault(value, []).append(line)
+                found.ids.setdefault(value, []).append(line)
             elif name in wanted:
-                self.found.links.append(Link(self.page, line, tag, value))
-
-
-def parse_page(path: str, html: str) -> ParsedPage:
-    """Read one page's ids and links."""
-    tokenizer = _Tokenizer(path)
-    tokenizer.feed(html)
-    tokenizer.close()
-    return tokenizer.found
+                found.links.append(Link(path, line, tag, value))
+        if tag in RAW_TEXT:
+            close = RAW_TEXT_END[tag].search(html, position)
+            position = close.start() if close else len(html)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +172,47 @@ def locate(target: Target, files: set[str]) -> str | None:
     return next((c for c in candidates if c in files), None)
 
 
-def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site") -> tuple[list[Problem], LinkReport]:
-    """Check every link and anchor in the rendered pages; return warnings (one per broken link) and figures."""
+# A page's parse, kept while its bytes are unchanged (the preview server passes one between builds).
+ParseCache = dict[str, tuple[bytes, "ParsedPage"]]
+
+
+def parsed_pages(outputs: Sequence[Output], cache: ParseCache | None, cancelled: Callable[[], bool] = _never) -> dict[str, ParsedPage]:
+    """Parse every HTML output, reusing a cached parse of the very same bytes."""
+    pages: dict[str, ParsedPage] = {}
+    for output in outputs:
+        if not output.path.endswith(".html"):
+            continue
+        if cancelled():
+            raise Cancelled
+        known = cache.get(output.path) if cache is not None else None
+        if known is not None and (known[0] is output.content or known[0] == output.content):
+            pages[output.path] = known[1]
+            continue
+        pages[output.path] = parse_page(output.path, output.content.decode("utf-8"), cancelled)
+        if cache is not None:
+            cache[output.path] = (output.content, pages[output.path])
+    if cache is not None:
+        for gone in set(cache) - set(pages):
+            del cache[gone]
+    return pages
+
+
+def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site", cache: ParseCache | None = None,
+                cancelled: Callable[[], bool] = _never) -> tuple[list[Problem], LinkReport]:
+    """Check every link and anchor in the rendered pages; return warnings (one per broken link) and figures.
+
+    `cancelled` is asked now and then; when it says yes, the check stops with Cancelled.
+    """
     files = {o.path for o in outputs}
-    pages = {o.path: parse_page(o.path, o.content.decode("utf-8")) for o in outputs if o.path.endswith(".html")}
+    pages = parsed_pages(outputs, cache, cancelled)
     resolver = Resolver(base_url)
     problems: list[Problem] = []
     # reason -> every link that shows it: one template link, broken on every page, is one problem
     broken: dict[str, list[Link]] = {}
     links = internal = 0
     for page in pages.values():
+        if cancelled():
+            raise Cancelled
         for link in page.links:
             links += 1
             target = resolver.resolve(link)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import markdown, schema
 from .config import Options, SiteConfig, make_config, read_config
@@ -16,16 +19,71 @@ from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages"}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What one content file loaded to: its model objects, problems and broken records."""
+
+    signature: tuple[int, ...]
+    value: Any
+    problems: tuple[Problem, ...]
+    broken: frozenset[str]
+
+
+@dataclass(slots=True)
+class LoadCache:
+    """Each content file's load, kept between builds of a preview and reused while the file is unchanged.
+
+    A file counts as unchanged while its stat signature (mtime, ctime, size, inode) is the same
+    and nobody called `forget` on it; the watcher forgets every path it saw change, which covers
+    two same-sized writes within one tick of the file system's clock.
+    """
+
+    entries: dict[Path, Loaded] = field(default_factory=dict)
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        """Drop these files' loads, so the next build reads them again."""
+        for path in paths:
+            self.entries.pop(path, None)
+
+
+def file_signature(path: Path) -> tuple[int, ...]:
+    """Return what changes whenever a file's content is replaced or rewritten."""
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 class _Reader:
     """Loads one site; every method appends to `problems` rather than raising."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, cache: LoadCache | None = None) -> None:
         self.options = options
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # records that exist but could not be loaded
         self.lines: dict[str, list[str]] = {}  # each file's lines, to place references exactly
+        self.cache = cache
+        self.seen: dict[Path, Loaded] = {}
+
+    def cached(self, path: Path, load: Callable[[Path], T]) -> T:
+        """Load one file with `load`, or reuse its previous load (and problems) while it is unchanged."""
+        if self.cache is None:
+            return load(path)
+        signature = file_signature(path)
+        entry = self.cache.entries.get(path)
+        if entry is None or entry.signature != signature:
+            outer = self.problems, self.broken
+            self.problems, self.broken = [], set()
+            try:
+                value = load(path)
+                entry = Loaded(signature, value, tuple(self.problems), frozenset(self.broken))
+            finally:
+                self.problems, self.broken = outer
+        self.seen[path] = entry
+        self.problems += entry.problems
+        self.broken |= entry.broken
+        return entry.value  # type: ignore[no-any-return]
 
     def show(self, path: Path) -> str:
         return display_path(path, self.options.root)
@@ -37,10 +95,13 @@ class _Reader:
             return []
         suffixes = (".yaml", ".yml") if suffix == ".yaml" else (suffix,)
         found: list[Path] = []
-        for path in sorted(base.iterdir()):
+        with os.scandir(base) as scan:  # DirEntry knows file from folder without another stat per file
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            path = base / entry.name
             if path.name.startswith(".") or path.name.endswith("~"):
                 continue
-            if path.is_file() and path.suffix in suffixes:
+            if entry.is_file() and path.suffix in suffixes:
                 found.append(path)
             else:
                 self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",
@@ -51,11 +112,11 @@ class _Reader:
         """Read a content file as UTF-8 (a byte-order mark is allowed), in Unicode NFC form."""
         try:
             text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
-            self.lines[self.show(path)] = text.splitlines()
-            return text
         except UnicodeDecodeError as exc:
             self.problems.append(Problem(self.show(path), 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
             return None
+        self.lines[self.show(path)] = text.splitlines()
+        return text
 
     def read_yaml(self, path: Path) -> Any:
         text = self.read_text(path)
@@ -134,39 +195,40 @@ class _Reader:
     # -- sources ----------------------------------------------------------------------
 
     def sources(self) -> tuple[Source, ...]:
-        out: list[Source] = []
-        for path in self.files("sources", ".yaml"):
-            data = self.read_yaml(path)
-            source_id = self.file_id(path, "source")
-            shown = self.show(path)
-            values = self.record(data, schema.SOURCE, shown, 1) if data is not None else {}
-            if data is None or source_id is None or not isinstance(data, LocMap):
-                self.broken.add(f"source:{source_id or path.stem}")
-                continue
-            excerpts = self.excerpts(data, shown)
-            out.append(Source(
-                id=source_id,
-                title=values.get("title", ""),
-                outlet=values.get("outlet", ""),
-                author=values.get("author", ""),
-                published=values.get("published"),
-                published_note=values.get("published_note", ""),
-                url=values.get("url", ""),
-                language=values.get("language", ""),
-                archive=values.get("archive", ""),
-                note=self.md(data, "note", values, shown, inline=True),
-                excerpts=excerpts,
-                loc=Loc(shown, data.line),
-                lines=dict(data.key_lines),
-            ))
-            if not values.get("title") and not values.get("outlet"):
-                self.problems.append(Problem(shown, data.line, "a source needs a title or an outlet to be named by",
-                                             "add `title:` (the headline as printed) or `outlet:` (the publication)"))
-            published = values.get("published")
-            if published is not None and published.precision != "day" and not values.get("published_note"):
-                self.problems.append(Problem(shown, data.line_of("published"), "a partial date needs a published_note",
-                                             "add `published_note:` saying how the month was read or inferred"))
-        return tuple(out)
+        found = (self.cached(path, self.source) for path in self.files("sources", ".yaml"))
+        return tuple(source for source in found if source is not None)
+
+    def source(self, path: Path) -> Source | None:
+        data = self.read_yaml(path)
+        source_id = self.file_id(path, "source")
+        shown = self.show(path)
+        values = self.record(data, schema.SOURCE, shown, 1) if data is not None else {}
+        if data is None or source_id is None or not isinstance(data, LocMap):
+            self.broken.add(f"source:{source_id or path.stem}")
+            return None
+        excerpts = self.excerpts(data, shown)
+        if not values.get("title") and not values.get("outlet"):
+            self.problems.append(Problem(shown, data.line, "a source needs a title or an outlet to be named by",
+                                         "add `title:` (the headline as printed) or `outlet:` (the publication)"))
+        published = values.get("published")
+        if published is not None and published.precision != "day" and not values.get("published_note"):
+            self.problems.append(Problem(shown, data.line_of("published"), "a partial date needs a published_note",
+                                         "add `published_note:` saying how the month was read or inferred"))
+        return Source(
+            id=source_id,
+            title=values.get("title", ""),
+            outlet=values.get("outlet", ""),
+            author=values.get("author", ""),
+            published=values.get("published"),
+            published_note=values.get("published_note", ""),
+            url=values.get("url", ""),
+            language=values.get("language", ""),
+            archive=values.get("archive", ""),
+            note=self.md(data, "note", values, shown, inline=True),
+            excerpts=excerpts,
+            loc=Loc(shown, data.line),
+            lines=dict(data.key_lines),
+        )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
         raw = data.get("excerpts")
@@ -196,35 +258,37 @@ class _Reader:
         groups: list[FactGroup] = []
         facts: list[Fact] = []
         for path in self.files("facts", ".yaml"):
-            data = self.read_yaml(path)
-            group_id = self.file_id(path, "fact group")
-            shown = self.show(path)
-            if data is None or group_id is None:
-                self.broken.add(f"group:{path.stem}")
-                continue
-            if isinstance(data, LocList):
-                items, title, order, intro = data, group_id, 0, None
-                line = data.line
-            elif isinstance(data, LocMap):
-                values = self.record(data, schema.FACT_GROUP, shown, 1)
-                listed = data.get("facts")
-                if not isinstance(listed, LocList):
-                    continue
-                items = listed
-                title, order = values.get("title", group_id), values.get("order", 0)
-                intro = self.md(data, "intro", values, shown, inline=True)
-                line = data.line
-            else:
-                self.problems.append(Problem(shown, 1, "a facts file must be a list of facts, or a mapping with `title:` and `facts:`",
-                                             "start each fact with '- id: …'"))
-                continue
-            groups.append(FactGroup(group_id, title, order, intro, Loc(shown, line)))
-            for item, item_line in zip(items, items.item_lines, strict=True):
-                fact = self.fact(item, item_line, group_id, shown)
-                if fact is not None:
-                    facts.append(fact)
+            loaded = self.cached(path, self.fact_file)
+            if loaded is not None:
+                groups.append(loaded[0])
+                facts += loaded[1]
         groups.sort(key=lambda g: (g.order, g.id))
         return tuple(groups), tuple(facts)
+
+    def fact_file(self, path: Path) -> tuple[FactGroup, tuple[Fact, ...]] | None:
+        data = self.read_yaml(path)
+        group_id = self.file_id(path, "fact group")
+        shown = self.show(path)
+        if data is None or group_id is None:
+            self.broken.add(f"group:{path.stem}")
+            return None
+        if isinstance(data, LocList):
+            items, title, order, intro = data, group_id, 0, None
+        elif isinstance(data, LocMap):
+            values = self.record(data, schema.FACT_GROUP, shown, 1)
+            listed = data.get("facts")
+            if not isinstance(listed, LocList):
+                return None
+            items = listed
+            title, order = values.get("title", group_id), values.get("order", 0)
+            intro = self.md(data, "intro", values, shown, inline=True)
+        else:
+            self.problems.append(Problem(shown, 1, "a facts file must be a list of facts, or a mapping with `title:` and `facts:`",
+                                         "start each fact with '- id: …'"))
+            return None
+        group = FactGroup(group_id, title, order, intro, Loc(shown, data.line))
+        facts = (self.fact(item, item_line, group_id, shown) for item, item_line in zip(items, items.item_lines, strict=True))
+        return group, tuple(fact for fact in facts if fact is not None)
 
     def fact(self, item: Any, line: int, group: str, path: str) -> Fact | None:
         values = self.record(item, schema.FACT, path, line)
@@ -251,67 +315,71 @@ class _Reader:
     # -- glossary ---------------------------------------------------------------------
 
     def terms(self) -> tuple[Term, ...]:
-        out: list[Term] = []
-        for path in self.files("glossary", ".yaml"):
-            data = self.read_yaml(path)
-            term_id = self.file_id(path, "term")
-            shown = self.show(path)
-            values = self.record(data, schema.TERM, shown, 1) if data is not None else {}
-            if not isinstance(data, LocMap) or term_id is None or "term" not in values or "short" not in values:
-                self.broken.add(f"term:{term_id or path.stem}")
-                continue
-            out.append(Term(
-                id=term_id,
-                term=values["term"],
-                en=values.get("en", ""),
-                aliases=values.get("aliases", ()),
-                short=values["short"],
-                body=self.md(data, "body", values, shown, inline=False),
-                related=values.get("related", ()),
-                evidence=self.refs(data, "evidence", values, shown),
-                autolink=values.get("autolink", True),
-                loc=Loc(shown, data.line_of("term")),
-                lines=dict(data.key_lines),
-            ))
-        return tuple(out)
+        found = (self.cached(path, self.term) for path in self.files("glossary", ".yaml"))
+        return tuple(term for term in found if term is not None)
+
+    def term(self, path: Path) -> Term | None:
+        data = self.read_yaml(path)
+        term_id = self.file_id(path, "term")
+        shown = self.show(path)
+        values = self.record(data, schema.TERM, shown, 1) if data is not None else {}
+        if not isinstance(data, LocMap) or term_id is None or "term" not in values or "short" not in values:
+            self.broken.add(f"term:{term_id or path.stem}")
+            return None
+        return Term(
+            id=term_id,
+            term=values["term"],
+            en=values.get("en", ""),
+            aliases=values.get("aliases", ()),
+            short=values["short"],
+            body=self.md(data, "body", values, shown, inline=False),
+            related=values.get("related", ()),
+            evidence=self.refs(data, "evidence", values, shown),
+            autolink=values.get("autolink", True),
+            loc=Loc(shown, data.line_of("term")),
+            lines=dict(data.key_lines),
+        )
 
     # -- pages ------------------------------------------------------------------------
 
     def pages(self) -> tuple[Page, ...]:
-        out: list[Page] = []
-        for path in self.files("pages", ".md"):
-            slug = self.file_id(path, "page")
-            shown = self.show(path)
-            text = self.read_text(path)
-            if text is None:
-                continue
-            match = FRONT_MATTER_RE.match(text)
-            if match is None:
-                self.problems.append(Problem(shown, 1, "a page must start with front matter between '---' lines",
-                                             "begin the file with:\n---\ntitle: Page title\n---"))
-                continue
-            data, problems = parse_yaml(match.group(1), shown, first_line=2)
-            self.problems += problems
-            if data is None and not problems:
-                self.problems.append(Problem(shown, 1, "the front matter is empty", "add at least `title:`"))
-            if data is None or slug is None:
-                self.broken.add(f"page:{slug or path.stem}")
-                continue
-            values = self.record(data, schema.PAGE, shown, 2)
-            if "title" not in values:
-                self.broken.add(f"page:{slug}")
-                continue
-            body_line = text.count("\n", 0, match.end()) + 1
-            body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
-            out.append(Page(slug, values["title"], values.get("summary", ""), values.get("order", 0),
-                            values.get("glossary", True), body, Loc(shown, 1)))
-        out.sort(key=lambda p: (p.order, p.slug))
-        return tuple(out)
+        found = (self.cached(path, self.page) for path in self.files("pages", ".md"))
+        return tuple(sorted((page for page in found if page is not None), key=lambda p: (p.order, p.slug)))
+
+    def page(self, path: Path) -> Page | None:
+        slug = self.file_id(path, "page")
+        shown = self.show(path)
+        text = self.read_text(path)
+        if text is None:
+            return None
+        match = FRONT_MATTER_RE.match(text)
+        if match is None:
+            self.problems.append(Problem(shown, 1, "a page must start with front matter between '---' lines",
+                                         "begin the file with:\n---\ntitle: Page title\n---"))
+            return None
+        data, problems = parse_yaml(match.group(1), shown, first_line=2)
+        self.problems += problems
+        if data is None and not problems:
+            self.problems.append(Problem(shown, 1, "the front matter is empty", "add at least `title:`"))
+        if data is None or slug is None:
+            self.broken.add(f"page:{slug or path.stem}")
+            return None
+        values = self.record(data, schema.PAGE, shown, 2)
+        if "title" not in values:
+            self.broken.add(f"page:{slug}")
+            return None
+        body_line = text.count("\n", 0, match.end()) + 1
+        body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
+        return Page(slug, values["title"], values.get("summary", ""), values.get("order", 0),
+                    values.get("glossary", True), body, Loc(shown, 1))
 
 
-def load_site(options: Options) -> tuple[Site | None, list[Problem]]:
-    """Read site.yaml and every content file; return the site (None if unreadable) and problems."""
-    reader = _Reader(options)
+def load_site(options: Options, cache: LoadCache | None = None) -> tuple[Site | None, list[Problem]]:
+    """Read site.yaml and every content file; return the site (None if unreadable) and problems.
+
+    With a cache (the preview server's), files unchanged since the last load are not read again.
+    """
+    reader = _Reader(options, cache)
     if not options.content_dir.is_dir():
         shown = reader.show(options.content_dir)
         return None, [Problem(shown, 0, "content folder not found",
@@ -321,6 +389,8 @@ def load_site(options: Options) -> tuple[Site | None, list[Problem]]:
     groups, facts = reader.facts()
     terms = reader.terms()
     pages = reader.pages()
+    if cache is not None:
+        cache.entries = reader.seen  # forget deleted files
     if config is None:
         return None, reader.problems
     return Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken)), reader.problems

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .check import check_site
 from .config import Options
-from .errors import BuildFailed, Problem
-from .linkcheck import check_links
-from .load import load_site
+from .errors import BuildFailed, Problem, display_path
+from .linkcheck import ParseCache, check_links
+from .load import LoadCache, load_site
 from .model import Site
 from .publish import hosting_files
 from .render import Output, render_site
+from .rendercache import RenderCache
 from .search import search_bundle
 from .write import check_out_dir, write_site
 
@@ -29,19 +31,28 @@ class BuildResult:
     search_seconds: float = 0.0
 
 
-def gather(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
-    """Load, check and render the site in memory; raise BuildFailed with every problem found."""
-    outputs, problems, timings, _ = gather_site(options)
-    return outputs, problems, timings
+@dataclass(slots=True)
+class Caches:
+    """What the preview server keeps between builds: each file's load and each page's rendering."""
+
+    files: LoadCache = field(default_factory=LoadCache)
+    pages: RenderCache = field(default_factory=RenderCache)
+    site: Site | None = None  # the last site loaded, even when it had problems
 
 
-def gather_site(options: Options) -> tuple[list[Output], list[Problem], list[tuple[str, float]], Site]:
-    """Like gather, and return the checked site too."""
+def gather(options: Options, caches: Caches | None = None, *,
+           links: bool = True) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
+    """Load, check and render the site in memory; raise BuildFailed with every problem found.
+
+    With links=False the link check is left to the caller (the preview server runs it later).
+    """
     timings: list[tuple[str, float]] = []
     started = time.perf_counter()
 
-    # load: read every content file into frozen model objects
-    site, problems = load_site(options)
+    # load: read every content file into frozen model objects (unchanged files from the cache)
+    site, problems = load_site(options, caches.files if caches else None)
+    if caches is not None and site is not None:
+        caches.site = site
     # check: cross-references, verbatim quotes, collisions, over the whole site
     if site is not None:
         problems += check_site(site, options)
@@ -53,27 +64,37 @@ def gather_site(options: Options) -> tuple[list[Output], list[Problem], list[tup
 
     # render: every page to HTML in memory (term pages last: they list who links to them)
     started = time.perf_counter()
-    outputs = render_site(site, options)
+    outputs = render_site(site, options, caches.pages if caches else None)
     outputs += hosting_files(outputs, site.config.base_url)
     timings.append(("render", time.perf_counter() - started))
 
     # links: every internal link and anchor in the rendered pages resolves
-    started = time.perf_counter()
-    link_problems, _ = check_links(outputs, site.config.base_url, options.out_dir.as_posix())
-    problems += [p.as_error() for p in link_problems] if options.strict else link_problems
-    timings.append(("links", time.perf_counter() - started))
-    if any(p.severity == "error" for p in problems):
-        raise BuildFailed(problems, "links")
-    return outputs, problems, timings, site
+    if links:
+        started = time.perf_counter()
+        problems += check_output_links(outputs, site.config.base_url, options)
+        timings.append(("links", time.perf_counter() - started))
+        if any(p.severity == "error" for p in problems):
+            raise BuildFailed(problems, "links")
+    return outputs, problems, timings
+
+
+def check_output_links(outputs: list[Output], base_url: str, options: Options, cache: ParseCache | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[Problem]:
+    """Check the links of rendered pages; warnings, or errors under --strict."""
+    shown = display_path(options.out_dir)  # as the user wrote it, also when the preview server made it absolute
+    found, _ = check_links(outputs, base_url, shown, cache, cancelled or (lambda: False))
+    return [p.as_error() for p in found] if options.strict else found
 
 
 def build(options: Options) -> BuildResult:
     """Build the site into options.out_dir, replacing the previous build only on success."""
     check_out_dir(options.out_dir, options.content_dir)
-    outputs, warnings, timings, site = gather_site(options)
+    caches = Caches()  # fresh: everything is rendered; it tells which site was built
+    outputs, warnings, timings = gather(options, caches)
+    assert caches.site is not None  # gather raises BuildFailed when no site loaded
 
     # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
-    search = search_bundle(outputs, site)
+    search = search_bundle(outputs, caches.site)
     outputs += search.outputs
     timings.append(("search", search.seconds))
 

@@ -12,7 +12,7 @@ import re
 from markupsafe import Markup
 
 from . import korean
-from .model import Page, Site, Term
+from .model import Markdown, Page, Site, Term
 from .render import Output, PageContext, Renderer
 
 HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
@@ -61,23 +61,37 @@ class PrintContext(PageContext):
     def record(self, term_id: str) -> None:
         """A link in the print edition is not an appearance: the term pages list the site's own pages."""
 
+    def part(self, name: tuple[str, str], doc: Markdown, glossary: bool = True, exclude: str = "") -> Markup:
+        """Render one page's or term's body as a part of the edition.
+
+        A part starts a glossary section and numbers its own tooltips (tip-<kind>-<id>-N), so its
+        HTML depends on nothing but the part itself: the preview server's render cache keeps it
+        while the body is unchanged (a 1,000-page edition is not re-rendered for one edit).
+        """
+        self.documents.append(doc)  # the render cache must know this page read the body, reused or not
+        cache = self.renderer.cache
+        key = (doc, glossary, exclude)
+        if cache is not None and name in cache.parts and cache.parts[name][0] == key:
+            return Markup(cache.parts[name][1])
+        self.section()
+        saved = self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count
+        self.linker.enabled, self.linker.exclude = glossary, exclude
+        self.linker.id_prefix, self.linker.count = f"tip-{name[0]}-{name[1]}-", 0
+        try:
+            html = shift_headings(self.md(doc))
+        finally:
+            self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count = saved
+        if cache is not None:
+            cache.parts[name] = (key, html)
+        return Markup(html)
+
     def page_body(self, page: Page) -> Markup:
         """Render a narrative page's body as a part of the edition, with its own glossary setting."""
-        self.section()
-        self.linker.enabled = page.glossary
-        try:
-            return Markup(shift_headings(self.md(page.body)))
-        finally:
-            self.linker.enabled = True
+        return self.part(("page", page.slug), page.body, glossary=page.glossary)
 
     def term_body(self, term: Term) -> Markup:
         """Render a term's explanation, never linking the term to itself."""
-        self.section()
-        self.linker.exclude = term.id
-        try:
-            return Markup(shift_headings(self.md(term.body)))
-        finally:
-            self.linker.exclude = ""
+        return self.part(("term", term.id), term.body, exclude=term.id) if term.body else Markup("")
 
 
 def print_edition(renderer: Renderer) -> Output:

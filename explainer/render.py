@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import posixpath
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +16,12 @@ from .config import BUILTIN_SECTIONS, Options
 from .errors import BuildFailed, Problem, display_path
 from .link import Glossary, Linker
 from .model import Fact, Markdown, Page, PartialDate, Ref, Site, Source, Term
+from .rendercache import Record, RenderCache, remember, reuse
 from .timeline import months_of
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+# The default theme: the repository's top-level templates/, reached through the symlink
+# explainer/theme so that an installed package carries it too.
+DEFAULT_THEME = (Path(__file__).parent / "theme").resolve()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ class PageContext:
         self.absolute = absolute
         self.facts: list[Fact] = []  # the fact whose text is being rendered (innermost last)
         self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
+        self.records: list[Record] = []  # every glossary link made, for the render cache to replay
+        self.documents: list[Markdown] = []  # every document rendered, for the render cache to check
         self.linker = Linker(renderer.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term)
         self._macros: Any = None
@@ -89,7 +93,7 @@ class PageContext:
         if target_path.rstrip("/") == self.path.rstrip("/"):
             return f"#{fragment}" if fragment else "./"
         dest = target_path.rstrip("/") or "."
-        rel = posixpath.relpath(dest, here)
+        rel = relative_path(dest, here)
         if target_path.endswith("/") or target_path == "":
             rel = rel + "/" if rel != "." else "./"
         return rel + (f"#{fragment}" if fragment else "")
@@ -100,6 +104,7 @@ class PageContext:
         """Render a document on this page (inside `fact` when it is part of one)."""
         if doc is None:
             return Markup("")
+        self.documents.append(doc)
         if fact is not None:
             self.facts.append(fact)
         try:
@@ -107,6 +112,11 @@ class PageContext:
         finally:
             if fact is not None:
                 self.facts.pop()
+
+    def plain(self, doc: Markdown) -> str:
+        """Return a document's text without markup."""
+        self.documents.append(doc)
+        return markdown.plain_text(doc)
 
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
@@ -126,10 +136,15 @@ class PageContext:
         return ""
 
     def record(self, term_id: str) -> None:
+        fact = self.facts[-1] if self.facts else None
         self.linked[term_id] = None
+        self.records.append((term_id, fact))
+        self.note(term_id, fact)
+
+    def note(self, term_id: str, fact: Fact | None) -> None:
+        """Note a link to a term made on this page (from inside `fact` when given)."""
         found = self.renderer.appearances.setdefault(term_id, Appearances())
-        if self.facts:
-            fact = self.facts[-1]
+        if fact is not None:
             found.facts[fact.id] = fact
         if self.path != "facts/":  # the facts page is listed fact by fact
             found.pages[self.path] = (self.rank, self.title)
@@ -169,20 +184,18 @@ class PageContext:
 class Renderer:
     """Renders every page of one site; keeps what pages share (templates, glossary, term links)."""
 
-    def __init__(self, site: Site, options: Options, theme: Theme) -> None:
+    def __init__(self, site: Site, options: Options, theme: Theme, cache: RenderCache | None = None) -> None:
         self.site = site
         self.options = options
         self.theme = theme
+        self.cache = cache
         self.glossary = Glossary.build(site.terms)
         self.appearances: dict[str, Appearances] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.page_bodies = {id(page.body): page.slug for page in site.pages}  # what the render cache must check
+        self.term_passes: dict[str, int] = {}
+        self.env = cache.env if cache is not None and cache.env is not None else make_environment(theme)
+        if cache is not None:
+            cache.env = self.env
         labels = site.config.labels
         self.env.globals.update(
             site=site,
@@ -197,8 +210,8 @@ class Renderer:
 
     def globals_for(self, ctx: PageContext) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        return {"url": ctx.url, "md": ctx.md, "section": ctx.section, "enter_card": ctx.enter_card, "leave_card": ctx.leave_card,
-                "page_terms": ctx.page_terms}
+        return {"url": ctx.url, "md": ctx.md, "plain": ctx.plain, "section": ctx.section, "enter_card": ctx.enter_card,
+                "leave_card": ctx.leave_card, "page_terms": ctx.page_terms}
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:
         config = self.site.config
@@ -225,9 +238,17 @@ class Renderer:
             "nav": self.nav(ctx),
             **values,
         }
-        html = self.env.get_template(template).render(variables)
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
-        return Output(filename, html.encode("utf-8"))
+        # A page whose context is fresh is a function of the skeleton, these values and the bodies it reads:
+        # cache it (narrative and term pages render text first and have caches of their own).
+        values = {name: value for name, value in variables.items() if name not in self.globals_for(ctx)}
+        cacheable = not ctx.documents and not ctx.records and not any(callable(value) for value in values.values())
+        name = ("output", template, filename)
+        if cacheable and (reused := reuse(ctx, name, values)) is not None:
+            return reused
+        html = self.env.get_template(template).render(variables)
+        output = Output(filename, html.encode("utf-8"))
+        return remember(ctx, name, values, output) if cacheable else output
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -241,11 +262,16 @@ class Renderer:
     def narrative(self, index: int, page: Page) -> Output:
         pages = self.site.pages
         ctx = PageContext(self, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary)
+        name = ("page", page.slug)
+        reused = reuse(ctx, name, page)
+        if reused is not None:
+            return reused
         body = ctx.md(page.body)
-        return self.page("page.html", ctx, title=page.title, description=page.summary or self.site.config.description,
-                         kind="page", page=page, body=body,
-                         previous=pages[index - 1] if index > 0 else None,
-                         next=pages[index + 1] if index + 1 < len(pages) else None)
+        return remember(ctx, name, page, self.page("page.html", ctx, title=page.title,
+                                              description=page.summary or self.site.config.description,
+                                              kind="page", page=page, body=body,
+                                              previous=pages[index - 1] if index > 0 else None,
+                                              next=pages[index + 1] if index + 1 < len(pages) else None))
 
     def facts(self) -> Output:
         labels = self.site.config.labels
@@ -284,16 +310,22 @@ class Renderer:
     def term(self, term: Term) -> Output:
         key = korean.sort_key(term.term)
         ctx = PageContext(self, f"glossary/{term.id}/", term.term, (2, "".join(map(str, key))), exclude_term=term.id)
+        found = self.appearances.get(term.id, Appearances())
+        self.term_passes[term.id] = self.term_passes.get(term.id, 0) + 1
+        name = ("term", term.id, str(self.term_passes[term.id]))
+        seen = (dict(found.pages), frozenset(found.facts))  # all a term page reads besides the skeleton
+        reused = reuse(ctx, name, seen)
+        if reused is not None:
+            return reused
         body = ctx.md(term.body)
         related = [self.site.term_by_id[r] for r in term.related]
-        found = self.appearances.get(term.id, Appearances())
         fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
         pages = [{"path": path, "title": title} for path, (rank, title) in
                  sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if path != ctx.path]
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id])
-        return self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
-                         body=body, related=related, appearances={"pages": pages, "facts": facts},
-                         json_ld=json_script({"@context": "https://schema.org", **self.defined_term(term)}))
+        return remember(ctx, name, seen, self.page("term.html", ctx, title=term.term, description=term.short, kind="term", term=term,
+                                              body=body, related=related, appearances={"pages": pages, "facts": facts},
+                                              json_ld=json_script({"@context": "https://schema.org", **self.defined_term(term)})))
 
     def sources_index(self) -> Output:
         labels = self.site.config.labels
@@ -327,12 +359,39 @@ def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
     return uses
 
 
-def render_site(site: Site, options: Options) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known."""
+def relative_path(dest: str, here: str) -> str:
+    """posixpath.relpath for the site's own normalised paths, without its getcwd() per call."""
+    to = [part for part in dest.split("/") if part and part != "."]
+    start = [part for part in here.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """Return the Jinja environment for a theme: autoescaping, undefined variables are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_site(site: Site, options: Options, cache: RenderCache | None = None) -> list[Output]:
+    """Render every page; term pages last, once every link to them is known.
+
+    With a cache (the preview server's), pages whose inputs are unchanged are reused, not rendered.
+    """
     from .printed import print_edition  # printed.py builds on this module's PageContext
 
     theme = Theme.for_site(options)
-    renderer = Renderer(site, options, theme)
+    if cache is not None:
+        cache.prepare(site, options, theme.folders)
+    renderer = Renderer(site, options, theme, cache)
     uses = excerpt_uses(site)
     try:
         outputs = [renderer.home()]

@@ -83,6 +83,8 @@ SITE = Schema(
         Field("intro", "markdown", "Markdown shown at the top of the home page."),
         Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
         Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
+        Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
+              "text (default 25): quote briefly, say the rest in your own words."),
     ),
 )
 

@@ -11,7 +11,7 @@ The rules, in the order they are applied:
    whitespace between them; only its last word may carry a particle. A Hangul form is
    also matched written without its spaces (우주정거장), unless that spelling belongs
    to another term.
-4. Latin letters compare case-insensitively (LLM, llm, Llm).
+4. Latin letters compare case-insensitively (XML, xml, Xml).
 5. Leftmost, then longest: scanning left to right, the form with the most words wins
    (XML 문서 before XML), and the text inside a match is never matched again.
 

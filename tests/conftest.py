@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from explainer.cli import main  # noqa: E402
+from tools import CHROMIUM, launch_chromium, missing, require  # noqa: E402
 
 MINI: dict[str, str] = {
     "content/site.yaml": (
@@ -119,6 +121,42 @@ def make_site(tmp_path: Path) -> Callable[..., Run]:
         return run_cli(tmp_path, *(args or ("build",)))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """Playwright, started once for the whole run (one sync instance per process is all it allows)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright is not installed: pip install -e '.[test]'")
+    require(CHROMIUM)
+    started = sync_playwright().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless, launched once for the whole run (never a browser Playwright downloads)."""
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open pages (each in its own context) in the shared browser; all are closed after the test."""
+    opened: list[Any] = []
+
+    def open_page(**options: Any) -> Any:
+        page = browser.new_page(**options)
+        opened.append(page)
+        return page
+
+    yield open_page
+    for page in opened:
+        page.context.close()
 
 
 @pytest.fixture

@@ -174,3 +174,22 @@ def test_second_h1_and_refused_links_are_warnings(make_site: Callable[..., Run])
     assert "content/pages/intro.md:4: warning: a '#' heading in a page makes a second h1 (the page's title is its h1)" in lines
     assert any(line.startswith("content/pages/intro.md:6: warning: this javascript: link is not made") for line in lines)
     assert any(line.startswith("content/pages/intro.md:6: warning: this data: link is not made") for line in lines)
+
+
+def test_relative_site_links_are_a_warning_with_the_rooted_form(make_site: Callable[..., Run]) -> None:
+    run = make_site({"content/pages/intro.md": PAGE_HEAD + "See [facts](../facts/) and [home](/).\n"})
+    assert run.code == 0
+    assert "content/pages/intro.md:4: warning: the relative link '../facts/' breaks where this text is shown elsewhere " \
+           "(the print edition, fact cards, the home page)" in run.err.splitlines()
+    assert "write it from the site root: (/facts/)" in run.err
+
+
+def test_quoting_too_much_of_an_archive_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
+    (site_root / "archive").mkdir()
+    (site_root / "archive" / "paper.txt").write_text("The sky is blue on clear days. Grass is green. " + "Other words. " * 4, encoding="utf-8")
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive/paper.txt\n")
+    run = make_site({"content/sources/paper.yaml": source})
+    assert "content/sources/paper.yaml:7: warning: the excerpts of 'paper' reproduce 46% of its archive (limit 25%)" in run.err
+    relaxed = make_site({"content/sources/paper.yaml": source,
+                         "content/site.yaml": MINI["content/site.yaml"] + "quote_share: 50\n"})
+    assert "reproduce" not in relaxed.err

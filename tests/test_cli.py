@@ -43,6 +43,9 @@ def test_check_command_writes_nothing(make_site: Callable[..., Run]) -> None:
     assert run.code == 0
     assert "No errors." in run.out
     assert not run.site.exists()
+    failed = make_site({"content/glossary/sky.yaml": "term: [\n"}, "check")
+    assert failed.code == 1
+    assert failed.err.splitlines()[-1] == "Check failed (check); nothing was written."
 
 
 def test_content_option(make_site: Callable[..., Run], site_root: Path) -> None:
@@ -88,3 +91,23 @@ def test_missing_dependency_message_has_no_traceback(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "is not installed" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["-q", "check"], ["check", "-q"], ["--strict", "-q", "check"], ["--content", "content", "check", "-q"]])
+def test_options_may_come_before_or_after_the_command(make_site: Callable[..., Run], argv: list[str]) -> None:
+    run = make_site({}, *argv)
+    assert run.code == 0, run.err
+    assert not run.site.exists()
+
+
+def test_an_option_value_that_looks_like_a_command_is_a_value(make_site: Callable[..., Run]) -> None:
+    run = make_site({}, "--out", "build", "-q")
+    assert run.code == 0, run.err
+    assert (run.root / "build" / "index.html").is_file()
+
+
+def test_a_misspelt_command_is_named_with_a_suggestion(make_site: Callable[..., Run], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.parse_args(["bulid"])
+    assert exited.value.code == 2
+    assert "unknown command 'bulid'; did you mean 'build'?" in capsys.readouterr().err

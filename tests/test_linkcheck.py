@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import ROOT, Run
 from explainer.linkcheck import check_links
 from explainer.render import Output
 
@@ -80,7 +81,7 @@ def test_build_warns_and_strict_fails_without_touching_the_site(make_site: Calla
     good = make_site()
     assert good.code == 0 and "warning" not in good.err, good.err
     before = good.page("intro/index.html")
-    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](../facts/#fact-skyy).\n"}
+    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](/facts/#fact-skyy).\n"}
     warned = make_site(broken)
     assert warned.code == 0
     assert "site/intro/index.html: warning: line " in warned.err
@@ -103,3 +104,41 @@ def test_template_links_are_checked_too(make_site: Callable[..., Run]) -> None:
     assert re.search(rf"^site/index\.html: warning: line \d+: link 'about/' leads to no page: the site has no about/ "
                      rf"\(also on {pages - 1} other pages\)$", run.err, re.MULTILINE), run.err
     assert "1 warning." in run.err
+
+
+def test_the_scan_reads_what_an_html_parser_reads(tmp_path: Path) -> None:
+    """parse_page agrees with the standard library's HTML parser on every page of two real builds."""
+    from html.parser import HTMLParser
+
+    from explainer import linkcheck
+    from explainer.config import Options
+    from explainer.pipeline import gather
+
+    class Oracle(HTMLParser):
+        def __init__(self, page: str) -> None:
+            super().__init__(convert_charrefs=True)
+            self.page, self.found = page, linkcheck.ParsedPage()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line = self.getpos()[0]
+            for name, value in attrs:
+                if value is None:
+                    continue
+                if name == "id" or (tag == "a" and name == "name"):
+                    self.found.ids.setdefault(value, []).append(line)
+                elif name in linkcheck.LINK_ATTRIBUTES.get(tag, ()):
+                    self.found.links.append(linkcheck.Link(self.page, line, tag, value))
+
+    tricky = ('<!-- <a href="x"> --><p id=a title=\'a>b\'>x</p>\n<script>if (a<b) { "<a href=\\"no\\">" }</script>\n'
+              '<A HREF="../y/?a=1&amp;b=2" id="q">y</A><img src=z.png alt="">\n<style>a[href="no"]{}</style><a name=n href=#a>')
+    pages = [("tricky.html", tricky)]
+    for content in (ROOT / "content", ROOT / "examples" / "english" / "content"):
+        outputs, _, _ = gather(Options(content, tmp_path / "site"))
+        pages += [(o.path, o.content.decode("utf-8")) for o in outputs if o.path.endswith(".html")]
+    for path, html in pages:
+        oracle = Oracle(path)
+        oracle.feed(html)
+        oracle.close()
+        scanned = linkcheck.parse_page(path, html)
+        assert scanned.ids == oracle.found.ids, path
+        assert scanned.links == oracle.found.links, path

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from conftest import Run
 from test_render import KOREAN
-from tools import CHROMIUM, CHROMIUM_ARGS, require
 
 pytestmark = pytest.mark.browser
 
@@ -29,30 +28,17 @@ STYLES = """(selector) => {
 }"""
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    require(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def styles(browser: Any, run: Run, path: str, media: str) -> Callable[[str], dict[str, str] | None]:
-    page = browser.new_page(color_scheme="dark")
+def styles(new_page: Callable[..., Any], run: Run, path: str, media: str) -> Callable[[str], dict[str, str] | None]:
+    page = new_page(color_scheme="dark")
     page.emulate_media(media=media, color_scheme="dark")
     page.goto((run.site / path).as_uri())
     return lambda selector: page.evaluate(STYLES, selector)
 
 
-def test_print_hides_chrome_and_prints_black_on_white(browser: Any, make_site: Callable[..., Run]) -> None:
+def test_print_hides_chrome_and_prints_black_on_white(new_page: Callable[..., Any], make_site: Callable[..., Run]) -> None:
     run = make_site(base=SITE)
     assert run.code == 0, run.err
-    style = styles(browser, run, "intro/index.html", "print")
+    style = styles(new_page, run, "intro/index.html", "print")
     for chrome in (".site-nav", ".skip-link", ".term-tip", ".timeline-link", ".fact-permalink"):
         assert style(chrome)["display"] == "none", chrome  # type: ignore[index]
     body = style("body")
@@ -64,17 +50,17 @@ def test_print_hides_chrome_and_prints_black_on_white(browser: Any, make_site: C
     assert style("aside.print-terms")["display"] == "block"  # type: ignore[index]
 
 
-def test_screen_is_unchanged(browser: Any, make_site: Callable[..., Run]) -> None:
+def test_screen_is_unchanged(new_page: Callable[..., Any], make_site: Callable[..., Run]) -> None:
     run = make_site(base=SITE)
-    style = styles(browser, run, "intro/index.html", "screen")
+    style = styles(new_page, run, "intro/index.html", "screen")
     assert style("aside.print-terms")["display"] == "none"  # type: ignore[index]
     assert style(".site-nav")["display"] != "none"  # type: ignore[index]
     assert style('main a[href="https://example.org/article"]')["after"] == "none"  # type: ignore[index]
 
 
-def test_print_edition_starts_each_part_on_a_new_page(browser: Any, make_site: Callable[..., Run]) -> None:
+def test_print_edition_starts_each_part_on_a_new_page(new_page: Callable[..., Any], make_site: Callable[..., Run]) -> None:
     run = make_site(base=SITE)
-    page = browser.new_page()
+    page = new_page()
     page.emulate_media(media="print")
     page.goto((run.site / "print/index.html").as_uri())
     breaks = page.evaluate("() => [...document.querySelectorAll('.print-part')].map(e => [e.id, getComputedStyle(e).breakBefore])")

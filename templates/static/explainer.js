@@ -1,24 +1,38 @@
 // Progressive enhancement only: every page works without this file.
-// Glossary tooltips: Escape dismisses the one shown (WCAG 1.4.13), and a tooltip that
-// would run off the right edge of the window opens to the left instead.
+// Glossary tooltips: Escape dismisses the one shown (WCAG 1.4.13). Without this script a tooltip
+// opens below its link's line at the start of the text column (see style.css); here it moves
+// beside the link, stays inside the window, and opens above the link when there is no room below.
 (function () {
   "use strict";
+  var MARGIN = 8;
   function place(term) {
     var tip = term.querySelector(".term-tip");
-    if (!tip) return;
-    term.classList.remove("tip-left");
-    var rect = term.getBoundingClientRect();
-    var room = document.documentElement.clientWidth - rect.left;
-    if (room < Math.min(352, window.innerWidth * 0.8)) term.classList.add("tip-left");
+    var link = term.querySelector(".term-link");
+    if (!tip || !link) return;
+    tip.style.transform = "";
+    var t = tip.getBoundingClientRect();
+    if (!t.width) return; // not shown
+    // A link that wraps has one box per line: a tooltip below lines up with the last line,
+    // one above with the first, so the pointer can always move straight onto it.
+    var rects = link.getClientRects();
+    var first = rects[0] || link.getBoundingClientRect();
+    var last = rects[rects.length - 1] || first;
+    var above = t.bottom > window.innerHeight && first.top - t.height - 2 >= 0;
+    var anchor = above ? first : last;
+    var width = document.documentElement.clientWidth;
+    var dx = Math.max(Math.min(anchor.left - t.left, width - MARGIN - t.right), MARGIN - t.left);
+    var dy = above ? first.top - 2 - t.height - t.top : 0;
+    tip.classList.toggle("tip-above", above);
+    tip.style.transform = "translate(" + Math.round(dx) + "px, " + Math.round(dy) + "px)";
   }
-  document.addEventListener("focusin", function (event) {
+  function show(event) {
     var term = event.target.closest && event.target.closest(".term");
-    if (term) { term.classList.remove("tip-dismissed"); place(term); }
-  });
-  document.addEventListener("mouseover", function (event) {
-    var term = event.target.closest && event.target.closest(".term");
-    if (term) { term.classList.remove("tip-dismissed"); place(term); }
-  });
+    if (!term || (event.relatedTarget && term.contains(event.relatedTarget))) return;
+    term.classList.remove("tip-dismissed");
+    place(term);
+  }
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseover", show);
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     document.querySelectorAll(".term").forEach(function (term) { term.classList.add("tip-dismissed"); });

@@ -1,0 +1,231 @@
+"""The preview server: the built site under its base path, rebuilt and reloaded when the sources change.
+
+One tornado process on 127.0.0.1 by default (servehttp.py answers the requests). The watcher (watch.py) reports bursts of changes;
+each burst gives one rebuild (rebuild.py, in a worker thread) and, when anything changed, one
+reload message to every open page over Server-Sent Events. Page requests that arrive during a
+rebuild wait for it, so nobody sees a half-updated site. A failed build keeps the last good
+site on disk and serves an error page listing the problems in place of every page until the
+next good build. Only files inside the built site are served, and the paths of the server's
+own endpoints start with /__explainer__/, outside any base path a site can have.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import tornado.httpserver
+import tornado.netutil
+
+from .config import Options
+from .errors import BuildFailed, ExplainerError, Problem, display_path
+from .linkcheck import Cancelled
+from .rebuild import Rebuilder, Rebuilt
+from .render import DEFAULT_THEME
+from .servehttp import Failed, Preview, is_loopback, make_app
+from .watch import Watcher
+
+__all__ = ["Event", "Failed", "LinksChecked", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]
+
+# The link check waits for this pause in the edits: it reads every page, and must never
+# delay the next rebuild (a new change cancels it).
+LINK_CHECK_PAUSE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The server is listening at `url` (the site's base path on it)."""
+
+    url: str
+    host: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """The server has shut down."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinksChecked:
+    """The links of the last good build were checked, after it was served."""
+
+    problems: tuple[Problem, ...]
+    seconds: float
+
+
+Event = Started | Rebuilt | Failed | LinksChecked | Stopped
+
+
+class PortInUse(ExplainerError):
+    """The chosen port is taken by another program."""
+
+
+class Server:
+    """Builds, serves, watches and rebuilds one site until stopped."""
+
+    def __init__(self, options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
+        self.rebuilder = Rebuilder(options)
+        self.preview = Preview(self.rebuilder.options, host, port, report)
+        self.pending: set[Path] = set()
+        self.changes = asyncio.Event()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-build")
+        self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
+        self.cancel_check = threading.Event()
+        self.link_check: asyncio.Future[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stopped = asyncio.Event()
+
+    async def run(self) -> None:
+        """Serve until SIGINT or SIGTERM (Ctrl-C), then shut down cleanly (after the build under way, if any)."""
+        self.loop = asyncio.get_running_loop()
+        preview = self.preview
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not the main thread (tests)
+                self.loop.add_signal_handler(signum, self.stop)
+        sockets = self.bind()
+        # watch first, so that an edit made during the first build is not missed
+        watcher = Watcher(self.watched(), self.on_burst, ignore=[preview.options.out_dir])
+        server: tornado.httpserver.HTTPServer | None = None
+        builder: asyncio.Future[None] | None = None
+        try:
+            await asyncio.to_thread(watcher.start)
+            await self.rebuild()
+            if not self.stopped.is_set():
+                server = tornado.httpserver.HTTPServer(make_app(preview), xheaders=False)
+                server.add_sockets(sockets)
+                port = sockets[0].getsockname()[1]
+                shown_host = f"[{preview.host}]" if ":" in preview.host else preview.host
+                preview.report(Started(f"http://{shown_host}:{port}{preview.base_path}", preview.host))
+                builder = asyncio.ensure_future(self.build_on_change())
+                await self.stopped.wait()
+        finally:
+            if builder is not None:
+                builder.cancel()
+            watcher.stop()
+            preview.reloader.close()
+            if server is not None:
+                server.stop()
+                await asyncio.wait_for(server.close_all_connections(), timeout=5)
+            for sock in sockets:
+                sock.close()
+            self.cancel_check.set()
+            if self.link_check is not None:
+                self.link_check.cancel()
+            self.executor.shutdown(wait=True)
+            self.checker.shutdown(wait=True)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                    self.loop.remove_signal_handler(signum)
+            preview.report(Stopped())
+
+    def stop(self) -> None:
+        """Ask the server to shut down (safe from any thread)."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.stopped.set)
+
+    def bind(self) -> list[socket.socket]:
+        preview = self.preview
+        try:
+            return tornado.netutil.bind_sockets(preview.port, preview.host)
+        except OSError as exc:
+            if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+                raise PortInUse(f"port {preview.port} on {preview.host} is already in use; choose another with --port") from exc
+            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {exc.strerror}; check --host and --port") from exc
+
+    def watched(self) -> list[Path]:
+        """The content folder and the theme folders (the site's own and the default)."""
+        options = self.preview.options
+        folders = [options.content_dir, DEFAULT_THEME]
+        own_theme = options.root / "templates"
+        if own_theme.is_dir():
+            folders.append(own_theme)
+        return [folder for folder in folders if folder.is_dir()]
+
+    def on_burst(self, paths: set[Path]) -> None:
+        """Called by the watcher's thread once per burst: hand the paths to the event loop."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.queue, paths)
+
+    def queue(self, paths: set[Path]) -> None:
+        self.pending |= paths
+        self.cancel_check.set()  # its pages are about to be out of date
+        self.changes.set()
+
+    async def build_on_change(self) -> None:
+        """Rebuild once for each burst, and once more for the bursts that came during a rebuild."""
+        while True:
+            await self.changes.wait()
+            self.changes.clear()
+            await self.rebuild()
+
+    async def rebuild(self) -> None:
+        """Run one build in the worker thread, holding page requests until it is done."""
+        preview = self.preview
+        paths, self.pending = self.pending, set()
+        preview.idle.clear()
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(self.executor, self.build_once, paths)
+        finally:
+            preview.idle.set()
+        preview.builds += 1
+        preview.base_path = self.rebuilder.base_path
+        before = preview.failure
+        if isinstance(outcome, Failed):
+            preview.failure = outcome
+            if before is None or before.problems != outcome.problems or outcome.error is not None:
+                preview.reloader.announce()
+        else:
+            preview.failure = None
+            if before is not None or outcome.changed or outcome.removed:
+                preview.reloader.announce()
+        preview.report(outcome)
+        if isinstance(outcome, Rebuilt):
+            if self.link_check is not None:
+                self.link_check.cancel()
+            self.link_check = asyncio.ensure_future(self.check_links_when_idle())
+
+    async def check_links_when_idle(self) -> None:
+        """Once the edits pause, check the links of what is served; a new change cancels the check."""
+        await asyncio.sleep(LINK_CHECK_PAUSE)
+        if self.changes.is_set() or self.pending:
+            return
+        self.cancel_check.clear()
+        started = time.perf_counter()
+        try:
+            problems = await asyncio.get_running_loop().run_in_executor(
+                self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
+        except Cancelled:
+            return
+        preview = self.preview
+        if any(p.severity == "error" for p in problems):  # --strict: the browser shows them too
+            preview.failure = Failed(problems, "links")
+            preview.reloader.announce()
+        preview.report(LinksChecked(problems, time.perf_counter() - started))
+
+    def build_once(self, paths: set[Path]) -> Rebuilt | Failed:
+        """One build, in the worker thread: never raises, so the server outlives any build."""
+        try:
+            self.rebuilder.forget(paths)
+            return self.rebuilder.build(links=False)
+        except BuildFailed as failed:
+            return Failed(failed.problems, failed.stage)
+        except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site
+            return Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "write")
+        except Exception as exc:  # a bug (or a full disk): keep serving, show it, start afresh on the next edit
+            self.rebuilder.reset()
+            return Failed((), "internal", exc)
+
+
+def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
+    """Build, serve and watch the site until Ctrl-C; `report` receives every event to show the user."""
+    asyncio.run(Server(options, host, port, report).run())
+

@@ -1,0 +1,151 @@
+"""The harness catches what it is meant to catch: each check run on a page made to fail it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from siteserver import serve_site
+from tools import missing
+
+from .checks import describe_violations, layout_problems, run_axe, walk_with_tab
+from .harness import PHONE, View, Views, site_pages
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+FAULTY = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>faulty</title>
+<style>
+  body { margin: 0 1rem; font: 16px/1.5 sans-serif; }
+  .faint { color: #c8c8c8; background: #fff; }
+  .wide { width: 40rem; }
+  .narrow { width: 7rem; }
+  .lifted { position: relative; top: -2em; }
+  a:focus { outline: none; }
+</style>
+</head>
+<body>
+<main id="main">
+<p class="faint">거의 보이지 않는 글씨</p>
+<div class="wide">옆으로 넘치는 상자</div>
+<p class="narrow">국제표준화기구국제전기기술위원회합동기술위원회</p>
+<p>첫째 줄의 글</p>
+<p class="lifted">위로 올라간 둘째 줄</p>
+<p><a href="#a">보이지 않는 초점</a></p>
+<p><span class="term"><a class="term-link" href="#t" aria-describedby="no-such-tip">용어</a></span></p>
+<img src="https://fonts.example.invalid/logo.png" alt="">
+</main>
+</body>
+</html>
+"""
+
+TOOLTIPS = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>tooltips</title>
+<style>
+  body { margin: 0 1rem; font: 16px/1.5 sans-serif; }
+  :focus-visible { outline: 3px solid #c24100; }
+  .skip { position: absolute; top: -3rem; }
+  .skip:focus { top: 0; }
+  .term-tip { display: none; position: absolute; background: #000; color: #fff; width: 20rem; }
+  .term-link:focus + .term-tip { display: block; }
+  .never .term-tip { display: none !important; }
+  .far .term-tip { left: 12rem; }
+</style>
+</head>
+<body>
+<a class="skip" href="#main">본문 바로 가기</a>
+<main id="main">
+<p class="never"><span class="term"><a class="term-link" href="#a" aria-describedby="tip-1">숨은 뜻</a>
+  <span class="term-tip" role="tooltip" id="tip-1">보이지 않는 풀이</span></span></p>
+<p class="far"><span class="term"><a class="term-link" href="#b" aria-describedby="tip-2">넘치는 뜻</a>
+  <span class="term-tip" role="tooltip" id="tip-2">창 밖으로 넘치는 풀이</span></span></p>
+</main>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def faulty(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Views]:
+    """A one-page site with one of each fault, served under a sub-path, and its own browser contexts."""
+    folder = tmp_path_factory.mktemp("faulty")
+    (folder / "index.html").write_text(FAULTY, encoding="utf-8")
+    (folder / "tooltips.html").write_text(TOOLTIPS, encoding="utf-8")
+    with serve_site(folder, "/faulty/") as served:
+        views = Views(browser, served)
+        yield views
+        views.close()
+
+
+@pytest.mark.browser
+def test_axe_reports_low_contrast(faulty: Views) -> None:
+    found = describe_violations(run_axe(faulty.tab(View()).visit("")))
+    assert any(line.startswith("axe color-contrast (serious) at .faint") for line in found), found
+
+
+@pytest.mark.browser
+def test_layout_check_reports_each_fault(faulty: Views) -> None:
+    found = "\n".join(layout_problems(faulty.tab(View(PHONE)).visit("")))
+    assert "the page scrolls sideways" in found
+    assert '<div.wide> "옆으로 넘치는 상자" spans' in found
+    assert 'Korean text without word-break: keep-all in <p.narrow>' in found
+    assert 'the word "국제표준화기구국제전기기술위원회합동기술위원회" breaks across lines' in found
+    assert 'text "첫째 줄의 글" overlaps "위로 올라간 둘째 줄"' in found
+
+
+@pytest.mark.browser
+def test_request_log_blocks_and_reports_requests_leaving_the_site(faulty: Views) -> None:
+    tab = faulty.tab(View())
+    tab.visit("", wait_until="networkidle")
+    assert "request outside the site: https://fonts.example.invalid/logo.png" in tab.log.problems()
+    assert [hit.blocked for hit in tab.log.hits if "example.invalid" in hit.url] == [True]
+
+
+@pytest.mark.browser
+def test_tab_walk_reports_missing_skip_link_invisible_focus_and_broken_tooltip(faulty: Views) -> None:
+    stops, problems = walk_with_tab(faulty.tab(View()).visit(""))
+    assert [stop["describe"] for stop in stops] == ['<a> "보이지 않는 초점"', '<a.term-link> "용어"']
+    assert [problem.split(" (outline")[0] for problem in problems] == [
+        'focus is not clearly visible on <a> "보이지 않는 초점"',
+        'focus is not clearly visible on <a.term-link> "용어"',
+        '<a.term-link> "용어" is described by #no-such-tip, which does not exist',
+        'the first Tab stop is <a> "보이지 않는 초점", not a link to the main content',
+    ]
+
+
+@pytest.mark.browser
+def test_tab_walk_reports_tooltips_hidden_or_outside_the_window(faulty: Views) -> None:
+    stops, problems = walk_with_tab(faulty.tab(View(PHONE)).visit("tooltips.html"))
+    assert [stop["describe"] for stop in stops] == ['<a.skip> "본문 바로 가기"', '<a.term-link> "숨은 뜻"', '<a.term-link> "넘치는 뜻"']
+    assert problems == [
+        'the tooltip of <a.term-link> "숨은 뜻" is not shown on focus',
+        'the tooltip of <a.term-link> "넘치는 뜻" does not fit in the window\'s width',
+    ]
+
+
+def test_pages_are_found_in_the_built_folder(tmp_path: Path) -> None:
+    for name in ("index.html", "404.html", "a/index.html", "a/b/index.html", "print/index.html", "assets/x.css"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    assert site_pages(tmp_path) == ["404.html", "a/b/", "a/", "", "print/"]
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        missing("no browser")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        missing("no browser")

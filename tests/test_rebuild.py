@@ -1,0 +1,162 @@
+"""Incremental rebuilds (the preview server's): after any series of edits, the output is byte-identical
+to a clean build of the same content, and an edit to one page's text re-renders only what it affects."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, ROOT, write_tree
+from explainer.config import Options
+from explainer.errors import BuildFailed
+from explainer.load import file_signature
+from explainer.pipeline import build
+from explainer.rebuild import Rebuilder, Rebuilt
+from test_write import snapshot
+
+
+@pytest.fixture
+def english(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the English example (its own footer template, an archive) to edit freely."""
+    root = tmp_path / "english"
+    shutil.copytree(ROOT / "examples" / "english", root)
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        yield root
+    finally:
+        os.chdir(before)
+
+
+def clean_build(root: Path) -> dict[str, bytes]:
+    out = root.parent / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    build(Options(root / "content", out))
+    return snapshot(out)
+
+
+def rebuild(rebuilder: Rebuilder, root: Path, changes: dict[str, str | None]) -> Rebuilt:
+    write_tree(root, changes)
+    rebuilder.forget(root / path for path in changes)
+    return rebuilder.build()
+
+
+def edit(root: Path, path: str, old: str, new: str) -> dict[str, str | None]:
+    text = (root / path).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    return {path: text.replace(old, new, 1)}
+
+
+def test_incremental_output_is_byte_identical_to_a_clean_build(english: Path) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    first = rebuilder.build()
+    assert first.number == 1
+    assert snapshot(english / "site") == clean_build(english)
+    page = "content/pages/speech.md"
+    steps: list[dict[str, str | None]] = [
+        {page: (english / page).read_text(encoding="utf-8") + "\nA new closing paragraph about the score of years.\n"},
+        edit(english, "content/glossary/hallow.yaml", "short: ", "short: Changed, "),
+        edit(english, "content/facts/speech.yaml", "claim: ", "claim: Reworded, "),
+        {"content/pages/later.md": "---\ntitle: Later\nsummary: A second page.\norder: 9\n---\n\nWords on a second page.\n"},
+        edit(english, "templates/footer.html", "</footer>", "<p>edited footer</p></footer>"),
+        {"templates/term.html": (ROOT / "templates" / "term.html").read_text(encoding="utf-8").replace("<h1>", "<h1 class=own>")},
+        edit(english, "content/site.yaml", "title: ", "title: Retitled "),
+        {"content/pages/later.md": None},
+        {"templates/term.html": None},
+        {page: (english / page).read_text(encoding="utf-8") + "\nSecond addition.\n"},
+    ]
+    for number, changes in enumerate(steps, start=2):
+        result = rebuild(rebuilder, english, changes)
+        assert result.number == number
+        assert snapshot(english / "site") == clean_build(english), f"step {number}: {sorted(changes)}"
+
+
+def test_the_flagship_stays_byte_identical_through_edits(tmp_path: Path) -> None:
+    root = tmp_path / "flagship"
+    shutil.copytree(ROOT / "content", root / "content")
+    if (ROOT.parent / "shared").is_dir():  # the archives its sources name, so quotes are checked as in a real build
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        rebuilder = Rebuilder(Options(root / "content", root / "site"))
+        rebuilder.build()
+        overview = (root / "content/pages/overview.md").read_text(encoding="utf-8")
+        steps: list[dict[str, str | None]] = [
+            {"content/pages/overview.md": overview + "\n팹리스와 파운드리는 서로 다른 일을 합니다.\n"},
+            {"content/pages/overview.md": overview.replace("## 왜 손을 잡았나", "## 왜 손을 잡았을까")},
+            edit(root, "content/glossary/fabless.yaml", "short: ", "short: 말하자면 "),
+            edit(root, "content/facts/chips.yaml", "claim: AI 반도체", "claim: 인공지능 반도체"),
+            {"content/pages/extra.md": "---\ntitle: 덧붙임\norder: 5\n---\n\n파운드리를 다시 설명합니다.\n\n[[timeline]]\n"},
+            {"content/pages/extra.md": None, "content/pages/overview.md": overview},
+        ]
+        for number, changes in enumerate(steps, start=2):
+            rebuild(rebuilder, root, changes)
+            assert snapshot(root / "site") == clean_build(root), f"step {number}: {sorted(changes)}"
+    finally:
+        os.chdir(before)
+
+
+def test_a_failed_rebuild_writes_nothing_and_the_next_good_one_catches_up(english: Path) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    before = snapshot(english / "site")
+    good_term = (english / "content/glossary/hallow.yaml").read_text(encoding="utf-8")
+    page = (english / "content/pages/speech.md").read_text(encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        rebuild(rebuilder, english, {"content/glossary/hallow.yaml": "term: [\n", "content/pages/speech.md": page + "\nMore.\n"})
+    assert failed.value.problems[0].path == "content/glossary/hallow.yaml"
+    assert snapshot(english / "site") == before
+    rebuild(rebuilder, english, {"content/glossary/hallow.yaml": good_term})
+    assert snapshot(english / "site") == clean_build(english)
+
+
+def test_editing_one_page_renders_only_what_it_affects(site_root: Path) -> None:
+    files: dict[str, str | None] = dict(MINI)
+    for number in range(1, 6):
+        files[f"content/pages/extra-{number}.md"] = f"---\ntitle: Extra {number}\norder: {number + 1}\n---\n\nPage {number} under the sky.\n"
+    write_tree(site_root, files)
+    rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
+    rebuilder.build()
+    result = rebuild(rebuilder, site_root, {"content/pages/extra-3.md": "---\ntitle: Extra 3\norder: 4\n---\n\nPage three, edited.\n"})
+    # the page itself, the print edition that holds every page, and the term page that lists where
+    # the term appears (it no longer does there)
+    assert result.changed == ("extra-3/index.html", "print/index.html", "glossary/sky/index.html")
+    assert result.reused >= 5  # the five other narrative pages came from the cache
+    untouched = rebuild(rebuilder, site_root, {})
+    assert untouched.changed == () and untouched.removed == ()
+
+
+def test_a_file_the_watcher_saw_change_is_read_again_even_if_its_stat_looks_the_same(site_root: Path) -> None:
+    write_tree(site_root, dict(MINI))
+    rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
+    rebuilder.build()
+    path = (site_root / "content/pages/intro.md").resolve()
+    path.write_text(path.read_text(encoding="utf-8").replace("Look at", "Gaze up"), encoding="utf-8")  # same size
+    # two writes within one tick of the file system's clock leave the same stat: simulate that
+    entries = rebuilder.caches.files.entries
+    entries[path] = replace(entries[path], signature=file_signature(path))
+    rebuilder.build()
+    assert "Look at" in (site_root / "site/intro/index.html").read_text(encoding="utf-8")
+    rebuilder.forget([path])
+    rebuilder.build()
+    assert "Gaze up" in (site_root / "site/intro/index.html").read_text(encoding="utf-8")
+
+
+def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.linkcheck import Cancelled
+
+    write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
+    rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
+    monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
+    built = rebuilder.build(links=False)
+    assert not any("nope" in p.message for p in built.warnings)
+    problems = rebuilder.check_links(lambda: False)
+    assert [p.path for p in problems] == ["site/intro/index.html"] and "'../nope/'" in problems[0].message
+    with pytest.raises(Cancelled):
+        rebuilder.check_links(lambda: True)
