@@ -59,7 +59,7 @@ def stems(word: str, following: str) -> list[str]:
 def spaced_variants(form: str) -> list[str]:
     """Spellings of a one-word form with spaces put in where Hangul meets another letter (우주정거장 -> 우주 정거장 …).
 
-    Latin words are never split (챗GPT -> 챗 GPT, not GP T); at most the first five such places vary.
+    Latin words are never split (사과TV -> 사과 TV, not 사과T V); at most the first five such places vary.
     """
     if not PART_RE.fullmatch(form):
         return []

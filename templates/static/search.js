@@ -39,7 +39,7 @@
 
   // Turn a query into keys: runs of words that spell a term's form (with any spacing, maybe a
   // particle after it) become the term's key; other words stay as written, matching whole words
-  // only (라마 never finds 라마2), so a word still being typed finds nothing until it is whole.
+  // only (사과 never finds 사과2), so a word still being typed finds nothing until it is whole.
   function queryKeys(query, table) {
     const list = words(query, table).slice(0, 12);
     const keys = [];
