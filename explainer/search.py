@@ -10,12 +10,12 @@ pages: Pagefind names its files by content hashes, and the documents are written
 
 from __future__ import annotations
 
-import asyncio
+import gzip
 import json
+import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -32,7 +32,9 @@ HEADWORD = "headword"  # the metadata field of a term's page that holds its form
 KEYS_FILE = "keys.json"
 # Pagefind's files a search needs; the rest are its ready-made interfaces, which we do not use.
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
-KEPT_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+KEPT_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")  # all compressed
+PAGEFIND_SECONDS = 600  # the longest an index may take before the build gives up on it
+
 INSTALL_HINT = "install it with: pip install 'pagefind[bin]' (python build.py installs with the project: pip install -e .)"
 
 
@@ -110,25 +112,47 @@ def kept(name: str) -> bool:
 
 
 def run_pagefind(source: Path, bundle: Path, language: str) -> None:
-    """Index every HTML file under `source` as one language; write the bundle to `bundle`."""
+    """Index every HTML file under `source` as one language; write the bundle to `bundle`.
+
+    Pagefind's own program, run to its end: its Python library stops the program as soon as it
+    answers "written", and under load files were then found still empty.
+    """
     try:
-        from pagefind.index import IndexConfig, PagefindIndex
         from pagefind.service import get_executable
     except ImportError as missing:
         raise SearchUnavailable(f"the search index needs Pagefind, which is not installed; {INSTALL_HINT}") from missing
     program = get_executable()
     if program is None or not program.is_file():
         raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
-    config: IndexConfig = {"force_language": language, "output_path": str(bundle)}
-
-    async def index() -> int:
-        async with PagefindIndex(config) as pagefind:
-            found = await pagefind.add_directory(str(source))
-        return int(found["page_count"])
-
+    command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]
     try:
-        # In a thread of its own: the caller may already run an event loop (a test driving a browser does)
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            worker.submit(lambda: asyncio.run(index())).result()
-    except Exception as failed:  # Pagefind reports its own errors as plain exceptions
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=PAGEFIND_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as failed:
         raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip() or f"it stopped with exit status {done.returncode}").splitlines()
+        raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(said[-3:])}")
+    problem = bundle_problem(bundle)
+    if problem:
+        raise SearchUnavailable(f"Pagefind did not write the whole search index ({problem}); build again")
+
+
+def bundle_problem(bundle: Path) -> str:
+    """Return what is not yet whole in the bundle ('' when all is): a file we keep that is empty or cut short."""
+    for name in KEPT:
+        path = bundle / name
+        if not path.is_file() or path.stat().st_size == 0:
+            return f"{name} is missing or empty"
+    try:
+        json.loads((bundle / "pagefind-entry.json").read_bytes())
+    except ValueError:
+        return "pagefind-entry.json is cut short"
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and path.name.endswith(KEPT_SUFFIXES):
+            try:
+                whole = gzip.decompress(path.read_bytes()).startswith(b"pagefind_dcd")
+            except (OSError, EOFError):
+                whole = False
+            if not whole:
+                return f"{path.relative_to(bundle).as_posix()} is empty or cut short"
+    return ""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
-from explainer.search import document_path, index_html
+from explainer.search import bundle_problem, document_path, index_html
 from explainer.searchdocs import Block, SearchDoc
 from explainer.searchkeys import MARK, SearchKeys, shown_text
 from test_write import snapshot
@@ -131,6 +131,19 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_site(make_site: Callable
     assert os.path.isfile(run.site / "pagefind" / "pagefind.js")
 
 
+def test_a_failing_pagefind_fails_the_build_with_its_own_words(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    assert make_site().code == 0
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: no space left on device' >&2\nexit 3\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    run = make_site({"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nMore.\n"})
+    assert run.code == 1
+    assert "Pagefind could not build the search index: Error: no space left on device" in run.err
+    assert "Traceback" not in run.err and "More." not in run.page("intro/index.html")
+
+
 def test_index_document_carries_title_link_and_kind() -> None:
     keys = SearchKeys([])
     doc = SearchDoc("facts/#fact-x", "사과를 먹다", "fact", (Block("p", "사과를 먹다", ("fact-x",), False, True),))
@@ -139,3 +152,17 @@ def test_index_document_carries_title_link_and_kind() -> None:
     assert 'data-pagefind-meta="kind[data-value]" data-value="fact"' in html
     assert f"<p>{MARK}사과를{MARK} ^{MARK}사과{MARK} ^{MARK}사{MARK} {MARK}먹다{MARK}</p>" in html
     assert document_path(doc) == "facts/fact-x/index.html"
+
+
+def test_a_bundle_with_an_empty_or_cut_file_is_not_whole(korean: Callable[..., Run], tmp_path: Path) -> None:
+    bundle = korean().site / "pagefind"
+    assert bundle_problem(bundle) == ""
+    index = next((bundle / "index").glob("*.pf_index"))
+    whole = index.read_bytes()
+    index.write_bytes(whole[: len(whole) // 2])
+    assert bundle_problem(bundle) == f"index/{index.name} is empty or cut short"
+    index.write_bytes(b"")
+    assert bundle_problem(bundle) == f"index/{index.name} is empty or cut short"
+    index.write_bytes(whole)
+    (bundle / "pagefind.js").write_bytes(b"")
+    assert bundle_problem(bundle) == "pagefind.js is missing or empty"
