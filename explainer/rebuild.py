@@ -20,7 +20,10 @@ from .errors import Problem
 from .linkcheck import ParseCache
 from .pipeline import Caches, check_output_links, gather
 from .render import DEFAULT_THEME, Output
+from .search import BUNDLE, search_bundle
 from .write import check_out_dir, write_site
+
+SEARCH_FILES = BUNDLE + "/"  # the search index's folder in the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +76,22 @@ class Rebuilder:
         self.current = {}
         self.written_to = None
 
-    def build(self, links: bool = True) -> Rebuilt:
+    def build(self, links: bool = True, search: bool = True) -> Rebuilt:
         """Build the site and bring the output folder up to date with it.
 
-        links=False leaves the link check to `check_links`, which the server runs once edits pause.
+        links=False leaves the link check to `check_links`, which the server runs once edits pause;
+        search=False likewise leaves the search index to `search` (the last one stays till then).
         """
         started = time.perf_counter()
         self.count += 1
         check_out_dir(self.options.out_dir, self.options.content_dir)
         outputs, warnings, _ = gather(self.options, self.caches, links=links)
+        if search and self.caches.site is not None:
+            outputs += search_bundle(outputs, self.caches.site).outputs
         self.outputs = outputs
         new = {o.path: o.content for o in outputs}
+        if not search:
+            new.update({path: content for path, content in self.current.items() if path.startswith(SEARCH_FILES)})
         out = self.options.out_dir
         removed: tuple[str, ...] = ()
         if self.written_to is None or self.written_to != _identity(out):
@@ -102,6 +110,25 @@ class Rebuilder:
         return Rebuilt(self.count, changed, removed, pages, len(new), self.caches.pages.hits, tuple(warnings),
                        time.perf_counter() - started)
 
+
+    def search(self) -> tuple[str, ...]:
+        """Index the last good build for search and write what changed in pagefind/; return those files."""
+        site = self.caches.site
+        if not self.outputs or site is None or self.written_to != _identity(self.options.out_dir):
+            return ()
+        pages = [o for o in self.outputs if not o.path.startswith(SEARCH_FILES)]
+        bundle = search_bundle(pages, site).outputs
+        self.outputs = pages + list(bundle)
+        new = {path: content for path, content in self.current.items() if not path.startswith(SEARCH_FILES)}
+        new.update((o.path, o.content) for o in bundle)
+        changed = tuple(path for path, content in new.items() if self.current.get(path) != content)
+        out = self.options.out_dir
+        for path in changed:
+            write_file(out, path, new[path])
+        for path in sorted(set(self.current) - set(new)):
+            remove_file(out, path)
+        self.current = new
+        return changed
 
     def check_links(self, cancelled: Callable[[], bool]) -> tuple[Problem, ...]:
         """Check the links of the last good build (raises linkcheck.Cancelled when `cancelled` says so)."""

@@ -194,8 +194,13 @@ class Server:
             self.link_check = asyncio.ensure_future(self.check_links_when_idle())
 
     async def check_links_when_idle(self) -> None:
-        """Once the edits pause, check the links of what is served; a new change cancels the check."""
+        """Once the edits pause, index what is served for search and check its links; a new change cancels both."""
         await asyncio.sleep(LINK_CHECK_PAUSE)
+        if self.changes.is_set() or self.pending:
+            return
+        failed = await asyncio.get_running_loop().run_in_executor(self.executor, self.search_once)  # never beside a build
+        if failed is not None:
+            self.preview.report(failed)
         if self.changes.is_set() or self.pending:
             return
         self.cancel_check.clear()
@@ -215,7 +220,7 @@ class Server:
         """One build, in the worker thread: never raises, so the server outlives any build."""
         try:
             self.rebuilder.forget(paths)
-            return self.rebuilder.build(links=False)
+            return self.rebuilder.build(links=False, search=False)
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
         except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site
@@ -223,6 +228,17 @@ class Server:
         except Exception as exc:  # a bug (or a full disk): keep serving, show it, start afresh on the next edit
             self.rebuilder.reset()
             return Failed((), "internal", exc)
+
+
+    def search_once(self) -> Failed | None:
+        """Bring the search index (pagefind/) up to date with the last build, in the build thread; never raises."""
+        try:
+            self.rebuilder.search()
+        except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
+            return Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "search")
+        except Exception as exc:  # a bug: keep serving, show it
+            return Failed((), "internal", exc)
+        return None
 
 
 def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:

@@ -323,7 +323,7 @@ def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monke
     write_tree(site_root, dict(MINI))
     server = serve.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
 
-    def broken(links: bool = True) -> None:
+    def broken(links: bool = True, search: bool = True) -> None:
         raise ZeroDivisionError("<oops>")
 
     monkeypatch.setattr(server.rebuilder, "build", broken)
