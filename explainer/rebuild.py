@@ -110,7 +110,6 @@ class Rebuilder:
         return Rebuilt(self.count, changed, removed, pages, len(new), self.caches.pages.hits, tuple(warnings),
                        time.perf_counter() - started)
 
-
     def search(self) -> tuple[str, ...]:
         """Index the last good build for search and write what changed in pagefind/; return those files."""
         site = self.caches.site

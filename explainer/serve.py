@@ -229,7 +229,6 @@ class Server:
             self.rebuilder.reset()
             return Failed((), "internal", exc)
 
-
     def search_once(self) -> Failed | None:
         """Bring the search index (pagefind/) up to date with the last build, in the build thread; never raises."""
         try:
