@@ -15,6 +15,7 @@ from .model import Site
 from .publish import hosting_files
 from .render import Output, render_site
 from .rendercache import RenderCache
+from .theme import Theme, check_templates
 from .write import check_out_dir, write_site
 
 
@@ -53,6 +54,7 @@ def gather(options: Options, caches: Caches | None = None, *,
     # check: cross-references, verbatim quotes, collisions, over the whole site
     if site is not None:
         problems += check_site(site, options)
+    problems += check_templates(Theme.for_site(options))  # syntax errors show with content errors
     timings.append(("load+check", time.perf_counter() - started))
     if options.strict:
         problems = [p.as_error() for p in problems]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
-
-import jinja2
 
 from . import korean, markdown
 from .config import BUILTIN_SECTIONS, Options
 from .context import Appearances, PageContext
 from .display import format_date, json_script, source_name
-from .errors import BuildFailed
+from .errors import BuildFailed, Problem
 from .link import Glossary
 from .model import Page, Site, Source, Term
 from .rendercache import RenderCache, remember, reuse
-from .theme import Theme, make_environment, template_frame, template_problem
+from .theme import Theme, make_environment, template_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,27 +216,32 @@ def render_site(site: Site, options: Options, cache: RenderCache | None = None) 
         cache.prepare(site, options, theme.folders)
     renderer = Renderer(site, options, theme, cache)
     uses = excerpt_uses(site)
-    try:
-        outputs = [renderer.home()]
-        outputs += [renderer.narrative(i, page) for i, page in enumerate(site.pages)]
-        outputs.append(renderer.facts())
-        outputs.append(renderer.glossary_index())
-        outputs.append(renderer.sources_index())
-        outputs += [renderer.source(i, source, uses) for i, source in enumerate(site.sources)]
-        outputs.append(renderer.not_found())
-        outputs.append(print_edition(renderer))
-        for term in site.terms:  # first pass: gather links made from term pages to each other
-            renderer.term(term)
-        outputs += [renderer.term(term) for term in site.terms]
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildFailed([template_problem(exc.filename or exc.name or "?", exc.lineno, exc.message or str(exc),
-                                             "fix the template syntax")], "render") from exc
-    except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, AttributeError, KeyError) as exc:
-        where = template_frame(exc)
-        if where is None:
-            raise
-        raise BuildFailed([template_problem(where[0], where[1], f"template error: {exc}",
-                                             "check the variable names this template uses against the README")], "render") from exc
+    problems: dict[tuple[str, int, str], Problem] = {}
+
+    def attempt(make: Callable[[], Output]) -> list[Output]:
+        """Render one page; a template error is noted (every page is still tried) and gives no output."""
+        try:
+            return [make()]
+        except Exception as exc:
+            problem = template_error(exc)
+            if problem is None:
+                raise
+            problems.setdefault((problem.path, problem.line, problem.message), problem)
+            return []
+
+    outputs = attempt(renderer.home)
+    for index, page in enumerate(site.pages):
+        outputs += attempt(partial(renderer.narrative, index, page))
+    outputs += attempt(renderer.facts) + attempt(renderer.glossary_index) + attempt(renderer.sources_index)
+    for index, source in enumerate(site.sources):
+        outputs += attempt(partial(renderer.source, index, source, uses))
+    outputs += attempt(renderer.not_found) + attempt(partial(print_edition, renderer))
+    for term in site.terms:  # first pass: gather links made from term pages to each other
+        attempt(partial(renderer.term, term))
+    for term in site.terms:
+        outputs += attempt(partial(renderer.term, term))
+    if problems:
+        raise BuildFailed(problems.values(), "render")
     outputs += [Output(f"assets/{name}", path.read_bytes()) for name, path in theme.static_files().items()]
     return outputs
 

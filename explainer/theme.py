@@ -52,14 +52,47 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
 
 
-def template_problem(filename: str, line: int, message: str, hint: str) -> Problem:
-    return Problem(display_path(filename), line, message, hint)
+TEMPLATE_HINT = "check the names this template uses: the README lists what each template receives (Themes)"
 
 
-def template_frame(exc: BaseException) -> tuple[str, int] | None:
-    """Find the innermost template file and line in a rendering traceback."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith(".html") and frame.lineno is not None:
-            found = (frame.filename, frame.lineno)
-    return found
+def templates(theme: Theme) -> dict[str, Path]:
+    """Every template the theme uses, by name: the site's own file where it has one."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme.folders):
+        for path in sorted(folder.rglob("*.html")):
+            if "static" not in path.relative_to(folder).parts:
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def check_templates(theme: Theme) -> list[Problem]:
+    """Compile every template the theme uses; one problem per syntax error, all of them."""
+    env = make_environment(theme)
+    problems: list[Problem] = []
+    for name, path in templates(theme).items():
+        try:
+            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(display_path(path), exc.lineno, f"template syntax error: {exc.message}",
+                                    "fix the template's {% … %} and {{ … }} tags"))
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(display_path(path), 0, f"template is not UTF-8 text ({exc.reason})", "save it as UTF-8"))
+    return problems
+
+
+def template_error(exc: BaseException) -> Problem | None:
+    """The problem to report for an error raised while rendering, or None when it is a bug of ours.
+
+    Jinja's own errors (an undefined name, a missing include) are the template's; any other
+    exception is the template's only when raised in template code itself. It is reported at
+    the innermost template line. (Jinja rewrites tracebacks, so its own frames are not seen.)
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # an {% include %} of a file with bad syntax
+        return Problem(display_path(exc.filename or exc.name or "?"), exc.lineno, f"template syntax error: {exc.message}",
+                       "fix the template's {% … %} and {{ … }} tags")
+    frames = traceback.extract_tb(exc.__traceback__)
+    in_templates = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".html") and f.lineno]
+    if not in_templates or not (isinstance(exc, jinja2.TemplateError) or frames[-1].filename.endswith(".html")):
+        return None
+    path, line = in_templates[-1]
+    return Problem(display_path(path), line, f"template error: {exc}", TEMPLATE_HINT)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import MINI, Run
@@ -198,7 +199,41 @@ def test_template_error_names_template_file_and_line(make_site: Callable[..., Ru
     assert "Traceback" not in run.err
     syntax = make_site({"templates/footer.html": "<footer>\n{% if %}\n</footer>\n"})
     assert syntax.code == 1
-    assert "templates/footer.html:2: error:" in syntax.err
+    assert "templates/footer.html:2: error: template syntax error: Expected an expression, got 'end of statement block'" in syntax.err
+
+
+def test_all_template_errors_and_content_errors_in_one_run(make_site: Callable[..., Run]) -> None:
+    run = make_site({
+        "templates/footer.html": "<footer>\n{% if %}\n</footer>\n",
+        "templates/unused-partial.html": "{{ broken(\n",
+        "content/glossary/sky.yaml": "term: sky\n",
+    })
+    assert run.code == 1
+    lines = [line for line in run.err.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "content/glossary/sky.yaml:1", "templates/footer.html:2", "templates/unused-partial.html:1"], lines
+
+
+def test_every_page_with_a_runtime_template_error_is_reported(make_site: Callable[..., Run]) -> None:
+    run = make_site({"templates/page.html": "{% extends 'base.html' %}{% block main %}{{ page.nope }}{% endblock %}\n",
+                     "templates/term.html": "{% extends 'base.html' %}\n{% block main %}{{ term.nope }}{% endblock %}\n"})
+    assert run.code == 1
+    assert re.search(r"^templates/page\.html:1: error: template error: .*nope", run.err, re.MULTILINE)
+    assert re.search(r"^templates/term\.html:2: error: template error: .*nope", run.err, re.MULTILINE)
+    assert "Build failed (render)" in run.err
+
+
+def test_a_bug_in_python_called_from_a_template_is_not_blamed_on_the_template(make_site: Callable[..., Run],
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer import display
+
+    def broken(value: object, labels: object) -> str:
+        raise ZeroDivisionError("a bug of ours")
+
+    monkeypatch.setattr(display, "format_date", broken)
+    monkeypatch.setattr("explainer.render.format_date", broken)
+    run = make_site()
+    assert run.code == 3 and run.err.startswith("internal error: ZeroDivisionError: a bug of ours")
 
 
 def test_timeline_groups_facts_by_month(make_site: Callable[..., Run]) -> None:
