@@ -272,6 +272,18 @@ def render(doc: Markdown, hooks: Hooks) -> str:
     return renderer.html()
 
 
+def summary(doc: Markdown, limit: int = 160) -> str:
+    """The document's first paragraph as plain text, cut at a space to at most `limit` characters."""
+    for index, token in enumerate(doc.tokens):
+        if token.type == "paragraph_open" and index + 1 < len(doc.tokens):
+            text = plain_text(Markdown(doc.text, doc.loc, True, (doc.tokens[index + 1],)))
+            if len(text) <= limit:
+                return text
+            cut = text[:limit - 1].rsplit(" ", 1)[0]
+            return cut.rstrip(",.;:·、，") + "…"
+    return ""
+
+
 def plain_text(doc: Markdown) -> str:
     """Return the document's text without markup (for meta descriptions and search)."""
     parts: list[str] = []

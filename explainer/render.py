@@ -17,6 +17,8 @@ from .model import Page, Site, Source, Term
 from .rendercache import RenderCache, remember, reuse
 from .theme import Theme, make_environment, template_error
 
+NAV_PAGES = 8  # without `nav:` in site.yaml, pages are listed in the navigation only up to this many
+
 
 @dataclass(frozen=True, slots=True)
 class Output:
@@ -60,7 +62,8 @@ class Renderer:
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:
         config = self.site.config
-        entries = config.nav or (*(p.slug for p in self.site.pages), *BUILTIN_SECTIONS)
+        pages = self.site.pages if len(self.site.pages) <= NAV_PAGES else ()  # a long list belongs on the home page
+        entries = config.nav or (*(p.slug for p in pages), *BUILTIN_SECTIONS)
         items = []
         for entry in entries:
             page = self.site.page_by_slug.get(entry)
@@ -113,7 +116,7 @@ class Renderer:
             return reused
         body = ctx.md(page.body)
         return remember(ctx, name, page, self.page("page.html", ctx, title=page.title,
-                                              description=page.summary or self.site.config.description,
+                                              description=page.summary or markdown.summary(page.body) or self.site.config.description,
                                               kind="page", page=page, body=body,
                                               previous=pages[index - 1] if index > 0 else None,
                                               next=pages[index + 1] if index + 1 < len(pages) else None))

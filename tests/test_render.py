@@ -256,3 +256,31 @@ def test_site_root_links_in_claims_resolve_on_every_page(make_site: Callable[...
     assert run.code == 0, run.err
     assert 'href="intro/">the intro' in run.page("index.html")
     assert 'href="../intro/">the intro' in run.page("facts/index.html")
+
+
+def test_a_page_without_summary_is_described_by_its_first_paragraph(make_site: Callable[..., Run]) -> None:
+    long = "Word " * 60
+    run = make_site({"content/pages/intro.md": f"---\ntitle: Intro\n---\n## Heading\n\nFirst *paragraph* here.\n\n{long}\n",
+                     "content/pages/long.md": f"---\ntitle: Long\n---\n{long}\n"})
+    description = soup(run, "intro/index.html").find("meta", attrs={"name": "description"})["content"]
+    assert description == "First paragraph here."
+    cut = soup(run, "long/index.html").find("meta", attrs={"name": "description"})["content"]
+    assert cut.endswith("Word…") and len(cut) <= 160
+
+
+def test_default_navigation_lists_pages_only_while_they_are_few(make_site: Callable[..., Run]) -> None:
+    many = {f"content/pages/p{n}.md": f"---\ntitle: Page {n}\norder: {n}\n---\nText {n}.\n" for n in range(9)}
+    run = make_site(many)
+    nav = [a.get_text() for a in soup(run, "index.html").select("nav.site-nav a")]
+    assert nav == ["Facts", "Glossary", "Sources"]
+    assert len(soup(run, "index.html").select(".page-list li")) == 10  # the home page lists every page
+    few = make_site(dict.fromkeys(many))  # the same site without the nine extra pages
+    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == ["Introduction", "Facts", "Glossary", "Sources"]
+
+
+def test_sources_are_listed_oldest_first(make_site: Callable[..., Run]) -> None:
+    older = MINI["content/sources/paper.yaml"].replace("published: 2023-12-05", "published: 2022-01-01").replace("A Paper", "An Older Paper")
+    undated = MINI["content/sources/paper.yaml"].replace("published: 2023-12-05\n", "").replace("A Paper", "An Undated Paper")
+    run = make_site({"content/sources/b-older.yaml": older, "content/sources/a-undated.yaml": undated})
+    names = [a.get_text() for a in soup(run, "sources/index.html").select(".source-name")]
+    assert names == ["An Older Paper", "A Paper", "An Undated Paper"]
