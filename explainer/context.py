@@ -79,6 +79,10 @@ class PageContext:
         self.documents.append(doc)
         return markdown.plain_text(doc)
 
+    def label(self, name: str) -> str:
+        """One of the interface's words, in the site's language."""
+        return str(self.renderer.site.config.labels[name])
+
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
 

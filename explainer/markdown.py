@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from html import escape
 from typing import Any, Protocol, cast
 
 import nh3
@@ -49,6 +50,8 @@ class Hooks(Protocol):
     def section(self) -> object: ...
 
     def url(self, target: str) -> str: ...
+
+    def label(self, name: str) -> str: ...
 
 
 def _xref_inline(state: StateInline, silent: bool) -> bool:
@@ -164,6 +167,12 @@ class _Renderer:
             elif kind == "html_block":
                 self.raw_html = True
                 self.theirs(token.content)
+            elif kind in ("table_open", "table_close"):
+                # a wide table scrolls in its own region, which the keyboard can reach and scroll
+                opening = f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(self.hooks.label("table"))}">'
+                self.ours(opening if kind == "table_open" else "")
+                self.theirs(rules.renderToken(listed, i, options, env))
+                self.ours("" if kind == "table_open" else "</div>\n")
             elif kind in rules.rules and kind not in ("text",):
                 self.theirs(rules.rules[kind](listed, i, options, env))
             else:

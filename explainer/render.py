@@ -51,6 +51,7 @@ class Renderer:
             format_date=lambda value: format_date(value, labels),
             source_name=lambda source: source_name(source, labels),
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
+            language_name=lambda code: labels["languages"].get(code.split("-")[0].lower(), code),
             plain=markdown.plain_text,
         )
         self.excerpt_count = sum(len(s.excerpts) for s in site.sources)

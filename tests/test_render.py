@@ -284,3 +284,14 @@ def test_sources_are_listed_oldest_first(make_site: Callable[..., Run]) -> None:
     run = make_site({"content/sources/b-older.yaml": older, "content/sources/a-undated.yaml": undated})
     names = [a.get_text() for a in soup(run, "sources/index.html").select(".source-name")]
     assert names == ["An Older Paper", "A Paper", "An Undated Paper"]
+
+
+def test_timeline_marks_facts_whose_sources_differ_and_sources_name_their_language(make_site: Callable[..., Run]) -> None:
+    second = MINI["content/sources/paper.yaml"].replace("A Paper", "Another Paper")
+    facts = MINI["content/facts/nature.yaml"].replace("    evidence: [paper#one]\n",
+                                                      "    evidence: [paper#one, other#one]\n    disagreement: The other says grey.\n")
+    run = make_site({"content/sources/other.yaml": second, "content/facts/nature.yaml": facts,
+                     "content/pages/intro.md": "---\ntitle: Intro\n---\n[[timeline]]\n"})
+    entry = soup(run, "intro/index.html").select_one(".timeline-entry")
+    assert entry.select_one(".timeline-differ").get_text() == "sources differ"
+    assert soup(run, "sources/paper/index.html").find("dt", string="Language").find_next("dd").get_text() == "English"
