@@ -70,7 +70,7 @@ class Linker:
         return (
             f'<span class="term"><a class="term-link" href="{escape(self.href(term_id))}" '
             f'aria-describedby="{tip}">{escape(text, quote=False)}</a>'
-            f'<span class="term-tip" role="tooltip" id="{tip}">{escape(term.short, quote=False)}</span></span>'
+            f'<span class="term-tip" role="tooltip" id="{tip}" hidden>{escape(term.short, quote=False)}</span></span>'
         )
 
     def text(self, text: str, linkable: bool) -> str:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from . import markdown, schema
 from .config import Options, SiteConfig, make_config, read_config
 from .errors import Problem, display_path
-from .model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, Ref, Site, Source, Term
+from .model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, PartialDate, Ref, Site, Source, Term
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
@@ -195,8 +195,9 @@ class _Reader:
     # -- sources ----------------------------------------------------------------------
 
     def sources(self) -> tuple[Source, ...]:
-        found = (self.cached(path, self.source) for path in self.files("sources", ".yaml"))
-        return tuple(source for source in found if source is not None)
+        """Every source, oldest first (undated ones last), then by id."""
+        found = [source for path in self.files("sources", ".yaml") if (source := self.cached(path, self.source)) is not None]
+        return tuple(sorted(found, key=lambda s: (s.published is None, s.published or PartialDate(0), s.id)))
 
     def source(self, path: Path) -> Source | None:
         data = self.read_yaml(path)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from html import escape
 from typing import Any, Protocol, cast
 
 import nh3
@@ -49,6 +50,8 @@ class Hooks(Protocol):
     def section(self) -> object: ...
 
     def url(self, target: str) -> str: ...
+
+    def label(self, name: str) -> str: ...
 
 
 def _xref_inline(state: StateInline, silent: bool) -> bool:
@@ -164,6 +167,12 @@ class _Renderer:
             elif kind == "html_block":
                 self.raw_html = True
                 self.theirs(token.content)
+            elif kind in ("table_open", "table_close"):
+                # a wide table scrolls in its own region, which the keyboard can reach and scroll
+                opening = f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(self.hooks.label("table"))}">'
+                self.ours(opening if kind == "table_open" else "")
+                self.theirs(rules.renderToken(listed, i, options, env))
+                self.ours("" if kind == "table_open" else "</div>\n")
             elif kind in rules.rules and kind not in ("text",):
                 self.theirs(rules.rules[kind](listed, i, options, env))
             else:
@@ -270,6 +279,18 @@ def render(doc: Markdown, hooks: Hooks) -> str:
     else:
         renderer.render_block(doc.tokens)
     return renderer.html()
+
+
+def summary(doc: Markdown, limit: int = 160) -> str:
+    """The document's first paragraph as plain text, cut at a space to at most `limit` characters."""
+    for index, token in enumerate(doc.tokens):
+        if token.type == "paragraph_open" and index + 1 < len(doc.tokens):
+            text = plain_text(Markdown(doc.text, doc.loc, True, (doc.tokens[index + 1],)))
+            if len(text) <= limit:
+                return text
+            cut = text[:limit - 1].rsplit(" ", 1)[0]
+            return cut.rstrip(",.;:·、，") + "…"
+    return ""
 
 
 def plain_text(doc: Markdown) -> str:

@@ -16,6 +16,7 @@ from .publish import hosting_files
 from .render import Output, render_site
 from .rendercache import RenderCache
 from .search import search_bundle
+from .theme import Theme, check_templates
 from .write import check_out_dir, write_site
 
 
@@ -56,6 +57,7 @@ def gather(options: Options, caches: Caches | None = None, *,
     # check: cross-references, verbatim quotes, collisions, over the whole site
     if site is not None:
         problems += check_site(site, options)
+    problems += check_templates(Theme.for_site(options))  # syntax errors show with content errors
     timings.append(("load+check", time.perf_counter() - started))
     if options.strict:
         problems = [p.as_error() for p in problems]

@@ -12,8 +12,9 @@ import re
 from markupsafe import Markup
 
 from . import korean
+from .context import PageContext
 from .model import Markdown, Page, Site, Term
-from .render import Output, PageContext, Renderer
+from .render import Output, Renderer
 
 HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
 

@@ -19,8 +19,9 @@ from .config import Options
 from .errors import Problem
 from .linkcheck import ParseCache
 from .pipeline import Caches, check_output_links, gather
-from .render import DEFAULT_THEME, Output
+from .render import Output
 from .search import BUNDLE, search_bundle
+from .theme import DEFAULT_THEME
 from .write import check_out_dir, write_site
 
 SEARCH_FILES = BUNDLE + "/"  # the search index's folder in the site

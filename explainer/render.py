@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
-
-import jinja2
-from markupsafe import Markup
 
 from . import korean, markdown
 from .config import BUILTIN_SECTIONS, Options
-from .errors import BuildFailed, Problem, display_path
-from .link import Glossary, Linker
-from .model import Fact, Markdown, Page, PartialDate, Ref, Site, Source, Term
-from .rendercache import Record, RenderCache, remember, reuse
-from .timeline import months_of
+from .context import Appearances, PageContext
+from .display import format_date, json_script, source_name
+from .errors import BuildFailed, Problem
+from .link import Glossary
+from .model import Page, Site, Source, Term
+from .rendercache import RenderCache, remember, reuse
+from .theme import Theme, make_environment, template_error
 
-# The default theme: the repository's top-level templates/, reached through the symlink
-# explainer/theme so that an installed package carries it too.
-DEFAULT_THEME = (Path(__file__).parent / "theme").resolve()
+NAV_PAGES = 8  # without `nav:` in site.yaml, pages are listed in the navigation only up to this many
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,155 +26,6 @@ class Output:
 
     path: str
     content: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Theme:
-    """Where templates and static files come from: the site's own folder first, then the default."""
-
-    folders: tuple[Path, ...]
-
-    @classmethod
-    def for_site(cls, options: Options) -> Theme:
-        own = (options.root / "templates").resolve()
-        folders = [own] if own.is_dir() and own != DEFAULT_THEME else []
-        return cls((*folders, DEFAULT_THEME))
-
-    def static_files(self) -> dict[str, Path]:
-        """Return static files by their path under assets/, the site's own winning."""
-        found: dict[str, Path] = {}
-        for folder in reversed(self.folders):
-            static = folder / "static"
-            if static.is_dir():
-                for path in sorted(static.rglob("*")):
-                    if path.is_file():
-                        found[path.relative_to(static).as_posix()] = path
-        return dict(sorted(found.items()))
-
-
-@dataclass(slots=True)
-class Appearances:
-    """Where links to one term were made, gathered while rendering."""
-
-    pages: dict[str, tuple[tuple[int, str], str]] = field(default_factory=dict)  # path -> (sort key, title)
-    facts: dict[str, Fact] = field(default_factory=dict)
-
-
-class PageContext:
-    """Everything one output page needs while rendering; implements markdown.Hooks."""
-
-    def __init__(self, renderer: Renderer, path: str, title: str, rank: tuple[int, str], *,
-                 glossary: bool = True, exclude_term: str = "", absolute: bool = False) -> None:
-        self.renderer = renderer
-        self.path = path  # the page's URL path inside the site: "" or "glossary/x/"
-        self.title = title
-        self.rank = rank  # where this page sorts in "where this term appears"
-        self.absolute = absolute
-        self.facts: list[Fact] = []  # the fact whose text is being rendered (innermost last)
-        self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
-        self.records: list[Record] = []  # every glossary link made, for the render cache to replay
-        self.documents: list[Markdown] = []  # every document rendered, for the render cache to check
-        self.linker = Linker(renderer.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
-                             enabled=glossary, exclude=exclude_term)
-        self._macros: Any = None
-
-    # -- URLs -------------------------------------------------------------------------
-
-    def url(self, target: str) -> str:
-        """Return the URL of a site path ('facts/#fact-x', 'assets/style.css') from this page."""
-        if self.absolute:
-            return str(self.renderer.site.config.base_path) + target
-        target_path, _, fragment = target.partition("#")
-        here = self.path.rstrip("/") or "."
-        if target_path.rstrip("/") == self.path.rstrip("/"):
-            return f"#{fragment}" if fragment else "./"
-        dest = target_path.rstrip("/") or "."
-        rel = relative_path(dest, here)
-        if target_path.endswith("/") or target_path == "":
-            rel = rel + "/" if rel != "." else "./"
-        return rel + (f"#{fragment}" if fragment else "")
-
-    # -- Markdown hooks -----------------------------------------------------------------
-
-    def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
-        """Render a document on this page (inside `fact` when it is part of one)."""
-        if doc is None:
-            return Markup("")
-        self.documents.append(doc)
-        if fact is not None:
-            self.facts.append(fact)
-        try:
-            return Markup(markdown.render(doc, self))
-        finally:
-            if fact is not None:
-                self.facts.pop()
-
-    def plain(self, doc: Markdown) -> str:
-        """Return a document's text without markup."""
-        self.documents.append(doc)
-        return markdown.plain_text(doc)
-
-    def text(self, text: str, linkable: bool) -> str:
-        return self.linker.text(text, linkable)
-
-    def section(self, title: str = "") -> str:
-        """Start a new section for glossary linking; returns `title` so templates can wrap headings."""
-        self.linker.section()
-        return title
-
-    def enter_card(self) -> str:
-        """Open a fact card: it links its terms on its own, whatever the prose around it linked."""
-        self.linker.enter()
-        return ""
-
-    def leave_card(self) -> str:
-        self.linker.leave()
-        return ""
-
-    def record(self, term_id: str) -> None:
-        fact = self.facts[-1] if self.facts else None
-        self.linked[term_id] = None
-        self.records.append((term_id, fact))
-        self.note(term_id, fact)
-
-    def note(self, term_id: str, fact: Fact | None) -> None:
-        """Note a link to a term made on this page (from inside `fact` when given)."""
-        found = self.renderer.appearances.setdefault(term_id, Appearances())
-        if fact is not None:
-            found.facts[fact.id] = fact
-        if self.path != "facts/":  # the facts page is listed fact by fact
-            found.pages[self.path] = (self.rank, self.title)
-
-    def page_terms(self) -> list[Term]:
-        """Return the terms linked on this page so far, in 가나다 order."""
-        terms = [self.renderer.site.term_by_id[term_id] for term_id in self.linked]
-        return sorted(terms, key=lambda term: korean.sort_key(term.term))
-
-    def macros(self) -> Any:
-        if self._macros is None:
-            template = self.renderer.env.get_template("macros.html")
-            self._macros = template.make_module(self.renderer.globals_for(self))
-        return self._macros
-
-    def xref(self, kind: str, target: str, label: str, block: bool) -> str:
-        site = self.renderer.site
-        macros = self.macros()
-        if kind == "fact":
-            fact = site.fact_by_id[target]
-            if block:
-                return str(macros.fact_card(fact))
-            return f'<a class="fact-link" href="{Markup.escape(self.url("facts/#fact-" + fact.id))}">{Markup.escape(label)}</a>'
-        if kind in ("quote", "cite"):
-            source, _, excerpt = target.partition("#")
-            ref = Ref(source, excerpt, site.source_by_id[source].loc)
-            return str(macros.quote(ref, block) if kind == "quote" else macros.cite(ref, label))
-        if kind == "term":
-            term = site.term_by_id[target]
-            return self.linker.link(term.id, label or term.term)
-        if kind == "timeline":
-            facts = [f for f in site.facts if f.when and (not target or target in f.tags)]
-            return str(macros.timeline(months_of(facts)))
-        raise ValueError(f"unchecked reference kind {kind!r}")  # check.py rejects unknown kinds
 
 
 class Renderer:
@@ -204,6 +51,7 @@ class Renderer:
             format_date=lambda value: format_date(value, labels),
             source_name=lambda source: source_name(source, labels),
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
+            language_name=lambda code: labels["languages"].get(code.split("-")[0].lower(), code),
             plain=markdown.plain_text,
         )
         self.excerpt_count = sum(len(s.excerpts) for s in site.sources)
@@ -215,7 +63,8 @@ class Renderer:
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:
         config = self.site.config
-        entries = config.nav or (*(p.slug for p in self.site.pages), *BUILTIN_SECTIONS)
+        pages = self.site.pages if len(self.site.pages) <= NAV_PAGES else ()  # a long list belongs on the home page
+        entries = config.nav or (*(p.slug for p in pages), *BUILTIN_SECTIONS)
         items = []
         for entry in entries:
             page = self.site.page_by_slug.get(entry)
@@ -268,7 +117,7 @@ class Renderer:
             return reused
         body = ctx.md(page.body)
         return remember(ctx, name, page, self.page("page.html", ctx, title=page.title,
-                                              description=page.summary or self.site.config.description,
+                                              description=page.summary or markdown.summary(page.body) or self.site.config.description,
                                               kind="page", page=page, body=body,
                                               previous=pages[index - 1] if index > 0 else None,
                                               next=pages[index + 1] if index + 1 < len(pages) else None))
@@ -359,28 +208,6 @@ def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
     return uses
 
 
-def relative_path(dest: str, here: str) -> str:
-    """posixpath.relpath for the site's own normalised paths, without its getcwd() per call."""
-    to = [part for part in dest.split("/") if part and part != "."]
-    start = [part for part in here.split("/") if part and part != "."]
-    common = 0
-    while common < min(len(to), len(start)) and to[common] == start[common]:
-        common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
-
-
-def make_environment(theme: Theme) -> jinja2.Environment:
-    """Return the Jinja environment for a theme: autoescaping, undefined variables are errors."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def render_site(site: Site, options: Options, cache: RenderCache | None = None) -> list[Output]:
     """Render every page; term pages last, once every link to them is known.
 
@@ -393,65 +220,33 @@ def render_site(site: Site, options: Options, cache: RenderCache | None = None) 
         cache.prepare(site, options, theme.folders)
     renderer = Renderer(site, options, theme, cache)
     uses = excerpt_uses(site)
-    try:
-        outputs = [renderer.home()]
-        outputs += [renderer.narrative(i, page) for i, page in enumerate(site.pages)]
-        outputs.append(renderer.facts())
-        outputs.append(renderer.glossary_index())
-        outputs.append(renderer.sources_index())
-        outputs += [renderer.source(i, source, uses) for i, source in enumerate(site.sources)]
-        outputs.append(renderer.not_found())
-        outputs.append(print_edition(renderer))
-        for term in site.terms:  # first pass: gather links made from term pages to each other
-            renderer.term(term)
-        outputs += [renderer.term(term) for term in site.terms]
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildFailed([_template_problem(exc.filename or exc.name or "?", exc.lineno, exc.message or str(exc),
-                                             "fix the template syntax")], "render") from exc
-    except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, AttributeError, KeyError) as exc:
-        where = _template_frame(exc)
-        if where is None:
-            raise
-        raise BuildFailed([_template_problem(where[0], where[1], f"template error: {exc}",
-                                             "check the variable names this template uses against the README")], "render") from exc
+    problems: dict[tuple[str, int, str], Problem] = {}
+
+    def attempt(make: Callable[[], Output]) -> list[Output]:
+        """Render one page; a template error is noted (every page is still tried) and gives no output."""
+        try:
+            return [make()]
+        except Exception as exc:
+            problem = template_error(exc)
+            if problem is None:
+                raise
+            problems.setdefault((problem.path, problem.line, problem.message), problem)
+            return []
+
+    outputs = attempt(renderer.home)
+    for index, page in enumerate(site.pages):
+        outputs += attempt(partial(renderer.narrative, index, page))
+    outputs += attempt(renderer.facts) + attempt(renderer.glossary_index) + attempt(renderer.sources_index)
+    for index, source in enumerate(site.sources):
+        outputs += attempt(partial(renderer.source, index, source, uses))
+    outputs += attempt(renderer.not_found) + attempt(partial(print_edition, renderer))
+    for term in site.terms:  # first pass: gather links made from term pages to each other
+        attempt(partial(renderer.term, term))
+    for term in site.terms:
+        outputs += attempt(partial(renderer.term, term))
+    if problems:
+        raise BuildFailed(problems.values(), "render")
     outputs += [Output(f"assets/{name}", path.read_bytes()) for name, path in theme.static_files().items()]
     return outputs
 
-
-def _template_problem(filename: str, line: int, message: str, hint: str) -> Problem:
-    return Problem(display_path(filename), line, message, hint)
-
-
-def _template_frame(exc: BaseException) -> tuple[str, int] | None:
-    """Find the innermost template file and line in a rendering traceback."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith(".html") and frame.lineno is not None:
-            found = (frame.filename, frame.lineno)
-    return found
-
-
-def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:
-    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023."""
-    if value is None:
-        return ""
-    months = labels.get("months") or [str(i) for i in range(1, 13)]
-    pattern = labels["date_" + value.precision]
-    month_name = months[value.month - 1] if value.month else ""
-    return str(pattern.format(year=value.year, month=value.month, day=value.day, month_name=month_name))
-
-
-def source_name(source: Source, labels: dict[str, Any]) -> str:
-    """Name a source: its headline, or its outlet and date when it has none."""
-    if source.title:
-        return source.title
-    date = format_date(source.published, labels)
-    return f"{source.outlet} ({date})" if date else source.outlet or labels["untitled"]
-
-
-def json_script(data: Any) -> Markup:
-    """Serialise data for a <script type="application/ld+json"> element, safe against </script>."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
 

@@ -22,7 +22,8 @@ from .config import Options
 from .model import Fact, Markdown, Site
 
 if TYPE_CHECKING:
-    from .render import Output, PageContext
+    from .context import PageContext
+    from .render import Output
 
 # (term id, the fact whose text linked it or None): one glossary link made while rendering
 Record = tuple[str, Fact | None]

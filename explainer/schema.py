@@ -79,7 +79,7 @@ SITE = Schema(
         Field("publisher", "text", "Who publishes it (shown in the footer and structured data)."),
         Field("locale", "text", "Open Graph locale such as `ko_KR`; derived from `language` when absent."),
         Field("nav", "texts", "Navigation order: page slugs and the built-in sections `facts`, `glossary`, `sources`. "
-              "Default: pages by `order`, then the three sections."),
+              "Default: pages by `order` (when there are at most 8; the home page lists them all), then the three sections."),
         Field("intro", "markdown", "Markdown shown at the top of the home page."),
         Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
         Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
@@ -160,7 +160,7 @@ PAGE = Schema(
     "content/pages/<slug>.md (front matter)",
     (
         Field("title", "text", "The page's title.", True),
-        Field("summary", "text", "One sentence for the home page, navigation and the description meta tag."),
+        Field("summary", "text", "One sentence for the home page and the description meta tag (default: the start of the first paragraph)."),
         Field("order", "integer", "Reading order (home page, print edition, previous/next links)."),
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page."),
     ),

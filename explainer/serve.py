@@ -29,8 +29,8 @@ from .config import Options
 from .errors import BuildFailed, ExplainerError, Problem, display_path
 from .linkcheck import Cancelled
 from .rebuild import Rebuilder, Rebuilt
-from .render import DEFAULT_THEME
 from .servehttp import Failed, Preview, is_loopback, make_app
+from .theme import DEFAULT_THEME
 from .watch import Watcher
 
 __all__ = ["Event", "Failed", "LinksChecked", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]

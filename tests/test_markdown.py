@@ -28,6 +28,9 @@ class PlainHooks:
     def url(self, target: str) -> str:
         return "../" + target
 
+    def label(self, name: str) -> str:
+        return name.title()
+
 
 def parse(text: str, line: int = 10, inline: bool = False) -> markdown.Markdown:
     return markdown.parse(text, Loc("page.md", line), inline)
@@ -121,3 +124,9 @@ def test_links_from_the_site_root_are_made_relative() -> None:
     html = markdown.render(parse("[a](/overview/#x) [b](//cdn.example/x) [c](https://x.org/)"), PlainHooks())
     assert '<a href="../overview/#x">a</a>' in html
     assert 'href="//cdn.example/x"' in html and 'href="https://x.org/"' in html
+
+
+def test_tables_scroll_in_a_focusable_labelled_region() -> None:
+    html = markdown.render(parse("| a | b |\n|---|---|\n| 1 | 2 |\n"), PlainHooks())
+    assert html.startswith('<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>')
+    assert html.rstrip().endswith("</table>\n</div>")

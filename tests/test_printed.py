@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup, Tag
 from conftest import ROOT, Run, run_cli
 from explainer import korean
 from explainer.config import Options
+from explainer.display import source_name
 from explainer.load import load_site
 from explainer.markdown import plain_text
 from explainer.model import Site
-from explainer.render import source_name
 from test_render import KOREAN, soup
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import MINI, Run
@@ -198,7 +199,41 @@ def test_template_error_names_template_file_and_line(make_site: Callable[..., Ru
     assert "Traceback" not in run.err
     syntax = make_site({"templates/footer.html": "<footer>\n{% if %}\n</footer>\n"})
     assert syntax.code == 1
-    assert "templates/footer.html:2: error:" in syntax.err
+    assert "templates/footer.html:2: error: template syntax error: Expected an expression, got 'end of statement block'" in syntax.err
+
+
+def test_all_template_errors_and_content_errors_in_one_run(make_site: Callable[..., Run]) -> None:
+    run = make_site({
+        "templates/footer.html": "<footer>\n{% if %}\n</footer>\n",
+        "templates/unused-partial.html": "{{ broken(\n",
+        "content/glossary/sky.yaml": "term: sky\n",
+    })
+    assert run.code == 1
+    lines = [line for line in run.err.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "content/glossary/sky.yaml:1", "templates/footer.html:2", "templates/unused-partial.html:1"], lines
+
+
+def test_every_page_with_a_runtime_template_error_is_reported(make_site: Callable[..., Run]) -> None:
+    run = make_site({"templates/page.html": "{% extends 'base.html' %}{% block main %}{{ page.nope }}{% endblock %}\n",
+                     "templates/term.html": "{% extends 'base.html' %}\n{% block main %}{{ term.nope }}{% endblock %}\n"})
+    assert run.code == 1
+    assert re.search(r"^templates/page\.html:1: error: template error: .*nope", run.err, re.MULTILINE)
+    assert re.search(r"^templates/term\.html:2: error: template error: .*nope", run.err, re.MULTILINE)
+    assert "Build failed (render)" in run.err
+
+
+def test_a_bug_in_python_called_from_a_template_is_not_blamed_on_the_template(make_site: Callable[..., Run],
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer import display
+
+    def broken(value: object, labels: object) -> str:
+        raise ZeroDivisionError("a bug of ours")
+
+    monkeypatch.setattr(display, "format_date", broken)
+    monkeypatch.setattr("explainer.render.format_date", broken)
+    run = make_site()
+    assert run.code == 3 and run.err.startswith("internal error: ZeroDivisionError: a bug of ours")
 
 
 def test_timeline_groups_facts_by_month(make_site: Callable[..., Run]) -> None:
@@ -221,3 +256,42 @@ def test_site_root_links_in_claims_resolve_on_every_page(make_site: Callable[...
     assert run.code == 0, run.err
     assert 'href="intro/">the intro' in run.page("index.html")
     assert 'href="../intro/">the intro' in run.page("facts/index.html")
+
+
+def test_a_page_without_summary_is_described_by_its_first_paragraph(make_site: Callable[..., Run]) -> None:
+    long = "Word " * 60
+    run = make_site({"content/pages/intro.md": f"---\ntitle: Intro\n---\n## Heading\n\nFirst *paragraph* here.\n\n{long}\n",
+                     "content/pages/long.md": f"---\ntitle: Long\n---\n{long}\n"})
+    description = soup(run, "intro/index.html").find("meta", attrs={"name": "description"})["content"]
+    assert description == "First paragraph here."
+    cut = soup(run, "long/index.html").find("meta", attrs={"name": "description"})["content"]
+    assert cut.endswith("Word…") and len(cut) <= 160
+
+
+def test_default_navigation_lists_pages_only_while_they_are_few(make_site: Callable[..., Run]) -> None:
+    many = {f"content/pages/p{n}.md": f"---\ntitle: Page {n}\norder: {n}\n---\nText {n}.\n" for n in range(9)}
+    run = make_site(many)
+    nav = [a.get_text() for a in soup(run, "index.html").select("nav.site-nav a")]
+    assert nav == ["Facts", "Glossary", "Sources"]
+    assert len(soup(run, "index.html").select(".page-list li")) == 10  # the home page lists every page
+    few = make_site(dict.fromkeys(many))  # the same site without the nine extra pages
+    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == ["Introduction", "Facts", "Glossary", "Sources"]
+
+
+def test_sources_are_listed_oldest_first(make_site: Callable[..., Run]) -> None:
+    older = MINI["content/sources/paper.yaml"].replace("published: 2023-12-05", "published: 2022-01-01").replace("A Paper", "An Older Paper")
+    undated = MINI["content/sources/paper.yaml"].replace("published: 2023-12-05\n", "").replace("A Paper", "An Undated Paper")
+    run = make_site({"content/sources/b-older.yaml": older, "content/sources/a-undated.yaml": undated})
+    names = [a.get_text() for a in soup(run, "sources/index.html").select(".source-name")]
+    assert names == ["An Older Paper", "A Paper", "An Undated Paper"]
+
+
+def test_timeline_marks_facts_whose_sources_differ_and_sources_name_their_language(make_site: Callable[..., Run]) -> None:
+    second = MINI["content/sources/paper.yaml"].replace("A Paper", "Another Paper")
+    facts = MINI["content/facts/nature.yaml"].replace("    evidence: [paper#one]\n",
+                                                      "    evidence: [paper#one, other#one]\n    disagreement: The other says grey.\n")
+    run = make_site({"content/sources/other.yaml": second, "content/facts/nature.yaml": facts,
+                     "content/pages/intro.md": "---\ntitle: Intro\n---\n[[timeline]]\n"})
+    entry = soup(run, "intro/index.html").select_one(".timeline-entry")
+    assert entry.select_one(".timeline-differ").get_text() == "sources differ"
+    assert soup(run, "sources/paper/index.html").find("dt", string="Language").find_next("dd").get_text() == "English"

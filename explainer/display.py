@@ -1,0 +1,35 @@
+"""How model values are shown to readers: dates, source names, structured data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from .model import PartialDate, Source
+
+
+def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:
+    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023."""
+    if value is None:
+        return ""
+    months = labels.get("months") or [str(i) for i in range(1, 13)]
+    pattern = labels["date_" + value.precision]
+    month_name = months[value.month - 1] if value.month else ""
+    return str(pattern.format(year=value.year, month=value.month, day=value.day, month_name=month_name))
+
+
+def source_name(source: Source, labels: dict[str, Any]) -> str:
+    """Name a source: its headline, or its outlet and date when it has none."""
+    if source.title:
+        return source.title
+    date = format_date(source.published, labels)
+    return f"{source.outlet} ({date})" if date else source.outlet or labels["untitled"]
+
+
+def json_script(data: Any) -> Markup:
+    """Serialise data for a <script type="application/ld+json"> element, safe against </script>."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
