@@ -57,6 +57,10 @@ KOREAN: dict[str, str] = {
         "---\n"
         "\n"
         "칩을 설계하는 팹리스를 알아본다.\n"
+        "\n"
+        "[[quote:paper#one]]\n"
+        "\n"
+        "[[fact:no-fab]]\n"
     ),
 }
 
@@ -105,6 +109,8 @@ def test_index_holds_pages_and_each_fact_and_leaves_out_lists(korean: Callable[.
     assert f"{MARK}팹리스를{MARK}" not in str(term["content"])
     assert f"^{MARK}팹리스{MARK}" in str(records["intro/"]["content"]), "팹리스를 is found as 팹리스"
     assert "공장 없이" not in str(records["intro/"]["content"]), "a term's tooltip belongs to its own page"
+    shown = shown_text(str(records["intro/"]["content"]))
+    assert "공장이 없다" in shown and "#" not in shown, "a quote is indexed, the link mark beside it is not"
 
 
 def test_two_builds_write_the_same_search_files(korean: Callable[..., Run], tmp_path: Path) -> None:
