@@ -15,16 +15,16 @@ import json
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .errors import ExplainerError
+from .errors import Cancelled, ExplainerError
 from .markdown import plain_text
 from .model import Site, Term
 from .render import Output
-from .searchdocs import SearchDoc, search_documents
+from .searchdocs import ReadCache, SearchDoc, search_documents
 from .searchkeys import SearchKeys
 
 BUNDLE = "pagefind"
@@ -34,6 +34,7 @@ KEYS_FILE = "keys.json"
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 KEPT_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")  # all compressed
 PAGEFIND_SECONDS = 600  # the longest an index may take before the build gives up on it
+PAGEFIND_POLL = 0.02  # how often a running Pagefind is asked whether it is done (and told to stop when cancelled)
 
 INSTALL_HINT = "install it with: pip install 'pagefind[bin]' (python build.py installs with the project: pip install -e .)"
 
@@ -79,26 +80,58 @@ def document_path(doc: SearchDoc) -> str:
     return f"{path}{anchor + '/' if anchor else ''}index.html"
 
 
-def search_bundle(outputs: Sequence[Output], site: Site) -> SearchBundle:
-    """Index the rendered pages and facts with Pagefind; return the files for pagefind/."""
+class SearchCache:
+    """What indexing keeps between builds of the preview server, so that an edit costs Pagefind's run only.
+
+    Each page's reading (by its bytes), the glossary's keys (while the terms are the same) and
+    each result's indexed HTML. One thread at a time may use it.
+    """
+
+    def __init__(self) -> None:
+        self.read: ReadCache = {}
+        self.terms: tuple[Term, ...] | None = None
+        self.keys: SearchKeys | None = None
+        self.html: dict[tuple[SearchDoc, str, str], str] = {}
+
+    def keys_for(self, terms: Sequence[Term]) -> SearchKeys:
+        if self.keys is None or self.terms != tuple(terms):
+            self.terms, self.keys = tuple(terms), SearchKeys(terms)
+            self.html.clear()  # indexed with the old keys
+        return self.keys
+
+
+def search_bundle(outputs: Sequence[Output], site: Site, cache: SearchCache | None = None,
+                  cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
+    """Index the rendered pages and facts with Pagefind; return the files for pagefind/.
+
+    `cancelled` is asked now and then; when it says yes, indexing stops with errors.Cancelled.
+    """
     titles = {fact.id: " ".join(plain_text(fact.claim).split()) for fact in site.facts}
-    return build_bundle(outputs, site.terms, titles, site.config.language)
+    return build_bundle(outputs, site.terms, titles, site.config.language, cache or SearchCache(), cancelled)
 
 
-def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str) -> SearchBundle:
+def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str,
+                 cache: SearchCache, cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
     """Index rendered pages with the keys of `terms`; return the files for pagefind/ and what they cost."""
     started = time.perf_counter()
-    keys = SearchKeys(terms)
-    docs = search_documents(outputs, fact_titles)
+    keys = cache.keys_for(terms)
+    docs = search_documents(outputs, fact_titles, cache.read)
     language = language.split("-")[0].lower()
+    headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see README: the output)
+    indexed = {}
+    for doc in docs:
+        if cancelled():
+            raise Cancelled
+        found = (doc, language, headwords.get(doc.url, ""))
+        indexed[found] = cache.html.get(found) or index_html(doc, keys, language, found[2])
+    cache.html = indexed  # only what this build has, so the cache never outgrows the site
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
         source, bundle = Path(temp, "documents"), Path(temp, "bundle")
-        headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see README: the output)
-        for doc in docs:
+        for (doc, _, _), html in indexed.items():
             target = source / document_path(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_html(doc, keys, language, headwords.get(doc.url, "")), encoding="utf-8")
-        run_pagefind(source, bundle, language)
+            target.write_text(html, encoding="utf-8")
+        run_pagefind(source, bundle, language, cancelled)
         files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
                  for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]
     table = json.dumps(keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -111,11 +144,12 @@ def kept(name: str) -> bool:
     return name in KEPT or name.endswith(KEPT_SUFFIXES)
 
 
-def run_pagefind(source: Path, bundle: Path, language: str) -> None:
+def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = lambda: False) -> None:
     """Index every HTML file under `source` as one language; write the bundle to `bundle`.
 
-    Pagefind's own program, run to its end: its Python library stops the program as soon as it
-    answers "written", and under load files were then found still empty.
+    Pagefind's own program, run to its end (its Python library stops the program as soon as it
+    answers "written", and under load files were then found still empty), or stopped when
+    `cancelled` says so (errors.Cancelled).
     """
     try:
         from pagefind.service import get_executable
@@ -125,13 +159,27 @@ def run_pagefind(source: Path, bundle: Path, language: str) -> None:
     if program is None or not program.is_file():
         raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
     command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=PAGEFIND_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as failed:
-        raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
-    if done.returncode != 0:
-        said = (done.stderr.strip() or done.stdout.strip() or f"it stopped with exit status {done.returncode}").splitlines()
-        raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(said[-3:])}")
+    with tempfile.TemporaryFile() as said:  # a file, not a pipe: a pipe nobody reads may fill and stop the program
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said)
+        except OSError as failed:
+            raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
+        deadline = time.monotonic() + PAGEFIND_SECONDS
+        while True:
+            try:
+                code = process.wait(timeout=PAGEFIND_POLL)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled() or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    if cancelled():
+                        raise Cancelled from None
+                    raise SearchUnavailable(f"Pagefind took longer than {PAGEFIND_SECONDS} s and was stopped") from None
+        said.seek(0)
+        words = said.read().decode("utf-8", "replace").strip().splitlines()
+    if code != 0:
+        raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(words[-3:]) or f'it stopped with exit status {code}'}")
     problem = bundle_problem(bundle)
     if problem:
         raise SearchUnavailable(f"Pagefind did not write the whole search index ({problem}); build again")

@@ -137,18 +137,39 @@ def read_page(path: str, html: str) -> ReadPage:
     return ReadPage(path, reader.h1, reader.marked, tuple(reader.blocks))
 
 
+def cached_read(output: Output, cache: ReadCache) -> ReadPage:
+    """Return the page's reading from the cache when its bytes are the same, else read it and keep it."""
+    known = cache.get(output.path)
+    if known is not None and known[0] == output.content:
+        return known[1]
+    page = read_page(output.path, output.content.decode("utf-8"))
+    cache[output.path] = (output.content, page)
+    return page
+
+
 def page_url(path: str) -> str:
     """Return the site path a page is reached at: glossary/x/index.html -> glossary/x/."""
     return path.removesuffix("index.html")
 
 
-def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str]) -> list[SearchDoc]:
-    """Return every result the index should hold: pages, then facts, each in build order."""
+ReadCache = dict[str, tuple[bytes, ReadPage]]  # each page's last reading, by path, with the bytes it was read from
+
+
+def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: ReadCache | None = None) -> list[SearchDoc]:
+    """Return every result the index should hold: pages, then facts, each in build order.
+
+    With a cache (the preview server keeps one), a page whose bytes did not change is not read again.
+    """
     html = [o for o in outputs if o.path.endswith(".html") and o.path != "404.html"]
     marked = any(BODY_ATTRIBUTE in o.content for o in html)
     # when some pages are marked, the others are read only for the facts (a cheap test first: the print edition is big)
-    pages = [read_page(o.path, o.content.decode("utf-8")) for o in html
-             if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
+    wanted = [o for o in html if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
+    if cache is None:
+        pages = [read_page(o.path, o.content.decode("utf-8")) for o in wanted]
+    else:
+        pages = [cached_read(o, cache) for o in wanted]
+        for gone in cache.keys() - {o.path for o in wanted}:
+            del cache[gone]
     marked = any(page.marked for page in pages)
     docs: list[SearchDoc] = []
     for page in pages:

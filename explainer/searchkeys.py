@@ -88,6 +88,7 @@ class SearchKeys:
         self.terms = tuple(terms)
         self.keys = {term.id: term_key(term) for term in self.terms}
         self.seen: dict[tuple[str, str], tuple[str, ...]] = {}  # word_keys of words met before
+        self.pieces: dict[tuple[str, str], str] = {}  # index_text's piece for words in no term, met before
         forms = [(form, term.id) for term in self.terms for form in term.forms]
         # the forms as written come first: where a spaced variant is also another term's form, that term wins
         self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaced_variants(form)])
@@ -124,17 +125,28 @@ class SearchKeys:
                 index += 1
         words: list[str] = []
         for index, token in enumerate(tokens):
-            word = token.group()
-            parts = PART_RE.findall(word)
-            keys = self.word_keys(word, text[token.end():token.end() + 1] or " ")
-            keys += [key for key in terms_at.get(index, ()) if key not in keys]
-            # A word of one part is shown wrapped (‘ǂ사과를ǂ’): that is its own key. A run of several
-            # (사과·배와) is shown as it is, and all its keys follow: wrapped together, Pagefind would
-            # index ǂ사과ǂ·ǂ배와ǂ as one more key that starts like ǂ사과ǂ and counts again for it.
-            own = compact(parts[0]) if len(parts) == 1 else ""
-            shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word) if own else word
-            words.append(" ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)]))
+            word, following = token.group(), text[token.end():token.end() + 1] or " "
+            term_keys = terms_at.get(index)
+            if term_keys is None:  # most words: the same piece wherever they stand
+                piece = self.pieces.get((word, following))
+                if piece is None:
+                    piece = self.pieces[(word, following)] = self.piece(word, following, ())
+                words.append(piece)
+            else:
+                words.append(self.piece(word, following, term_keys))
         return " ".join(words)
+
+    def piece(self, word: str, following: str, term_keys: Iterable[str]) -> str:
+        """Return one word as indexed: shown, then the keys it does not show itself."""
+        parts = PART_RE.findall(word)
+        keys = self.word_keys(word, following)
+        keys += [key for key in term_keys if key not in keys]
+        # A word of one part is shown wrapped (‘ǂ사과를ǂ’): that is its own key. A run of several
+        # (사과·배와) is shown as it is, and all its keys follow: wrapped together, Pagefind would
+        # index ǂ사과ǂ·ǂ배와ǂ as one more key that starts like ǂ사과ǂ and counts again for it.
+        own = compact(parts[0]) if len(parts) == 1 else ""
+        shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word) if own else word
+        return " ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)])
 
     def query_table(self) -> dict[str, Any]:
         """Return what the browser needs to turn a query into keys: term forms and the particle rules."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import MINI, ROOT, write_tree
 from explainer.config import Options
-from explainer.errors import BuildFailed
+from explainer.errors import BuildFailed, Cancelled
 from explainer.load import file_signature
 from explainer.pipeline import build
 from explainer.rebuild import Rebuilder, Rebuilt
@@ -150,8 +151,6 @@ def test_a_file_the_watcher_saw_change_is_read_again_even_if_its_stat_looks_the_
 
 
 def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from explainer.linkcheck import Cancelled
-
     write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
     rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
     monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
@@ -176,3 +175,37 @@ def test_a_fast_rebuild_keeps_the_last_search_index_until_search_brings_it_up_to
     written = rebuilder.search()  # what it does once the edits pause
     assert written and all(path.startswith("pagefind/") for path in written)
     assert snapshot(english / "site") == clean_build(english)
+
+
+def test_an_index_of_an_older_build_is_not_written(english: Path) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    job = rebuilder.search_job()
+    assert job is not None
+    bundle = rebuilder.index(job)
+    write_tree(english, edit(english, "content/pages/speech.md", "Lincoln", "Abraham Lincoln"))
+    rebuilder.forget([english / "content/pages/speech.md"])
+    rebuilder.build(links=False, search=False)  # a newer build came while the index was made
+    index_before = {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")}
+    assert rebuilder.write_search(job, bundle) == ()
+    assert {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")} == index_before
+    newer = rebuilder.search_job()
+    assert newer is not None and newer.written == job.written + 1
+    assert rebuilder.write_search(newer, rebuilder.index(newer))
+    assert snapshot(english / "site") == clean_build(english)
+
+
+def test_indexing_can_be_cancelled_while_pagefind_runs(english: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    job = rebuilder.search_job()
+    assert job is not None
+    started = tmp_path / "started"
+    program = tmp_path / "pagefind"  # a Pagefind that never finishes by itself
+    program.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 60\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        rebuilder.index(job, lambda: started.exists())
+    assert time.monotonic() - began < 10, "the running Pagefind was stopped, not waited for"

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
-from explainer.search import bundle_problem, document_path, index_html
+from explainer.config import Options
+from explainer.pipeline import Caches, gather
+from explainer.search import SearchCache, bundle_problem, document_path, index_html, search_bundle
 from explainer.searchdocs import Block, SearchDoc
 from explainer.searchkeys import MARK, SearchKeys, shown_text
 from test_write import snapshot
@@ -172,3 +174,22 @@ def test_a_bundle_with_an_empty_or_cut_file_is_not_whole(korean: Callable[..., R
     index.write_bytes(whole)
     (bundle / "pagefind.js").write_bytes(b"")
     assert bundle_problem(bundle) == "pagefind.js is missing or empty"
+
+
+def test_a_kept_cache_gives_the_same_index_as_a_fresh_one(tmp_path: Path) -> None:
+    write_tree(tmp_path, KOREAN)
+    options = Options(tmp_path / "content", tmp_path / "site")
+    caches = Caches()
+    outputs, _, _ = gather(options, caches)
+    assert caches.site is not None
+    cache = SearchCache()
+    first = search_bundle(outputs, caches.site, cache)
+    assert set(cache.read) >= {"intro/index.html", "facts/index.html"}
+    kept = cache.read["intro/index.html"][1]
+    again = search_bundle(outputs, caches.site, cache)
+    assert again.outputs == first.outputs and cache.read["intro/index.html"][1] is kept  # read once
+    write_tree(tmp_path, {"content/pages/intro.md": KOREAN["content/pages/intro.md"] + "\n팹리스들의 이야기.\n"})
+    edited, _, _ = gather(options, Caches())
+    cached = search_bundle(edited, caches.site, cache)
+    assert cache.read["intro/index.html"][1] is not kept  # its bytes changed: read again
+    assert cached.outputs == search_bundle(edited, caches.site).outputs != first.outputs
