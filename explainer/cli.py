@@ -167,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(result.warnings), file=sys.stderr)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s.")
+        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s; "
+              f"search index {result.search_bytes / 1024:.0f} KiB, {result.search_seconds:.2f} s of that.")
     return 0
 
 
@@ -206,6 +207,10 @@ def run_serve(args: argparse.Namespace, options: Options) -> int:
             print(f"internal error{where}: {type(event.error).__name__}: {event.error}", file=sys.stderr)
             print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}. "
                   "The server keeps running and tries again on the next change.", file=sys.stderr, flush=True)
+        elif isinstance(event, serve.Failed) and event.stage == "search":  # the pages were written all the same
+            print(format_report(event.problems), file=sys.stderr)
+            print("Search index not updated; the pages are served, and search tries again after the next change.",
+                  file=sys.stderr, flush=True)
         elif isinstance(event, serve.Failed):
             print(format_report(event.problems), file=sys.stderr)
             print(f"Build failed ({event.stage}); {options.out_dir}/ was left as it was. "

@@ -41,6 +41,10 @@ class BuildFailed(ExplainerError):
         super().__init__(f"{len(self.problems)} problem(s) in stage {stage}")
 
 
+class Cancelled(Exception):
+    """Work given up because what it works on is out of date (the preview server saw another change)."""
+
+
 def display_path(path: str | Path, root: Path | None = None) -> str:
     """Return `path` relative to the working directory (or else `root`) when it lies inside it."""
     p = Path(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem
+from .errors import Cancelled, Problem
 from .render import Output
 
 # The attributes that make a browser fetch or navigate to a URL.
@@ -63,10 +63,6 @@ MARKUP_RE = re.compile(r"<!--.*?-->|<([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^
 ATTRIBUTE_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 RAW_TEXT_END = {tag: re.compile(rf"</{tag}", re.IGNORECASE) for tag in ("script", "style")}  # content is not markup
 RAW_TEXT = tuple(RAW_TEXT_END)
-
-
-class Cancelled(Exception):
-    """A check given up because its pages are out of date (the preview server saw another change)."""
 
 
 def _never() -> bool:

@@ -15,6 +15,7 @@ from .model import Site
 from .publish import hosting_files
 from .render import Output, render_site
 from .rendercache import RenderCache
+from .search import search_bundle
 from .theme import Theme, check_templates
 from .write import check_out_dir, write_site
 
@@ -27,6 +28,8 @@ class BuildResult:
     pages: int
     warnings: tuple[Problem, ...]
     timings: tuple[tuple[str, float], ...]
+    search_bytes: int = 0  # the search index (pagefind/), all its files
+    search_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -88,11 +91,18 @@ def check_output_links(outputs: list[Output], base_url: str, options: Options, c
 def build(options: Options) -> BuildResult:
     """Build the site into options.out_dir, replacing the previous build only on success."""
     check_out_dir(options.out_dir, options.content_dir)
-    outputs, warnings, timings = gather(options)
+    caches = Caches()  # fresh: everything is rendered; it tells which site was built
+    outputs, warnings, timings = gather(options, caches)
+    assert caches.site is not None  # gather raises BuildFailed when no site loaded
+
+    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
+    search = search_bundle(outputs, caches.site)
+    outputs += search.outputs
+    timings.append(("search", search.seconds))
 
     # write: into a temporary folder, swapped in whole
     started = time.perf_counter()
     count = write_site(((o.path, o.content) for o in outputs), options.out_dir)
     timings.append(("write", time.perf_counter() - started))
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    return BuildResult(count, pages, tuple(warnings), tuple(timings))
+    return BuildResult(count, pages, tuple(warnings), tuple(timings), search.size, search.seconds)

@@ -18,10 +18,23 @@ from pathlib import Path
 from .config import Options
 from .errors import Problem
 from .linkcheck import ParseCache
+from .model import Site
 from .pipeline import Caches, check_output_links, gather
 from .render import Output
+from .search import BUNDLE, SearchBundle, SearchCache, search_bundle
 from .theme import DEFAULT_THEME
 from .write import check_out_dir, write_site
+
+SEARCH_FILES = BUNDLE + "/"  # the search index's folder in the site
+
+
+@dataclass(frozen=True, slots=True)
+class SearchJob:
+    """What one search index is made from: a good build's pages and site."""
+
+    written: int  # which good build (Rebuilder.written when it was taken)
+    pages: tuple[Output, ...]
+    site: Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,8 @@ class Rebuilder:
         self.count = 0
         self.outputs: list[Output] = []  # the last good build, for a link check after it is served
         self.parsed: ParseCache = {}  # the link check's parses, by page, kept while a page's bytes are the same
+        self.search_cache = SearchCache()  # each page's reading for the search index, kept likewise
+        self.written = 0  # good builds written so far: tells whether a search index is still of the last one
 
     @property
     def base_path(self) -> str:
@@ -73,18 +88,24 @@ class Rebuilder:
         self.caches = Caches()
         self.current = {}
         self.written_to = None
+        self.search_cache = SearchCache()
 
-    def build(self, links: bool = True) -> Rebuilt:
+    def build(self, links: bool = True, search: bool = True) -> Rebuilt:
         """Build the site and bring the output folder up to date with it.
 
-        links=False leaves the link check to `check_links`, which the server runs once edits pause.
+        links=False leaves the link check to `check_links`, which the server runs once edits pause;
+        search=False likewise leaves the search index to `search` (the last one stays till then).
         """
         started = time.perf_counter()
         self.count += 1
         check_out_dir(self.options.out_dir, self.options.content_dir)
         outputs, warnings, _ = gather(self.options, self.caches, links=links)
+        if search and self.caches.site is not None:
+            outputs += search_bundle(outputs, self.caches.site, self.search_cache).outputs
         self.outputs = outputs
         new = {o.path: o.content for o in outputs}
+        if not search:
+            new.update({path: content for path, content in self.current.items() if path.startswith(SEARCH_FILES)})
         out = self.options.out_dir
         removed: tuple[str, ...] = ()
         if self.written_to is None or self.written_to != _identity(out):
@@ -99,13 +120,45 @@ class Rebuilder:
                 remove_file(out, path)
         self.current = new
         self.written_to = _identity(out)
+        self.written += 1
         pages = sum(1 for path in new if path.endswith(".html"))
         return Rebuilt(self.count, changed, removed, pages, len(new), self.caches.pages.hits, tuple(warnings),
                        time.perf_counter() - started)
 
+    def search_job(self) -> SearchJob | None:
+        """What the search index of the last good build is made from (None before one, or when the folder moved)."""
+        site = self.caches.site
+        if not self.outputs or site is None or self.written_to != _identity(self.options.out_dir):
+            return None
+        pages = tuple(o for o in self.outputs if not o.path.startswith(SEARCH_FILES))
+        return SearchJob(self.written, pages, site)
+
+    def index(self, job: SearchJob, cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
+        """Index a job's pages (any one thread at a time, beside builds); errors.Cancelled when `cancelled` says so."""
+        return search_bundle(job.pages, job.site, self.search_cache, cancelled)
+
+    def write_search(self, job: SearchJob, bundle: SearchBundle) -> tuple[str, ...]:
+        """Write what changed in pagefind/ and return those files; nothing when a newer build came since the job."""
+        if job.written != self.written or self.written_to != _identity(self.options.out_dir):
+            return ()
+        new = {path: content for path, content in self.current.items() if not path.startswith(SEARCH_FILES)}
+        new.update((o.path, o.content) for o in bundle.outputs)
+        changed = tuple(path for path, content in new.items() if self.current.get(path) != content)
+        out = self.options.out_dir
+        for path in changed:
+            write_file(out, path, new[path])
+        for path in sorted(set(self.current) - set(new)):
+            remove_file(out, path)
+        self.current = new
+        return changed
+
+    def search(self) -> tuple[str, ...]:
+        """Index the last good build for search and write what changed in pagefind/ (all in this thread)."""
+        job = self.search_job()
+        return self.write_search(job, self.index(job)) if job is not None else ()
 
     def check_links(self, cancelled: Callable[[], bool]) -> tuple[Problem, ...]:
-        """Check the links of the last good build (raises linkcheck.Cancelled when `cancelled` says so)."""
+        """Check the links of the last good build (raises errors.Cancelled when `cancelled` says so)."""
         site = self.caches.site
         if not self.outputs or site is None:
             return ()

@@ -26,8 +26,7 @@ import tornado.httpserver
 import tornado.netutil
 
 from .config import Options
-from .errors import BuildFailed, ExplainerError, Problem, display_path
-from .linkcheck import Cancelled
+from .errors import BuildFailed, Cancelled, ExplainerError, Problem, display_path
 from .rebuild import Rebuilder, Rebuilt
 from .servehttp import Failed, Preview, is_loopback, make_app
 from .theme import DEFAULT_THEME
@@ -193,16 +192,40 @@ class Server:
                 self.link_check.cancel()
             self.link_check = asyncio.ensure_future(self.check_links_when_idle())
 
+    def busy(self) -> bool:
+        """True while a build runs or changes wait for one."""
+        return self.changes.is_set() or bool(self.pending) or not self.preview.idle.is_set()
+
     async def check_links_when_idle(self) -> None:
-        """Once the edits pause, check the links of what is served; a new change cancels the check."""
+        """Once the edits pause, index what is served for search, then check its links.
+
+        Both run in their own thread, beside any build, and a new change cancels them: neither
+        ever delays a rebuild. The index is written (in the build thread) only if no newer build came.
+        """
         await asyncio.sleep(LINK_CHECK_PAUSE)
-        if self.changes.is_set() or self.pending:
+        if self.busy():
             return
         self.cancel_check.clear()
+        loop = asyncio.get_running_loop()
+        job = self.rebuilder.search_job()  # no build runs now (busy says so), and none starts before the next await
+        if job is not None:
+            try:
+                bundle = await loop.run_in_executor(self.checker, self.rebuilder.index, job, self.cancel_check.is_set)
+            except Cancelled:
+                return
+            except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
+                self.preview.report(Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "search"))
+            except Exception as exc:  # a bug: keep serving, show it
+                self.preview.report(Failed((), "search", exc))
+            else:
+                if self.busy():
+                    return  # a newer build is coming; the pause after it indexes again
+                await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle)
+        if self.busy():
+            return
         started = time.perf_counter()
         try:
-            problems = await asyncio.get_running_loop().run_in_executor(
-                self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
+            problems = await loop.run_in_executor(self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
         except Cancelled:
             return
         preview = self.preview
@@ -215,7 +238,7 @@ class Server:
         """One build, in the worker thread: never raises, so the server outlives any build."""
         try:
             self.rebuilder.forget(paths)
-            return self.rebuilder.build(links=False)
+            return self.rebuilder.build(links=False, search=False)
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
         except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import MINI, ROOT, write_tree
 from explainer.config import Options
-from explainer.errors import BuildFailed
+from explainer.errors import BuildFailed, Cancelled
 from explainer.load import file_signature
 from explainer.pipeline import build
 from explainer.rebuild import Rebuilder, Rebuilt
@@ -126,7 +127,8 @@ def test_editing_one_page_renders_only_what_it_affects(site_root: Path) -> None:
     result = rebuild(rebuilder, site_root, {"content/pages/extra-3.md": "---\ntitle: Extra 3\norder: 4\n---\n\nPage three, edited.\n"})
     # the page itself, the print edition that holds every page, and the term page that lists where
     # the term appears (it no longer does there)
-    assert result.changed == ("extra-3/index.html", "print/index.html", "glossary/sky/index.html")
+    pages = tuple(path for path in result.changed if not path.startswith("pagefind/"))  # the search index follows any text
+    assert pages == ("extra-3/index.html", "print/index.html", "glossary/sky/index.html")
     assert result.reused >= 5  # the five other narrative pages came from the cache
     untouched = rebuild(rebuilder, site_root, {})
     assert untouched.changed == () and untouched.removed == ()
@@ -149,8 +151,6 @@ def test_a_file_the_watcher_saw_change_is_read_again_even_if_its_stat_looks_the_
 
 
 def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from explainer.linkcheck import Cancelled
-
     write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
     rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
     monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
@@ -160,3 +160,52 @@ def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: 
     assert [p.path for p in problems] == ["site/intro/index.html"] and "'../nope/'" in problems[0].message
     with pytest.raises(Cancelled):
         rebuilder.check_links(lambda: True)
+
+
+def test_a_fast_rebuild_keeps_the_last_search_index_until_search_brings_it_up_to_date(english: Path) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    index_before = {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")}
+    changes = edit(english, "content/pages/speech.md", "Lincoln", "Abraham Lincoln")
+    write_tree(english, changes)
+    rebuilder.forget(english / path for path in changes)
+    fast = rebuilder.build(links=False, search=False)  # what the preview server does on every edit
+    assert not [path for path in (*fast.changed, *fast.removed) if path.startswith("pagefind/")]
+    assert {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")} == index_before
+    written = rebuilder.search()  # what it does once the edits pause
+    assert written and all(path.startswith("pagefind/") for path in written)
+    assert snapshot(english / "site") == clean_build(english)
+
+
+def test_an_index_of_an_older_build_is_not_written(english: Path) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    job = rebuilder.search_job()
+    assert job is not None
+    bundle = rebuilder.index(job)
+    write_tree(english, edit(english, "content/pages/speech.md", "Lincoln", "Abraham Lincoln"))
+    rebuilder.forget([english / "content/pages/speech.md"])
+    rebuilder.build(links=False, search=False)  # a newer build came while the index was made
+    index_before = {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")}
+    assert rebuilder.write_search(job, bundle) == ()
+    assert {p: c for p, c in snapshot(english / "site").items() if p.startswith("pagefind/")} == index_before
+    newer = rebuilder.search_job()
+    assert newer is not None and newer.written == job.written + 1
+    assert rebuilder.write_search(newer, rebuilder.index(newer))
+    assert snapshot(english / "site") == clean_build(english)
+
+
+def test_indexing_can_be_cancelled_while_pagefind_runs(english: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    job = rebuilder.search_job()
+    assert job is not None
+    started = tmp_path / "started"
+    program = tmp_path / "pagefind"  # a Pagefind that never finishes by itself
+    program.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 60\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        rebuilder.index(job, lambda: started.exists())
+    assert time.monotonic() - began < 10, "the running Pagefind was stopped, not waited for"

@@ -323,7 +323,7 @@ def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monke
     write_tree(site_root, dict(MINI))
     server = serve.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
 
-    def broken(links: bool = True) -> None:
+    def broken(links: bool = True, search: bool = True) -> None:
         raise ZeroDivisionError("<oops>")
 
     monkeypatch.setattr(server.rebuilder, "build", broken)
@@ -349,6 +349,37 @@ def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser
         assert "link &#x27;../nope/&#x27;" in body or "link '../nope/'" in body, body[:500]
     finally:
         stop(strict)
+
+
+def test_the_search_index_follows_edits_once_they_pause(preview: Preview, site_root: Path) -> None:
+    def served_entry() -> str:
+        status, body = preview.get("pagefind/pagefind-entry.json")
+        return body if status == 200 else ""
+
+    wait_until(lambda: served_entry() != "", "the first search index is served")
+    before = served_entry()
+    intro = (site_root / "content/pages/intro.md").read_text(encoding="utf-8")
+    (site_root / "content/pages/intro.md").write_text(intro + "\nZebras cross here.\n", encoding="utf-8")
+    wait_until(lambda: "Zebras cross here." in preview.get("intro/")[1], "the edit is served")
+    wait_until(lambda: served_entry() not in ("", before), "the search index follows the edit")
+    assert not any("Search index not updated" in line for line in preview.err)
+
+
+def test_a_failing_search_index_is_reported_and_the_pages_still_served(site_root: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: no space left on device' >&2\nexit 3\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    write_tree(site_root, dict(MINI))
+    running = start(site_root)
+    try:
+        wait_until(lambda: any("Search index not updated" in line for line in running.err), "the search failure is reported")
+        assert "Pagefind could not build the search index: Error: no space left on device" in "".join(running.err)
+        assert "Traceback" not in "".join(running.err)
+        assert running.get("intro/")[0] == 200 and running.status()["ok"] is True
+    finally:
+        stop(running)
 
 
 # -- in the browser ------------------------------------------------------------------------------

@@ -1,0 +1,198 @@
+"""What the search index is built from: the text of each rendered page, and each fact on its own.
+
+A page's searchable text follows Pagefind's own markup, so a theme controls it the way it
+would control Pagefind: when any page of the site marks an element `data-pagefind-body`,
+only such elements are indexed (and pages without one are left out); otherwise each page's
+`<main>` is. Inside, elements marked `data-pagefind-ignore`, navigation, tooltips (their text
+is a term's definition, which belongs to the term's page), hidden elements, scripts and
+forms are left out. On the facts page, every element whose id starts with `fact-` becomes a
+result of its own, linking to that anchor; the facts page itself is not a result.
+
+The text is read with the standard library's HTML tokenizer, block by block: inline
+elements join their text without a space (<a>사과</a>를 is the word 사과를), blocks and
+<br> separate words, and headings keep their level (Pagefind weighs them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from .render import Output
+
+FACTS_PAGE = "facts/index.html"
+BODY_ATTRIBUTE = b"data-pagefind-body"
+FACT_PREFIX = "fact-"
+NOT_PAGES = frozenset({"404.html", FACTS_PAGE})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+BLOCKS = HEADINGS | frozenset({
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "header", "hr", "li", "main", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+SKIPPED = frozenset({"script", "style", "template", "noscript", "nav", "svg", "form", "button", "select",
+                     "textarea", "head", "iframe", "object"})
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of text between block boundaries: a heading (h1–h6) or a paragraph (p)."""
+
+    tag: str
+    text: str
+    ids: tuple[str, ...]  # ids of the elements it is inside, outermost first
+    in_body: bool  # inside an element marked data-pagefind-body
+    in_main: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One search result to be: where it links (a site path, maybe with #anchor), its title and its text."""
+
+    url: str
+    title: str
+    kind: str  # "page" or "fact"
+    blocks: tuple[Block, ...]
+
+
+@dataclass(slots=True)
+class _Open:
+    tag: str
+    id: str
+    skip: bool
+    body: bool
+
+
+class _Reader(HTMLParser):
+    """Collect a page's text blocks with the state of the elements around them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[_Open] = []
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+        self.marked = False  # the page has a data-pagefind-body element
+        self.h1 = ""
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer.clear()
+        if not text:
+            return
+        tag = next((o.tag for o in reversed(self.stack) if o.tag in HEADINGS), "p")
+        ids = tuple(o.id for o in self.stack if o.id)
+        in_main = any(o.tag == "main" for o in self.stack)
+        self.blocks.append(Block(tag, text, ids, any(o.body for o in self.stack), in_main))
+        if tag == "h1" and in_main and not self.h1:
+            self.h1 = text
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.buffer.append(" ")
+            return
+        values = dict(attrs)
+        if tag in BLOCKS:
+            self.flush()
+        if tag in VOID:
+            return
+        skip = (tag in SKIPPED or "data-pagefind-ignore" in values or "hidden" in values
+                or values.get("role") == "tooltip" or values.get("aria-hidden") == "true")
+        body = "data-pagefind-body" in values
+        self.marked = self.marked or body
+        self.stack.append(_Open(tag, values.get("id") or "", skip, body))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not any(o.tag == tag for o in self.stack):
+            return
+        if tag in BLOCKS:
+            self.flush()
+        while self.stack:
+            closed = self.stack.pop()
+            if closed.tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not any(o.skip for o in self.stack):
+            self.buffer.append(data)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPage:
+    """A rendered page as the search index sees it."""
+
+    path: str
+    h1: str
+    marked: bool
+    blocks: tuple[Block, ...]
+
+
+def read_page(path: str, html: str) -> ReadPage:
+    """Read one rendered page into text blocks."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    reader.flush()
+    return ReadPage(path, reader.h1, reader.marked, tuple(reader.blocks))
+
+
+def cached_read(output: Output, cache: ReadCache) -> ReadPage:
+    """Return the page's reading from the cache when its bytes are the same, else read it and keep it."""
+    known = cache.get(output.path)
+    if known is not None and known[0] == output.content:
+        return known[1]
+    page = read_page(output.path, output.content.decode("utf-8"))
+    cache[output.path] = (output.content, page)
+    return page
+
+
+def page_url(path: str) -> str:
+    """Return the site path a page is reached at: glossary/x/index.html -> glossary/x/."""
+    return path.removesuffix("index.html")
+
+
+ReadCache = dict[str, tuple[bytes, ReadPage]]  # each page's last reading, by path, with the bytes it was read from
+
+
+def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: ReadCache | None = None) -> list[SearchDoc]:
+    """Return every result the index should hold: pages, then facts, each in build order.
+
+    With a cache (the preview server keeps one), a page whose bytes did not change is not read again.
+    """
+    html = [o for o in outputs if o.path.endswith(".html") and o.path != "404.html"]
+    marked = any(BODY_ATTRIBUTE in o.content for o in html)
+    # when some pages are marked, the others are read only for the facts (a cheap test first: the print edition is big)
+    wanted = [o for o in html if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
+    if cache is None:
+        pages = [read_page(o.path, o.content.decode("utf-8")) for o in wanted]
+    else:
+        pages = [cached_read(o, cache) for o in wanted]
+        for gone in cache.keys() - {o.path for o in wanted}:
+            del cache[gone]
+    marked = any(page.marked for page in pages)
+    docs: list[SearchDoc] = []
+    for page in pages:
+        if page.path in NOT_PAGES or (marked and not page.marked):
+            continue
+        blocks = tuple(b for b in page.blocks if (b.in_body if marked else b.in_main))
+        if blocks:
+            docs.append(SearchDoc(page_url(page.path), page.h1 or blocks[0].text, "page", blocks))
+    facts_page = next((page for page in pages if page.path == FACTS_PAGE), None)
+    if facts_page is not None:
+        docs += fact_documents(facts_page, fact_titles)
+    return docs
+
+
+def fact_documents(page: ReadPage, titles: Mapping[str, str]) -> list[SearchDoc]:
+    """Return one result per fact on the facts page, linking to its anchor."""
+    grouped: dict[str, list[Block]] = {}
+    for block in page.blocks:
+        owner = next((i for i in block.ids if i.startswith(FACT_PREFIX)), "")
+        if owner and block.in_main:
+            grouped.setdefault(owner, []).append(block)
+    docs = []
+    for anchor, blocks in grouped.items():
+        title = titles.get(anchor.removeprefix(FACT_PREFIX)) or blocks[0].text
+        docs.append(SearchDoc(f"{page_url(page.path)}#{anchor}", title, "fact", tuple(blocks)))
+    return docs

@@ -1,0 +1,171 @@
+"""What the search index holds for each word: the keys a reader's query reaches it by.
+
+Pagefind, the search library, indexes words split at whitespace and finds every word that
+*starts with* what the reader typed. For Korean that is both too much and too little: 사과
+finds 사과를 (good) but also 사과나무 (a longer word), a run such as 사과·배와 is one word,
+and an English name never finds its Korean term. So the indexed text gives each word keys:
+
+- the word itself, lower-cased, letters and digits only, for each part of a run (사과·배와
+  gives 사과 and 배와);
+- the word less each particle (조사) that may end it by the glossary's rules in
+  `korean.py` (사과를 -> 사과, 배와 -> 배);
+- the key of every glossary term the word belongs to, found by `termmatch.TermMatcher`
+  (display form, English form, aliases, multi-word forms with any spacing, and forms
+  written as one word found spaced: 우주정거장 in 우주 정거장): the term's display form
+  written without spaces (우주 정거장 -> 우주정거장).
+
+Every key is wrapped in MARK on both sides, so that no key is the beginning of another:
+사과 never reaches 사과나무, whose key is a different word. A word of one part is shown with
+MARK around its letters (‘ǂ사과를ǂ’), which makes it its own first key; each further key
+follows as a word of its own, JOIN MARK key MARK (^ǂ사과ǂ), after the word it belongs to.
+The browser does the same on its side (`search.js`): it turns a query into the same keys
+with the table `query_table` returns, shows only the words (without MARK), and highlights
+a word when it or one of the keys after it was a hit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from .korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, has_hangul, particle_allowed
+from .model import Term
+from .termmatch import TermMatcher
+
+MARK = "\u01c2"  # ǂ: a letter (so Pagefind keeps it inside a word) that no Korean or English text uses
+JOIN = "^"  # starts a key that is not a shown word (ASCII punctuation: Pagefind indexes the key without it)
+PART_RE = re.compile(r"[^\W_]+")  # letters and digits: the parts of a whitespace-separated word
+TOKEN_RE = re.compile(r"\S+")
+FORMAT_VERSION = 1  # of the table the browser reads; bump when the keys change meaning
+
+
+def compact(text: str) -> str:
+    """Return text as a key: NFC, lower-cased, letters and digits only (우주 정거장 -> 우주정거장)."""
+    return "".join(PART_RE.findall(unicodedata.normalize("NFC", text).lower().replace(MARK, "")))
+
+
+def stems(word: str, following: str) -> list[str]:
+    """Return the nouns `word` may be with a particle attached (한국에서는 -> 한국에서, 한국), longest first."""
+    found = []
+    for length in PARTICLE_LENGTHS:
+        if len(word) > length and word[-length:] in PARTICLES and particle_allowed(word[:-length], word[-length:], following):
+            found.append(word[:-length])
+    return found
+
+
+def spaced_variants(form: str) -> list[str]:
+    """Spellings of a one-word form with spaces put in where Hangul meets another letter (우주정거장 -> 우주 정거장 …).
+
+    Latin words are never split (사과TV -> 사과 TV, not 사과T V); at most the first five such places vary.
+    """
+    if not PART_RE.fullmatch(form):
+        return []
+    gaps = [i for i in range(1, len(form)) if has_hangul(form[i - 1] + form[i])][:5]
+    variants = []
+    for mask in range(1, 2 ** len(gaps)):
+        pieces, last = [], 0
+        for bit, gap in enumerate(gaps):
+            if mask >> bit & 1:
+                pieces.append(form[last:gap])
+                last = gap
+        pieces.append(form[last:])
+        variants.append(" ".join(pieces))
+    return variants
+
+
+def term_key(term: Term) -> str:
+    """Return the key every form of a term is indexed and searched by: its display form, compacted."""
+    return compact(term.term) or term.id
+
+
+class SearchKeys:
+    """The keys of one site: its glossary compiled once, applied to any number of texts."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms = tuple(terms)
+        self.keys = {term.id: term_key(term) for term in self.terms}
+        self.seen: dict[tuple[str, str], tuple[str, ...]] = {}  # word_keys of words met before
+        self.pieces: dict[tuple[str, str], str] = {}  # index_text's piece for words in no term, met before
+        forms = [(form, term.id) for term in self.terms for form in term.forms]
+        # the forms as written come first: where a spaced variant is also another term's form, that term wins
+        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaced_variants(form)])
+
+    def word_keys(self, token: str, following: str) -> list[str]:
+        """Keys of one whitespace-separated word from its own letters: each part, and each part less a particle."""
+        known = self.seen.get((token, following))
+        if known is None:
+            known = self.seen[(token, following)] = tuple(self._word_keys(token, following))
+        return list(known)
+
+    def _word_keys(self, token: str, following: str) -> list[str]:
+        keys: list[str] = []
+        for part in PART_RE.finditer(token):
+            word = compact(part.group())
+            if not word:
+                continue
+            after = token[part.end():part.end() + 1] or following
+            for key in (word, *stems(word, after)):
+                if key not in keys:
+                    keys.append(key)
+        return keys
+
+    def index_text(self, text: str) -> str:
+        """Return `text` as indexed: each word's parts wrapped in MARK, then its further keys (ǂ사과를ǂ ^ǂ사과ǂ)."""
+        text = text.replace(MARK, "")
+        tokens = list(TOKEN_RE.finditer(text))
+        ends = [token.end() for token in tokens]
+        terms_at: dict[int, list[str]] = {}
+        for match in self.matcher.find(text):
+            index = bisect.bisect_right(ends, match.start)  # the first word ending after the match starts
+            while index < len(tokens) and tokens[index].start() < match.end:
+                terms_at.setdefault(index, []).append(self.keys[match.term])
+                index += 1
+        words: list[str] = []
+        for index, token in enumerate(tokens):
+            word, following = token.group(), text[token.end():token.end() + 1] or " "
+            term_keys = terms_at.get(index)
+            if term_keys is None:  # most words: the same piece wherever they stand
+                piece = self.pieces.get((word, following))
+                if piece is None:
+                    piece = self.pieces[(word, following)] = self.piece(word, following, ())
+                words.append(piece)
+            else:
+                words.append(self.piece(word, following, term_keys))
+        return " ".join(words)
+
+    def piece(self, word: str, following: str, term_keys: Iterable[str]) -> str:
+        """Return one word as indexed: shown, then the keys it does not show itself."""
+        parts = PART_RE.findall(word)
+        keys = self.word_keys(word, following)
+        keys += [key for key in term_keys if key not in keys]
+        # A word of one part is shown wrapped (‘ǂ사과를ǂ’): that is its own key. A run of several
+        # (사과·배와) is shown as it is, and all its keys follow: wrapped together, Pagefind would
+        # index ǂ사과ǂ·ǂ배와ǂ as one more key that starts like ǂ사과ǂ and counts again for it.
+        own = compact(parts[0]) if len(parts) == 1 else ""
+        shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word) if own else word
+        return " ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)])
+
+    def query_table(self) -> dict[str, Any]:
+        """Return what the browser needs to turn a query into keys: term forms and the particle rules."""
+        forms: dict[str, str] = {}
+        for term in self.terms:  # in the matcher's order: where two terms share a form, the first has it
+            for form in term.forms:
+                forms.setdefault(compact(form), self.keys[term.id])
+        return {
+            "version": FORMAT_VERSION,
+            "mark": MARK,
+            "join": JOIN,
+            "forms": dict(sorted(forms.items())),
+            "particles": sorted(PARTICLES, key=lambda p: (len(p), p)),  # shortest first: longest stem first, as TermMatcher
+            "sentenceFinal": sorted(SENTENCE_FINAL),
+            "shortNounParticles": sorted(SHORT_NOUN_PARTICLES),
+        }
+
+
+def shown_text(indexed: str) -> str:
+    """Return the words of an indexed text as shown: keys left out, MARK removed."""
+    return " ".join(word.replace(MARK, "") for word in indexed.split(" ") if not word.startswith(JOIN + MARK))
+

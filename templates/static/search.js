@@ -1,0 +1,347 @@
+// Site search, built on Pagefind's browser API. Progressive enhancement only: without this
+// file (or without JavaScript, or opened from file://) the header's search form is a plain
+// form whose action is the glossary index.
+//
+// The index holds each word with keys of our own (explainer/searchkeys.py): the word, the
+// word less a particle, the glossary term it belongs to, each wrapped in MARK; a key that is
+// not a shown word starts with JOIN. A query is turned into the same keys here, with the
+// table pagefind/keys.json (term forms and the particle rules of explainer/korean.py), so
+// that 사과 finds 사과를 and not 사과나무, and an English or spaced form finds its term.
+// Only the shown words are shown, without MARK.
+(function () {
+  "use strict";
+
+  // ---- queries -> keys ----------------------------------------------------------------
+
+  function words(text, table) {
+    const plain = text.normalize("NFC").toLowerCase().split(table.mark).join("");
+    return plain.match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  // korean.particle_allowed, for a word followed by a space (the end of a query).
+  function particleAllowed(stem, particle, table) {
+    if (table.sentenceFinal.includes(particle)) return false;
+    return !([...stem].length === 1 && [...particle].length === 1 && !table.shortNounParticles.includes(particle));
+  }
+
+  // The key of the term whose form `text` is (letters and digits only), maybe with a particle after it.
+  function termKey(text, table) {
+    const forms = table.forms;
+    if (Object.hasOwn(forms, text)) return forms[text];
+    for (const particle of table.particles) {
+      if (text.length > particle.length && text.endsWith(particle)) {
+        const stem = text.slice(0, -particle.length);
+        if (Object.hasOwn(forms, stem) && particleAllowed(stem, particle, table)) return forms[stem];
+      }
+    }
+    return null;
+  }
+
+  // Turn a query into keys: runs of words that spell a term's form (with any spacing, maybe a
+  // particle after it) become the term's key; other words stay as written, matching whole words
+  // only (사과 never finds 사과2), so a word still being typed finds nothing until it is whole.
+  function queryKeys(query, table) {
+    const list = words(query, table).slice(0, 12);
+    const keys = [];
+    for (let i = 0; i < list.length;) {
+      let found = null;
+      for (let j = list.length; j > i && !found; j--) {
+        const key = termKey(list.slice(i, j).join(""), table);
+        if (key !== null) found = [key, j];
+      }
+      keys.push(found ? found[0] : list[i]);
+      i = found ? found[1] : i + 1;
+    }
+    return keys;
+  }
+
+  // The words of an indexed text as shown: keys that are not words left out, MARK removed.
+  function shownText(text, table) {
+    return text.split(" ").filter((word) => !word.startsWith(table.join + table.mark))
+      .map((word) => word.split(table.mark).join("")).join(" ");
+  }
+
+  // ---- the engine: Pagefind plus the keys -------------------------------------------------
+
+  class Engine {
+    constructor(bundle, root) {
+      this.bundle = new URL(bundle, document.baseURI).href;
+      this.root = root; // the site root relative to this page, for result links
+      this.ready = null;
+    }
+
+    load() {
+      if (!this.ready) {
+        this.ready = Promise.all([
+          fetch(this.bundle + "keys.json").then((response) => {
+            if (!response.ok) throw new Error("keys.json: " + response.status);
+            return response.json();
+          }),
+          import(this.bundle + "pagefind.js").then(async (pagefind) => {
+            // a term's page has its forms in the field `headword` (explainer/search.py): a match there outweighs the text
+            await pagefind.options({ basePath: this.bundle, excerptLength: 24, ranking: { metaWeights: { headword: 20 } } });
+            await pagefind.init();
+            return pagefind;
+          }),
+        ]).then(([table, pagefind]) => {
+          this.table = table;
+          this.pagefind = pagefind;
+          return this;
+        });
+        this.ready.catch(() => { this.ready = null; });
+      }
+      return this.ready;
+    }
+
+    wrap(key) {
+      return this.table.mark + key + this.table.mark;
+    }
+
+    // Search: {total, page(start, count)}; page() loads results in rank order as
+    // {url, title, kind, excerpt: [[text, isHit], …]}.
+    async search(query) {
+      await this.load();
+      const keys = queryKeys(query, this.table);
+      const found = keys.length ? (await this.pagefind.search(keys.map((key) => this.wrap(key)).join(" "))).results : [];
+      return {
+        total: found.length,
+        page: async (start, count) => {
+          const data = await Promise.all(found.slice(start, start + count).map((result) => result.data()));
+          return data.map((one) => this.describe(one));
+        },
+      };
+    }
+
+    describe(data) {
+      const meta = data.meta || {};
+      return {
+        url: this.root + (meta.link || ""),
+        title: shownText(meta.title || "", this.table),
+        kind: meta.kind || "page",
+        excerpt: this.excerpt(data),
+      };
+    }
+
+    // About 24 shown words of the result's text around its best hit, as [text, isHit] pieces.
+    // Pagefind counts every word of the indexed text, keys too: a hit on a key is a hit on
+    // the shown word before it, and where the key is written in that word (사과 in 사과를,
+    // Meta in (Meta)의) only that part is marked.
+    excerpt(data, length = 24) {
+      const { join, mark } = this.table;
+      const words = data.content.split(" ");
+      const shown = [];
+      const owner = [];
+      for (const word of words) {
+        if (!word.startsWith(join + mark) || !shown.length) shown.push(word.split(mark).join(""));
+        owner.push(shown.length - 1);
+      }
+      const hits = new Map(); // shown word -> the keys that hit it ("" for the word itself)
+      for (const location of data.locations || []) {
+        const word = words[location] || "";
+        const key = word.startsWith(join + mark) ? word.slice(join.length).split(mark)[1] : "";
+        hits.set(owner[location], (hits.get(owner[location]) || []).concat([key]));
+      }
+      let best = owner[(data.locations || [0])[0] || 0] || 0;
+      let score = -1;
+      for (const location of data.weighted_locations || []) {
+        if (location.balanced_score > score) { score = location.balanced_score; best = owner[location.location] || 0; }
+      }
+      const start = Math.max(0, Math.min(best - Math.floor(length / 3), shown.length - length));
+      const end = Math.min(shown.length, start + length);
+      const pieces = start > 0 ? [["… ", false]] : [];
+      for (let i = start; i < end; i++) {
+        pieces.push(...marked(shown[i], hits.get(i)));
+        if (i + 1 < end) pieces.push([" ", false]);
+      }
+      if (end < shown.length) pieces.push([" …", false]);
+      return pieces;
+    }
+  }
+
+  // A shown word as [text, isHit] pieces: where a key that hit it is written in it, that part;
+  // else the word from its first to its last letter or digit (not the punctuation around it).
+  function marked(word, keys) {
+    if (!keys) return [[word, false]];
+    const lower = word.normalize("NFC").toLowerCase();
+    let at = -1;
+    let end = -1;
+    for (const key of keys) {
+      at = key && lower.length === word.length ? lower.indexOf(key) : -1;
+      if (at >= 0) { end = at + key.length; break; }
+    }
+    if (at < 0) {
+      const letters = [...word.matchAll(/[\p{L}\p{N}]/gu)];
+      if (!letters.length) return [[word, true]];
+      at = letters[0].index;
+      end = letters[letters.length - 1].index + letters[letters.length - 1][0].length;
+    }
+    return [[word.slice(0, at), false], [word.slice(at, end), true], [word.slice(end), false]].filter(([text]) => text);
+  }
+
+  window.explainerSearch = { Engine, queryKeys, shownText, particleAllowed };
+
+  // ---- the search box ---------------------------------------------------------------------
+
+  const form = document.querySelector("form.site-search");
+  if (!form) return;
+  const input = form.querySelector("input[type=search]");
+  const status = form.querySelector(".search-status"); // the live region, read out; not shown
+  const panel = form.querySelector(".search-panel");
+  const summary = form.querySelector(".search-summary"); // the same words, shown
+  const list = form.querySelector(".search-results");
+  const more = form.querySelector(".search-more");
+  const PAGE = 10;
+  let current = { total: 0, page: async () => [] };
+  const text = form.dataset;
+  const engine = new Engine(text.searchBundle, text.searchRoot);
+  let latest = 0;
+  let timer = 0;
+  let failed = false; // Pagefind could not load (e.g. a page opened from file://)
+
+  function say(message) {
+    status.textContent = message;
+    summary.textContent = message;
+  }
+
+  function links() {
+    return Array.from(list.querySelectorAll("a"));
+  }
+
+  function show(open) {
+    panel.hidden = !open || !summary.textContent;
+  }
+
+  function append(results) {
+    for (const result of results) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = result.url;
+      if (result.kind === "fact") {
+        const kind = document.createElement("span");
+        kind.className = "search-kind";
+        kind.textContent = text.labelFact;
+        link.append(kind, " ");
+      }
+      const title = document.createElement("span");
+      title.className = "search-title";
+      title.textContent = result.title;
+      const excerpt = document.createElement("span");
+      excerpt.className = "search-excerpt";
+      for (const [piece, hit] of result.excerpt) {
+        if (hit) {
+          const mark = document.createElement("mark");
+          mark.textContent = piece;
+          excerpt.append(mark);
+        } else {
+          excerpt.append(piece);
+        }
+      }
+      link.append(title, excerpt);
+      item.append(link);
+      list.append(item);
+    }
+  }
+
+  // The "more results" button: shown while results are left, it adds the next ones and moves
+  // focus to the first of them.
+  function offerMore() {
+    const left = current.total - list.childElementCount;
+    more.hidden = left <= 0;
+    more.textContent = text.labelMore.replace("{n}", String(Math.min(PAGE, left)));
+  }
+
+  function render(found, first, query) {
+    current = found;
+    list.replaceChildren();
+    append(first);
+    const message = found.total === 0 ? text.labelNone : text.labelCount.replace("{n}", String(found.total));
+    say(message.replace("{q}", query));
+    offerMore();
+    list.dataset.query = query; // what the results are for (tests wait for it)
+    show(true);
+  }
+
+  async function run() {
+    const query = input.value.trim();
+    const ticket = ++latest;
+    if (!query) {
+      list.replaceChildren();
+      current = { total: 0, page: async () => [] };
+      delete list.dataset.query;
+      more.hidden = true;
+      say("");
+      show(false);
+      return;
+    }
+    try {
+      const found = await engine.search(query);
+      const first = await found.page(0, PAGE);
+      if (ticket === latest) render(found, first, query); // else a newer query is under way
+    } catch (error) {
+      failed = true;
+      if (ticket === latest) {
+        say(text.labelUnavailable);
+        show(true);
+      }
+    }
+  }
+
+  input.addEventListener("focus", () => {
+    engine.load().catch(() => {
+      failed = true;
+      say(text.labelUnavailable);
+      show(true);
+    });
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+
+  form.addEventListener("submit", async (event) => {
+    // Enter (or the button) opens the first result; when search cannot run, the form opens the glossary.
+    if (failed) return;
+    event.preventDefault();
+    clearTimeout(timer);
+    await run();
+    const first = links()[0];
+    if (first) first.click();
+  });
+
+  form.addEventListener("keydown", (event) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && all.length) {
+      event.preventDefault();
+      show(true);
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus();
+      else all[at - 1].focus();
+    } else if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      show(false);
+      input.focus();
+    }
+  });
+
+  more.addEventListener("click", async () => {
+    const before = list.childElementCount;
+    append(await current.page(before, PAGE));
+    const first = links()[before];
+    if (first) first.focus(); // before the button may hide, so that focus stays in the results
+    offerMore();
+  });
+
+  form.addEventListener("focusout", (event) => {
+    if (event.relatedTarget && !form.contains(event.relatedTarget)) show(false);
+  });
+  document.addEventListener("click", (event) => {
+    if (!form.contains(event.target)) show(false);
+  });
+  form.addEventListener("focusin", (event) => {
+    // coming back to the box from elsewhere shows the results again (Escape inside keeps them closed)
+    if (input.value.trim() && !form.contains(event.relatedTarget)) show(true);
+  });
+})();

@@ -1,0 +1,267 @@
+"""Search in a real browser: queries typed into the header's box find the right pages, by keyboard too.
+
+For each query the expected pages are worked out here from the built site, independently of
+the search code: a page (or fact) is expected when its searchable text has the query's word
+standing alone or with a particle (korean.PARTICLES) attached, with any spacing between its
+words; for a glossary form, any form of that term. The results shown must be exactly those,
+with the term's own page first for its forms. No request may leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conftest import ROOT
+from explainer.config import Options
+from explainer.korean import PARTICLES, is_hangul_syllable
+from explainer.load import load_site
+from explainer.markdown import plain_text
+from explainer.render import Output
+from explainer.searchdocs import SearchDoc, search_documents
+from explainer.searchkeys import SearchKeys
+
+from .checks import describe_violations, run_axe
+from .harness import DESKTOP, PHONE, Built, View, Views
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+PARTICLE = "|".join(re.escape(p) for p in sorted(PARTICLES, key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    why: str
+    term: str = ""  # the glossary term the query names (its page must come first)
+    absent: str = ""  # a longer word some pages have, which must not be found
+
+
+# At least 20 queries, Korean and English: particles, aliases, spacing, names, and words that
+# pages also have inside longer words. Expected pages are computed from the site, not listed.
+QUERIES = [
+    Query("팹리스", "a term; pages have it with particles (팹리스를, 팹리스와)", term="fabless"),
+    Query("Fabless", "a term's English form finds the Korean term", term="fabless"),
+    Query("팹리스를", "a query with a particle finds the term", term="fabless"),
+    Query("프레너미", "a term", term="frenemy"),
+    Query("Frenemy", "English form", term="frenemy"),
+    Query("LLM", "an alias in capitals finds the Korean term", term="llm"),
+    Query("거대언어모델", "the display form", term="llm"),
+    Query("거대 언어 모델", "the same, spaced", term="llm"),
+    Query("대규모 언어 모델", "another alias", term="llm"),
+    Query("AI 얼라이언스", "a spaced term", term="ai-alliance"),
+    Query("AI얼라이언스", "the same term without its space", term="ai-alliance"),
+    Query("AI Alliance", "English form", term="ai-alliance"),
+    Query("온디바이스 AI", "a spaced term", term="on-device-ai"),
+    Query("On-Device AI", "English form with a hyphen", term="on-device-ai"),
+    Query("메타버스", "a term", term="metaverse"),
+    Query("오픈 AI", "a term written spaced", term="openai"),
+    Query("OpenAI", "English form", term="openai"),
+    Query("ChatGPT", "English form", term="chatgpt"),
+    Query("엔비디아", "a term with particles (엔비디아의, 엔비디아가)", term="nvidia"),
+    Query("메타", "a name; 메타버스 is another word", absent="메타버스"),
+    Query("삼성", "a name; 삼성전자 is another word", absent="삼성전자"),
+    Query("LG", "a Latin name, also in runs such as 삼성·LG와"),
+    Query("구글", "a name"),
+    Query("르쾽", "a person"),
+    Query("저커버그", "a person"),
+    Query("IBM", "a Latin name"),
+]
+
+
+def site_documents(built: Built) -> tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]:
+    """The site's search documents (their text as the index sees it), term forms by id, term pages by id."""
+    outputs = [Output(p.relative_to(built.folder).as_posix(), p.read_bytes()) for p in sorted(built.folder.rglob("*.html"))]
+    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=built.folder))
+    assert site is not None
+    titles = {fact.id: " ".join(plain_text(fact.claim).split()) for fact in site.facts}
+    forms = {term.id: term.forms for term in site.terms}
+    return search_documents(outputs, titles), forms, {term.id: f"glossary/{term.id}/" for term in site.terms}
+
+
+def pattern(form: str) -> re.Pattern[str]:
+    """The form standing alone or with a particle; spacing free where Hangul meets a letter; any case."""
+    body = ""
+    letters = form.strip()
+    for index, char in enumerate(letters):
+        if char.isspace():
+            continue
+        before = next((c for c in reversed(letters[:index]) if not c.isspace()), "")
+        if before and (letters[index - 1].isspace() or is_hangul_syllable(before) or is_hangul_syllable(char)):
+            body += r"\s*"
+        body += re.escape(char)
+    return re.compile(rf"(?<![^\W_])(?:{body})(?:{PARTICLE})?(?![^\W_])", re.IGNORECASE)
+
+
+def expected_pages(query: Query, docs: list[SearchDoc], forms: dict[str, tuple[str, ...]]) -> set[str]:
+    words = forms.get(query.term, ()) or (query.text,)
+    wanted = [pattern(form) for form in words]
+    return {doc.url for doc in docs if any(p.search(" ".join([doc.title, *(b.text for b in doc.blocks)])) for p in wanted)}
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type `query` into the search box; return every result's link (all of them: 'more' until none are left)."""
+    box = page.locator("#site-search")
+    box.fill("")
+    box.click()
+    page.keyboard.type(query)
+    page.wait_for_selector(f'#site-search-results[data-query="{query}"]', state="attached", timeout=10000)
+    more = page.locator(".search-more")
+    while more.is_visible():
+        before = page.locator("#site-search-results a").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('#site-search-results a').length > {before}")
+    links: list[str] = page.eval_on_selector_all("#site-search-results a", "links => links.map(a => a.href)")
+    return links
+
+
+def site_path(url: str, base: str) -> str:
+    assert url.startswith(base), f"a result leads outside the site: {url}"
+    return url[len(base):]
+
+
+@pytest.fixture(scope="module")
+def documents(flagship: Built) -> tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]:
+    return site_documents(flagship)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.text for q in QUERIES])
+def test_query_finds_exactly_the_pages_with_the_word(views: Views, documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]],
+                                                   query: Query) -> None:
+    docs, forms, term_pages = documents
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    found = [site_path(url, tab.base_url) for url in search(page, query.text)]
+    expected = expected_pages(query, docs, forms)
+    assert expected or query.absent, f"{query.text!r}: the flagship has no page with this word any more; choose another query"
+    assert len(found) == len(set(found)), f"{query.text!r}: a page is listed twice: {found}"
+    assert set(found) == expected, (f"{query.text!r} ({query.why}): found but not expected {sorted(set(found) - expected)}, "
+                                    f"expected but not found {sorted(expected - set(found))}")
+    if query.term:
+        assert found[0] == term_pages[query.term], f"{query.text!r}: the term's page is not first: {found[:3]}"
+    if query.absent:
+        longer = {doc.url for doc in docs if query.absent in " ".join(b.text for b in doc.blocks)}
+        only_longer = longer - expected
+        assert only_longer, f"{query.text!r}: no page has only {query.absent!r} any more; the case went untested"
+        assert not only_longer & set(found)
+    assert not tab.log.problems(), tab.log.problems()
+
+
+def test_facts_are_results_that_open_at_their_anchor(views: Views) -> None:
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    facts = [url for url in search(page, "엔비디아") if "#fact-" in url]
+    assert facts, "no fact found for 엔비디아"
+    page.goto(facts[0])
+    anchor = facts[0].split("#", 1)[1]
+    assert page.evaluate("() => location.hash.slice(1)") == anchor
+    assert page.locator(f"#{anchor}").is_visible()
+    assert not tab.log.problems(), tab.log.problems()
+
+
+def test_keyboard_only_type_arrow_enter_and_tab(views: Views, documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]) -> None:
+    _, _, term_pages = documents
+    tab = views.tab(View(PHONE, "dark"))
+    page = tab.visit("overview/")
+    page.locator(".skip-link").focus()
+    for _ in range(20):  # Tab from the skip link to the search box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "site-search":
+            break
+    assert page.evaluate("document.activeElement.id") == "site-search", "Tab never reaches the search box"
+    page.keyboard.type("프레너미")
+    page.wait_for_selector('#site-search-results[data-query="프레너미"]', state="attached")
+    assert "결과" in page.locator(".search-status").inner_text(), "the live region does not say how many results"
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.getAttribute('href')")
+    assert first and first.endswith(term_pages["frenemy"]), first
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search", "ArrowUp from the first result goes back to the box"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#site-search-results') !== null"), "Tab from the box goes to the results"
+    page.keyboard.press("Escape")
+    assert page.locator(".search-panel").is_hidden() and page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == tab.base_url + term_pages["frenemy"]
+    assert not tab.log.problems(), tab.log.problems()
+
+
+def test_enter_in_the_box_opens_the_first_result(views: Views, documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]) -> None:
+    _, _, term_pages = documents
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    page.locator("#site-search").fill("Fabless")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == tab.base_url + term_pages["fabless"]
+
+
+def test_results_show_title_and_the_hit_highlighted(views: Views) -> None:
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    search(page, "팹리스")
+    first = page.locator("#site-search-results li").first
+    assert first.locator(".search-title").inner_text() == "팹리스"  # the term's page
+    marks = page.eval_on_selector_all("#site-search-results mark", "marks => marks.map(m => m.textContent)")
+    assert marks and all(mark.lower() in ("팹리스", "fabless") for mark in marks), marks  # the noun, not its particle
+
+
+@pytest.mark.parametrize("view", [View(DESKTOP), View(DESKTOP, "dark"), View(PHONE), View(PHONE, "dark")], ids=str)
+def test_open_results_pass_axe_and_fit_the_window(views: Views, view: View, screenshots: Path | None) -> None:
+    tab = views.tab(view)
+    page = tab.visit("glossary/")
+    search(page, "메타")
+    violations = run_axe(page)
+    assert not violations, "\n".join(describe_violations(violations))
+    box = page.locator(".search-panel").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= view.width, f"{view}: the results overflow: {box}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= view.width
+    if screenshots is not None:
+        page.screenshot(path=screenshots / f"search-{view.width}-{view.scheme}.png")
+    assert not tab.log.problems(), tab.log.problems()
+
+
+def test_without_javascript_the_box_opens_the_glossary(views: Views) -> None:
+    tab = views.tab(View(PHONE, javascript=False))
+    page = tab.visit("overview/")
+    page.locator("#site-search").fill("팹리스")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("?")[0] == tab.base_url + "glossary/"
+    assert page.locator("h1").inner_text() == "용어"
+
+
+QUERY_KEYS_JS = """async (queries) => {
+  const table = await (await fetch(document.querySelector('form.site-search').dataset.searchBundle + 'keys.json')).json();
+  return queries.map((query) => window.explainerSearch.queryKeys(query, table));
+}"""
+
+
+def test_the_browser_turns_every_form_of_a_term_into_its_key(views: Views, flagship: Built) -> None:
+    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=flagship.folder))
+    assert site is not None
+    keys = SearchKeys(site.terms)
+    cases: list[tuple[str, list[str]]] = []
+    for term in site.terms:
+        key = keys.keys[term.id]
+        for form in term.forms:
+            cases += [(form, [key]), (form + "를", [key]), (form.replace(" ", ""), [key]), (form.upper(), [key])]
+            cases += [(f"{form} 그리고", [key, "그리고"])]  # a term, then another word
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    got = page.evaluate(QUERY_KEYS_JS, [query for query, _ in cases])
+    wrong = [f"{query!r} -> {found}, expected {expected}" for (query, expected), found in zip(cases, got, strict=True) if found != expected]
+    assert not wrong, "\n".join(wrong)
+    assert page.evaluate(QUERY_KEYS_JS, ["사과2 사과", "사과·배와"]) == [["사과2", "사과"], ["사과", "배와"]]  # no term: words as written

@@ -1,0 +1,195 @@
+"""The search index a build writes to pagefind/: what it holds, that it is deterministic, and its errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, Run, run_cli, write_tree
+from explainer.config import Options
+from explainer.pipeline import Caches, gather
+from explainer.search import SearchCache, bundle_problem, document_path, index_html, search_bundle
+from explainer.searchdocs import Block, SearchDoc
+from explainer.searchkeys import MARK, SearchKeys, shown_text
+from test_write import snapshot
+
+KOREAN: dict[str, str] = {
+    "content/site.yaml": (
+        "title: 작은 해설\n"
+        "description: 시험용 사이트.\n"
+        "language: ko\n"
+        "base_url: https://example.org/mini/\n"
+        "copyright: © 시험\n"
+    ),
+    "content/sources/paper.yaml": (
+        "title: 기사\n"
+        "outlet: 신문\n"
+        "published: 2023-12-05\n"
+        "language: ko\n"
+        "excerpts:\n"
+        "  - id: one\n"
+        "    text: 팹리스는 공장이 없다.\n"
+        "  - id: two\n"
+        "    text: 라마2를 공개했다.\n"
+    ),
+    "content/facts/chips.yaml": (
+        "title: 반도체\n"
+        "facts:\n"
+        "  - id: no-fab\n"
+        "    claim: 팹리스 기업은 공장을 갖지 않는다.\n"
+        "    evidence: [paper#one]\n"
+        "  - id: model\n"
+        "    claim: 새 모델 라마2가 나왔다.\n"
+        "    evidence: [paper#two]\n"
+    ),
+    "content/glossary/fabless.yaml": (
+        "term: 팹리스\n"
+        "en: Fabless\n"
+        "short: 공장 없이 칩을 설계하는 기업.\n"
+    ),
+    "content/pages/intro.md": (
+        "---\n"
+        "title: 들어가며\n"
+        "---\n"
+        "\n"
+        "칩을 설계하는 팹리스를 알아본다.\n"
+        "\n"
+        "[[quote:paper#one]]\n"
+        "\n"
+        "[[fact:no-fab]]\n"
+    ),
+}
+
+
+def fragments(site: Path) -> list[dict[str, object]]:
+    """Every record Pagefind stored: its url, metadata and text."""
+    records = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        records.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return records
+
+
+@pytest.fixture
+def korean(tmp_path: Path) -> Iterator[Callable[..., Run]]:
+    def build(out: str = "site") -> Run:
+        write_tree(tmp_path, KOREAN)
+        return run_cli(tmp_path, "build", "--out", out)
+
+    yield build
+
+
+def test_build_writes_the_search_bundle_and_says_what_it_cost(korean: Callable[..., Run]) -> None:
+    run = korean()
+    assert run.code == 0, run.err
+    bundle = run.site / "pagefind"
+    names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.unknown.pagefind", "keys.json"} <= names
+    assert any(n.endswith(".pf_meta") for n in names) and any(n.startswith("index/") for n in names)
+    assert not any("-ui" in n or "highlight" in n or "playground" in n for n in names), "Pagefind's own interfaces are not shipped"
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    assert f"search index {size / 1024:.0f} KiB" in run.out
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ko"]
+
+
+def test_index_holds_pages_and_each_fact_and_leaves_out_lists(korean: Callable[..., Run]) -> None:
+    run = korean()
+    records = {str(r["meta"]["link"]): r for r in fragments(run.site)}  # type: ignore[index]
+    assert set(records) == {"", "intro/", "glossary/fabless/", "sources/paper/", "facts/#fact-no-fab", "facts/#fact-model"}
+    fact = records["facts/#fact-no-fab"]
+    assert fact["meta"]["kind"] == "fact"  # type: ignore[index]
+    assert shown_text(fact["meta"]["title"]) == "팹리스 기업은 공장을 갖지 않는다."  # type: ignore[index]
+    term = records["glossary/fabless/"]
+    assert f"{MARK}팹리스를{MARK}" not in str(term["content"])
+    assert f"^{MARK}팹리스{MARK}" in str(records["intro/"]["content"]), "팹리스를 is found as 팹리스"
+    assert "공장 없이" not in str(records["intro/"]["content"]), "a term's tooltip belongs to its own page"
+    shown = shown_text(str(records["intro/"]["content"]))
+    assert "공장이 없다" in shown and "#" not in shown, "a quote is indexed, the link mark beside it is not"
+
+
+def test_two_builds_write_the_same_search_files(korean: Callable[..., Run], tmp_path: Path) -> None:
+    first = korean()
+    copy = tmp_path.parent / (tmp_path.name + "-first")
+    shutil.copytree(first.site / "pagefind", copy)
+    second = korean("again")
+    assert snapshot(copy) == snapshot(second.root / "again" / "pagefind")
+
+
+def test_keys_table_lists_the_glossary_forms(korean: Callable[..., Run]) -> None:
+    table = json.loads((korean().site / "pagefind" / "keys.json").read_text(encoding="utf-8"))
+    assert table["forms"] == {"fabless": "팹리스", "팹리스": "팹리스"}
+
+
+def test_missing_pagefind_fails_the_build_and_keeps_the_site(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert make_site().code == 0
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+    run = make_site({"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nMore.\n"})
+    assert run.code == 1
+    assert "the search index needs Pagefind's program (/nonexistent/pagefind), which is missing" in run.err
+    assert "pip install 'pagefind[bin]'" in run.err and "Traceback" not in run.err
+    assert "More." not in run.page("intro/index.html")
+    assert os.path.isfile(run.site / "pagefind" / "pagefind.js")
+
+
+def test_a_failing_pagefind_fails_the_build_with_its_own_words(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    assert make_site().code == 0
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: no space left on device' >&2\nexit 3\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    run = make_site({"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nMore.\n"})
+    assert run.code == 1
+    assert "Pagefind could not build the search index: Error: no space left on device" in run.err
+    assert "Traceback" not in run.err and "More." not in run.page("intro/index.html")
+
+
+def test_index_document_carries_title_link_and_kind() -> None:
+    keys = SearchKeys([])
+    doc = SearchDoc("facts/#fact-x", "사과를 먹다", "fact", (Block("p", "사과를 먹다", ("fact-x",), False, True),))
+    html = index_html(doc, keys, "ko")
+    assert 'data-pagefind-meta="link[data-value]" data-value="facts/#fact-x"' in html
+    assert 'data-pagefind-meta="kind[data-value]" data-value="fact"' in html
+    assert f"<p>{MARK}사과를{MARK} ^{MARK}사과{MARK} ^{MARK}사{MARK} {MARK}먹다{MARK}</p>" in html
+    assert document_path(doc) == "facts/fact-x/index.html"
+
+
+def test_a_bundle_with_an_empty_or_cut_file_is_not_whole(korean: Callable[..., Run], tmp_path: Path) -> None:
+    bundle = korean().site / "pagefind"
+    assert bundle_problem(bundle) == ""
+    index = next((bundle / "index").glob("*.pf_index"))
+    whole = index.read_bytes()
+    index.write_bytes(whole[: len(whole) // 2])
+    assert bundle_problem(bundle) == f"index/{index.name} is empty or cut short"
+    index.write_bytes(b"")
+    assert bundle_problem(bundle) == f"index/{index.name} is empty or cut short"
+    index.write_bytes(whole)
+    (bundle / "pagefind.js").write_bytes(b"")
+    assert bundle_problem(bundle) == "pagefind.js is missing or empty"
+
+
+def test_a_kept_cache_gives_the_same_index_as_a_fresh_one(tmp_path: Path) -> None:
+    write_tree(tmp_path, KOREAN)
+    options = Options(tmp_path / "content", tmp_path / "site")
+    caches = Caches()
+    outputs, _, _ = gather(options, caches)
+    assert caches.site is not None
+    cache = SearchCache()
+    first = search_bundle(outputs, caches.site, cache)
+    assert set(cache.read) >= {"intro/index.html", "facts/index.html"}
+    kept = cache.read["intro/index.html"][1]
+    again = search_bundle(outputs, caches.site, cache)
+    assert again.outputs == first.outputs and cache.read["intro/index.html"][1] is kept  # read once
+    write_tree(tmp_path, {"content/pages/intro.md": KOREAN["content/pages/intro.md"] + "\n팹리스들의 이야기.\n"})
+    edited, _, _ = gather(options, Caches())
+    cached = search_bundle(edited, caches.site, cache)
+    assert cache.read["intro/index.html"][1] is not kept  # its bytes changed: read again
+    assert cached.outputs == search_bundle(edited, caches.site).outputs != first.outputs

@@ -1,0 +1,112 @@
+"""Search keys: the case file (tests/cases/searchkeys.txt), one test per case, and the browser's table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from explainer.korean import PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES
+from explainer.model import Loc, Term
+from explainer.searchkeys import JOIN, MARK, SearchKeys, compact, shown_text, spaced_variants, stems
+
+CASES_FILE = Path(__file__).parent / "cases" / "searchkeys.txt"
+
+
+def term(term_id: str, forms: list[str]) -> Term:
+    return Term(term_id, forms[0], "", tuple(forms[1:]), "A short definition.", None, (), (), True, Loc(CASES_FILE, 1))
+
+
+def read_cases() -> tuple[list[Term], list[tuple[int, str, str]]]:
+    terms: list[Term] = []
+    cases: list[tuple[int, str, str]] = []
+    for number, line in enumerate(CASES_FILE.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("@term "):
+            term_id, _, listed = line[len("@term "):].partition(":")
+            terms.append(term(term_id.strip(), [form.strip() for form in listed.split(",")]))
+            continue
+        text, sep, expected = line.partition(" => ")
+        assert sep, f"line {number}: a case needs ' => '"
+        cases.append((number, text, expected))
+    return terms, cases
+
+
+TERMS, CASES = read_cases()
+KEYS = SearchKeys(TERMS)
+
+
+def written(indexed: str) -> str:
+    """Write an indexed text as the case file does: each shown word, then {its further keys}."""
+    words: list[tuple[str, list[str]]] = []
+    for word in indexed.split(" "):
+        if word.startswith(JOIN + MARK):
+            words[-1][1].append(word[len(JOIN + MARK):].split(MARK)[0])
+        else:
+            words.append((word.replace(MARK, ""), []))
+    return " ".join(shown + ("{" + ",".join(keys) + "}" if keys else "") for shown, keys in words)
+
+
+@pytest.mark.parametrize(("number", "text", "expected"), CASES, ids=[f"line{n}" for n, _, _ in CASES])
+def test_case(number: int, text: str, expected: str) -> None:
+    assert written(KEYS.index_text(text)) == expected, f"{CASES_FILE.name}:{number}"
+
+
+@pytest.mark.parametrize(("number", "text", "expected"), CASES, ids=[f"line{n}" for n, _, _ in CASES])
+def test_shown_text_is_the_text(number: int, text: str, expected: str) -> None:
+    assert shown_text(KEYS.index_text(text)) == text
+
+
+def test_every_key_is_wrapped_so_none_starts_another() -> None:
+    indexed = KEYS.index_text("라마를 라마2는 삼성·LG와 팹리스")
+    keys = [word for word in indexed.split(" ") if word.startswith(JOIN)]
+    assert keys and all(key.startswith(JOIN + MARK) and key.endswith(MARK) and key.count(MARK) == 2 for key in keys)
+    assert f"{MARK}라마{MARK}" in indexed and f"{MARK}라마2{MARK}" in indexed
+
+
+def test_mark_in_the_text_is_dropped() -> None:
+    assert shown_text(KEYS.index_text(f"a{MARK}b 사과")) == "ab 사과"
+
+
+def test_stems_follow_the_particle_rules() -> None:
+    assert stems("한국에서는", " ") == ["한국에서", "한국"]
+    assert stems("라마다", " ") == ["라"]  # 다 closes a sentence only before punctuation
+    assert stems("라마다", ".") == ["라마", "라"]
+    assert stems("물가", " ") == []  # one syllable + 가 is another word
+    assert stems("사과", " ") == []
+
+
+def test_spaced_variants_split_hangul_never_latin_words() -> None:
+    assert spaced_variants("오픈AI") == ["오 픈AI", "오픈 AI", "오 픈 AI"]
+    assert spaced_variants("챗GPT") == ["챗 GPT"]
+    assert spaced_variants("ChatGPT") == []
+    assert spaced_variants("AI 얼라이언스") == []  # spaced forms: termmatch drops their spaces instead
+    assert len(spaced_variants("가나다라마바사")) == 2 ** 5 - 1  # at most five places vary
+
+
+def test_compact_is_lower_case_letters_and_digits() -> None:
+    assert compact("AI 얼라이언스") == "ai얼라이언스"
+    assert compact("On-Device AI") == "ondeviceai"
+    assert compact(f"‘라마{MARK}2’") == "라마2"
+
+
+def test_query_table_gives_the_browser_every_form_and_the_particle_rules() -> None:
+    table = KEYS.query_table()
+    assert table["forms"]["aialliance"] == "ai얼라이언스"
+    assert table["forms"]["ai얼라이언스"] == "ai얼라이언스"
+    assert table["forms"]["fabless"] == "팹리스"
+    assert table["forms"]["ms"] == "마이크로소프트"
+    assert set(table["particles"]) == set(PARTICLES)
+    assert [len(p) for p in table["particles"]] == sorted(len(p) for p in table["particles"])
+    assert set(table["sentenceFinal"]) == set(SENTENCE_FINAL)
+    assert set(table["shortNounParticles"]) == set(SHORT_NOUN_PARTICLES)
+    assert (table["mark"], table["join"]) == (MARK, JOIN)
+    json.dumps(table)  # the browser reads it as JSON
+
+
+def test_a_form_of_two_terms_belongs_to_the_first_on_both_sides() -> None:
+    keys = SearchKeys([term("b", ["사과", "애플"]), term("a", ["애플", "Apple"])])
+    assert keys.query_table()["forms"]["애플"] == "사과"
+    assert written(keys.index_text("애플")) == "애플{사과}"
