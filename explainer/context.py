@@ -59,6 +59,13 @@ class PageContext:
             rel = rel + "/" if rel != "." else "./"
         return rel + (f"#{fragment}" if fragment else "")
 
+    def site_url(self, target: str) -> str:
+        """Like url(), but always to this site's own copy, also where url() links elsewhere (the print edition).
+
+        For what must come from the site the page is served from, such as the search index.
+        """
+        return PageContext.url(self, target)
+
     # -- Markdown hooks -----------------------------------------------------------------
 
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:

@@ -58,7 +58,7 @@ class Renderer:
 
     def globals_for(self, ctx: PageContext) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        return {"url": ctx.url, "md": ctx.md, "plain": ctx.plain, "section": ctx.section, "enter_card": ctx.enter_card,
+        return {"url": ctx.url, "site_url": ctx.site_url, "md": ctx.md, "plain": ctx.plain, "section": ctx.section, "enter_card": ctx.enter_card,
                 "leave_card": ctx.leave_card, "page_terms": ctx.page_terms}
 
     def nav(self, ctx: PageContext) -> list[dict[str, Any]]:

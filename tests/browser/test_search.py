@@ -265,3 +265,15 @@ def test_the_browser_turns_every_form_of_a_term_into_its_key(views: Views, flags
     wrong = [f"{query!r} -> {found}, expected {expected}" for (query, expected), found in zip(cases, got, strict=True) if found != expected]
     assert not wrong, "\n".join(wrong)
     assert page.evaluate(QUERY_KEYS_JS, ["사과2 사과", "사과·배와"]) == [["사과2", "사과"], ["사과", "배와"]]  # no term: words as written
+
+
+@pytest.mark.parametrize("path", ["print/", "no-such-page/"], ids=["print edition", "404 page"])
+def test_search_on_pages_with_their_own_links_stays_on_the_site(views: Views, path: str,
+                                                               documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]) -> None:
+    # the print edition links out to the published site, the 404 page from the site's root: search must not follow
+    _, _, term_pages = documents
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit(path)
+    found = search(page, "Frenemy")
+    assert found and found[0] == tab.base_url + term_pages["frenemy"], found[:3]
+    assert not [p for p in tab.log.problems() if "no-such-page" not in p], tab.log.problems()
