@@ -26,6 +26,7 @@ from .theme import DEFAULT_THEME
 from .write import check_out_dir, write_site
 
 SEARCH_FILES = BUNDLE + "/"  # the search index's folder in the site
+ENTRY_FILE = SEARCH_FILES + "pagefind-entry.json"  # the file of the index that names the others
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +144,16 @@ class Rebuilder:
             return ()
         new = {path: content for path, content in self.current.items() if not path.startswith(SEARCH_FILES)}
         new.update((o.path, o.content) for o in bundle.outputs)
-        changed = tuple(path for path, content in new.items() if self.current.get(path) != content)
+        # the entry file names the rest: written last, and old files removed after it, so that a
+        # browser loading the index at any moment finds every file the entry it reads names
+        changed = sorted((path for path, content in new.items() if self.current.get(path) != content), key=lambda p: p == ENTRY_FILE)
         out = self.options.out_dir
         for path in changed:
             write_file(out, path, new[path])
         for path in sorted(set(self.current) - set(new)):
             remove_file(out, path)
         self.current = new
-        return changed
+        return tuple(changed)
 
     def search(self) -> tuple[str, ...]:
         """Index the last good build for search and write what changed in pagefind/ (all in this thread)."""

@@ -23,6 +23,7 @@ SCRIPT_PATH = "/__explainer__/reload.js"
 EVENTS_PATH = "/__explainer__/events"
 
 # The page knows the generation it was served at; any other one means the site changed: reload, once.
+# A new search index is an event of its own ("search"), passed on to the page as a DOM event.
 RELOAD_SCRIPT = """\
 (function () {
   "use strict";
@@ -33,6 +34,12 @@ RELOAD_SCRIPT = """\
     if (served === null) { served = event.data; return; }
     if (event.data !== served) { events.close(); window.location.reload(); }
   };
+  // A new search index needs no reload: the page's search (if any) starts using it.
+  var searchIndex = null;
+  events.addEventListener("search", function (event) {
+    if (searchIndex !== null && event.data !== searchIndex) window.dispatchEvent(new Event("explainer:search-index"));
+    searchIndex = event.data;
+  });
 })();
 """.replace("EVENTS_PATH", EVENTS_PATH)
 
@@ -44,6 +51,7 @@ class Reloader:
     """The site's generation, and the open event streams waiting for the next one."""
 
     generation: int = 0  # counts the announced changes
+    search_index: int = 0  # counts the search indexes written
     started_ns: int = field(default_factory=time.time_ns)  # sets this server's generations apart from an earlier one's
     waiters: set[asyncio.Future[bool]] = field(default_factory=set)
     closed: bool = False
@@ -56,6 +64,11 @@ class Reloader:
     def announce(self) -> None:
         """Tell every open page to reload, once."""
         self.generation += 1
+        self.wake(True)
+
+    def announce_search_index(self) -> None:
+        """Tell every open page that the search index changed (no reload)."""
+        self.search_index += 1
         self.wake(True)
 
     def close(self) -> None:
@@ -117,7 +130,8 @@ class EventsHandler(_Handler):
             return
         self.set_header("Content-Type", "text/event-stream")
         try:
-            self.write(f"retry: 1000\ndata: {reloader.tag}\n\n")
+            sent = (reloader.tag, reloader.search_index)
+            self.write(f"retry: 1000\ndata: {reloader.tag}\n\nevent: search\ndata: {reloader.search_index}\n\n")
             await self.flush()
             while not reloader.closed:
                 self.waiter = asyncio.get_running_loop().create_future()
@@ -128,7 +142,11 @@ class EventsHandler(_Handler):
                     reloader.waiters.discard(self.waiter)
                 if not go_on:
                     break
-                self.write(f"data: {reloader.tag}\n\n")
+                if reloader.search_index != sent[1]:
+                    self.write(f"event: search\ndata: {reloader.search_index}\n\n")
+                if reloader.tag != sent[0]:
+                    self.write(f"data: {reloader.tag}\n\n")
+                sent = (reloader.tag, reloader.search_index)
                 await self.flush()
         except tornado.iostream.StreamClosedError:
             return

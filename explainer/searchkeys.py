@@ -144,7 +144,8 @@ class SearchKeys:
         # A word of one part is shown wrapped (‘ǂ사과를ǂ’): that is its own key. A run of several
         # (사과·배와) is shown as it is, and all its keys follow: wrapped together, Pagefind would
         # index ǂ사과ǂ·ǂ배와ǂ as one more key that starts like ǂ사과ǂ and counts again for it.
-        own = compact(parts[0]) if len(parts) == 1 else ""
+        # A word that itself starts with JOIN (^1) is never wrapped, or it would read as a key.
+        own = compact(parts[0]) if len(parts) == 1 and not word.startswith(JOIN) else ""
         shown = PART_RE.sub(lambda part: f"{MARK}{part.group()}{MARK}", word) if own else word
         return " ".join([shown, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys if key != own)])
 

@@ -220,7 +220,8 @@ class Server:
             else:
                 if self.busy():
                     return  # a newer build is coming; the pause after it indexes again
-                await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle)
+                if await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle):
+                    self.preview.reloader.announce_search_index()
         if self.busy():
             return
         started = time.perf_counter()

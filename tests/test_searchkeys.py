@@ -110,3 +110,9 @@ def test_a_form_of_two_terms_belongs_to_the_first_on_both_sides() -> None:
     keys = SearchKeys([term("b", ["사과", "애플"]), term("a", ["애플", "Apple"])])
     assert keys.query_table()["forms"]["애플"] == "사과"
     assert written(keys.index_text("애플")) == "애플{사과}"
+
+
+def test_a_word_that_starts_like_a_key_is_still_shown() -> None:
+    indexed = SearchKeys([]).index_text("각주 ^1 참고")
+    assert shown_text(indexed) == "각주 ^1 참고"
+    assert f"{JOIN}{MARK}1{MARK}" in indexed.split(" ")  # and found by its digits

@@ -193,16 +193,22 @@ class EventStream:
         self.connection.request("GET", "/__explainer__/events", headers={"Origin": preview.origin})
         self.response = self.connection.getresponse()
         assert self.response.status == 200
-        self.messages: list[str] = []
+        self.messages: list[str] = []  # reload messages (the site's generation)
+        self.search: list[str] = []  # "search" events (a new search index)
         threading.Thread(target=self.read, daemon=True).start()
         wait_until(lambda: len(self.messages) == 1, "the event stream sends the current generation")
 
     def read(self) -> None:
+        kind = "message"
         try:
             for raw in self.response:
                 line = raw.decode("utf-8").strip()
-                if line.startswith("data: "):
-                    self.messages.append(line[6:])
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: "):
+                    (self.search if kind == "search" else self.messages).append(line[6:])
+                elif not line:
+                    kind = "message"  # an event ends at a blank line
         except (OSError, ValueError, AttributeError, http.client.HTTPException):  # closed by close()
             return
 
@@ -220,6 +226,9 @@ def test_edits_rebuild_a_burst_once_and_errors_show_until_fixed(preview: Preview
         wait_until(lambda: "A freshly edited line." in preview.get("intro/")[1], "the edit is served")
         wait_until(lambda: len(stream.messages) == 2, "one reload message")
         assert preview.status()["builds"] == 2
+        # once edits pause the search index follows: an event of its own, and no second reload
+        wait_until(lambda: len(stream.search) >= 2 and stream.search[-1] != stream.search[0], "the search event")
+        assert len(stream.messages) == 2
 
         # a burst of 20 writes (an editor saving many files, a checkout): one rebuild, one reload
         builds = preview.status()["builds"]
@@ -417,3 +426,31 @@ def test_the_browser_reloads_by_itself_once_per_burst_and_shows_errors(preview: 
     if os.environ.get("EXPLAINER_SCREENSHOTS"):  # to look at them: EXPLAINER_SCREENSHOTS=/some/folder
         for name in ("error-page.png", "site-again.png"):
             shutil.copy(tmp_path / name, Path(os.environ["EXPLAINER_SCREENSHOTS"]) / name)
+
+
+@pytest.mark.browser
+def test_an_open_page_searches_the_new_index_once_it_is_written(preview: Preview, site_root: Path,
+                                                                 new_page: Callable[..., Any]) -> None:
+    page = new_page()
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(preview.url + "intro/")
+    wait_until(lambda: preview.get("pagefind/pagefind-entry.json")[0] == 200, "the first search index is written")
+    page.fill("#site-search", "Zebras")
+    page.wait_for_selector('#site-search-results[data-query="Zebras"]', state="attached", timeout=WAIT * 1000)
+    assert page.locator("#site-search-results a").count() == 0  # the word is not in the site yet
+
+    page.evaluate("() => { window.indexChanged = 0; window.addEventListener('explainer:search-index', () => window.indexChanged++); }")
+    term = (site_root / "content/glossary/sky.yaml").read_text(encoding="utf-8")
+    (site_root / "content/glossary/sky.yaml").write_text(term.replace("The sky holds", "Zebras graze under"), encoding="utf-8")
+    # the term page changes, not the page open here; a rebuild reloads it all the same, then the index follows
+    page.wait_for_function("() => window.indexChanged === undefined", timeout=WAIT * 1000)  # reloaded
+    page.evaluate("() => { window.indexChanged = 0; window.addEventListener('explainer:search-index', () => window.indexChanged++); }")
+    page.fill("#site-search", "Zebras")  # searched at once: the old index, before the new one is written
+    page.wait_for_selector('#site-search-results[data-query="Zebras"]', state="attached", timeout=WAIT * 1000)
+    page.wait_for_function("() => window.indexChanged >= 1", timeout=WAIT * 1000)
+    # the open results follow the new index by themselves, with no reload and no error
+    page.wait_for_function("() => [...document.querySelectorAll('#site-search-results a')].some(a => a.href.endsWith('/glossary/sky/'))",
+                           timeout=WAIT * 1000)
+    assert len(loads) == 2, loads
+    assert "검색" not in page.inner_text(".search-summary")

@@ -37,9 +37,24 @@
     return null;
   }
 
+  // A word that is no term's form, less the particle it ends in (구글과 -> 구글), longest
+  // particle first, by the rules the index used (searchkeys.stems): every word of the index
+  // carries its stems as keys, so the bare noun finds the word with any particle. A word
+  // with no particle stays as written.
+  function stem(word, table) {
+    for (let k = table.particles.length - 1; k >= 0; k--) { // the table lists them shortest first
+      const particle = table.particles[k];
+      if (word.length > particle.length && word.endsWith(particle)) {
+        const noun = word.slice(0, -particle.length);
+        if (particleAllowed(noun, particle, table)) return noun;
+      }
+    }
+    return word;
+  }
+
   // Turn a query into keys: runs of words that spell a term's form (with any spacing, maybe a
-  // particle after it) become the term's key; other words stay as written, matching whole words
-  // only (사과 never finds 사과2), so a word still being typed finds nothing until it is whole.
+  // particle after it) become the term's key; other words match whole words only (사과 never
+  // finds 사과2), less a particle, so a word still being typed finds nothing until it is whole.
   function queryKeys(query, table) {
     const list = words(query, table).slice(0, 12);
     const keys = [];
@@ -49,7 +64,7 @@
         const key = termKey(list.slice(i, j).join(""), table);
         if (key !== null) found = [key, j];
       }
-      keys.push(found ? found[0] : list[i]);
+      keys.push(found ? found[0] : stem(list[i], table));
       i = found ? found[1] : i + 1;
     }
     return keys;
@@ -91,6 +106,14 @@
         this.ready.catch(() => { this.ready = null; });
       }
       return this.ready;
+    }
+
+    // Forget the loaded index (the preview server wrote a new one, or a part of it went missing):
+    // the next search loads it afresh.
+    reset() {
+      const loaded = this.ready;
+      this.ready = null;
+      if (loaded) loaded.then((engine) => engine.pagefind.destroy()).catch(() => {});
     }
 
     wrap(key) {
@@ -178,7 +201,12 @@
     return [[word.slice(0, at), false], [word.slice(at, end), true], [word.slice(end), false]].filter(([text]) => text);
   }
 
-  window.explainerSearch = { Engine, queryKeys, shownText, particleAllowed };
+  window.explainerSearch = { Engine, queryKeys, shownText, particleAllowed, fill };
+
+  // A label with its {n} or {q} filled in (split and join: a query may hold "$&", which replace() would read).
+  function fill(label, name, value) {
+    return label.split("{" + name + "}").join(value);
+  }
 
   // ---- the search box ---------------------------------------------------------------------
 
@@ -198,17 +226,25 @@
   let timer = 0;
   let failed = false; // Pagefind could not load (e.g. a page opened from file://)
 
+  // The summary shows at once; the live region speaks once typing pauses, not at every key.
+  let speaking = 0;
   function say(message) {
-    status.textContent = message;
     summary.textContent = message;
+    clearTimeout(speaking);
+    if (!message) status.textContent = "";
+    else speaking = setTimeout(() => { status.textContent = message; }, 600);
   }
 
   function links() {
     return Array.from(list.querySelectorAll("a"));
   }
 
+  const narrow = window.matchMedia("(max-width: 30rem)");
   function show(open) {
+    const opening = panel.hidden && open && summary.textContent;
     panel.hidden = !open || !summary.textContent;
+    // on a phone the header above the box is tall: bring the box to the top so the results have the screen
+    if (opening && narrow.matches) form.scrollIntoView({ block: "start" });
   }
 
   function append(results) {
@@ -247,18 +283,27 @@
   function offerMore() {
     const left = current.total - list.childElementCount;
     more.hidden = left <= 0;
-    more.textContent = text.labelMore.replace("{n}", String(Math.min(PAGE, left)));
+    more.textContent = fill(text.labelMore, "n", String(Math.min(PAGE, left)));
   }
 
   function render(found, first, query) {
     current = found;
     list.replaceChildren();
     append(first);
-    const message = found.total === 0 ? text.labelNone : text.labelCount.replace("{n}", String(found.total));
-    say(message.replace("{q}", query));
+    const message = found.total === 0 ? text.labelNone : fill(text.labelCount, "n", String(found.total));
+    say(fill(message, "q", query));
     offerMore();
     list.dataset.query = query; // what the results are for (tests wait for it)
     show(true);
+  }
+
+  async function find(query) {
+    try {
+      return await engine.search(query).then(async (found) => [found, await found.page(0, PAGE)]);
+    } catch (error) {
+      engine.reset(); // an index replaced under the page (the preview server's) loads afresh, once
+      return await engine.search(query).then(async (found) => [found, await found.page(0, PAGE)]);
+    }
   }
 
   async function run() {
@@ -274,8 +319,8 @@
       return;
     }
     try {
-      const found = await engine.search(query);
-      const first = await found.page(0, PAGE);
+      const [found, first] = await find(query);
+      failed = false;
       if (ticket === latest) render(found, first, query); // else a newer query is under way
     } catch (error) {
       failed = true;
@@ -285,6 +330,12 @@
       }
     }
   }
+
+  // The preview server wrote a new index (explainer/reload.py sends this): search it from now on.
+  window.addEventListener("explainer:search-index", () => {
+    engine.reset();
+    if (input.value.trim()) run();
+  });
 
   input.addEventListener("focus", () => {
     engine.load().catch(() => {

@@ -43,6 +43,7 @@ class Query:
     why: str
     term: str = ""  # the glossary term the query names (its page must come first)
     absent: str = ""  # a longer word some pages have, which must not be found
+    means: str = ""  # the word the query is looking for, when not the query itself (a particle attached)
 
 
 # At least 20 queries, Korean and English: particles, aliases, spacing, names, and words that
@@ -71,6 +72,8 @@ QUERIES = [
     Query("삼성", "a name; 삼성전자 is another word", absent="삼성전자"),
     Query("LG", "a Latin name, also in runs such as 삼성·LG와"),
     Query("구글", "a name"),
+    Query("구글과", "a name with a particle finds the name", means="구글"),
+    Query("메타의", "a name with a particle; still not 메타버스", absent="메타버스", means="메타"),
     Query("르쾽", "a person"),
     Query("저커버그", "a person"),
     Query("IBM", "a Latin name"),
@@ -102,7 +105,7 @@ def pattern(form: str) -> re.Pattern[str]:
 
 
 def expected_pages(query: Query, docs: list[SearchDoc], forms: dict[str, tuple[str, ...]]) -> set[str]:
-    words = forms.get(query.term, ()) or (query.text,)
+    words = forms.get(query.term, ()) or (query.means or query.text,)
     wanted = [pattern(form) for form in words]
     return {doc.url for doc in docs if any(p.search(" ".join([doc.title, *(b.text for b in doc.blocks)])) for p in wanted)}
 
@@ -179,7 +182,8 @@ def test_keyboard_only_type_arrow_enter_and_tab(views: Views, documents: tuple[l
     assert page.evaluate("document.activeElement.id") == "site-search", "Tab never reaches the search box"
     page.keyboard.type("프레너미")
     page.wait_for_selector('#site-search-results[data-query="프레너미"]', state="attached")
-    assert "결과" in page.locator(".search-status").inner_text(), "the live region does not say how many results"
+    # the live region speaks once typing pauses (not at every key), then says how many results
+    page.wait_for_function("() => document.querySelector('.search-status').textContent.includes('결과')", timeout=3000)
     page.keyboard.press("ArrowDown")
     first = page.evaluate("document.activeElement.getAttribute('href')")
     assert first and first.endswith(term_pages["frenemy"]), first
@@ -265,6 +269,10 @@ def test_the_browser_turns_every_form_of_a_term_into_its_key(views: Views, flags
     wrong = [f"{query!r} -> {found}, expected {expected}" for (query, expected), found in zip(cases, got, strict=True) if found != expected]
     assert not wrong, "\n".join(wrong)
     assert page.evaluate(QUERY_KEYS_JS, ["사과2 사과", "사과·배와"]) == [["사과2", "사과"], ["사과", "배와"]]  # no term: words as written
+    # less a particle, by the index's rules: not after a one-syllable noun unless it is one of the short ones
+    assert page.evaluate(QUERY_KEYS_JS, ["한국에서는 구글과", "배를 배와", "먹었다"]) == [["한국", "구글"], ["배", "배와"], ["먹었다"]]
+    labels = page.evaluate("() => window.explainerSearch.fill('‘{q}’: none', 'q', 'zz$&')")
+    assert labels == "‘zz$&’: none"
 
 
 @pytest.mark.parametrize("path", ["print/", "no-such-page/"], ids=["print edition", "404 page"])
@@ -277,3 +285,19 @@ def test_search_on_pages_with_their_own_links_stays_on_the_site(views: Views, pa
     found = search(page, "Frenemy")
     assert found and found[0] == tab.base_url + term_pages["frenemy"], found[:3]
     assert not [p for p in tab.log.problems() if "no-such-page" not in p], tab.log.problems()
+
+
+def test_the_live_region_speaks_once_typing_pauses(views: Views) -> None:
+    tab = views.tab(View(DESKTOP))
+    page = tab.visit("")
+    page.evaluate("""() => {
+      window.spoken = [];
+      const status = document.querySelector('.search-status');
+      new MutationObserver(() => window.spoken.push(status.textContent)).observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    page.locator("#site-search").click()
+    page.keyboard.type("AI 얼라이언스", delay=150)  # slower than the search (120 ms), faster than the pause
+    page.wait_for_function("() => window.spoken.length > 0", timeout=3000)
+    page.wait_for_timeout(800)
+    spoken = page.evaluate("() => window.spoken")
+    assert len(spoken) == 1 and "결과" in spoken[0], spoken
