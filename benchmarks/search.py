@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from explainer.korean import PARTICLES, is_hangul_syllable  # noqa: E402
 from explainer.model import Loc, Term  # noqa: E402
 from explainer.render import Output  # noqa: E402
-from explainer.search import build_bundle, kept, run_pagefind  # noqa: E402
+from explainer.search import SearchCache, build_bundle, kept, run_pagefind  # noqa: E402
 from siteserver import serve_site  # noqa: E402
 from tools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -198,7 +198,7 @@ def build_keyed(pages: dict[str, str], terms: list[Term], site: Path, repeat: in
     bundle = None
     for _ in range(repeat):
         started = time.perf_counter()
-        bundle = build_bundle(outputs, terms, {}, "ko")
+        bundle = build_bundle(outputs, terms, {}, "ko", SearchCache())
         built.seconds.append(time.perf_counter() - started)
     assert bundle is not None
     for output in bundle.outputs:
