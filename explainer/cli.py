@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    out_dir = args.out if args.command == "build" else Path("site")
+    out_dir = args.out if args.command in ("build", "serve") else Path("site")  # pdf's --out is the PDF
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict)
 
 

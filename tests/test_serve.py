@@ -454,3 +454,14 @@ def test_an_open_page_searches_the_new_index_once_it_is_written(preview: Preview
                            timeout=WAIT * 1000)
     assert len(loads) == 2, loads
     assert "검색" not in page.inner_text(".search-summary")
+
+
+def test_serve_builds_into_the_folder_out_names(site_root: Path) -> None:
+    write_tree(site_root, dict(MINI))
+    running = start(site_root, "--out", "public")
+    try:
+        assert any(line.startswith("Serving public/ at ") for line in running.out), running.out
+        assert (site_root / "public/intro/index.html").is_file() and not (site_root / "site").exists()
+        assert running.get("intro/")[0] == 200
+    finally:
+        stop(running)
