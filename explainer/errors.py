@@ -45,6 +45,11 @@ class Cancelled(Exception):
     """Work given up because what it works on is out of date (the preview server saw another change)."""
 
 
+def never() -> bool:
+    """The `cancelled` of work nobody cancels (a plain build)."""
+    return False
+
+
 def display_path(path: str | Path, root: Path | None = None) -> str:
     """Return `path` relative to the working directory (or else `root`) when it lies inside it."""
     p = Path(path)

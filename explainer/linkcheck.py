@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from .errors import Cancelled, Problem
+from .errors import Cancelled, Problem, never
 from .render import Output
 
 # The attributes that make a browser fetch or navigate to a URL.
@@ -65,11 +65,7 @@ RAW_TEXT_END = {tag: re.compile(rf"</{tag}", re.IGNORECASE) for tag in ("script"
 RAW_TEXT = tuple(RAW_TEXT_END)
 
 
-def _never() -> bool:
-    return False
-
-
-def parse_page(path: str, html: str, cancelled: Callable[[], bool] = _never) -> ParsedPage:
+def parse_page(path: str, html: str, cancelled: Callable[[], bool] = never) -> ParsedPage:
     """Read one page's ids and links with their lines.
 
     A scan for start tags rather than a full HTML parse: pages are read on every build,
@@ -172,7 +168,7 @@ def locate(target: Target, files: set[str]) -> str | None:
 ParseCache = dict[str, tuple[bytes, "ParsedPage"]]
 
 
-def parsed_pages(outputs: Sequence[Output], cache: ParseCache | None, cancelled: Callable[[], bool] = _never) -> dict[str, ParsedPage]:
+def parsed_pages(outputs: Sequence[Output], cache: ParseCache | None, cancelled: Callable[[], bool] = never) -> dict[str, ParsedPage]:
     """Parse every HTML output, reusing a cached parse of the very same bytes."""
     pages: dict[str, ParsedPage] = {}
     for output in outputs:
@@ -194,7 +190,7 @@ def parsed_pages(outputs: Sequence[Output], cache: ParseCache | None, cancelled:
 
 
 def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site", cache: ParseCache | None = None,
-                cancelled: Callable[[], bool] = _never) -> tuple[list[Problem], LinkReport]:
+                cancelled: Callable[[], bool] = never) -> tuple[list[Problem], LinkReport]:
     """Check every link and anchor in the rendered pages; return warnings (one per broken link) and figures.
 
     `cancelled` is asked now and then; when it says yes, the check stops with Cancelled.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .check import check_site
 from .config import Options
-from .errors import BuildFailed, Problem, display_path
+from .errors import BuildFailed, Problem, display_path, never
 from .linkcheck import ParseCache, check_links
 from .load import LoadCache, load_site
 from .model import Site
@@ -84,7 +84,7 @@ def check_output_links(outputs: list[Output], base_url: str, options: Options, c
                        cancelled: Callable[[], bool] | None = None) -> list[Problem]:
     """Check the links of rendered pages; warnings, or errors under --strict."""
     shown = display_path(options.out_dir)  # as the user wrote it, also when the preview server made it absolute
-    found, _ = check_links(outputs, base_url, shown, cache, cancelled or (lambda: False))
+    found, _ = check_links(outputs, base_url, shown, cache, cancelled or never)
     return [p.as_error() for p in found] if options.strict else found
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Options
-from .errors import Problem
+from .errors import Problem, never
 from .linkcheck import ParseCache
 from .model import Site
 from .pipeline import Caches, check_output_links, gather
@@ -134,7 +134,7 @@ class Rebuilder:
         pages = tuple(o for o in self.outputs if not o.path.startswith(SEARCH_FILES))
         return SearchJob(self.written, pages, site)
 
-    def index(self, job: SearchJob, cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
+    def index(self, job: SearchJob, cancelled: Callable[[], bool] = never) -> SearchBundle:
         """Index a job's pages (any one thread at a time, beside builds); errors.Cancelled when `cancelled` says so."""
         return search_bundle(job.pages, job.site, self.search_cache, cancelled)
 

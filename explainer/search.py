@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .errors import Cancelled, ExplainerError
+from .errors import Cancelled, ExplainerError, never
 from .markdown import plain_text
 from .model import Site, Term
 from .render import Output
@@ -101,7 +101,7 @@ class SearchCache:
 
 
 def search_bundle(outputs: Sequence[Output], site: Site, cache: SearchCache | None = None,
-                  cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
+                  cancelled: Callable[[], bool] = never) -> SearchBundle:
     """Index the rendered pages and facts with Pagefind; return the files for pagefind/.
 
     `cancelled` is asked now and then; when it says yes, indexing stops with errors.Cancelled.
@@ -111,7 +111,7 @@ def search_bundle(outputs: Sequence[Output], site: Site, cache: SearchCache | No
 
 
 def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str,
-                 cache: SearchCache, cancelled: Callable[[], bool] = lambda: False) -> SearchBundle:
+                 cache: SearchCache, cancelled: Callable[[], bool] = never) -> SearchBundle:
     """Index rendered pages with the keys of `terms`; return the files for pagefind/ and what they cost."""
     started = time.perf_counter()
     keys = cache.keys_for(terms)
@@ -144,7 +144,7 @@ def kept(name: str) -> bool:
     return name in KEPT or name.endswith(KEPT_SUFFIXES)
 
 
-def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = lambda: False) -> None:
+def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = never) -> None:
     """Index every HTML file under `source` as one language; write the bundle to `bundle`.
 
     Pagefind's own program, run to its end (its Python library stops the program as soon as it

@@ -298,11 +298,15 @@
   }
 
   async function find(query) {
+    const attempt = async () => {
+      const found = await engine.search(query);
+      return [found, await found.page(0, PAGE)];
+    };
     try {
-      return await engine.search(query).then(async (found) => [found, await found.page(0, PAGE)]);
+      return await attempt();
     } catch (error) {
       engine.reset(); // an index replaced under the page (the preview server's) loads afresh, once
-      return await engine.search(query).then(async (found) => [found, await found.page(0, PAGE)]);
+      return await attempt();
     }
   }
 
