@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from explainer import markdown  # noqa: E402
-from explainer.korean import PARTICLES  # noqa: E402
-from explainer.link import Glossary, Linker  # noqa: E402
 from explainer.model import Loc, Term  # noqa: E402
-from explainer.termmatch import TermMatcher  # noqa: E402
+from explainer.text.glossary import Glossary, Linker  # noqa: E402
+from explainer.text.korean import PARTICLES  # noqa: E402
+from explainer.text.termmatch import TermMatcher  # noqa: E402
 
 SYLLABLES = [chr(0xAC00 + i) for i in range(0, 11172, 37)]
 COMMON_PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "와", "과", "로", "으로", "도", "만", "에서는", "과의"]
@@ -128,9 +128,9 @@ def per_page(pages: list[list[str]], work: Callable[[str], object], repeat: int 
 def flagship_linking() -> tuple[int, float, float, int]:
     """Build the flagship in memory; return pages, total render ms, linking ms and links made."""
     from explainer import link as link_module
-    from explainer.config import Options
-    from explainer.load import load_site
-    from explainer.render import render_site
+    from explainer.content.config import Options
+    from explainer.content.load import load_site
+    from explainer.render.pages import render_site
 
     site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
     assert site is not None

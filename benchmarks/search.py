@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from explainer.korean import PARTICLES, is_hangul_syllable  # noqa: E402
 from explainer.model import Loc, Term  # noqa: E402
-from explainer.render import Output  # noqa: E402
-from explainer.search import SearchCache, build_bundle, kept, run_pagefind  # noqa: E402
+from explainer.render.pages import Output  # noqa: E402
+from explainer.search.bundle import SearchCache, build_bundle, kept, run_pagefind  # noqa: E402
+from explainer.text.korean import PARTICLES, is_hangul_syllable  # noqa: E402
 from siteserver import serve_site  # noqa: E402
 from tools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 

@@ -132,8 +132,8 @@ XREF_RE = re.compile(r"\[\[([a-z-]+)(?::([^\]|\n]*))?(?:\|([^\]\n]*))?\]\]")
 
 def flagship_content(content_dir: Path) -> tuple[list[GenPage], list[GenTerm]]:
     """The flagship's pages as plain Markdown for the peers: the same text, `[[…]]` references written out."""
-    from explainer.config import Options
-    from explainer.load import load_site
+    from explainer.content.config import Options
+    from explainer.content.load import load_site
 
     site, _ = load_site(Options(content_dir, content_dir.parent / "site"))
     assert site is not None, "the flagship content does not load"

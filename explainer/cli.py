@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Options, read_config
+from .content.config import Options, read_config
 from .errors import BuildFailed, ExplainerError, format_report
-from .pdf import find_chromium, font_warning, write_pdf
+from .output.pdf import find_chromium, font_warning, write_pdf
+from .output.write import check_out_dir
 from .pipeline import build, gather
-from .write import check_out_dir
 
 COMMANDS = ("build", "check", "serve", "pdf")
 REPORT_URL = "the explainer issue tracker"
@@ -190,7 +190,7 @@ def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
 
 def run_serve(args: argparse.Namespace, options: Options) -> int:
     """Run the preview server until Ctrl-C; every rebuild is reported as `build` reports it."""
-    from . import serve  # the server's libraries load only for this command
+    from .preview import server as serve  # the server's libraries load only for this command
 
     if not serve.is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this machine can read the preview; "

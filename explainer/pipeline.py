@@ -6,18 +6,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .check import check_site
-from .config import Options
+from .content.check import check_site
+from .content.config import Options
+from .content.load import LoadCache, load_site
 from .errors import BuildFailed, Problem, display_path, never
-from .linkcheck import ParseCache, check_links
-from .load import LoadCache, load_site
 from .model import Site
-from .publish import hosting_files
-from .render import Output, render_site
-from .rendercache import RenderCache
-from .search import search_bundle
-from .theme import Theme, check_templates
-from .write import check_out_dir, write_site
+from .output.hosting import hosting_files
+from .output.linkcheck import ParseCache, check_links
+from .output.write import check_out_dir, write_site
+from .render.pages import Output, render_site
+from .render.reuse import RenderCache
+from .render.theme import Theme, check_templates
+from .search.bundle import search_bundle
 
 
 @dataclass(frozen=True, slots=True)

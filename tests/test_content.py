@@ -18,10 +18,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from explainer.check import EXCERPT_WARN_LENGTH, normalize_quote, quoted_share
-from explainer.config import Options
+from explainer.content.check import EXCERPT_WARN_LENGTH, normalize_quote, quoted_share
+from explainer.content.config import Options
+from explainer.content.load import load_site
 from explainer.errors import format_report
-from explainer.load import load_site
 from explainer.model import Fact, PartialDate, Site
 from explainer.pipeline import gather
 from test_flagship import articles_dir

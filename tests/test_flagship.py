@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from explainer.check import normalize_quote
-from explainer.config import Options
-from explainer.load import load_site
+from explainer.content.check import normalize_quote
+from explainer.content.config import Options
+from explainer.content.load import load_site
 from explainer.model import Site
 
 

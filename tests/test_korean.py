@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from explainer import korean
+from explainer.text import korean
 
 
 def test_syllables_sort_in_dictionary_order() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Run
-from explainer.linkcheck import check_links
-from explainer.render import Output
+from explainer.output.linkcheck import check_links
+from explainer.render.pages import Output
 
 BASE = "https://example.org/repo/"
 
@@ -110,8 +110,8 @@ def test_the_scan_reads_what_an_html_parser_reads(tmp_path: Path) -> None:
     """parse_page agrees with the standard library's HTML parser on every page of two real builds."""
     from html.parser import HTMLParser
 
-    from explainer import linkcheck
-    from explainer.config import Options
+    from explainer.content.config import Options
+    from explainer.output import linkcheck
     from explainer.pipeline import gather
 
     class Oracle(HTMLParser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from explainer import markdown
 from explainer.model import Loc
+from explainer.text import markdown
 
 
 class PlainHooks:

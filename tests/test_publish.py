@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from conftest import Run
-from explainer.publish import SITEMAP_NS
+from explainer.output.hosting import SITEMAP_NS
 
 
 def sitemap_urls(run: Run) -> list[str]:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, ROOT, write_tree
-from explainer.config import Options
+from explainer.content.config import Options
+from explainer.content.load import file_signature
 from explainer.errors import BuildFailed, Cancelled
-from explainer.load import file_signature
 from explainer.pipeline import build
-from explainer.rebuild import Rebuilder, Rebuilt
+from explainer.preview.rebuild import Rebuilder, Rebuilt
 from test_write import snapshot
 
 

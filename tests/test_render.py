@@ -225,13 +225,13 @@ def test_every_page_with_a_runtime_template_error_is_reported(make_site: Callabl
 
 def test_a_bug_in_python_called_from_a_template_is_not_blamed_on_the_template(make_site: Callable[..., Run],
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from explainer import display
+    from explainer.render import display
 
     def broken(value: object, labels: object) -> str:
         raise ZeroDivisionError("a bug of ours")
 
     monkeypatch.setattr(display, "format_date", broken)
-    monkeypatch.setattr("explainer.render.format_date", broken)
+    monkeypatch.setattr("explainer.render.pages.format_date", broken)
     run = make_site()
     assert run.code == 3 and run.err.startswith("internal error: ZeroDivisionError: a bug of ours")
 

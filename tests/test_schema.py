@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from conftest import ROOT
-from explainer import schema
+from explainer.content import schema
 from explainer.model import PartialDate
 
 

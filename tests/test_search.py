@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
-from explainer.config import Options
+from explainer.content.config import Options
 from explainer.pipeline import Caches, gather
-from explainer.search import SearchCache, bundle_problem, document_path, index_html, search_bundle
-from explainer.searchdocs import Block, SearchDoc
-from explainer.searchkeys import MARK, SearchKeys, shown_text
+from explainer.search.bundle import SearchCache, bundle_problem, document_path, index_html, search_bundle
+from explainer.search.documents import Block, SearchDoc
+from explainer.search.keys import MARK, SearchKeys, shown_text
 from test_write import snapshot
 
 KOREAN: dict[str, str] = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from explainer.render import Output
-from explainer.searchdocs import read_page, search_documents
+from explainer.render.pages import Output
+from explainer.search.documents import read_page, search_documents
 
 
 def page(main: str, head: str = "") -> str:

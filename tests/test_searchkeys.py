@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer.korean import PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES
 from explainer.model import Loc, Term
-from explainer.searchkeys import JOIN, MARK, SearchKeys, compact, shown_text, spaced_variants, stems
+from explainer.search.keys import JOIN, MARK, SearchKeys, compact, shown_text, spaced_variants, stems
+from explainer.text.korean import PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES
 
 CASES_FILE = Path(__file__).parent / "cases" / "searchkeys.txt"
 

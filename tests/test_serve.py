@@ -22,8 +22,10 @@ from typing import Any
 import pytest
 
 from conftest import MINI, ROOT, run_cli, write_tree
-from explainer import cli, previewpage, serve
-from explainer.config import Options
+from explainer import cli
+from explainer.content.config import Options
+from explainer.preview import errorpage as previewpage
+from explainer.preview import server as serve
 from test_write import snapshot
 
 WAIT = 15.0  # seconds: generous, for slow CI machines; tests never assert on timings

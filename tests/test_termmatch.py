@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.termmatch import TermMatcher
+from explainer.text.termmatch import TermMatcher
 
 CASES_FILE = Path(__file__).parent / "cases" / "termmatch.txt"
 

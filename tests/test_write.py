@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run
-from explainer import write
+from explainer.output import write
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

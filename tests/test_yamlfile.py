@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explainer.yamlfile import LocList, LocMap, parse_yaml
+from explainer.content.yamlfile import LocList, LocMap, parse_yaml
 
 
 def test_lines_of_keys_items_and_block_text() -> None:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from explainer.config import Options
+from explainer.content.config import Options
+from explainer.content.load import load_site
 from explainer.errors import BuildFailed, format_report
-from explainer.load import load_site
 from explainer.pipeline import build
 from siteserver import ServedSite
 

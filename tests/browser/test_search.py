@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import ROOT
-from explainer.config import Options
-from explainer.korean import PARTICLES, is_hangul_syllable
-from explainer.load import load_site
-from explainer.markdown import plain_text
-from explainer.render import Output
-from explainer.searchdocs import SearchDoc, search_documents
-from explainer.searchkeys import SearchKeys
+from explainer.content.config import Options
+from explainer.content.load import load_site
+from explainer.render.pages import Output
+from explainer.search.documents import SearchDoc, search_documents
+from explainer.search.keys import SearchKeys
+from explainer.text.korean import PARTICLES, is_hangul_syllable
+from explainer.text.markdown import plain_text
 
 from .checks import describe_violations, run_axe
 from .harness import DESKTOP, PHONE, Built, View, Views

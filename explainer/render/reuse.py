@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from .config import Options
-from .model import Fact, Markdown, Site
+from ..content.config import Options
+from ..model import Fact, Markdown, Site
 
 if TYPE_CHECKING:
     from .context import PageContext
-    from .render import Output
+    from .pages import Output
 
 # (term id, the fact whose text linked it or None): one glossary link made while rendering
 Record = tuple[str, Fact | None]

@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..errors import Problem
+from ..model import Loc
 from . import schema
-from .errors import Problem
-from .model import Loc
 from .yamlfile import LocMap, parse_yaml
 
 BUILTIN_SECTIONS = ("facts", "glossary", "sources")
 PLACEHOLDER_RE = re.compile(r"\{(\w*)\}")
-LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES_DIR = Path(__file__).parent.parent / "locales"
 OG_LOCALES = {"ko": "ko_KR", "en": "en_US", "ja": "ja_JP", "zh": "zh_CN", "de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
 

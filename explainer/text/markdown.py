@@ -32,7 +32,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_plugin
 
-from .model import DocRef, Loc, Markdown
+from ..model import DocRef, Loc, Markdown
 
 REF_KINDS = ("fact", "quote", "cite", "term", "timeline")
 BLOCK_KINDS = ("fact", "quote", "timeline")

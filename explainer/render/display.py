@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import PartialDate, Source
+from ..model import PartialDate, Source
 
 
 def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import korean, markdown
-from .link import Linker
-from .model import Fact, Markdown, Ref, Term
-from .rendercache import Record
-from .timeline import months_of
+from ..model import Fact, Markdown, Ref, Term
+from ..text import korean, markdown
+from ..text.glossary import Linker
+from ..text.timeline import months_of
+from .reuse import Record
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .pages import Renderer
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from .render import Output
+from ..render.pages import Output
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

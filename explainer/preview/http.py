@@ -19,9 +19,9 @@ from typing import Any
 
 import tornado.web
 
-from . import previewpage, reload
-from .config import Options
-from .errors import Problem
+from ..content.config import Options
+from ..errors import Problem
+from . import errorpage, reload
 from .reload import Reloader
 
 OWN = "/__explainer__/"
@@ -117,21 +117,21 @@ class SiteHandler(PreviewHandler):
         try:
             path = urllib.parse.unquote(raw, errors="strict") if "%" in raw else raw
         except UnicodeDecodeError:  # percent-encoded bytes that are not UTF-8 name no file of ours
-            self.page(404, previewpage.not_found_plain(base))
+            self.page(404, errorpage.not_found_plain(base))
             return
         if raw in ("/", base.rstrip("/")) and raw != base:
             self.redirect(base)
             return
         if not path.startswith(base):
-            self.page(404, previewpage.outside_base(base))
+            self.page(404, errorpage.outside_base(base))
             return
         relative = path[len(base):]
         parts = relative.split("/")
         if "\\" in relative or "\0" in relative or relative.startswith("/") or any(p in (".", "..") for p in parts):
-            self.page(404, previewpage.not_found_plain(base))
+            self.page(404, errorpage.not_found_plain(base))
             return
-        if preview.failure is not None and previewpage.is_page(relative):
-            self.page(500, previewpage.error_page(preview.failure.problems, preview.failure.stage, preview.failure.error,
+        if preview.failure is not None and errorpage.is_page(relative):
+            self.page(500, errorpage.error_page(preview.failure.problems, preview.failure.stage, preview.failure.error,
                                                              preview.options.out_dir))
             return
         target = locate(preview.options.out_dir, [p for p in parts if p])
@@ -147,7 +147,7 @@ class SiteHandler(PreviewHandler):
         if missing is not None and os.path.isfile(missing):
             self.file(404, missing)
         else:
-            self.page(404, previewpage.not_found_plain(base))
+            self.page(404, errorpage.not_found_plain(base))
 
     def file(self, status: int, path: str) -> None:
         with open(path, "rb") as handle:

@@ -11,10 +11,10 @@ import re
 
 from markupsafe import Markup
 
-from . import korean
+from ..model import Markdown, Page, Site, Term
+from ..text import korean
 from .context import PageContext
-from .model import Markdown, Page, Site, Term
-from .render import Output, Renderer
+from .pages import Output, Renderer
 
 HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
 

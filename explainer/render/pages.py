@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from . import korean, markdown
-from .config import BUILTIN_SECTIONS, Options
+from ..content.config import BUILTIN_SECTIONS, Options
+from ..errors import BuildFailed, Problem
+from ..model import Page, Site, Source, Term
+from ..text import korean, markdown
+from ..text.glossary import Glossary
 from .context import Appearances, PageContext
 from .display import format_date, json_script, source_name
-from .errors import BuildFailed, Problem
-from .link import Glossary
-from .model import Page, Site, Source, Term
-from .rendercache import RenderCache, remember, reuse
+from .reuse import RenderCache, remember, reuse
 from .theme import Theme, make_environment, template_error
 
 NAV_PAGES = 8  # without `nav:` in site.yaml, pages are listed in the navigation only up to this many

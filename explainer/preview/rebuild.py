@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import Options
-from .errors import Problem, never
-from .linkcheck import ParseCache
-from .model import Site
-from .pipeline import Caches, check_output_links, gather
-from .render import Output
-from .search import BUNDLE, SearchBundle, SearchCache, search_bundle
-from .theme import DEFAULT_THEME
-from .write import check_out_dir, write_site
+from ..content.config import Options
+from ..errors import Problem, never
+from ..model import Site
+from ..output.linkcheck import ParseCache
+from ..output.write import check_out_dir, write_site
+from ..pipeline import Caches, check_output_links, gather
+from ..render.pages import Output
+from ..render.theme import DEFAULT_THEME
+from ..search.bundle import BUNDLE, SearchBundle, SearchCache, search_bundle
 
 SEARCH_FILES = BUNDLE + "/"  # the search index's folder in the site
 ENTRY_FILE = SEARCH_FILES + "pagefind-entry.json"  # the file of the index that names the others

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from .model import Term
+from ..model import Term
 from .termmatch import TermMatcher
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Fact, PartialDate
+from ..model import Fact, PartialDate
 
 
 @dataclass(frozen=True, slots=True)

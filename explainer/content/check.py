@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import Problem, display_path
+from ..model import DocRef, Loc, Markdown, Ref, Site, Term
+from ..text.markdown import REF_KINDS
 from .config import BUILTIN_SECTIONS, Options
-from .errors import Problem, display_path
-from .markdown import REF_KINDS
-from .model import DocRef, Loc, Markdown, Ref, Site, Term
 from .schema import REF_RE
 
 RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "search", "404", "index"})

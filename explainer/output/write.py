@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ExplainerError
+from ..errors import ExplainerError
 
 MARKER = ".explainer"
 MARKER_TEXT = b"This folder is written by explainer and replaced whole by every build.\n"

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .render import Output
+from ..render.pages import Output
 
 FACTS_PAGE = "facts/index.html"
 BODY_ATTRIBUTE = b"data-pagefind-body"

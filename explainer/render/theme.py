@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jinja2
 
-from .config import Options
-from .errors import Problem, display_path
+from ..content.config import Options
+from ..errors import Problem, display_path
 
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/theme so that an installed package carries it too.
-DEFAULT_THEME = (Path(__file__).parent / "theme").resolve()
+DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,11 @@ from pathlib import Path
 import tornado.httpserver
 import tornado.netutil
 
-from .config import Options
-from .errors import BuildFailed, Cancelled, ExplainerError, Problem, display_path
+from ..content.config import Options
+from ..errors import BuildFailed, Cancelled, ExplainerError, Problem, display_path
+from ..render.theme import DEFAULT_THEME
+from .http import Failed, Preview, is_loopback, make_app
 from .rebuild import Rebuilder, Rebuilt
-from .servehttp import Failed, Preview, is_loopback, make_app
-from .theme import DEFAULT_THEME
 from .watch import Watcher
 
 __all__ = ["Event", "Failed", "LinksChecked", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]

@@ -31,9 +31,9 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, has_hangul, particle_allowed
-from .model import Term
-from .termmatch import TermMatcher
+from ..model import Term
+from ..text.korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, has_hangul, particle_allowed
+from ..text.termmatch import TermMatcher
 
 MARK = "\u01c2"  # ǂ: a letter (so Pagefind keeps it inside a word) that no Korean or English text uses
 JOIN = "^"  # starts a key that is not a shown word (ASCII punctuation: Pagefind indexes the key without it)

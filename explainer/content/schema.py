@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Problem
-from .model import PartialDate
+from ..errors import Problem
+from ..model import PartialDate
 from .yamlfile import LocList, LocMap
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")

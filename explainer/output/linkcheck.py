@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from .errors import Cancelled, Problem, never
-from .render import Output
+from ..errors import Cancelled, Problem, never
+from ..render.pages import Output
 
 # The attributes that make a browser fetch or navigate to a URL.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ExplainerError
-from .render import Output
+from ..errors import ExplainerError
+from ..render.pages import Output
 from .write import write_site
 
 PROGRAMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

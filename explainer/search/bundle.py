@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .errors import Cancelled, ExplainerError, never
-from .markdown import plain_text
-from .model import Site, Term
-from .render import Output
-from .searchdocs import ReadCache, SearchDoc, search_documents
-from .searchkeys import SearchKeys
+from ..errors import Cancelled, ExplainerError, never
+from ..model import Site, Term
+from ..render.pages import Output
+from ..text.markdown import plain_text
+from .documents import ReadCache, SearchDoc, search_documents
+from .keys import SearchKeys
 
 BUNDLE = "pagefind"
 HEADWORD = "headword"  # the metadata field of a term's page that holds its forms

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import markdown, schema
+from ..errors import Problem, display_path
+from ..model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, PartialDate, Ref, Site, Source, Term
+from ..text import markdown
+from . import schema
 from .config import Options, SiteConfig, make_config, read_config
-from .errors import Problem, display_path
-from .model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, PartialDate, Ref, Site, Source, Term
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
