@@ -1,82 +1,114 @@
-"""The command line: the only place that prints, parses arguments or catches errors."""
+"""The command line: parse the arguments, call one command, print its one result.
+
+It is where a run's outcome becomes text and an exit code: every error meant for a person
+(ExplainerError, BuildFailed) is printed here, and anything else is a bug of ours, printed as
+one line (its traceback only with --debug).
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .content.config import Options, read_config
-from .errors import BuildFailed, ExplainerError, format_report
-from .output.pdf import find_chromium, font_warning, write_pdf
-from .output.write import check_out_dir
-from .pipeline import build, gather
+from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, format_report
+from .model import Options
+from .pipeline import build, make
 
 COMMANDS = ("build", "check", "serve", "pdf")
-REPORT_URL = "the explainer issue tracker"
 
 
-def make_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option: its flags, the commands that take it, and what argparse needs to know of it."""
+
+    flags: tuple[str, ...]
+    commands: tuple[str, ...]
+    help: str
+    settings: tuple[tuple[str, Any], ...] = ()  # argparse keyword arguments; no "action" means it takes a value
+
+    @property
+    def takes_value(self) -> bool:
+        return dict(self.settings).get("action") is None
+
+
+ALL = COMMANDS
+OPTIONS = (
+    Option(("--content",), ALL, "folder holding site.yaml, sources/, facts/, glossary/, pages/ (default: content)",
+           (("type", Path), ("default", Path("content")), ("metavar", "DIR"))),
+    Option(("--strict",), ALL, "treat warnings (unverified quotes, unused excerpts …) as errors", (("action", "store_true"),)),
+    Option(("--base-url",), ALL, "publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/",
+           (("default", ""), ("metavar", "URL"))),
+    Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
+    Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
+    Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
+           (("action", "store_true"),)),
+    Option(("--out",), ("build", "serve"), "output folder (default: site)", (("type", Path), ("default", Path("site")), ("metavar", "DIR"))),
+    Option(("--host",), ("serve",), "address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)",
+           (("default", "127.0.0.1"),)),
+    Option(("--port",), ("serve",), "port to listen on (default: 8000; 0 picks a free one)", (("type", int), ("default", 8000))),
+    Option(("--out",), ("pdf",), "the PDF to write (default: print.pdf)", (("type", Path), ("default", Path("print.pdf")), ("metavar", "FILE"))),
+    Option(("--chromium",), ("pdf",), "the Chromium or Chrome program (default: chromium on PATH, else /usr/bin/chromium)",
+           (("default", ""), ("metavar", "PATH"))),
+)
+TAKES_VALUE = frozenset(flag for option in OPTIONS if option.takes_value for flag in option.flags)
+
+
+def program_name(argv0: str | None = None) -> str:
+    """How the user started us, to be quoted back in help and messages: `python build.py` or `explainer`."""
+    name = os.path.basename(argv0 if argv0 is not None else sys.argv[0])
+    return "python build.py" if name == "build.py" else "explainer"
+
+
+def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """Declare every command and option (shown by --help)."""
+    prog = prog or program_name()
     parser = argparse.ArgumentParser(
-        prog="python build.py",
+        prog=prog,
         description="Build an explainer microsite: curated facts, a glossary and attributed excerpts.",
-        epilog="Without a command, 'build' runs. 'python build.py COMMAND --help' shows a command's options.",
+        epilog=f"Without a command, 'build' runs. '{prog} COMMAND --help' shows a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                         help="folder holding site.yaml, sources/, facts/, glossary/, pages/ (default: content)")
-        sub.add_argument("--strict", action="store_true", help="treat warnings (unverified quotes, unused excerpts …) as errors")
-        sub.add_argument("--base-url", default="", metavar="URL",
-                         help="publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/")
-        sub.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
-        sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-
-    build_cmd = commands.add_parser("build", help="build the site into the output folder (the default)",
-                                    description="Build the site. The previous output stays untouched unless the build succeeds.")
-    common(build_cmd)
-    build_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
-    check_cmd = commands.add_parser("check", help="load and check the content without writing anything",
-                                    description="Report every problem in the content, as a build would, without writing.")
-    common(check_cmd)
-    serve_cmd = commands.add_parser("serve", help="build, serve for preview, rebuild and reload the browser on every change",
-                                    description="Build the site, serve it under its base path and rebuild it whenever content/ "
-                                                "or the templates change; open pages reload by themselves. Ctrl-C stops.")
-    common(serve_cmd)
-    serve_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
-    serve_cmd.add_argument("--host", default="127.0.0.1",
-                           help="address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
-    pdf_cmd = commands.add_parser("pdf", help="write the print edition to a PDF with headless Chromium",
-                                  description="Build the site in memory and print its print edition (print/) to a PDF "
-                                              "with headless Chromium. Needs Chromium and a font for the site's language "
-                                              "(Debian: sudo apt-get install chromium fonts-nanum). site/ is not touched.")
-    common(pdf_cmd)
-    pdf_cmd.add_argument("--out", type=Path, default=Path("print.pdf"), metavar="FILE", help="the PDF to write (default: print.pdf)")
-    pdf_cmd.add_argument("--chromium", default="", metavar="PATH",
-                         help="the Chromium or Chrome program (default: chromium on PATH, else /usr/bin/chromium)")
+    described = {
+        "build": ("build the site into the output folder (the default)",
+                  "Build the site. The previous output stays untouched unless the build succeeds."),
+        "check": ("load and check the content without writing anything",
+                  "Report every problem in the content, as a build would, without writing."),
+        "serve": ("build, serve for preview, rebuild and reload the browser on every change",
+                  "Build the site, serve it under its base path and rebuild it whenever content/ or the templates change; "
+                  "open pages reload by themselves. Ctrl-C stops."),
+        "pdf": ("write the print edition to a PDF with headless Chromium",
+                "Build the site in memory and print its print edition (print/) to a PDF with headless Chromium. Needs Chromium "
+                "and a font for the site's language (Debian: sudo apt-get install chromium fonts-nanum). site/ is not touched."),
+    }
+    for command in COMMANDS:
+        short, long = described[command]
+        sub = commands.add_parser(command, help=short, description=long)
+        for option in OPTIONS:
+            if command in option.commands:
+                sub.add_argument(*option.flags, help=option.help, **dict(option.settings))
     return parser
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse arguments: the command may come anywhere among the options, and 'build' is the default.
 
-    `python build.py -q check`, `python build.py --out public` and `python build.py check -q`
-    all work; a misspelt command is named as such, with a suggestion.
+    `-q check`, `--out public` and `check -q` all work; a misspelt command is named as such, with a suggestion.
     """
     parser = make_parser()
     args = list(argv)
-    if any(a in ("-h", "--help", "--version") for a in args[:1]):
+    if args[:1] and args[0] in ("-h", "--help", "--version"):
         return parser.parse_args(args)
-    position = _command_position(parser, args)
+    position = _command_position(args)
     if position is None:
         return parser.parse_args(["build", *args])
     word = args[position]
@@ -87,27 +119,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args([word, *args[:position], *args[position + 1:]])
 
 
-def _command_position(parser: argparse.ArgumentParser, args: list[str]) -> int | None:
+def _command_position(args: list[str]) -> int | None:
     """Index of the first word that is not an option or an option's value, or None."""
-    takes_value = {flag for sub in _subparsers(parser) for action in sub._actions if action.nargs != 0
-                   for flag in action.option_strings}
     index = 0
     while index < len(args):
         word = args[index]
         if word == "--":
             return index + 1 if index + 1 < len(args) else None
         if word.startswith("-") and word != "-":
-            index += 2 if word in takes_value else 1  # --out=DIR carries its value itself
+            index += 2 if word in TAKES_VALUE else 1  # --out=DIR carries its value itself
             continue
         return index
     return None
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return list(action.choices.values())
-    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,117 +144,102 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BuildFailed as failed:
+        print(format_report(failed.problems), file=sys.stderr)
+        print(failure_line(args, failed.stage), file=sys.stderr)
+        return 1
     except ExplainerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug in explainer, not in the user's content
         if args.debug:
             traceback.print_exc()
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}, "
-              "with the output of the same command run with --debug.", file=sys.stderr)
+        print(describe_bug(exc), file=sys.stderr)
+        print(f"{BUG} Please report it at {REPORT_URL}, with the output of the same command run with --debug.", file=sys.stderr)
         return 3
 
 
+def failure_line(args: argparse.Namespace, stage: str) -> str:
+    """The last line of a failed run: which stage stopped it, and what was left untouched."""
+    if args.command == "check":
+        return f"Check failed ({stage}); nothing was written."
+    kept = "no PDF was written" if args.command == "pdf" else f"{args.out}/ was left as it was"
+    return f"Build failed ({stage}); {kept}."
+
+
 def options_from(args: argparse.Namespace) -> Options:
-    out_dir = args.out if args.command in ("build", "serve") else Path("site")  # pdf's --out is the PDF
+    out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one command; content problems print as a report and give exit code 1."""
+    """Run one command; content problems raise BuildFailed (exit code 1, printed by main)."""
     options = options_from(args)
     started = time.perf_counter()
     if args.command == "serve":
         return run_serve(args, options)
-    try:
-        if args.command == "check":
-            _, warnings, _ = gather(options)
-            if warnings:
-                print(format_report(warnings), file=sys.stderr)
-            if not args.quiet:
-                print("No errors.")
-            return 0
-        if args.command == "pdf":
-            return run_pdf(args, options, started)
-        result = build(options)
-    except BuildFailed as failed:
-        print(format_report(failed.problems), file=sys.stderr)
-        if args.command == "check":
-            print(f"Check failed ({failed.stage}); nothing was written.", file=sys.stderr)
-        else:
-            kept = "no PDF was written" if args.command == "pdf" else f"{options.out_dir}/ was left as it was"
-            print(f"Build failed ({failed.stage}); {kept}.", file=sys.stderr)
-        return 1
-    if result.warnings:
-        print(format_report(result.warnings), file=sys.stderr)
+    if args.command == "pdf":
+        return run_pdf(args, options, started)
+    if args.command == "check":
+        made = make(options, search=False)  # everything a build checks; the search index checks nothing
+        if made.warnings:
+            print(format_report(made.warnings), file=sys.stderr)
+        print_timings(args, made.timings)
+        if not args.quiet:
+            print("No errors.")
+        return 0
+    built = build(options)
+    if built.made.warnings:
+        print(format_report(built.made.warnings), file=sys.stderr)
+    print_timings(args, built.timings)
     if not args.quiet:
-        elapsed = time.perf_counter() - started
-        print(f"Built {result.pages} pages ({result.files} files) into {options.out_dir}/ in {elapsed:.2f} s; "
-              f"search index {result.search_bytes / 1024:.0f} KiB, {result.search_seconds:.2f} s of that.")
+        search = built.made.search
+        index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else ""
+        print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
+              f"{time.perf_counter() - started:.2f} s{index}.")
     return 0
+
+
+def print_timings(args: argparse.Namespace, timings: Sequence[tuple[str, float]]) -> None:
+    """With --verbose, one line: the seconds each stage took."""
+    if args.verbose:
+        print("Stages: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in timings) + ".")
 
 
 def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
     """Build in memory, then print the print edition to args.out with headless Chromium."""
+    from .output.pdf import find_chromium, font_warning, write_pdf  # only this command runs Chromium
+
     chromium = find_chromium(args.chromium)
-    outputs, warnings, _ = gather(options)
-    if warnings:
-        print(format_report(warnings), file=sys.stderr)
-    missing_font = font_warning(read_config(options, "site.yaml")[1].get("language", ""))
+    made = make(options, search=False)  # paper has no search
+    if made.warnings:
+        print(format_report(made.warnings), file=sys.stderr)
+    missing_font = font_warning(made.site.config.language)
     if missing_font:
         print(f"warning: {missing_font}", file=sys.stderr)
-    result = write_pdf(outputs, args.out, chromium)
+    result = write_pdf(made.outputs, args.out, chromium)
+    print_timings(args, made.timings)
     if not args.quiet:
-        elapsed = time.perf_counter() - started
-        print(f"Wrote {result.path}: {result.pages} pages, {result.size / 1024:.0f} KiB, in {elapsed:.2f} s.")
+        print(f"Wrote {result.path}: {result.pages} pages, {result.size / 1024:.0f} KiB, in {time.perf_counter() - started:.2f} s.")
     return 0
 
 
 def run_serve(args: argparse.Namespace, options: Options) -> int:
-    """Run the preview server until Ctrl-C; every rebuild is reported as `build` reports it."""
-    from .preview import server as serve  # the server's libraries load only for this command
+    """Run the preview server until Ctrl-C; every event is printed as the event says it."""
+    from . import preview  # the server's libraries load only for this command
+    from .output.write import check_out_dir
 
-    if not serve.is_loopback(args.host):
+    if not preview.is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this machine can read the preview; "
               "use the default --host 127.0.0.1 to keep it to yourself", file=sys.stderr)
-    check_out_dir(options.out_dir, options.content_dir)
+    check_out_dir(args.out, options.content_dir)
 
-    def report(event: serve.Event) -> None:
-        if isinstance(event, serve.Started):
-            print(f"Serving {options.out_dir}/ at {event.url}  (Ctrl-C to stop)", flush=True)
-        elif isinstance(event, serve.Failed) and event.error is not None:
-            if args.debug:
-                traceback.print_exception(event.error)
-            where = "" if event.stage == "internal" else f" while {event.stage}"
-            print(f"internal error{where}: {type(event.error).__name__}: {event.error}", file=sys.stderr)
-            print(f"This is a bug in explainer, not in your content. Please report it at {REPORT_URL}. "
-                  "The server keeps running and tries again on the next change.", file=sys.stderr, flush=True)
-        elif isinstance(event, serve.Failed) and event.stage == "search":  # the pages were written all the same
-            print(format_report(event.problems), file=sys.stderr)
-            print("Search index not updated; the pages are served, and search tries again after the next change.",
-                  file=sys.stderr, flush=True)
-        elif isinstance(event, serve.Failed):
-            print(format_report(event.problems), file=sys.stderr)
-            print(f"Build failed ({event.stage}); {options.out_dir}/ was left as it was. "
-                  "The browser shows these problems until the next good build.", file=sys.stderr, flush=True)
-        elif isinstance(event, serve.LinksChecked):
-            if event.problems:
-                print(format_report(event.problems), file=sys.stderr, flush=True)
-            if any(p.severity == "error" for p in event.problems):
-                print("Link check failed (--strict); the browser shows these problems until the next good build.",
-                      file=sys.stderr, flush=True)
-        elif isinstance(event, serve.Stopped):
-            print("Stopped.", flush=True)
-        else:
-            if event.warnings:
-                print(format_report(event.warnings), file=sys.stderr, flush=True)
-            if not args.quiet:
-                what = "Built" if event.number == 1 else f"Rebuild {event.number}:"
-                changed = f"{len(event.changed)} file{'s' if len(event.changed) != 1 else ''} changed"
-                if event.removed:
-                    changed += f", {len(event.removed)} removed"
-                print(f"{what} {event.pages} pages in {event.seconds:.3f} s ({changed}, {event.reused} reused).", flush=True)
+    def report(event: preview.Event) -> None:
+        said = event.said(str(args.out), args.quiet, args.debug)
+        if said.err:
+            print(said.err, file=sys.stderr, flush=True)
+        if said.out:
+            print(said.out, flush=True)
 
-    serve.serve(options, args.host, args.port, report)
+    preview.serve(options, args.host, args.port, report)
     return 0

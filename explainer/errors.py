@@ -33,21 +33,27 @@ class ExplainerError(Exception):
 
 
 class BuildFailed(ExplainerError):
-    """The build stopped because of problems in the content; carries all of them."""
+    """The build stopped because of problems in the content; carries all of them.
 
-    def __init__(self, problems: Iterable[Problem], stage: str = "check") -> None:
+    `base_path` is the URL path of the site as far as it was read (the preview server keeps
+    serving error pages there); '' when site.yaml could not be read.
+    """
+
+    def __init__(self, problems: Iterable[Problem], stage: str = "check", base_path: str = "") -> None:
         self.problems = tuple(sorted(problems, key=Problem.sort_key))
         self.stage = stage
+        self.base_path = base_path
         super().__init__(f"{len(self.problems)} problem(s) in stage {stage}")
 
 
-class Cancelled(Exception):
-    """Work given up because what it works on is out of date (the preview server saw another change)."""
+REPORT_URL = "the explainer issue tracker"
+BUG = "This is a bug in explainer, not in your content."
 
 
-def never() -> bool:
-    """The `cancelled` of work nobody cancels (a plain build)."""
-    return False
+def describe_bug(error: BaseException, stage: str = "") -> str:
+    """The one line that names a bug of ours: `internal error while <stage>: Type: message`."""
+    where = f" while {stage}" if stage else ""
+    return f"internal error{where}: {type(error).__name__}: {error}"
 
 
 def display_path(path: str | Path, root: Path | None = None) -> str:

@@ -1,10 +1,46 @@
-"""The content as frozen data: what every later stage reads, never writes."""
+"""The content as frozen data: what every later stage reads, never writes.
+
+Also the two values every stage is handed: the build's Options and each file it produces (Output).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+BUILTIN_SECTIONS = ("facts", "glossary", "sources")  # the pages every site has besides its own
+
+
+def primary_language(tag: str) -> str:
+    """Return the language of a BCP 47 tag without its region or script, lower-cased: ko-KR -> ko."""
+    return tag.split("-")[0].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the command line decided: where to read, where to write (None: nowhere), how strict to be."""
+
+    content_dir: Path
+    out_dir: Path | None = None
+    base_url: str = ""  # overrides site.yaml when set
+    strict: bool = False
+
+    @property
+    def root(self) -> Path:
+        """The folder holding content/: archives and a site's own templates/ are found from here."""
+        return self.content_dir.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site: its path inside the site, its bytes, and what produced it (for messages)."""
+
+    path: str
+    content: bytes
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,16 +214,56 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Site:
-    """Everything the author wrote, loaded; indexes are built once here."""
+class SiteConfig:
+    """content/site.yaml, checked, with derived values (locale, labels); base_url always ends in '/'."""
 
-    config: Any  # config.SiteConfig (kept loose to avoid an import cycle)
+    title: str
+    description: str
+    language: str
+    base_url: str
+    copyright: str
+    author: str
+    publisher: str
+    locale: str
+    nav: tuple[str, ...]
+    intro: Markdown | None
+    key_facts: tuple[str, ...]
+    quote_share: int
+    labels: dict[str, Any] = field(compare=False)
+    loc: Loc = field(default_factory=lambda: Loc("", 0))
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always starting and ending with '/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def primary_language(self) -> str:
+        """The site's language without its region: ko for ko-KR."""
+        return primary_language(self.language)
+
+    def absolute(self, url_path: str) -> str:
+        """Return the absolute URL of a site path such as 'glossary/x/'."""
+        return self.base_url + url_path.lstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the author wrote, loaded; indexes are built once here.
+
+    `digests` holds the content hash of every file read (by the path shown to the user): what
+    the cache (cache.py) compares to know whether a result computed from them still holds.
+    """
+
+    config: SiteConfig
     sources: tuple[Source, ...]
     groups: tuple[FactGroup, ...]
     facts: tuple[Fact, ...]
     terms: tuple[Term, ...]
     pages: tuple[Page, ...]
     broken: frozenset[str] = frozenset()  # "kind:id" of records that exist but failed to load
+    digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False, repr=False)
     term_by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
@@ -196,13 +272,14 @@ class Site:
     @classmethod
     def assemble(
         cls,
-        config: Any,
+        config: SiteConfig,
         sources: tuple[Source, ...],
         groups: tuple[FactGroup, ...],
         facts: tuple[Fact, ...],
         terms: tuple[Term, ...],
         pages: tuple[Page, ...],
         broken: frozenset[str] = frozenset(),
+        digests: dict[str, str] | None = None,
     ) -> Site:
         """Build a Site with its lookup tables (first definition wins on duplicates)."""
         return cls(
@@ -213,6 +290,7 @@ class Site:
             terms,
             pages,
             broken,
+            digests or {},
             _index(sources, "id"),
             _index(facts, "id"),
             _index(terms, "id"),

@@ -1,108 +1,138 @@
-"""The build, top to bottom: load -> check -> render -> write. Nothing is written until all is read."""
+"""The build, top to bottom: load -> check -> render -> links -> search -> write.
+
+`make` runs every stage but the last and returns the site in memory (`check` and `pdf` stop
+there); `build` writes what `make` made. A clean build and the preview server's rebuilds are
+this same code: the preview passes the cache it keeps between builds and the record of its
+last write, and leaves links and search for later (it runs them once edits pause).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+from .cache import Cache
+from .cancel import never
 from .content.check import check_site
-from .content.config import Options
-from .content.load import LoadCache, load_site
-from .errors import BuildFailed, Problem, display_path, never
-from .model import Site
+from .content.load import load_site
+from .errors import BuildFailed, Problem, display_path
+from .model import Options, Output, Site
 from .output.hosting import hosting_files
-from .output.linkcheck import ParseCache, check_links
-from .output.write import check_out_dir, write_site
-from .render.pages import Output, render_site
-from .render.reuse import RenderCache
+from .output.linkcheck import check_links
+from .output.write import Written, check_out_dir, path_collisions, write_site
+from .render.pages import render_site
 from .render.theme import Theme, check_templates
-from .search.bundle import search_bundle
+from .search import BUNDLE, SearchBundle, search_bundle
 
 
 @dataclass(frozen=True, slots=True)
-class BuildResult:
-    """What a successful build did: files written, warnings kept, time per stage (seconds)."""
+class Made:
+    """A site built in memory: every file, the warnings kept, the search index's cost, and each stage's time."""
 
-    files: int
-    pages: int
+    site: Site
+    outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...]
-    timings: tuple[tuple[str, float], ...]
-    search_bytes: int = 0  # the search index (pagefind/), all its files
-    search_seconds: float = 0.0
+    search: SearchBundle | None  # None when the search index was left out
+    timings: tuple[tuple[str, float], ...]  # (stage, seconds)
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for o in self.outputs if o.path.endswith(".html"))
 
 
-@dataclass(slots=True)
-class Caches:
-    """What the preview server keeps between builds: each file's load and each page's rendering."""
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A site built and written: what was made, what the folder holds now, and the files written and removed."""
 
-    files: LoadCache = field(default_factory=LoadCache)
-    pages: RenderCache = field(default_factory=RenderCache)
-    site: Site | None = None  # the last site loaded, even when it had problems
+    made: Made
+    written: Written
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    timings: tuple[tuple[str, float], ...]  # make's stages, then write
 
 
-def gather(options: Options, caches: Caches | None = None, *,
-           links: bool = True) -> tuple[list[Output], list[Problem], list[tuple[str, float]]]:
-    """Load, check and render the site in memory; raise BuildFailed with every problem found.
+class Stopwatch:
+    """Times the stages of one build, in the order they run."""
 
-    With links=False the link check is left to the caller (the preview server runs it later).
-    """
-    timings: list[tuple[str, float]] = []
-    started = time.perf_counter()
+    def __init__(self) -> None:
+        self.timings: list[tuple[str, float]] = []
 
-    # load: read every content file into frozen model objects (unchanged files from the cache)
-    site, problems = load_site(options, caches.files if caches else None)
-    if caches is not None and site is not None:
-        caches.site = site
-    # check: cross-references, verbatim quotes, collisions, over the whole site
-    if site is not None:
-        problems += check_site(site, options)
-    problems += check_templates(Theme.for_site(options))  # syntax errors show with content errors
-    timings.append(("load+check", time.perf_counter() - started))
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - started))
+
+
+def make(options: Options, cache: Cache | None = None, *, links: bool = True, search: bool = True) -> Made:
+    """Load, check and render the site in memory (then its links and search index); raise BuildFailed with every problem."""
+    clock = Stopwatch()
+    theme = Theme.for_site(options)
+
+    # load: read every content file into frozen model objects (with a cache, unchanged files are not parsed again)
+    with clock.stage("load"):
+        site, problems = load_site(options, cache)
+    # check: cross-references, verbatim quotes, collisions over the whole site; the templates' syntax beside them
+    with clock.stage("check"):
+        if site is not None:
+            problems += check_site(site, options)
+        problems += check_templates(theme)
     if options.strict:
         problems = [p.as_error() for p in problems]
+    base_path = site.config.base_path if site is not None else ""
     if site is None or any(p.severity == "error" for p in problems):
-        raise BuildFailed(problems, "check")
+        raise BuildFailed(problems, "check", base_path)
 
-    # render: every page to HTML in memory (term pages last: they list who links to them)
-    started = time.perf_counter()
-    outputs = render_site(site, options, caches.pages if caches else None)
-    outputs += hosting_files(outputs, site.config.base_url)
-    timings.append(("render", time.perf_counter() - started))
+    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
+    with clock.stage("render"):
+        outputs = render_site(site, options, theme, cache)
+        outputs += hosting_files(outputs, site.config)
 
     # links: every internal link and anchor in the rendered pages resolves
     if links:
-        started = time.perf_counter()
-        problems += check_output_links(outputs, site.config.base_url, options)
-        timings.append(("links", time.perf_counter() - started))
+        with clock.stage("links"):
+            problems += check_output_links(outputs, site, options, cache)
         if any(p.severity == "error" for p in problems):
-            raise BuildFailed(problems, "links")
-    return outputs, problems, timings
+            raise BuildFailed(problems, "links", base_path)
+
+    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
+    bundle = None
+    if search:
+        with clock.stage("search"):
+            bundle = search_bundle(outputs, site, cache)
+        outputs += bundle.outputs
+    collisions = path_collisions(outputs)
+    if collisions:
+        raise BuildFailed(problems + collisions, "render", base_path)
+    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings))
 
 
-def check_output_links(outputs: list[Output], base_url: str, options: Options, cache: ParseCache | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> list[Problem]:
+def check_output_links(outputs: list[Output] | tuple[Output, ...], site: Site, options: Options, cache: Cache | None = None,
+                       cancelled: Callable[[], bool] = never) -> list[Problem]:
     """Check the links of rendered pages; warnings, or errors under --strict."""
-    shown = display_path(options.out_dir)  # as the user wrote it, also when the preview server made it absolute
-    found, _ = check_links(outputs, base_url, shown, cache, cancelled or never)
+    shown = display_path(options.out_dir) if options.out_dir is not None else "site"  # where the pages are, or would be
+    section = cache.section("links") if cache is not None else None
+    found = check_links(outputs, site.config.base_url, shown, section, cancelled)
     return [p.as_error() for p in found] if options.strict else found
 
 
-def build(options: Options) -> BuildResult:
-    """Build the site into options.out_dir, replacing the previous build only on success."""
+def build(options: Options, cache: Cache | None = None, last: Written | None = None, *,
+          links: bool = True, search: bool = True) -> Built:
+    """Build the site into options.out_dir, replacing the previous build only on success.
+
+    With `last` (the record of the previous write into that folder) only the files that differ
+    are written; without `search`, the folder keeps the search index it has.
+    """
+    assert options.out_dir is not None, "build needs an output folder"
     check_out_dir(options.out_dir, options.content_dir)
-    caches = Caches()  # fresh: everything is rendered; it tells which site was built
-    outputs, warnings, timings = gather(options, caches)
-    assert caches.site is not None  # gather raises BuildFailed when no site loaded
+    made = make(options, cache, links=links, search=search)
 
-    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
-    search = search_bundle(outputs, caches.site)
-    outputs += search.outputs
-    timings.append(("search", search.seconds))
-
-    # write: into a temporary folder, swapped in whole
-    started = time.perf_counter()
-    count = write_site(((o.path, o.content) for o in outputs), options.out_dir)
-    timings.append(("write", time.perf_counter() - started))
-    pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    return BuildResult(count, pages, tuple(warnings), tuple(timings), search.size, search.seconds)
+    # write: into a temporary folder swapped in whole, or (after a write of our own) only what changed
+    clock = Stopwatch()
+    with clock.stage("write"):
+        result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{BUNDLE}/",))
+    return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

@@ -22,7 +22,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "english"
 def build_example(out: Path) -> dict[str, bytes]:
     """Build the English example into `out`; return its files except theme assets."""
     sys.path.insert(0, str(ROOT))
-    from explainer.content.config import Options
+    from explainer.model import Options
     from explainer.pipeline import build
 
     build(Options(content_dir=EXAMPLE / "content", out_dir=out, strict=True))

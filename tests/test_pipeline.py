@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import Run
-from test_write import snapshot
+from support import snapshot
 
 
 def test_two_builds_are_byte_identical(make_site: Callable[..., Run], site_root: Path) -> None:

@@ -1,11 +1,9 @@
-"""The site config (content/site.yaml) and the build's own options, checked against one schema."""
+"""The site config (content/site.yaml), checked against its schema, and the interface's words (labels)."""
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,73 +11,17 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem
-from ..model import Loc
+from ..model import Loc, Markdown, Options, SiteConfig, primary_language
 from . import schema
 from .yamlfile import LocMap, parse_yaml
 
-BUILTIN_SECTIONS = ("facts", "glossary", "sources")
 PLACEHOLDER_RE = re.compile(r"\{(\w*)\}")
 LOCALES_DIR = Path(__file__).parent.parent / "locales"
 OG_LOCALES = {"ko": "ko_KR", "en": "en_US", "ja": "ja_JP", "zh": "zh_CN", "de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What the command line decided: where to read, where to write, how strict to be."""
-
-    content_dir: Path
-    out_dir: Path
-    base_url: str = ""  # overrides site.yaml when set
-    strict: bool = False
-
-    @property
-    def root(self) -> Path:
-        """The folder holding content/: archives and a site's own templates/ are found from here."""
-        return self.content_dir.parent
-
-
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
-    """content/site.yaml, checked, with derived values (base path, locale, labels)."""
-
-    title: str
-    description: str
-    language: str
-    base_url: str
-    copyright: str
-    author: str
-    publisher: str
-    locale: str
-    nav: tuple[str, ...]
-    intro: Any  # Markdown | None, parsed by load.py
-    key_facts: tuple[str, ...]
-    quote_share: int
-    labels: dict[str, Any] = field(compare=False)
-    loc: Loc = field(default_factory=lambda: Loc("", 0))
-    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
-
-    @property
-    def base_path(self) -> str:
-        """The URL path the site lives under, always starting and ending with '/'."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
-
-    def absolute(self, url_path: str) -> str:
-        """Return the absolute URL of a site path such as 'glossary/x/'."""
-        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-        return base + url_path.lstrip("/")
-
-
-def read_config(options: Options, display: str) -> tuple[LocMap | None, dict[str, Any], list[Problem]]:
-    """Read and check site.yaml; return the raw mapping, checked values and problems."""
-    path = options.content_dir / "site.yaml"
-    if not path.is_file():
-        return None, {}, [Problem(display, 0, "site config not found",
-                                  f"create {display} with at least: title, description, language, base_url, copyright")]
-    try:
-        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return None, {}, [Problem(display, 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+def read_config(text: str, display: str, options: Options) -> tuple[LocMap | None, dict[str, Any], list[Problem]]:
+    """Parse and check the text of site.yaml; return the raw mapping, checked values and problems."""
     data, problems = parse_yaml(text, display)
     if data is None and not problems:
         problems.append(Problem(display, 1, "site config is empty", "add title, description, language, base_url, copyright"))
@@ -95,7 +37,7 @@ def read_config(options: Options, display: str) -> tuple[LocMap | None, dict[str
             values["base_url"] = value
     if "language" in values:
         problems += _check_language(values["language"], display, data.line_of("language"))
-    if "labels" in values:
+    if values["labels"]:
         problems += _check_labels(values["labels"], values.get("language", "en"), display, data)
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
@@ -111,7 +53,7 @@ COUNTRY_NOT_LANGUAGE = {"kr": "ko", "jp": "ja", "cn": "zh", "gr": "el", "dk": "d
 
 
 def _check_language(language: str, display: str, line: int) -> list[Problem]:
-    primary = language.split("-")[0].lower()
+    primary = primary_language(language)
     if primary in COUNTRY_NOT_LANGUAGE and primary != "uk":
         right = COUNTRY_NOT_LANGUAGE[primary]
         return [Problem(display, line, f"'{language}' is a country code, not a language code",
@@ -142,27 +84,30 @@ def _check_labels(labels: dict[str, str], language: str, display: str, data: Loc
     return problems
 
 
-def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Any) -> SiteConfig:
-    """Build the SiteConfig from checked values (defaults filled in)."""
+def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markdown | None) -> SiteConfig:
+    """Build the SiteConfig from checked values.
+
+    A required key that is missing was reported as a problem, and the build stops before
+    anything is rendered: the empty value it gets here is only seen by the checks.
+    """
     language = values.get("language", "en")
     labels = load_labels(language)
-    labels.update(values.get("labels", {}))
-    primary = language.split("-")[0].lower()
-    locale = values.get("locale") or OG_LOCALES.get(primary, primary)
-    base = values.get("base_url", "http://localhost/")
+    labels.update(values["labels"])
+    primary = primary_language(language)
+    base = values.get("base_url", "")
     return SiteConfig(
         title=values.get("title", ""),
         description=values.get("description", ""),
         language=language,
         base_url=base if base.endswith("/") else base + "/",
         copyright=values.get("copyright", ""),
-        author=values.get("author", ""),
-        publisher=values.get("publisher", ""),
-        locale=locale,
-        nav=tuple(values.get("nav", ())),
+        author=values["author"],
+        publisher=values["publisher"],
+        locale=values["locale"] or OG_LOCALES.get(primary, primary),
+        nav=values["nav"],
         intro=intro,
-        key_facts=tuple(values.get("key_facts", ())),
-        quote_share=values.get("quote_share", 25),
+        key_facts=values["key_facts"],
+        quote_share=values["quote_share"],
         labels=labels,
         loc=Loc(display, 1),
         key_lines=dict(data.key_lines),
@@ -172,7 +117,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Any) 
 def load_labels(language: str) -> dict[str, Any]:
     """Return the interface words for a language (falling back to English for missing ones)."""
     labels: dict[str, Any] = yaml.safe_load((LOCALES_DIR / "en.yaml").read_text(encoding="utf-8"))
-    primary = language.split("-")[0].lower()
+    primary = primary_language(language)
     own = LOCALES_DIR / f"{primary}.yaml"
     if primary != "en" and own.is_file():
         labels.update(yaml.safe_load(own.read_text(encoding="utf-8")))

@@ -5,17 +5,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..cache import Cache, Section, digest
 from ..errors import Problem, display_path
-from ..model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Page, PartialDate, Ref, Site, Source, Term
+from ..model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
-from .config import Options, SiteConfig, make_config, read_config
+from .config import make_config, read_config
+from .files import decode
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
@@ -25,63 +26,59 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """What one content file loaded to: its model objects, problems and broken records."""
+    """What one content file loaded to: its model objects, problems and broken records (kept in the cache)."""
 
-    signature: tuple[int, ...]
     value: Any
     problems: tuple[Problem, ...]
     broken: frozenset[str]
 
 
-@dataclass(slots=True)
-class LoadCache:
-    """Each content file's load, kept between builds of a preview and reused while the file is unchanged.
+class SiteReader:
+    """Loads one site; every method appends to `problems` rather than raising.
 
-    A file counts as unchanged while its stat signature (mtime, ctime, size, inode) is the same
-    and nobody called `forget` on it; the watcher forgets every path it saw change, which covers
-    two same-sized writes within one tick of the file system's clock.
+    Each file is read whole, once; its content hash goes into `digests`, and with a cache (the
+    preview server's) a file whose bytes are unchanged is not parsed again: its model objects
+    and problems are taken from the `load` section.
     """
 
-    entries: dict[Path, Loaded] = field(default_factory=dict)
-
-    def forget(self, paths: Iterable[Path]) -> None:
-        """Drop these files' loads, so the next build reads them again."""
-        for path in paths:
-            self.entries.pop(path, None)
-
-
-def file_signature(path: Path) -> tuple[int, ...]:
-    """Return what changes whenever a file's content is replaced or rewritten."""
-    st = os.stat(path)
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-
-
-class _Reader:
-    """Loads one site; every method appends to `problems` rather than raising."""
-
-    def __init__(self, options: Options, cache: LoadCache | None = None) -> None:
+    def __init__(self, options: Options, cache: Section | None = None) -> None:
         self.options = options
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # records that exist but could not be loaded
         self.lines: dict[str, list[str]] = {}  # each file's lines, to place references exactly
         self.cache = cache
-        self.seen: dict[Path, Loaded] = {}
+        self.digests: dict[str, str] = {}
 
-    def cached(self, path: Path, load: Callable[[Path], T]) -> T:
-        """Load one file with `load`, or reuse its previous load (and problems) while it is unchanged."""
+    def read(self, path: Path) -> bytes | None:
+        """Return a file's bytes and note their hash; None (and a problem) when it cannot be read."""
+        shown = self.show(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror})", "check that it exists and may be read"))
+            return None
+        self.digests[shown] = digest(data)
+        return data
+
+    def cached(self, path: Path, load: Callable[[Path, bytes], T]) -> T | None:
+        """Load one file with `load`, or take its load (and problems) from the cache while its bytes are the same."""
+        data = self.read(path)
+        if data is None:
+            return None
         if self.cache is None:
-            return load(path)
-        signature = file_signature(path)
-        entry = self.cache.entries.get(path)
-        if entry is None or entry.signature != signature:
+            return load(path, data)
+        shown = self.show(path)
+        key = digest(shown, data)
+        entry: Loaded | None = self.cache.lookup(shown, key)
+        if entry is None:
             outer = self.problems, self.broken
             self.problems, self.broken = [], set()
             try:
-                value = load(path)
-                entry = Loaded(signature, value, tuple(self.problems), frozenset(self.broken))
+                value = load(path, data)
+                entry = Loaded(value, tuple(self.problems), frozenset(self.broken))
             finally:
                 self.problems, self.broken = outer
-        self.seen[path] = entry
+            self.cache.store(shown, key, entry)
         self.problems += entry.problems
         self.broken |= entry.broken
         return entry.value  # type: ignore[no-any-return]
@@ -109,25 +106,25 @@ class _Reader:
                                              f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
         return found
 
-    def read_text(self, path: Path) -> str | None:
-        """Read a content file as UTF-8 (a byte-order mark is allowed), in Unicode NFC form."""
-        try:
-            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            self.problems.append(Problem(self.show(path), 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
+    def text(self, path: Path, data: bytes) -> str | None:
+        """The text of a content file (see files.decode), its lines kept to place references."""
+        text, problem = decode(data, self.show(path))
+        if problem is not None:
+            self.problems.append(problem)
             return None
+        assert text is not None
         self.lines[self.show(path)] = text.splitlines()
         return text
 
-    def read_yaml(self, path: Path) -> Any:
-        text = self.read_text(path)
+    def read_yaml(self, path: Path, data: bytes) -> Any:
+        text = self.text(path, data)
         if text is None:
             return None
-        data, problems = parse_yaml(text, self.show(path))
+        data_, problems = parse_yaml(text, self.show(path))
         self.problems += problems
-        if data is None and not problems:
+        if data_ is None and not problems:
             self.problems.append(Problem(self.show(path), 1, "file is empty", "add content or delete the file"))
-        return data
+        return data_
 
     def file_id(self, path: Path, what: str) -> str | None:
         if schema.ID_RE.match(path.stem):
@@ -137,7 +134,7 @@ class _Reader:
         return None
 
     def md(self, data: LocMap, key: str, values: dict[str, Any], path: str, inline: bool) -> Markdown | None:
-        if key not in values:
+        if values.get(key) is None:
             return None
         doc = markdown.parse(values[key], Loc(path, data.text_line(key)), inline)
         return self.placed(doc, data.line_of(key))
@@ -167,7 +164,7 @@ class _Reader:
         raw = data.get(key)
         lines = raw.item_lines if isinstance(raw, LocList) else []
         out: list[Ref] = []
-        for index, text in enumerate(values.get(key, ())):
+        for index, text in enumerate(values.get(key) or ()):
             source, excerpt = text.split("#", 1)
             line = lines[index] if index < len(lines) else data.line_of(key)
             out.append(Ref(source, excerpt, Loc(path, line)))
@@ -181,8 +178,17 @@ class _Reader:
     # -- site.yaml --------------------------------------------------------------------
 
     def config(self) -> SiteConfig | None:
-        display = self.show(self.options.content_dir / "site.yaml")
-        data, values, problems = read_config(self.options, display)
+        path = self.options.content_dir / "site.yaml"
+        display = self.show(path)
+        if not path.is_file():
+            self.problems.append(Problem(display, 0, "site config not found",
+                                         f"create {display} with at least: title, description, language, base_url, copyright"))
+            return None
+        raw = self.read(path)
+        text = self.text(path, raw) if raw is not None else None
+        if text is None:
+            return None
+        data, values, problems = read_config(text, display, self.options)
         self.problems += problems
         if data is None:
             return None
@@ -200,8 +206,8 @@ class _Reader:
         found = [source for path in self.files("sources", ".yaml") if (source := self.cached(path, self.source)) is not None]
         return tuple(sorted(found, key=lambda s: (s.published is None, s.published or PartialDate(0), s.id)))
 
-    def source(self, path: Path) -> Source | None:
-        data = self.read_yaml(path)
+    def source(self, path: Path, raw: bytes) -> Source | None:
+        data = self.read_yaml(path, raw)
         source_id = self.file_id(path, "source")
         shown = self.show(path)
         values = self.record(data, schema.SOURCE, shown, 1) if data is not None else {}
@@ -218,14 +224,14 @@ class _Reader:
                                          "add `published_note:` saying how the month was read or inferred"))
         return Source(
             id=source_id,
-            title=values.get("title", ""),
-            outlet=values.get("outlet", ""),
-            author=values.get("author", ""),
-            published=values.get("published"),
-            published_note=values.get("published_note", ""),
-            url=values.get("url", ""),
+            title=values["title"],
+            outlet=values["outlet"],
+            author=values["author"],
+            published=values["published"],
+            published_note=values["published_note"],
+            url=values["url"],
             language=values.get("language", ""),
-            archive=values.get("archive", ""),
+            archive=values["archive"],
             note=self.md(data, "note", values, shown, inline=True),
             excerpts=excerpts,
             loc=Loc(shown, data.line),
@@ -267,8 +273,8 @@ class _Reader:
         groups.sort(key=lambda g: (g.order, g.id))
         return tuple(groups), tuple(facts)
 
-    def fact_file(self, path: Path) -> tuple[FactGroup, tuple[Fact, ...]] | None:
-        data = self.read_yaml(path)
+    def fact_file(self, path: Path, raw: bytes) -> tuple[FactGroup, tuple[Fact, ...]] | None:
+        data = self.read_yaml(path, raw)
         group_id = self.file_id(path, "fact group")
         shown = self.show(path)
         if data is None or group_id is None:
@@ -282,7 +288,7 @@ class _Reader:
             if not isinstance(listed, LocList):
                 return None
             items = listed
-            title, order = values.get("title", group_id), values.get("order", 0)
+            title, order = values.get("title", group_id), values["order"]
             intro = self.md(data, "intro", values, shown, inline=True)
         else:
             self.problems.append(Problem(shown, 1, "a facts file must be a list of facts, or a mapping with `title:` and `facts:`",
@@ -306,8 +312,8 @@ class _Reader:
             id=values["id"],
             group=group,
             claim=self.placed(markdown.parse(values["claim"], Loc(path, item.text_line("claim")), inline=True), item.line_of("claim")),
-            when=values.get("when"),
-            tags=values.get("tags", ()),
+            when=values["when"],
+            tags=values["tags"],
             evidence=evidence,
             note=self.md(item, "note", values, path, inline=True),
             disagreement=self.md(item, "disagreement", values, path, inline=True),
@@ -320,8 +326,8 @@ class _Reader:
         found = (self.cached(path, self.term) for path in self.files("glossary", ".yaml"))
         return tuple(term for term in found if term is not None)
 
-    def term(self, path: Path) -> Term | None:
-        data = self.read_yaml(path)
+    def term(self, path: Path, raw: bytes) -> Term | None:
+        data = self.read_yaml(path, raw)
         term_id = self.file_id(path, "term")
         shown = self.show(path)
         values = self.record(data, schema.TERM, shown, 1) if data is not None else {}
@@ -331,13 +337,13 @@ class _Reader:
         return Term(
             id=term_id,
             term=values["term"],
-            en=values.get("en", ""),
-            aliases=values.get("aliases", ()),
+            en=values["en"],
+            aliases=values["aliases"],
             short=values["short"],
             body=self.md(data, "body", values, shown, inline=False),
-            related=values.get("related", ()),
+            related=values["related"],
             evidence=self.refs(data, "evidence", values, shown),
-            autolink=values.get("autolink", True),
+            autolink=values["autolink"],
             loc=Loc(shown, data.line_of("term")),
             lines=dict(data.key_lines),
         )
@@ -348,10 +354,10 @@ class _Reader:
         found = (self.cached(path, self.page) for path in self.files("pages", ".md"))
         return tuple(sorted((page for page in found if page is not None), key=lambda p: (p.order, p.slug)))
 
-    def page(self, path: Path) -> Page | None:
+    def page(self, path: Path, raw: bytes) -> Page | None:
         slug = self.file_id(path, "page")
         shown = self.show(path)
-        text = self.read_text(path)
+        text = self.text(path, raw)
         if text is None:
             return None
         match = FRONT_MATTER_RE.match(text)
@@ -372,16 +378,18 @@ class _Reader:
             return None
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
-        return Page(slug, values["title"], values.get("summary", ""), values.get("order", 0),
-                    values.get("glossary", True), body, Loc(shown, 1))
+        return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1))
 
 
-def load_site(options: Options, cache: LoadCache | None = None) -> tuple[Site | None, list[Problem]]:
+def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None, list[Problem]]:
     """Read site.yaml and every content file; return the site (None if unreadable) and problems.
 
-    With a cache (the preview server's), files unchanged since the last load are not read again.
+    With a cache (the preview server's), files whose bytes are unchanged since the last load are not parsed again.
     """
-    reader = _Reader(options, cache)
+    section = cache.section("load") if cache is not None else None
+    if section is not None:
+        section.start()
+    reader = SiteReader(options, section)
     if not options.content_dir.is_dir():
         shown = reader.show(options.content_dir)
         return None, [Problem(shown, 0, "content folder not found",
@@ -391,8 +399,9 @@ def load_site(options: Options, cache: LoadCache | None = None) -> tuple[Site | 
     groups, facts = reader.facts()
     terms = reader.terms()
     pages = reader.pages()
-    if cache is not None:
-        cache.entries = reader.seen  # forget deleted files
+    if section is not None:
+        section.sweep()  # deleted files
     if config is None:
         return None, reader.problems
-    return Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken)), reader.problems
+    site = Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken), reader.digests)
+    return site, reader.problems

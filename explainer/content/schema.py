@@ -1,7 +1,7 @@
-"""The content contract, declared once: every field of every file kind, its type and its meaning.
+"""The content contract, declared once: every field of every file kind, its type, default and meaning.
 
 The README's field tables are generated from these declarations
-(`python -m explainer.schema`), and a test keeps them in step.
+(`python -m explainer.content.schema`), and a test keeps them in step.
 """
 
 from __future__ import annotations
@@ -20,17 +20,29 @@ ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+NAV_PAGES = 8  # without `nav:`, pages are listed in the navigation only while there are at most this many
+UNSET: Any = object()  # a field declared without a default of its own takes its type's empty value
+
+# What an optional key that is left out means, by type, unless its field declares a default.
+EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "language": "",
+                         "texts": (), "ids": (), "refs": (), "labels": {}, "list": None}
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key a file may contain."""
+    """One key a file may contain; `default` is what an optional key left out means."""
 
     name: str
     type: str
     doc: str
     required: bool = False
     item: str = ""  # for "list" of records: the schema name of each item
+    default: Any = UNSET
+
+    @property
+    def value_when_absent(self) -> Any:
+        """The value an optional key has when left out: its declared default, else its type's empty value."""
+        return EMPTY[self.type] if self.default is UNSET else self.default
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +91,12 @@ SITE = Schema(
         Field("publisher", "text", "Who publishes it (shown in the footer and structured data)."),
         Field("locale", "text", "Open Graph locale such as `ko_KR`; derived from `language` when absent."),
         Field("nav", "texts", "Navigation order: page slugs and the built-in sections `facts`, `glossary`, `sources`. "
-              "Default: pages by `order` (when there are at most 8; the home page lists them all), then the three sections."),
+              f"Without it: pages by `order` (when there are at most {NAV_PAGES}; the home page lists them all), then the three sections."),
         Field("intro", "markdown", "Markdown shown at the top of the home page."),
         Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
         Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
-              "text (default 25): quote briefly, say the rest in your own words."),
+              "text: quote briefly, say the rest in your own words.", default=25),
     ),
 )
 
@@ -135,7 +147,7 @@ FACT_GROUP = Schema(
     (
         Field("title", "text", "The group's heading on the facts page.", True),
         Field("facts", "list", "The facts in this group.", True, "fact"),
-        Field("order", "integer", "Position of the group on the facts page (then by file name)."),
+        Field("order", "integer", "Position of the group on the facts page (then by file name).", default=0),
         Field("intro", "inline", "A sentence shown under the group's heading."),
     ),
 )
@@ -151,7 +163,7 @@ TERM = Schema(
         Field("body", "markdown", "The longer explanation on the term's page."),
         Field("related", "ids", "Ids of related terms."),
         Field("evidence", "refs", "Excerpts where a source defines or uses the term."),
-        Field("autolink", "boolean", "Set to false to link this term only where a page links it explicitly."),
+        Field("autolink", "boolean", "Set to false to link this term only where a page links it explicitly.", default=True),
     ),
 )
 
@@ -161,8 +173,8 @@ PAGE = Schema(
     (
         Field("title", "text", "The page's title.", True),
         Field("summary", "text", "One sentence for the home page and the description meta tag (default: the start of the first paragraph)."),
-        Field("order", "integer", "Reading order (home page, print edition, previous/next links)."),
-        Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page."),
+        Field("order", "integer", "Reading order (home page, print edition, previous/next links).", default=0),
+        Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
     ),
 )
 
@@ -170,7 +182,10 @@ SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PA
 
 
 def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
-    """Check a mapping against a schema; return converted values (missing optional keys absent)."""
+    """Check a mapping against a schema; return converted values, optional keys left out at their defaults.
+
+    A required key that is missing (or wrong) is absent from the values: its problem is reported.
+    """
     problems: list[Problem] = []
     if not isinstance(data, LocMap):
         problems.append(
@@ -205,6 +220,8 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
         if spec.required and spec.name not in data and spec.name not in misspelt:
             problems.append(Problem(path, data.line, f"missing required key '{spec.name}' in {schema.name}",
                                     f"add `{spec.name}:` ({TYPES[spec.type]}): {spec.doc}"))
+        elif not spec.required and spec.name not in values:
+            values[spec.name] = spec.value_when_absent
     return values, problems
 
 
@@ -321,9 +338,15 @@ def markdown_tables() -> str:
         parts.append("|---|---|---|---|")
         for spec in schema.fields:
             type_ = f"list of {spec.item}s" if spec.type == "list" else TYPES[spec.type]
-            parts.append(f"| `{spec.name}` | {type_} | {'yes' if spec.required else ''} | {spec.doc} |")
+            default = "" if spec.default is UNSET else f" Default: `{_shown(spec.default)}`."
+            parts.append(f"| `{spec.name}` | {type_} | {'yes' if spec.required else ''} | {spec.doc}{default} |")
         parts.append("")
     return "\n".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """A default as written in YAML."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 if __name__ == "__main__":

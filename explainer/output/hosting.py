@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from ..render.pages import Output
+from ..model import Output, SiteConfig
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ORIGIN = "hosting files"
 
 
-def page_urls(outputs: Sequence[Output], base_url: str) -> list[str]:
+def page_urls(outputs: Sequence[Output], config: SiteConfig) -> list[str]:
     """Return the absolute URL of every page (a folder's index.html), in build order; 404.html is no page."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    return [base + o.path.removesuffix("index.html") for o in outputs
+    return [config.absolute(o.path.removesuffix("index.html")) for o in outputs
             if o.path == "index.html" or o.path.endswith("/index.html")]
 
 
@@ -25,17 +25,16 @@ def sitemap(urls: Sequence[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def robots(base_url: str) -> bytes:
+def robots(config: SiteConfig) -> bytes:
     """Return a robots.txt that allows everything and names the sitemap."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode()
+    return f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute('sitemap.xml')}\n".encode()
 
 
-def hosting_files(outputs: Sequence[Output], base_url: str) -> list[Output]:
+def hosting_files(outputs: Sequence[Output], config: SiteConfig) -> list[Output]:
     """Return the files hosts and crawlers read, made from the rendered pages."""
     return [
         # GitHub Pages publishing from a branch runs Jekyll, which drops folders starting with "_"
-        Output(".nojekyll", b""),
-        Output("sitemap.xml", sitemap(page_urls(outputs, base_url))),
-        Output("robots.txt", robots(base_url)),
+        Output(".nojekyll", b"", ORIGIN),
+        Output("sitemap.xml", sitemap(page_urls(outputs, config)), ORIGIN),
+        Output("robots.txt", robots(config), ORIGIN),
     ]

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from ..errors import Cancelled, Problem, never
-from ..render.pages import Output
+from ..cache import Section, digest
+from ..cancel import Cancelled, never
+from ..errors import Problem
+from ..model import Output
 
 # The attributes that make a browser fetch or navigate to a URL.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -46,16 +48,6 @@ class ParsedPage:
 
     ids: dict[str, list[int]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class LinkReport:
-    """What a check looked at: pages read, links seen, internal links resolved, broken ones."""
-
-    pages: int
-    links: int
-    internal: int
-    broken: int
 
 
 # One comment, or one start tag with its attributes (quoted values may hold '>').
@@ -116,7 +108,7 @@ class Resolver:
     """Turn URLs written in a page into targets inside the site, for one base URL."""
 
     def __init__(self, base_url: str) -> None:
-        base = urlsplit(base_url if base_url.endswith("/") else base_url + "/")
+        base = urlsplit(base_url)  # it ends in "/" (SiteConfig.base_url)
         self.scheme = base.scheme.lower()
         self.host = base.netloc.lower()
         self.base_path = base.path or "/"
@@ -153,7 +145,7 @@ class Resolver:
         return Target("" if normal == "." else normal.lstrip("/"), folder, unquote(fragment))
 
 
-def locate(target: Target, files: set[str]) -> str | None:
+def served_file(target: Target, files: set[str]) -> str | None:
     """Return the file a target is served from (a folder serves its index.html), or None."""
     if target.path == "":
         candidates = ["index.html"]
@@ -164,53 +156,48 @@ def locate(target: Target, files: set[str]) -> str | None:
     return next((c for c in candidates if c in files), None)
 
 
-# A page's parse, kept while its bytes are unchanged (the preview server passes one between builds).
-ParseCache = dict[str, tuple[bytes, "ParsedPage"]]
-
-
-def parsed_pages(outputs: Sequence[Output], cache: ParseCache | None, cancelled: Callable[[], bool] = never) -> dict[str, ParsedPage]:
-    """Parse every HTML output, reusing a cached parse of the very same bytes."""
+def parsed_pages(outputs: Sequence[Output], cache: Section | None, cancelled: Callable[[], bool] = never) -> dict[str, ParsedPage]:
+    """Parse every HTML output; with a cache, a page whose bytes are the same as at its last parse is not parsed again."""
     pages: dict[str, ParsedPage] = {}
     for output in outputs:
         if not output.path.endswith(".html"):
             continue
         if cancelled():
             raise Cancelled
-        known = cache.get(output.path) if cache is not None else None
-        if known is not None and (known[0] is output.content or known[0] == output.content):
-            pages[output.path] = known[1]
-            continue
-        pages[output.path] = parse_page(output.path, output.content.decode("utf-8"), cancelled)
-        if cache is not None:
-            cache[output.path] = (output.content, pages[output.path])
-    if cache is not None:
-        for gone in set(cache) - set(pages):
-            del cache[gone]
+        key = digest(output.content) if cache is not None else ""
+        known: ParsedPage | None = cache.lookup(output.path, key) if cache is not None else None
+        if known is None:
+            known = parse_page(output.path, output.content.decode("utf-8"), cancelled)
+            if cache is not None:
+                cache.store(output.path, key, known)
+        pages[output.path] = known
     return pages
 
 
-def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site", cache: ParseCache | None = None,
-                cancelled: Callable[[], bool] = never) -> tuple[list[Problem], LinkReport]:
-    """Check every link and anchor in the rendered pages; return warnings (one per broken link) and figures.
+def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site", cache: Section | None = None,
+                cancelled: Callable[[], bool] = never) -> list[Problem]:
+    """Check every link and anchor in the rendered pages; return warnings, one per broken link.
 
     `cancelled` is asked now and then; when it says yes, the check stops with Cancelled.
+    With a cache (its `links` section), pages parsed at an earlier check with the same bytes are not parsed again.
     """
     files = {o.path for o in outputs}
+    if cache is not None:
+        cache.start()
     pages = parsed_pages(outputs, cache, cancelled)
+    if cache is not None:
+        cache.sweep()
     resolver = Resolver(base_url)
     problems: list[Problem] = []
     # reason -> every link that shows it: one template link, broken on every page, is one problem
     broken: dict[str, list[Link]] = {}
-    links = internal = 0
     for page in pages.values():
         if cancelled():
             raise Cancelled
         for link in page.links:
-            links += 1
             target = resolver.resolve(link)
             if target is None:
                 continue
-            internal += 1
             if isinstance(target, str):
                 broken.setdefault(f"{link.url}\n{target}", []).append(link)
             elif reason := _problem_with(target, files, pages):
@@ -228,13 +215,12 @@ def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site"
                                         f"line {lines[1]}: id {name!r} is used again (first on line {lines[0]}); "
                                         "a link to it reaches only the first",
                                         "give every element on a page its own id", "warning"))
-    count = sum(len(seen) for seen in broken.values())
-    return problems, LinkReport(len(pages), links, internal, count)
+    return problems
 
 
 def _problem_with(target: Target, files: set[str], pages: dict[str, ParsedPage]) -> str:
     """Return why a target does not resolve, or '' when it does."""
-    found = locate(target, files)
+    found = served_file(target, files)
     shown = target.path + ("/" if target.folder and target.path else "")
     if found is None:
         return f"leads to no page: the site has no {shown or 'index.html'}"

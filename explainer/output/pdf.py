@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExplainerError
-from ..render.pages import Output
-from .write import write_site
+from ..model import Output, primary_language
+from .write import replace_file, write_site
 
 PROGRAMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 KNOWN_PATHS = ("/usr/bin/chromium",)
@@ -68,7 +68,7 @@ def find_chromium(explicit: str = "") -> str:
 def font_warning(language: str) -> str:
     """Return a warning when no installed font covers the site's language, or '' (also when fontconfig is absent)."""
     fc_list = shutil.which("fc-list")
-    primary = language.split("-")[0].lower()
+    primary = primary_language(language)
     if fc_list is None or primary == "en":
         return ""
     try:
@@ -93,7 +93,7 @@ def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str) -> PdfRe
         raise PdfFailed(f"the site has no {EDITION}; a theme of its own must keep templates/print.html")
     with tempfile.TemporaryDirectory(prefix="explainer-pdf-") as tmp:
         folder = Path(tmp)
-        write_site(((o.path, o.content) for o in outputs), folder / "site")
+        write_site(outputs, folder / "site")
         printed = folder / "edition.pdf"
         command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}",
                    (folder / "site" / EDITION).as_uri()]
@@ -117,21 +117,9 @@ def _replace(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise PdfFailed(f"{path} is a folder; give --out a file name such as {path / 'print.pdf'}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        replace_file(path, data, 0o644)
     except OSError as exc:
         raise PdfFailed(f"cannot write {path}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise PdfFailed(f"cannot write {path}: {exc.strerror}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _last_words(stderr: str) -> str:

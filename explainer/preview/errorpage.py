@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..errors import Problem, display_path, format_problem
+from ..errors import BUG, Problem, describe_bug, display_path, format_problem
 
 PAGE_STYLE = """\
 body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1a1a1a; background: #fff; }
@@ -29,8 +29,8 @@ def document(title: str, body: str, lang: str = "en") -> str:
 def error_page(problems: tuple[Problem, ...], stage: str, error: BaseException | None, out_dir: Path) -> str:
     """The page shown in place of every page while the last build failed: its problems, escaped."""
     if error is not None:
-        items = [f"<li><pre>{html.escape(f'internal error: {type(error).__name__}: {error}')}</pre></li>"]
-        intro = ("This is a bug in explainer, not in your content. Run <code>python build.py --debug</code> to see "
+        items = [f"<li><pre>{html.escape(describe_bug(error))}</pre></li>"]
+        intro = (f"{BUG} Run the same command with <code>--debug</code> to see "
                  "where it happened, and report it. The preview tries again after your next edit.")
     else:
         items = [f"<li><pre>{html.escape(format_problem(problem))}</pre></li>" for problem in problems]

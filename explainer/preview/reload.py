@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tornado.iostream
-import tornado.web
+
+from .handler import OwnHandler
 
 SCRIPT_PATH = "/__explainer__/reload.js"
 EVENTS_PATH = "/__explainer__/events"
@@ -54,6 +55,7 @@ class Reloader:
     search_index: int = 0  # counts the search indexes written
     started_ns: int = field(default_factory=time.time_ns)  # sets this server's generations apart from an earlier one's
     waiters: set[asyncio.Future[bool]] = field(default_factory=set)
+    streams: int = 0  # event streams open now
     closed: bool = False
 
     @property
@@ -92,20 +94,13 @@ def with_reload_script(page: bytes, generation: str) -> bytes:
     return page[:at] + tag + page[at:]
 
 
-class _Handler(tornado.web.RequestHandler):
+class _Handler(OwnHandler):
     def initialize(self, reloader: Reloader, allowed_host: Callable[[str], bool]) -> None:
         self.reloader = reloader
         self.allowed_host = allowed_host
 
-    def prepare(self) -> None:
-        if not self.allowed_host(self.request.host):
-            self.set_status(403)
-            self.finish("unknown host\n")
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.clear_header("Server")
+    def host_allowed(self, header: str) -> bool:
+        return self.allowed_host(header)
 
 
 class ScriptHandler(_Handler):
@@ -129,6 +124,7 @@ class EventsHandler(_Handler):
             self.finish("cross-origin event streams are refused\n")
             return
         self.set_header("Content-Type", "text/event-stream")
+        reloader.streams += 1
         try:
             sent = (reloader.tag, reloader.search_index)
             self.write(f"retry: 1000\ndata: {reloader.tag}\n\nevent: search\ndata: {reloader.search_index}\n\n")
@@ -150,6 +146,8 @@ class EventsHandler(_Handler):
                 await self.flush()
         except tornado.iostream.StreamClosedError:
             return
+        finally:
+            reloader.streams -= 1
         if not self._finished:
             self.finish()
 

@@ -1,6 +1,6 @@
 """The preview server: the built site under its base path, rebuilt and reloaded when the sources change.
 
-One tornado process on 127.0.0.1 by default (servehttp.py answers the requests). The watcher (watch.py) reports bursts of changes;
+One tornado process on 127.0.0.1 by default (http.py answers the requests). The watcher (watch.py) reports bursts of changes;
 each burst gives one rebuild (rebuild.py, in a worker thread) and, when anything changed, one
 reload message to every open page over Server-Sent Events. Page requests that arrive during a
 rebuild wait for it, so nobody sees a half-updated site. A failed build keeps the last good
@@ -19,48 +19,23 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import tornado.httpserver
 import tornado.netutil
 
-from ..content.config import Options
-from ..errors import BuildFailed, Cancelled, ExplainerError, Problem, display_path
+from ..cancel import Cancelled
+from ..errors import BuildFailed, ExplainerError, Problem, display_path
+from ..model import Options
 from ..render.theme import DEFAULT_THEME
-from .http import Failed, Preview, is_loopback, make_app
-from .rebuild import Rebuilder, Rebuilt
+from .events import Building, Event, Failed, LinksChecked, Rebuilt, Started, Stopped
+from .http import Preview, make_app
+from .rebuild import Rebuilder
 from .watch import Watcher
-
-__all__ = ["Event", "Failed", "LinksChecked", "PortInUse", "Started", "Stopped", "is_loopback", "serve"]
 
 # The link check waits for this pause in the edits: it reads every page, and must never
 # delay the next rebuild (a new change cancels it).
 LINK_CHECK_PAUSE = 0.3
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """The server is listening at `url` (the site's base path on it)."""
-
-    url: str
-    host: str
-
-
-@dataclass(frozen=True, slots=True)
-class Stopped:
-    """The server has shut down."""
-
-
-@dataclass(frozen=True, slots=True)
-class LinksChecked:
-    """The links of the last good build were checked, after it was served."""
-
-    problems: tuple[Problem, ...]
-    seconds: float
-
-
-Event = Started | Rebuilt | Failed | LinksChecked | Stopped
 
 
 class PortInUse(ExplainerError):
@@ -72,8 +47,8 @@ class Server:
 
     def __init__(self, options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
         self.rebuilder = Rebuilder(options)
-        self.preview = Preview(self.rebuilder.options, host, port, report)
-        self.pending: set[Path] = set()
+        self.preview = Preview(self.rebuilder.options, host, port, report, busy=self.busy)
+        self.pending = False  # changes seen that no build has taken in yet
         self.changes = asyncio.Event()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-build")
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
@@ -91,11 +66,12 @@ class Server:
                 self.loop.add_signal_handler(signum, self.stop)
         sockets = self.bind()
         # watch first, so that an edit made during the first build is not missed
-        watcher = Watcher(self.watched(), self.on_burst, ignore=[preview.options.out_dir])
+        watcher = Watcher(self.watched(), self.on_burst, ignore=[self.rebuilder.out_dir])
         server: tornado.httpserver.HTTPServer | None = None
         builder: asyncio.Future[None] | None = None
         try:
             await asyncio.to_thread(watcher.start)
+            preview.report(Building(display_path(self.rebuilder.options.content_dir)))
             await self.rebuild()
             if not self.stopped.is_set():
                 server = tornado.httpserver.HTTPServer(make_app(preview), xheaders=False)
@@ -149,12 +125,14 @@ class Server:
         return [folder for folder in folders if folder.is_dir()]
 
     def on_burst(self, paths: set[Path]) -> None:
-        """Called by the watcher's thread once per burst: hand the paths to the event loop."""
+        """Called by the watcher's thread once per burst: tell the event loop (which files does not matter:
+        the cache knows an unchanged file by its bytes)."""
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self.queue, paths)
+            self.loop.call_soon_threadsafe(self.queue)
 
-    def queue(self, paths: set[Path]) -> None:
-        self.pending |= paths
+    def queue(self) -> None:
+        self.pending = True
+        self.preview.bursts += 1
         self.cancel_check.set()  # its pages are about to be out of date
         self.changes.set()
 
@@ -168,11 +146,11 @@ class Server:
     async def rebuild(self) -> None:
         """Run one build in the worker thread, holding page requests until it is done."""
         preview = self.preview
-        paths, self.pending = self.pending, set()
+        self.pending = False
         preview.idle.clear()
         loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(self.executor, self.build_once, paths)
+            outcome = await loop.run_in_executor(self.executor, self.build_once)
         finally:
             preview.idle.set()
         preview.builds += 1
@@ -194,7 +172,7 @@ class Server:
 
     def busy(self) -> bool:
         """True while a build runs or changes wait for one."""
-        return self.changes.is_set() or bool(self.pending) or not self.preview.idle.is_set()
+        return self.changes.is_set() or self.pending or not self.preview.idle.is_set()
 
     async def check_links_when_idle(self) -> None:
         """Once the edits pause, index what is served for search, then check its links.
@@ -214,7 +192,7 @@ class Server:
             except Cancelled:
                 return
             except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
-                self.preview.report(Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "search"))
+                self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
             except Exception as exc:  # a bug: keep serving, show it
                 self.preview.report(Failed((), "search", exc))
             else:
@@ -235,15 +213,14 @@ class Server:
             preview.reloader.announce()
         preview.report(LinksChecked(problems, time.perf_counter() - started))
 
-    def build_once(self, paths: set[Path]) -> Rebuilt | Failed:
+    def build_once(self) -> Rebuilt | Failed:
         """One build, in the worker thread: never raises, so the server outlives any build."""
         try:
-            self.rebuilder.forget(paths)
             return self.rebuilder.build(links=False, search=False)
         except BuildFailed as failed:
             return Failed(failed.problems, failed.stage)
         except ExplainerError as refused:  # e.g. the output folder no longer looks like a built site
-            return Failed((Problem(display_path(self.preview.options.out_dir), 0, str(refused)),), "write")
+            return Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "write")
         except Exception as exc:  # a bug (or a full disk): keep serving, show it, start afresh on the next edit
             self.rebuilder.reset()
             return Failed((), "internal", exc)

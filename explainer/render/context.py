@@ -1,36 +1,29 @@
-"""One output page being rendered: its URLs, the Markdown hooks, and the glossary links it makes."""
+"""One output page being rendered: its URLs, the Markdown hooks, the glossary links it makes, what it read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from ..model import Fact, Markdown, Ref, Term
-from ..text import korean, markdown
+from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
-from .reuse import Record
-
-if TYPE_CHECKING:
-    from .pages import Renderer
-
-
-@dataclass(slots=True)
-class Appearances:
-    """Where links to one term were made, gathered while rendering."""
-
-    pages: dict[str, tuple[tuple[int, str], str]] = field(default_factory=dict)  # path -> (sort key, title)
-    facts: dict[str, Fact] = field(default_factory=dict)
+from .state import Record, RenderState
 
 
 class PageContext:
-    """Everything one output page needs while rendering; implements markdown.Hooks."""
+    """Everything one output page needs while rendering; implements markup.Hooks.
 
-    def __init__(self, renderer: Renderer, path: str, title: str, rank: tuple[int, str], *,
+    It records what the render cache must know about the page: the page bodies it read
+    (`reads`, through md() and plain(), the only way templates reach Markdown) and the
+    glossary links it made (`records`), which a reused page replays.
+    """
+
+    def __init__(self, state: RenderState, path: str, title: str, rank: tuple[int, str], *,
                  glossary: bool = True, exclude_term: str = "", absolute: bool = False) -> None:
-        self.renderer = renderer
+        self.state = state
         self.path = path  # the page's URL path inside the site: "" or "glossary/x/"
         self.title = title
         self.rank = rank  # where this page sorts in "where this term appears"
@@ -38,8 +31,8 @@ class PageContext:
         self.facts: list[Fact] = []  # the fact whose text is being rendered (innermost last)
         self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
         self.records: list[Record] = []  # every glossary link made, for the render cache to replay
-        self.documents: list[Markdown] = []  # every document rendered, for the render cache to check
-        self.linker = Linker(renderer.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
+        self.reads: set[str] = set()  # the cache inputs read: "body:<slug>" of each page body rendered
+        self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term)
         self._macros: Any = None
 
@@ -48,7 +41,7 @@ class PageContext:
     def url(self, target: str) -> str:
         """Return the URL of a site path ('facts/#fact-x', 'assets/style.css') from this page."""
         if self.absolute:
-            return str(self.renderer.site.config.base_path) + target
+            return self.state.site.config.base_path + target
         target_path, _, fragment = target.partition("#")
         here = self.path.rstrip("/") or "."
         if target_path.rstrip("/") == self.path.rstrip("/"):
@@ -68,27 +61,33 @@ class PageContext:
 
     # -- Markdown hooks -----------------------------------------------------------------
 
+    def read(self, doc: Markdown) -> None:
+        """Note that this page shows `doc`: when it is a page's body, the page depends on that body."""
+        slug = self.state.body_slugs.get(doc.loc.path)
+        if slug is not None:
+            self.reads.add(f"body:{slug}")
+
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
         """Render a document on this page (inside `fact` when it is part of one)."""
         if doc is None:
             return Markup("")
-        self.documents.append(doc)
+        self.read(doc)
         if fact is not None:
             self.facts.append(fact)
         try:
-            return Markup(markdown.render(doc, self))
+            return Markup(markup.render(doc, self))
         finally:
             if fact is not None:
                 self.facts.pop()
 
     def plain(self, doc: Markdown) -> str:
         """Return a document's text without markup."""
-        self.documents.append(doc)
+        self.read(doc)
         return markdown.plain_text(doc)
 
     def label(self, name: str) -> str:
         """One of the interface's words, in the site's language."""
-        return str(self.renderer.site.config.labels[name])
+        return str(self.state.site.config.labels[name])
 
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
@@ -110,30 +109,37 @@ class PageContext:
     def record(self, term_id: str) -> None:
         fact = self.facts[-1] if self.facts else None
         self.linked[term_id] = None
-        self.records.append((term_id, fact))
+        self.records.append((term_id, fact.id if fact else ""))
         self.note(term_id, fact)
 
     def note(self, term_id: str, fact: Fact | None) -> None:
         """Note a link to a term made on this page (from inside `fact` when given)."""
-        found = self.renderer.appearances.setdefault(term_id, Appearances())
-        if fact is not None:
-            found.facts[fact.id] = fact
-        if self.path != "facts/":  # the facts page is listed fact by fact
-            found.pages[self.path] = (self.rank, self.title)
+        self.state.note(term_id, fact, self.path, self.rank, self.title)
+
+    def replay(self, records: tuple[Record, ...]) -> None:
+        """Note again the term links a page made when it was rendered (it is reused from the cache)."""
+        facts = self.state.site.fact_by_id
+        for term_id, fact_id in records:
+            self.note(term_id, facts[fact_id] if fact_id else None)
 
     def page_terms(self) -> list[Term]:
         """Return the terms linked on this page so far, in 가나다 order."""
-        terms = [self.renderer.site.term_by_id[term_id] for term_id in self.linked]
+        terms = [self.state.site.term_by_id[term_id] for term_id in self.linked]
         return sorted(terms, key=lambda term: korean.sort_key(term.term))
+
+    def template_globals(self) -> dict[str, Any]:
+        """Template variables that depend on the page being rendered."""
+        return {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain, "section": self.section,
+                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms}
 
     def macros(self) -> Any:
         if self._macros is None:
-            template = self.renderer.env.get_template("macros.html")
-            self._macros = template.make_module(self.renderer.globals_for(self))
+            template = self.state.env.get_template("macros.html")
+            self._macros = template.make_module(self.template_globals())
         return self._macros
 
     def xref(self, kind: str, target: str, label: str, block: bool) -> str:
-        site = self.renderer.site
+        site = self.state.site
         macros = self.macros()
         if kind == "fact":
             fact = site.fact_by_id[target]
@@ -150,7 +156,7 @@ class PageContext:
         if kind == "timeline":
             facts = [f for f in site.facts if f.when and (not target or target in f.tags)]
             return str(macros.timeline(months_of(facts)))
-        raise ValueError(f"unchecked reference kind {kind!r}")  # check.py rejects unknown kinds
+        raise ValueError(f"unchecked reference kind {kind!r}")  # content/check.py rejects unknown kinds
 
 
 def relative_path(dest: str, here: str) -> str:

@@ -8,13 +8,16 @@ edition reads as one document and its PDF keeps working links.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from ..model import Markdown, Page, Site, Term
-from ..text import korean
+from ..model import Markdown, Output, Page, Site, Term
 from .context import PageContext
-from .pages import Output, Renderer
+from .reuse import cached_page, cached_part
+from .state import RenderState
+from .variables import PrintValues
 
 HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
 
@@ -52,56 +55,57 @@ class PrintContext(PageContext):
 
     def url(self, target: str) -> str:
         """Link in-page where the edition holds the target; elsewhere to the published site (a PDF has no site around it)."""
-        anchor = in_page_anchor(target, self.renderer.site)
+        anchor = in_page_anchor(target, self.state.site)
         if anchor:
             return anchor
         if target.startswith("assets/"):
             return super().url(target)
-        return str(self.renderer.site.config.absolute(target))
+        return self.state.site.config.absolute(target)
 
     def record(self, term_id: str) -> None:
         """A link in the print edition is not an appearance: the term pages list the site's own pages."""
 
-    def part(self, name: tuple[str, str], doc: Markdown, glossary: bool = True, exclude: str = "") -> Markup:
+    def part(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool = True, exclude: str = "") -> Markup:
         """Render one page's or term's body as a part of the edition.
 
-        A part starts a glossary section and numbers its own tooltips (tip-<kind>-<id>-N), so its
-        HTML depends on nothing but the part itself: the preview server's render cache keeps it
-        while the body is unchanged (a 1,000-page edition is not re-rendered for one edit).
+        A part starts a glossary section and numbers its own tooltips (tip-<kind>-<name>-N), so its
+        HTML depends on nothing but the part itself: the cache keeps it while its inputs are
+        unchanged (a 1,000-page edition is not re-rendered for one edit).
         """
-        self.documents.append(doc)  # the render cache must know this page read the body, reused or not
-        cache = self.renderer.cache
-        key = (doc, glossary, exclude)
-        if cache is not None and name in cache.parts and cache.parts[name][0] == key:
-            return Markup(cache.parts[name][1])
-        self.section()
-        saved = self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count
-        self.linker.enabled, self.linker.exclude = glossary, exclude
-        self.linker.id_prefix, self.linker.count = f"tip-{name[0]}-{name[1]}-", 0
-        try:
-            html = shift_headings(self.md(doc))
-        finally:
-            self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count = saved
-        if cache is not None:
-            cache.parts[name] = (key, html)
-        return Markup(html)
+        def render() -> str:
+            self.section()
+            saved = self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count
+            self.linker.enabled, self.linker.exclude = glossary, exclude
+            self.linker.id_prefix, self.linker.count = f"tip-{kind}-{name}-", 0
+            try:
+                return shift_headings(self.md(doc))
+            finally:
+                self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count = saved
+
+        return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude), reads, render))
 
     def page_body(self, page: Page) -> Markup:
         """Render a narrative page's body as a part of the edition, with its own glossary setting."""
-        return self.part(("page", page.slug), page.body, glossary=page.glossary)
+        return self.part("page", page.slug, page.body, {f"body:{page.slug}"}, glossary=page.glossary)
 
     def term_body(self, term: Term) -> Markup:
         """Render a term's explanation, never linking the term to itself."""
-        return self.part(("term", term.id), term.body, exclude=term.id) if term.body else Markup("")
+        return self.part("term", term.id, term.body, set(), exclude=term.id) if term.body else Markup("")
 
 
-def print_edition(renderer: Renderer) -> Output:
+class PageMaker(Protocol):
+    """Renderer.page: one template rendered for one page context."""
+
+    def __call__(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str,
+                 kind: str) -> Output: ...
+
+
+def print_edition(state: RenderState, page: PageMaker) -> Output:
     """Render print/index.html: cover and contents, introduction, pages, facts, glossary (가나다), sources."""
-    site = renderer.site
+    site = state.site
     labels = site.config.labels
-    ctx = PrintContext(renderer, "print/", labels["print_edition"], (8, ""))
-    groups = [{"group": g, "facts": [f for f in site.facts if f.group == g.id]} for g in site.groups]
-    sections = korean.group_by_section([(t.term, t) for t in site.terms])
-    return renderer.page("print.html", ctx, title=labels["print_edition"], description=site.config.description,
-                         kind="print", groups=groups, sections=sections, page_body=ctx.page_body,
-                         term_body=ctx.term_body, excerpt_anchor=excerpt_anchor)
+    ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
+    values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
+                           "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
+    return cached_page(state, ctx, "print", (), lambda: page(
+        "print.html", ctx, values, title=labels["print_edition"], description=site.config.description, kind="print"))

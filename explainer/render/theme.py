@@ -5,15 +5,19 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from ..content.config import Options
+from ..cache import Digest, digest
 from ..errors import Problem, display_path
+from ..model import Markdown, Options
 
 # The default theme: the repository's top-level templates/, reached through the symlink
-# explainer/theme so that an installed package carries it too.
+# explainer/default_theme so that an installed package carries it too.
 DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
+TEMPLATE_HINT = "check the names this template uses: the README lists what each template receives (Themes)"
+MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,37 +43,74 @@ class Theme:
                         found[path.relative_to(static).as_posix()] = path
         return dict(sorted(found.items()))
 
+    def templates(self) -> dict[str, Path]:
+        """Every template the theme uses, by name: the site's own file where it has one."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            for path in sorted(folder.rglob("*.html")):
+                if "static" not in path.relative_to(folder).parts:
+                    found[path.relative_to(folder).as_posix()] = path
+        return dict(sorted(found.items()))
+
+    def digest(self) -> Digest:
+        """The content hash of every file of the theme, by folder and name: any edit, addition or removal changes it."""
+        parts: list[str | bytes] = []
+        for folder in self.folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [str(path.relative_to(folder)), path.read_bytes()]
+            parts.append(str(folder))
+        return digest(*parts)
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """Jinja with one rule of ours: a template reads Markdown only through md() or plain().
+
+    Those two record which page bodies a page read, which is what the render cache relies on;
+    a Markdown value read any other way (`page.body.text`, or shown as it is) is a template error.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Markdown):
+            raise jinja2.TemplateRuntimeError(f"a Markdown field is read through md() or plain(), not .{attribute}")
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Markdown):
+            raise jinja2.TemplateRuntimeError("a Markdown field is read through md() or plain(), not by index")
+        return super().getitem(obj, argument)
+
+
+def _finalize(value: Any) -> Any:
+    """Refuse to print a Markdown value as it is (it would show Python's own text for it)."""
+    if isinstance(value, Markdown):
+        raise jinja2.TemplateRuntimeError("a Markdown field is shown with md() (or plain()), not printed as it is")
+    return value
+
 
 def make_environment(theme: Theme) -> jinja2.Environment:
-    """Return the Jinja environment for a theme: autoescaping, undefined variables are errors."""
-    return jinja2.Environment(
+    """Return the Jinja environment for a theme: autoescaping, undefined variables are errors.
+
+    Templates are not reloaded from disk once compiled: an environment serves one version of
+    the theme (the render cache makes a new one when the theme's digest changes).
+    """
+    return ThemeEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
+        finalize=_finalize,
     )
-
-
-TEMPLATE_HINT = "check the names this template uses: the README lists what each template receives (Themes)"
-
-
-def templates(theme: Theme) -> dict[str, Path]:
-    """Every template the theme uses, by name: the site's own file where it has one."""
-    found: dict[str, Path] = {}
-    for folder in reversed(theme.folders):
-        for path in sorted(folder.rglob("*.html")):
-            if "static" not in path.relative_to(folder).parts:
-                found[path.relative_to(folder).as_posix()] = path
-    return dict(sorted(found.items()))
 
 
 def check_templates(theme: Theme) -> list[Problem]:
     """Compile every template the theme uses; one problem per syntax error, all of them."""
     env = make_environment(theme)
     problems: list[Problem] = []
-    for name, path in templates(theme).items():
+    for name, path in theme.templates().items():
         try:
             env.parse(path.read_text(encoding="utf-8"), name, str(path))
         except jinja2.TemplateSyntaxError as exc:
@@ -95,4 +136,5 @@ def template_error(exc: BaseException) -> Problem | None:
     if not in_templates or not (isinstance(exc, jinja2.TemplateError) or frames[-1].filename.endswith(".html")):
         return None
     path, line = in_templates[-1]
-    return Problem(display_path(path), line, f"template error: {exc}", TEMPLATE_HINT)
+    hint = MARKDOWN_HINT if "Markdown field" in str(exc) else TEMPLATE_HINT
+    return Problem(display_path(path), line, f"template error: {exc}", hint)

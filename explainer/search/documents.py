@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..render.pages import Output
+from ..cache import Section, digest
+from ..model import Output
 
 FACTS_PAGE = "facts/index.html"
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -65,7 +66,7 @@ class _Open:
     body: bool
 
 
-class _Reader(HTMLParser):
+class TextCollector(HTMLParser):
     """Collect a page's text blocks with the state of the elements around them."""
 
     def __init__(self) -> None:
@@ -130,20 +131,19 @@ class ReadPage:
 
 def read_page(path: str, html: str) -> ReadPage:
     """Read one rendered page into text blocks."""
-    reader = _Reader()
+    reader = TextCollector()
     reader.feed(html)
     reader.close()
     reader.flush()
     return ReadPage(path, reader.h1, reader.marked, tuple(reader.blocks))
 
 
-def cached_read(output: Output, cache: ReadCache) -> ReadPage:
-    """Return the page's reading from the cache when its bytes are the same, else read it and keep it."""
-    known = cache.get(output.path)
-    if known is not None and known[0] == output.content:
-        return known[1]
-    page = read_page(output.path, output.content.decode("utf-8"))
-    cache[output.path] = (output.content, page)
+def cached_read(output: Output, cache: Section) -> ReadPage:
+    """Return the page's reading from the cache when its bytes are the same as when it was read, else read it and keep it."""
+    key = digest(output.content)
+    page: ReadPage | None = cache.lookup(f"read:{output.path}", key)
+    if page is None:
+        page = cache.store(f"read:{output.path}", key, read_page(output.path, output.content.decode("utf-8")))
     return page
 
 
@@ -152,10 +152,7 @@ def page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-ReadCache = dict[str, tuple[bytes, ReadPage]]  # each page's last reading, by path, with the bytes it was read from
-
-
-def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: ReadCache | None = None) -> list[SearchDoc]:
+def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: Section | None = None) -> list[SearchDoc]:
     """Return every result the index should hold: pages, then facts, each in build order.
 
     With a cache (the preview server keeps one), a page whose bytes did not change is not read again.
@@ -164,12 +161,7 @@ def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], 
     marked = any(BODY_ATTRIBUTE in o.content for o in html)
     # when some pages are marked, the others are read only for the facts (a cheap test first: the print edition is big)
     wanted = [o for o in html if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
-    if cache is None:
-        pages = [read_page(o.path, o.content.decode("utf-8")) for o in wanted]
-    else:
-        pages = [cached_read(o, cache) for o in wanted]
-        for gone in cache.keys() - {o.path for o in wanted}:
-            del cache[gone]
+    pages = [cached_read(o, cache) if cache is not None else read_page(o.path, o.content.decode("utf-8")) for o in wanted]
     marked = any(page.marked for page in pages)
     docs: list[SearchDoc] = []
     for page in pages:

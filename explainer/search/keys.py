@@ -32,12 +32,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Term
-from ..text.korean import PARTICLE_LENGTHS, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, has_hangul, particle_allowed
+from ..text.korean import LETTERS_RE, PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, spaces_added, stems
 from ..text.termmatch import TermMatcher
 
 MARK = "\u01c2"  # ǂ: a letter (so Pagefind keeps it inside a word) that no Korean or English text uses
 JOIN = "^"  # starts a key that is not a shown word (ASCII punctuation: Pagefind indexes the key without it)
-PART_RE = re.compile(r"[^\W_]+")  # letters and digits: the parts of a whitespace-separated word
+PART_RE = LETTERS_RE  # letters and digits: the parts of a whitespace-separated word
 TOKEN_RE = re.compile(r"\S+")
 FORMAT_VERSION = 1  # of the table the browser reads; bump when the keys change meaning
 
@@ -45,35 +45,6 @@ FORMAT_VERSION = 1  # of the table the browser reads; bump when the keys change 
 def compact(text: str) -> str:
     """Return text as a key: NFC, lower-cased, letters and digits only (우주 정거장 -> 우주정거장)."""
     return "".join(PART_RE.findall(unicodedata.normalize("NFC", text).lower().replace(MARK, "")))
-
-
-def stems(word: str, following: str) -> list[str]:
-    """Return the nouns `word` may be with a particle attached (한국에서는 -> 한국에서, 한국), longest first."""
-    found = []
-    for length in PARTICLE_LENGTHS:
-        if len(word) > length and word[-length:] in PARTICLES and particle_allowed(word[:-length], word[-length:], following):
-            found.append(word[:-length])
-    return found
-
-
-def spaced_variants(form: str) -> list[str]:
-    """Spellings of a one-word form with spaces put in where Hangul meets another letter (우주정거장 -> 우주 정거장 …).
-
-    Latin words are never split (사과TV -> 사과 TV, not 사과T V); at most the first five such places vary.
-    """
-    if not PART_RE.fullmatch(form):
-        return []
-    gaps = [i for i in range(1, len(form)) if has_hangul(form[i - 1] + form[i])][:5]
-    variants = []
-    for mask in range(1, 2 ** len(gaps)):
-        pieces, last = [], 0
-        for bit, gap in enumerate(gaps):
-            if mask >> bit & 1:
-                pieces.append(form[last:gap])
-                last = gap
-        pieces.append(form[last:])
-        variants.append(" ".join(pieces))
-    return variants
 
 
 def term_key(term: Term) -> str:
@@ -84,14 +55,15 @@ def term_key(term: Term) -> str:
 class SearchKeys:
     """The keys of one site: its glossary compiled once, applied to any number of texts."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], digest: str = "") -> None:
         self.terms = tuple(terms)
+        self.digest = digest  # the hash of the terms' forms it was made from (the search cache's key)
         self.keys = {term.id: term_key(term) for term in self.terms}
         self.seen: dict[tuple[str, str], tuple[str, ...]] = {}  # word_keys of words met before
         self.pieces: dict[tuple[str, str], str] = {}  # index_text's piece for words in no term, met before
         forms = [(form, term.id) for term in self.terms for form in term.forms]
         # the forms as written come first: where a spaced variant is also another term's form, that term wins
-        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaced_variants(form)])
+        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaces_added(form)])
 
     def word_keys(self, token: str, following: str) -> list[str]:
         """Keys of one whitespace-separated word from its own letters: each part, and each part less a particle."""
@@ -107,7 +79,7 @@ class SearchKeys:
             if not word:
                 continue
             after = token[part.end():part.end() + 1] or following
-            for key in (word, *stems(word, after)):
+            for key in (word, *(stem for stem, _ in stems(word, after))):
                 if key not in keys:
                     keys.append(key)
         return keys
@@ -164,9 +136,3 @@ class SearchKeys:
             "sentenceFinal": sorted(SENTENCE_FINAL),
             "shortNounParticles": sorted(SHORT_NOUN_PARTICLES),
         }
-
-
-def shown_text(indexed: str) -> str:
-    """Return the words of an indexed text as shown: keys left out, MARK removed."""
-    return " ".join(word.replace(MARK, "") for word in indexed.split(" ") if not word.startswith(JOIN + MARK))
-

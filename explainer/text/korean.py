@@ -1,8 +1,10 @@
-"""Pure text functions for Korean: particles (조사), 가나다 order, initial-consonant sections."""
+"""Pure text functions for Korean: particles (조사), spacing variants, 가나다 order, initial-consonant sections."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -77,6 +79,21 @@ def particle_allowed(stem: str, particle: str, following: str) -> bool:
     return not (len(stem) == 1 and len(particle) == 1 and particle not in SHORT_NOUN_PARTICLES)
 
 
+def stems(word: str, following: str) -> Iterator[tuple[str, str]]:
+    """Yield (noun, particle) for each way `word` may be a noun with a particle attached, longest noun first.
+
+    `following` is the character after the word (see particle_allowed). The glossary matcher takes
+    the first noun that is a term's form; the search index keys a word by every one.
+    """
+    size = len(word)
+    for length in PARTICLE_LENGTHS:
+        if size <= length:
+            return
+        particle = word[size - length:]
+        if particle in PARTICLES and particle_allowed(word[:size - length], particle, following):
+            yield word[:size - length], particle
+
+
 def is_hangul_syllable(char: str) -> bool:
     """True for a precomposed Hangul syllable (가–힣)."""
     return "\uac00" <= char <= "\ud7a3"
@@ -85,6 +102,51 @@ def is_hangul_syllable(char: str) -> bool:
 def has_hangul(text: str) -> bool:
     """True when the text contains at least one Hangul syllable."""
     return any(is_hangul_syllable(c) for c in text)
+
+
+# ---------------------------------------------------------------------------
+# Spacing. Korean writers space compounds freely (우주 정거장, 우주정거장): a form written
+# one way is also looked for written the other way, next to Hangul only.
+
+LETTERS_RE = re.compile(r"[^\W_]+")  # a run of letters and digits
+
+
+def spaces_dropped(form: str) -> list[str]:
+    """Spellings of a form of several words with some of its spaces left out, most spaces first.
+
+    Only spaces next to Hangul are dropped (우주 정거장 -> 우주정거장; XML 문서 -> XML문서), at most
+    four of them varied.
+    """
+    parts = re.split(r"(\s+)", form.strip())
+    gaps = [i for i in range(1, len(parts), 2) if has_hangul(parts[i - 1][-1:] + parts[i + 1][:1])][:4]
+    variants: list[str] = []
+    for mask in range(1, 2 ** len(gaps)):
+        pieces = parts[:]
+        for bit, index in enumerate(gaps):
+            if mask >> bit & 1:
+                pieces[index] = ""
+        variants.append("".join(pieces))
+    return variants
+
+
+def spaces_added(form: str) -> list[str]:
+    """Spellings of a one-word form with spaces put in where Hangul meets another letter (우주정거장 -> 우주 정거장 …).
+
+    Latin words are never split (사과TV -> 사과 TV, not 사과T V); at most the first five such places vary.
+    """
+    if not LETTERS_RE.fullmatch(form):
+        return []
+    gaps = [i for i in range(1, len(form)) if has_hangul(form[i - 1] + form[i])][:5]
+    variants = []
+    for mask in range(1, 2 ** len(gaps)):
+        pieces, last = [], 0
+        for bit, gap in enumerate(gaps):
+            if mask >> bit & 1:
+                pieces.append(form[last:gap])
+                last = gap
+        pieces.append(form[last:])
+        variants.append(" ".join(pieces))
+    return variants
 
 
 # ---------------------------------------------------------------------------

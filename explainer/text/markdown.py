@@ -1,4 +1,4 @@
-"""The one configured markdown-it parser, its reference syntax, and a renderer driven by hooks.
+"""The one configured markdown-it parser and its reference syntax; markup.py turns the tokens into HTML.
 
 Reference syntax (one family, double square brackets):
 
@@ -20,16 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from html import escape
-from typing import Any, Protocol, cast
+from typing import Any
 
-import nh3
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_plugin
 
 from ..model import DocRef, Loc, Markdown
@@ -38,20 +34,6 @@ REF_KINDS = ("fact", "quote", "cite", "term", "timeline")
 BLOCK_KINDS = ("fact", "quote", "timeline")
 XREF_RE = re.compile(r"\[\[([A-Za-z_-]+)(?::([^\]|\n]*))?(?:\|([^\]\n]*))?\]\]")
 NO_GLOSSARY = "no-glossary"
-
-
-class Hooks(Protocol):
-    """What the renderer asks the site about while turning tokens into HTML."""
-
-    def xref(self, kind: str, target: str, label: str, block: bool) -> str: ...
-
-    def text(self, text: str, linkable: bool) -> str: ...
-
-    def section(self) -> object: ...
-
-    def url(self, target: str) -> str: ...
-
-    def label(self, name: str) -> str: ...
 
 
 def _xref_inline(state: StateInline, silent: bool) -> bool:
@@ -119,166 +101,6 @@ def _collect(tokens: Sequence[Token], first_line: int, refs: list[DocRef], inlin
             start, content = inline_base
             line = start + content.count("\n", 0, token.meta["pos"])
             refs.append(DocRef(token.meta["kind"], token.meta["target"], line, token.meta["label"]))
-
-
-class _Renderer:
-    """Walks tokens and writes HTML, asking the hooks for references and text.
-
-    Output is kept as parts, each marked as ours (hook output, trusted) or the author's
-    (Markdown rendering, which may hold raw HTML). Raw HTML is allowed only through the
-    sanitiser: when a document holds any, the author's parts are cleaned by nh3 with
-    our parts replaced by placeholders, so our own markup is never second-guessed.
-    """
-
-    def __init__(self, hooks: Hooks) -> None:
-        self.hooks = hooks
-        self.md = parser()
-        self.heading_depth = 0
-        self.link_depth = 0
-        self.quiet_depth = 0  # inside a no-glossary span or raw <abbr>/<kbd>/<code>
-        self.parts: list[tuple[str, bool]] = []  # (html, trusted)
-        self.raw_html = False
-
-    def ours(self, html: str) -> None:
-        self.parts.append((html, True))
-
-    def theirs(self, html: str) -> None:
-        self.parts.append((html, False))
-
-    def render_block(self, tokens: Sequence[Token]) -> None:
-        options: OptionsDict = self.md.options
-        env: EnvType = {}
-        rules = cast(RendererHTML, self.md.renderer)
-        listed = list(tokens)
-        for i, token in enumerate(listed):
-            kind = token.type
-            if kind == "inline":
-                self.render_inline(token.children or [])
-            elif kind == "xref_block":
-                self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], True))
-            elif kind == "heading_open":
-                if token.tag in ("h1", "h2"):
-                    self.hooks.section()
-                self.heading_depth += 1
-                self.theirs(rules.renderToken(listed, i, options, env))
-            elif kind == "heading_close":
-                self.heading_depth -= 1
-                self.theirs(rules.renderToken(listed, i, options, env))
-            elif kind == "html_block":
-                self.raw_html = True
-                self.theirs(token.content)
-            elif kind in ("table_open", "table_close"):
-                # a wide table scrolls in its own region, which the keyboard can reach and scroll
-                opening = f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(self.hooks.label("table"))}">'
-                self.ours(opening if kind == "table_open" else "")
-                self.theirs(rules.renderToken(listed, i, options, env))
-                self.ours("" if kind == "table_open" else "</div>\n")
-            elif kind in rules.rules and kind not in ("text",):
-                self.theirs(rules.rules[kind](listed, i, options, env))
-            else:
-                self.theirs(rules.renderToken(listed, i, options, env))
-
-    def render_inline(self, children: Sequence[Token]) -> None:
-        options: OptionsDict = self.md.options
-        env: EnvType = {}
-        rules = cast(RendererHTML, self.md.renderer)
-        listed = list(children)
-        run: list[str] = []  # text and soft line breaks, matched as one string (a term may wrap)
-        for i, token in enumerate(listed):
-            kind = token.type
-            if kind in ("text", "softbreak"):
-                run.append(token.content if kind == "text" else "\n")
-                if i + 1 < len(listed) and listed[i + 1].type in ("text", "softbreak"):
-                    continue
-                linkable = not (self.heading_depth or self.link_depth or self.quiet_depth)
-                self.ours(self.hooks.text("".join(run), linkable))
-                run.clear()
-            elif kind == "xref":
-                self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], False))
-            elif kind == "link_open":
-                self.link_depth += 1
-                self.theirs(rules.renderToken([self.site_link(token)], 0, options, env))
-            elif kind == "link_close":
-                self.link_depth -= 1
-                self.theirs(rules.renderToken(listed, i, options, env))
-            elif kind in ("span_open", "span_close"):
-                opener = token if kind == "span_open" else _matching_open(listed, i)
-                if opener is not None and NO_GLOSSARY in str(opener.attrs.get("class", "")).split():
-                    self.quiet_depth += 1 if kind == "span_open" else -1
-                self.theirs(rules.renderToken(listed, i, options, env))
-            elif kind == "html_inline":
-                self.raw_html = True
-                self.quiet_depth += _quiet_change(token.content)
-                self.theirs(token.content)
-            elif kind in rules.rules:
-                self.theirs(rules.rules[kind](listed, i, options, env))
-            else:
-                self.theirs(rules.renderToken(listed, i, options, env))
-
-    def site_link(self, token: Token) -> Token:
-        """A link written from the site root (/overview/) points at that page from wherever it is shown."""
-        href = str(token.attrs.get("href", ""))
-        if not href.startswith("/") or href.startswith("//"):
-            return token
-        return token.copy(attrs={**token.attrs, "href": self.hooks.url(href[1:])})
-
-    def html(self) -> str:
-        if not self.raw_html:
-            return "".join(html for html, _ in self.parts)
-        ours: list[str] = []
-        marked: list[str] = []
-        for html, trusted in self.parts:
-            if trusted:
-                marked.append(f"\ue000{len(ours)}\ue001")
-                ours.append(html)
-            else:
-                marked.append(html)
-        clean = sanitize("".join(marked))
-        return PLACEHOLDER_RE.sub(lambda m: ours[int(m.group(1))], clean)
-
-
-PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
-QUIET_TAG_RE = re.compile(r"^<(/?)(abbr|kbd|code|a|h[1-6])\b", re.IGNORECASE)
-ALLOWED_ATTRIBUTES = {"*": {"class", "lang", "title", "dir"}, "time": {"datetime"}}
-
-
-def sanitize(html: str) -> str:
-    """Clean author HTML with nh3 (ammonia): its safe tag list, http(s)/mailto URLs only."""
-    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
-    for tag, names in ALLOWED_ATTRIBUTES.items():
-        attributes.setdefault(tag, set()).update(names)
-    return nh3.clean(html, attributes=attributes, url_schemes={"http", "https", "mailto"}, link_rel=None)
-
-
-def _quiet_change(tag: str) -> int:
-    """+1 when raw HTML opens an element whose text must not be linked, -1 when it closes one."""
-    match = QUIET_TAG_RE.match(tag)
-    if match is None:
-        return 0
-    return -1 if match.group(1) else 1
-
-
-def _matching_open(tokens: Sequence[Token], close_index: int) -> Token | None:
-    depth = 0
-    for j in range(close_index - 1, -1, -1):
-        if tokens[j].type == "span_close":
-            depth += 1
-        elif tokens[j].type == "span_open":
-            if depth == 0:
-                return tokens[j]
-            depth -= 1
-    return None
-
-
-def render(doc: Markdown, hooks: Hooks) -> str:
-    """Render a parsed document to HTML (block or inline, as it was parsed)."""
-    renderer = _Renderer(hooks)
-    if doc.inline:
-        if doc.tokens:
-            renderer.render_inline(doc.tokens[0].children or [])
-    else:
-        renderer.render_block(doc.tokens)
-    return renderer.html()
 
 
 def summary(doc: Markdown, limit: int = 160) -> str:

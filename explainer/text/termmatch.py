@@ -15,7 +15,7 @@ The rules, in the order they are applied:
 5. Leftmost, then longest: scanning left to right, the form with the most words wins
    (XML 문서 before XML), and the text inside a match is never matched again.
 
-Nothing here knows about HTML or pages: `link.py` decides which matches become links.
+Nothing here knows about HTML or pages: `glossary.py` decides which matches become links.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .korean import PARTICLE_LENGTHS, PARTICLES, has_hangul, particle_allowed
+from .korean import PARTICLES, spaces_dropped, stems
 
 WORD_RE = re.compile(r"\w+")
 PARTICLE_ENDINGS = frozenset(p[-1] for p in PARTICLES)  # a word not ending in one of these has no particle
@@ -69,23 +69,6 @@ def _tail_pattern(rest: str, exact: bool) -> re.Pattern[str]:
     return re.compile("".join(pieces), 0 if exact else re.IGNORECASE)
 
 
-def spacing_variants(form: str) -> list[str]:
-    """Spellings of a multi-word Hangul form with some of its spaces left out, most spaces first.
-
-    Only spaces next to Hangul are dropped (at most four of them are varied).
-    """
-    parts = re.split(r"(\s+)", form.strip())
-    gaps = [i for i in range(1, len(parts), 2) if has_hangul(parts[i - 1][-1:] + parts[i + 1][:1])][:4]
-    variants: list[str] = []
-    for mask in range(1, 2 ** len(gaps)):
-        pieces = parts[:]
-        for bit, index in enumerate(gaps):
-            if mask >> bit & 1:
-                pieces[index] = ""
-        variants.append("".join(pieces))
-    return variants
-
-
 def _word_ends_at(text: str, end: int) -> bool:
     """True when the word ending at `end` is whole: nothing word-like follows, or exactly a particle."""
     rest = WORD_RE.match(text, end)
@@ -103,7 +86,7 @@ class TermMatcher:
         for form, term in pairs:
             self._add(form, term)
         for form, term in pairs:  # 3: a spaced Hangul form also matches with spaces left out
-            for variant in spacing_variants(form):
+            for variant in spaces_dropped(form):
                 if _normalize(variant) not in explicit:
                     self._add(variant, term)
         for entries in self.multi.values():
@@ -129,9 +112,6 @@ class TermMatcher:
         entry = _Multi(first.group() if exact else "", _tail_pattern(tail, exact), term, len(words),
                        form[-1:].isalnum() or form.endswith("_"))
         self.multi.setdefault(_normalize(first.group()), []).append(entry)
-
-    def __len__(self) -> int:
-        return len(self.single) + sum(len(v) for v in self.multi.values())
 
     def find(self, text: str) -> list[Match]:
         """Return the matches in `text`, left to right, never overlapping."""
@@ -161,16 +141,13 @@ class TermMatcher:
                     if not found_single.exact or found_single.exact == word_match.group():
                         hit = Match(start, end, found_single.term)
                 elif word[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
-                    size = len(word)
-                    following = text[end:end + 1]
-                    for length in PARTICLE_LENGTHS:
-                        if size > length and word[size - length:] in PARTICLES:
-                            stem = word[: size - length]
-                            found_single = single.get(stem)
-                            if found_single is not None and particle_allowed(stem, word[size - length:], following):
-                                if not found_single.exact or found_single.exact == text[start:end - length]:
-                                    hit = Match(start, end - length, found_single.term)
-                                break
+                    for stem, particle in stems(word, text[end:end + 1]):
+                        found_single = single.get(stem)
+                        if found_single is not None:
+                            noun_end = end - len(particle)
+                            if not found_single.exact or found_single.exact == text[start:noun_end]:
+                                hit = Match(start, noun_end, found_single.term)
+                            break
             if hit is not None:
                 found.append(hit)
                 resume = hit.end

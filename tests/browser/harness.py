@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from explainer.content.config import Options
 from explainer.content.load import load_site
 from explainer.errors import BuildFailed, format_report
+from explainer.model import Options
 from explainer.pipeline import build
 from siteserver import ServedSite
 
@@ -150,6 +150,11 @@ class Tab:
         self.log.start()
         self.page.goto(self.base_url + path, wait_until=wait_until)  # type: ignore[arg-type]
         return self.page
+
+    def problems(self) -> list[str]:
+        """The request problems of this visit, once the network is idle (a favicon may still be on its way at `load`)."""
+        self.page.wait_for_load_state("networkidle")
+        return self.log.problems()
 
 
 class Views:

@@ -68,7 +68,7 @@ def visit(tab: Tab, path: str, screenshots: Path | None) -> Visit:
     if view == SURVEYED[0]:  # late requests come from scripts, the same in every view: one view waits for them
         settle(tab)
     found = Visit(path, view)
-    found.requests = tab.log.problems()
+    found.requests = tab.problems()
     if not any(hit.url.endswith("/assets/style.css") for hit in tab.log.hits):
         found.requests.append("the stylesheet was not requested (are requests being recorded?)")
     found.layout = layout_problems(page)

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import ROOT
-from explainer.content.config import Options
 from explainer.content.load import load_site
-from explainer.render.pages import Output
+from explainer.model import Options, Output
 from explainer.search.documents import SearchDoc, search_documents
 from explainer.search.keys import SearchKeys
 from explainer.text.korean import PARTICLES, is_hangul_syllable
@@ -155,7 +154,7 @@ def test_query_finds_exactly_the_pages_with_the_word(views: Views, documents: tu
         only_longer = longer - expected
         assert only_longer, f"{query.text!r}: no page has only {query.absent!r} any more; the case went untested"
         assert not only_longer & set(found)
-    assert not tab.log.problems(), tab.log.problems()
+    assert not tab.problems(), tab.problems()
 
 
 def test_facts_are_results_that_open_at_their_anchor(views: Views) -> None:
@@ -167,7 +166,7 @@ def test_facts_are_results_that_open_at_their_anchor(views: Views) -> None:
     anchor = facts[0].split("#", 1)[1]
     assert page.evaluate("() => location.hash.slice(1)") == anchor
     assert page.locator(f"#{anchor}").is_visible()
-    assert not tab.log.problems(), tab.log.problems()
+    assert not tab.problems(), tab.problems()
 
 
 def test_keyboard_only_type_arrow_enter_and_tab(views: Views, documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]) -> None:
@@ -199,7 +198,7 @@ def test_keyboard_only_type_arrow_enter_and_tab(views: Views, documents: tuple[l
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == tab.base_url + term_pages["frenemy"]
-    assert not tab.log.problems(), tab.log.problems()
+    assert not tab.problems(), tab.problems()
 
 
 def test_enter_in_the_box_opens_the_first_result(views: Views, documents: tuple[list[SearchDoc], dict[str, tuple[str, ...]], dict[str, str]]) -> None:
@@ -234,7 +233,7 @@ def test_open_results_pass_axe_and_fit_the_window(views: Views, view: View, scre
     assert page.evaluate("document.documentElement.scrollWidth") <= view.width
     if screenshots is not None:
         page.screenshot(path=screenshots / f"search-{view.width}-{view.scheme}.png")
-    assert not tab.log.problems(), tab.log.problems()
+    assert not tab.problems(), tab.problems()
 
 
 def test_without_javascript_the_box_opens_the_glossary(views: Views) -> None:
@@ -284,7 +283,7 @@ def test_search_on_pages_with_their_own_links_stays_on_the_site(views: Views, pa
     page = tab.visit(path)
     found = search(page, "Frenemy")
     assert found and found[0] == tab.base_url + term_pages["frenemy"], found[:3]
-    assert not [p for p in tab.log.problems() if "no-such-page" not in p], tab.log.problems()
+    assert not [p for p in tab.problems() if "no-such-page" not in p], tab.problems()
 
 
 def test_the_live_region_speaks_once_typing_pauses(views: Views) -> None:

@@ -18,13 +18,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from explainer.content.check import EXCERPT_WARN_LENGTH, normalize_quote, quoted_share
-from explainer.content.config import Options
+from explainer.content.check import EXCERPT_WARN_LENGTH
 from explainer.content.load import load_site
+from explainer.content.quotes import normalize_quote, quoted_share
 from explainer.errors import format_report
-from explainer.model import Fact, PartialDate, Site
-from explainer.pipeline import gather
-from test_flagship import articles_dir
+from explainer.model import Fact, Options, PartialDate, Site
+from explainer.pipeline import make
+from support import articles_dir
 
 # The issue's minimums ("at least 30 excerpts", "at least 45 facts", ...). The counts compared
 # with them are always computed from content/.
@@ -77,10 +77,10 @@ def site() -> Site:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The flagship rendered in memory: {path: html}. Warnings other than a missing archive fail."""
-    outputs, warnings, _ = gather(Options(content_dir=ROOT / "content", out_dir=tmp_path_factory.mktemp("site")))
-    unexpected = [p for p in warnings if not (p.message.startswith("archive '") and "not found" in p.message)]
+    made = make(Options(content_dir=ROOT / "content"), search=False)
+    unexpected = [p for p in made.warnings if not (p.message.startswith("archive '") and "not found" in p.message)]
     assert not unexpected, format_report(unexpected)
-    return {o.path: o.content.decode("utf-8") for o in outputs if o.path.endswith(".html")}
+    return {o.path: o.content.decode("utf-8") for o in made.outputs if o.path.endswith(".html")}
 
 
 def squeeze(text: str) -> str:

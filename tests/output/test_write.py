@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run
+from explainer.errors import BuildFailed
+from explainer.model import Output
 from explainer.output import write
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from support import snapshot
 
 
 def test_failed_build_leaves_previous_site_untouched(make_site: Callable[..., Run]) -> None:
@@ -29,21 +28,24 @@ def test_crash_while_writing_keeps_old_site_and_cleans_up(make_site: Callable[..
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     good = make_site()
     before = snapshot(good.site)
+    write_bytes = Path.write_bytes
 
-    def files() -> object:
-        yield ("index.html", b"new")
-        raise OSError("disk full")
+    def full_disk(path: Path, data: bytes) -> int:
+        if path.name == "full.html":
+            raise OSError("disk full")
+        return write_bytes(path, data)
 
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
     with pytest.raises(OSError):
-        write.write_site(files(), good.site)  # type: ignore[arg-type]
+        write.write_site([Output("index.html", b"new"), Output("full.html", b"x")], good.site)
     assert snapshot(good.site) == before
     assert [p.name for p in site_root.iterdir() if p.name.startswith(".site.")] == []
 
 
 def test_swap_replaces_whole_folder(site_root: Path) -> None:
     out = site_root / "site"
-    write.write_site([("index.html", b"1"), ("old.html", b"x")], out)
-    write.write_site([("index.html", b"2")], out)
+    write.write_site([Output("index.html", b"1"), Output("old.html", b"x")], out)
+    write.write_site([Output("index.html", b"2")], out)
     assert snapshot(out) == {"index.html": b"2", write.MARKER: write.MARKER_TEXT}
 
 
@@ -77,3 +79,15 @@ def test_rebuilds_replace_their_own_output(make_site: Callable[..., Run]) -> Non
     again = make_site()
     assert again.code == 0, again.err
     assert (again.site / write.MARKER).is_file()
+
+
+def test_two_outputs_for_one_path_are_refused_naming_both(make_site: Callable[..., Run]) -> None:
+    twin = MINI["content/glossary/sky.yaml"].replace("What you see", "What one sees")
+    run = make_site({"content/glossary/sky.yml": twin})
+    assert run.code == 1
+    assert ("content/glossary/sky.yml: error: two files would be written to glossary/sky/index.html: "
+            "from content/glossary/sky.yaml and from content/glossary/sky.yml") in run.err
+    assert not run.site.exists()
+    with pytest.raises(BuildFailed) as refused:
+        write.write_site([Output("a.html", b"1", "one"), Output("a.html", b"2", "two")], run.root / "out")
+    assert refused.value.problems[0].message == "two files would be written to a.html: from one and from two"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explainer.render.pages import Output
+from explainer.model import Output
 from explainer.search.documents import read_page, search_documents
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from conftest import Run
-from test_render import KOREAN
+from support import KOREAN
 
 pytestmark = pytest.mark.browser
 

@@ -10,17 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from explainer.content.check import normalize_quote
-from explainer.content.config import Options
 from explainer.content.load import load_site
-from explainer.model import Site
-
-
-def articles_dir() -> Path | None:
-    """The folder of source articles: $EXPLAINER_ARTICLES, else ../shared/articles beside the checkout."""
-    configured = os.environ.get("EXPLAINER_ARTICLES")
-    candidate = Path(configured) if configured else ROOT.parent / "shared" / "articles"
-    return candidate if candidate.is_dir() else None
+from explainer.content.quotes import normalize_quote
+from explainer.model import Options, Site
+from support import articles_dir
 
 
 @pytest.fixture(scope="module")

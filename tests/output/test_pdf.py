@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Run, run_cli
-from explainer.content.config import Options
 from explainer.content.load import load_site
-from explainer.model import Site
+from explainer.model import Options, Site
 from explainer.output import pdf
 from explainer.text.markdown import plain_text
 from tools import CHROMIUM, require

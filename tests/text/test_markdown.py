@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from explainer.model import Loc
-from explainer.text import markdown
+from explainer.text import markdown, markup
 
 
 class PlainHooks:
@@ -47,7 +47,7 @@ def test_references_carry_file_lines() -> None:
 
 
 def test_fact_alone_on_a_line_is_a_block_even_right_after_text() -> None:
-    html = markdown.render(parse("Some text\n[[fact:launch]]\nmore"), PlainHooks())
+    html = markup.render(parse("Some text\n[[fact:launch]]\nmore"), PlainHooks())
     assert "<p>Some text</p>\n<x-fact block>launch|</x-fact>" in html
 
 
@@ -63,7 +63,7 @@ def test_timeline_block_with_and_without_tag() -> None:
 
 def test_text_in_headings_links_and_code_is_not_linkable() -> None:
     hooks = PlainHooks()
-    markdown.render(parse("# Head\n\nplain [in link](https://x.org) `code` *em*\n\n## Two\n"), hooks)
+    markup.render(parse("# Head\n\nplain [in link](https://x.org) `code` *em*\n\n## Two\n"), hooks)
     assert ("Head", False) in hooks.texts
     assert ("in link", False) in hooks.texts
     assert ("plain ", True) in hooks.texts
@@ -74,7 +74,7 @@ def test_text_in_headings_links_and_code_is_not_linkable() -> None:
 
 def test_no_glossary_span_and_raw_abbr_kbd_are_not_linkable() -> None:
     hooks = PlainHooks()
-    html = markdown.render(parse("a [quiet words]{.no-glossary} b <abbr title=\"x\">LLM</abbr> <kbd>K</kbd> c"), hooks)
+    html = markup.render(parse("a [quiet words]{.no-glossary} b <abbr title=\"x\">LLM</abbr> <kbd>K</kbd> c"), hooks)
     assert ("quiet words", False) in hooks.texts
     assert ("LLM", False) in hooks.texts
     assert ("K", False) in hooks.texts
@@ -84,7 +84,7 @@ def test_no_glossary_span_and_raw_abbr_kbd_are_not_linkable() -> None:
 
 
 def test_script_and_event_handlers_never_come_through() -> None:
-    html = markdown.render(parse('<script>alert(1)</script>\n\ntext <img src="x.png" onerror="alert(1)"> <b onclick="x()">b</b>\n'), PlainHooks())
+    html = markup.render(parse('<script>alert(1)</script>\n\ntext <img src="x.png" onerror="alert(1)"> <b onclick="x()">b</b>\n'), PlainHooks())
     assert "<script" not in html and "alert(1)</" not in html
     assert "onerror" not in html and "onclick" not in html
     assert "<b>b</b>" in html
@@ -93,20 +93,20 @@ def test_script_and_event_handlers_never_come_through() -> None:
 def test_javascript_and_data_links_never_come_through() -> None:
     for link in ("[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x](vbscript:msgbox)", "[x](data:text/html,<b>)",
                  '<a href="javascript:alert(1)">x</a>', "<javascript:alert(1)>"):
-        html = markdown.render(parse(link), PlainHooks())
+        html = markup.render(parse(link), PlainHooks())
         attributes = re.findall(r'(?:href|src)\s*=\s*"([^"]*)"', html, re.IGNORECASE)
         assert not any(re.match(r"\s*(javascript|vbscript|data):", value, re.IGNORECASE) for value in attributes), (link, html)
         assert "<a" not in html or "href" not in html, (link, html)
 
 
 def test_attributes_other_than_class_are_dropped() -> None:
-    html = markdown.render(parse('[x](https://a.org){onclick="y()" style="color:red" .ok}'), PlainHooks())
+    html = markup.render(parse('[x](https://a.org){onclick="y()" style="color:red" .ok}'), PlainHooks())
     assert 'class="ok"' in html and "onclick" not in html and "style" not in html
 
 
 def test_our_markup_survives_sanitising() -> None:
     # A document with raw HTML is cleaned, but what the hooks produced is kept as is.
-    html = markdown.render(parse('<b>raw</b> and [[term:x]]'), PlainHooks())
+    html = markup.render(parse('<b>raw</b> and [[term:x]]'), PlainHooks())
     assert "<x-term inline>x|</x-term>" in html
 
 
@@ -116,17 +116,17 @@ def test_plain_text_of_inline_markdown() -> None:
 
 def test_text_across_a_soft_line_break_is_matched_as_one() -> None:
     hooks = PlainHooks()
-    markdown.render(parse("대형 언어\n모델은 *강조* 뒤"), hooks)
+    markup.render(parse("대형 언어\n모델은 *강조* 뒤"), hooks)
     assert ("대형 언어\n모델은 ", True) in hooks.texts
 
 
 def test_links_from_the_site_root_are_made_relative() -> None:
-    html = markdown.render(parse("[a](/overview/#x) [b](//cdn.example/x) [c](https://x.org/)"), PlainHooks())
+    html = markup.render(parse("[a](/overview/#x) [b](//cdn.example/x) [c](https://x.org/)"), PlainHooks())
     assert '<a href="../overview/#x">a</a>' in html
     assert 'href="//cdn.example/x"' in html and 'href="https://x.org/"' in html
 
 
 def test_tables_scroll_in_a_focusable_labelled_region() -> None:
-    html = markdown.render(parse("| a | b |\n|---|---|\n| 1 | 2 |\n"), PlainHooks())
+    html = markup.render(parse("| a | b |\n|---|---|\n| 1 | 2 |\n"), PlainHooks())
     assert html.startswith('<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>')
     assert html.rstrip().endswith("</table>\n</div>")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from explainer.model import Loc, Term
-from explainer.search.keys import JOIN, MARK, SearchKeys, compact, shown_text, spaced_variants, stems
-from explainer.text.korean import PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES
+from explainer.search.keys import JOIN, MARK, SearchKeys, compact
+from explainer.text.korean import PARTICLES, SENTENCE_FINAL, SHORT_NOUN_PARTICLES, spaces_added
+from explainer.text.korean import stems as particle_stems
+from support import shown_text
 
-CASES_FILE = Path(__file__).parent / "cases" / "searchkeys.txt"
+CASES_FILE = ROOT / "tests" / "cases" / "searchkeys.txt"
 
 
 def term(term_id: str, forms: list[str]) -> Term:
@@ -32,6 +34,10 @@ def read_cases() -> tuple[list[Term], list[tuple[int, str, str]]]:
         assert sep, f"line {number}: a case needs ' => '"
         cases.append((number, text, expected))
     return terms, cases
+
+
+def stems(word: str, following: str) -> list[str]:
+    return [stem for stem, _ in particle_stems(word, following)]
 
 
 TERMS, CASES = read_cases()
@@ -79,11 +85,11 @@ def test_stems_follow_the_particle_rules() -> None:
 
 
 def test_spaced_variants_split_hangul_never_latin_words() -> None:
-    assert spaced_variants("오픈AI") == ["오 픈AI", "오픈 AI", "오 픈 AI"]
-    assert spaced_variants("챗GPT") == ["챗 GPT"]
-    assert spaced_variants("ChatGPT") == []
-    assert spaced_variants("AI 얼라이언스") == []  # spaced forms: termmatch drops their spaces instead
-    assert len(spaced_variants("가나다라마바사")) == 2 ** 5 - 1  # at most five places vary
+    assert spaces_added("오픈AI") == ["오 픈AI", "오픈 AI", "오 픈 AI"]
+    assert spaces_added("챗GPT") == ["챗 GPT"]
+    assert spaces_added("ChatGPT") == []
+    assert spaces_added("AI 얼라이언스") == []  # spaced forms: termmatch drops their spaces instead
+    assert len(spaces_added("가나다라마바사")) == 2 ** 5 - 1  # at most five places vary
 
 
 def test_compact_is_lower_case_letters_and_digits() -> None:

@@ -11,38 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import MINI, Run
-
-KOREAN = {
-    "content/site.yaml": (
-        "title: 반도체 해설\ndescription: 반도체 업계를 설명한다.\nlanguage: ko\n"
-        "base_url: https://example.org/chips/\ncopyright: © 테스트\n"
-    ),
-    "content/sources/paper.yaml": (
-        "title: 기사\noutlet: 신문\npublished: 2024-03-07\nlanguage: ko\nexcerpts:\n"
-        "  - id: one\n    text: 팹리스는 설계만 한다.\n    note: 팹리스에 관한 설명.\n"
-    ),
-    "content/facts/chips.yaml": (
-        "title: 반도체\nfacts:\n"
-        "  - id: design\n    claim: 팹리스는 공장 없이 설계만 하는 회사다.\n    evidence: [paper#one]\n"
-        "  - id: design2\n    claim: 많은 팹리스가 파운드리를 쓴다.\n    evidence: [paper#one]\n"
-    ),
-    "content/glossary/fabless.yaml": "term: 팹리스\nen: Fabless\nshort: 설계만 하는 반도체 회사.\nbody: 팹리스는 [[term:foundry]]에 생산을 맡긴다.\n",
-    "content/glossary/foundry.yaml": "term: 파운드리\nen: Foundry\nshort: 위탁 생산 회사.\nbody: 파운드리는 팹리스의 칩을 만든다.\n",
-    "content/pages/intro.md": (
-        "---\ntitle: 소개\nsummary: 시작.\norder: 1\n---\n"
-        "팹리스를 아는가? 팹리스는 설계만 한다.\n\n## 둘째\n\n여기서도 팹리스와 [파운드리](https://example.org/)를 본다.\n"
-        "`팹리스` 코드와 [팹리스]{.no-glossary} 조용히.\n\n### 셋째 팹리스\n\n[[fact:design]]\n"
-    ),
-    "content/pages/quiet.md": "---\ntitle: 조용한 페이지\norder: 2\nglossary: false\n---\n팹리스는 여기서 링크되지 않는다.\n",
-}
-
-
-def soup(run: Run, path: str, tips: bool = True) -> BeautifulSoup:
-    doc = BeautifulSoup(run.page(path), "html.parser")
-    if not tips:
-        for tip in doc.select(".term-tip"):
-            tip.decompose()
-    return doc
+from support import KOREAN, soup
 
 
 def html_pages(run: Run) -> list[Path]:

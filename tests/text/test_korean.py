@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from conftest import ROOT
 from explainer.text import korean
 
 
@@ -76,9 +77,8 @@ def test_particle_vetoes() -> None:
 
 
 def test_readme_particle_list_matches_the_module() -> None:
-    from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for particle in (*korean.BASE_PARTICLES, *korean.STACKING, *korean.SECOND_PARTICLES, *korean.SENTENCE_FINAL,
                      *korean.SHORT_NOUN_PARTICLES, korean.PLURAL):
         assert f"`{particle}`" in readme, f"README does not list the particle {particle}"

@@ -9,13 +9,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from conftest import ROOT, Run, run_cli
-from explainer.content.config import Options
 from explainer.content.load import load_site
-from explainer.model import Site
+from explainer.model import Options, Site
 from explainer.render.display import source_name
 from explainer.text import korean
 from explainer.text.markdown import plain_text
-from test_render import KOREAN, soup
+from support import KOREAN, soup
 
 
 def main_of(run: Run) -> Tag:

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
-from explainer.content.config import Options
-from explainer.pipeline import Caches, gather
-from explainer.search.bundle import SearchCache, bundle_problem, document_path, index_html, search_bundle
+from explainer.cache import Cache
+from explainer.model import Options
+from explainer.pipeline import make
+from explainer.search.bundle import document_path, index_html, search_bundle
 from explainer.search.documents import Block, SearchDoc
-from explainer.search.keys import MARK, SearchKeys, shown_text
-from test_write import snapshot
+from explainer.search.keys import MARK, SearchKeys
+from explainer.search.pagefind import bundle_problem
+from support import shown_text, snapshot
 
 KOREAN: dict[str, str] = {
     "content/site.yaml": (
@@ -178,18 +180,17 @@ def test_a_bundle_with_an_empty_or_cut_file_is_not_whole(korean: Callable[..., R
 
 def test_a_kept_cache_gives_the_same_index_as_a_fresh_one(tmp_path: Path) -> None:
     write_tree(tmp_path, KOREAN)
-    options = Options(tmp_path / "content", tmp_path / "site")
-    caches = Caches()
-    outputs, _, _ = gather(options, caches)
-    assert caches.site is not None
-    cache = SearchCache()
-    first = search_bundle(outputs, caches.site, cache)
-    assert set(cache.read) >= {"intro/index.html", "facts/index.html"}
-    kept = cache.read["intro/index.html"][1]
-    again = search_bundle(outputs, caches.site, cache)
-    assert again.outputs == first.outputs and cache.read["intro/index.html"][1] is kept  # read once
+    options = Options(tmp_path / "content")
+    made = make(options, search=False)
+    cache = Cache()
+    first = search_bundle(made.outputs, made.site, cache)
+    section = cache.section("search")
+    assert {"read:intro/index.html", "read:facts/index.html"} <= set(section.entries)
+    kept = section.entries["read:intro/index.html"].value
+    again = search_bundle(made.outputs, made.site, cache)
+    assert again.outputs == first.outputs and section.entries["read:intro/index.html"].value is kept  # read once
     write_tree(tmp_path, {"content/pages/intro.md": KOREAN["content/pages/intro.md"] + "\n팹리스들의 이야기.\n"})
-    edited, _, _ = gather(options, Caches())
-    cached = search_bundle(edited, caches.site, cache)
-    assert cache.read["intro/index.html"][1] is not kept  # its bytes changed: read again
-    assert cached.outputs == search_bundle(edited, caches.site).outputs != first.outputs
+    edited = make(options, search=False)
+    cached = search_bundle(edited.outputs, made.site, cache)
+    assert section.entries["read:intro/index.html"].value is not kept  # its bytes changed: read again
+    assert cached.outputs == search_bundle(edited.outputs, made.site).outputs != first.outputs

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from explainer.text.termmatch import TermMatcher
 
-CASES_FILE = Path(__file__).parent / "cases" / "termmatch.txt"
+CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
 
 
 def read_cases() -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:

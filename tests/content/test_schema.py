@@ -14,7 +14,7 @@ def test_readme_field_tables_match_the_schema() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- fields:start -->\n(.*?)\n<!-- fields:end -->", readme, re.DOTALL)
     assert block, "README lost its fields markers"
-    assert block.group(1).strip() == schema.markdown_tables().strip(), "run: python -m explainer.schema and paste into README"
+    assert block.group(1).strip() == schema.markdown_tables().strip(), "run: python scripts/refresh_docs.py"
 
 
 def test_every_field_is_documented() -> None:

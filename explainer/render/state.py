@@ -1,0 +1,80 @@
+"""What the pages of one build share while rendering: one object, handed to every page, never reached for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from ..cache import Section
+from ..model import Fact, FactGroup, Options, Site, Term
+from ..text import korean
+from ..text.glossary import Glossary
+
+# (term id, the id of the fact whose text linked it, or ''): one glossary link made while rendering
+Record = tuple[str, str]
+
+
+@dataclass(slots=True)
+class Appearances:
+    """Where links to one term were made, gathered while rendering."""
+
+    pages: dict[str, tuple[tuple[int, str], str]] = field(default_factory=dict)  # path -> (sort key, title)
+    facts: dict[str, Fact] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOfFacts:
+    """A fact group with its facts, as the facts page and the print edition show them."""
+
+    group: FactGroup
+    facts: tuple[Fact, ...]
+
+
+@dataclass(slots=True)
+class RenderState:
+    """One build's rendering: the site, the templates, the glossary, the cache, and the term links made so far."""
+
+    site: Site
+    options: Options
+    env: jinja2.Environment
+    glossary: Glossary
+    cache: Section | None  # the `pages` section: rendered pages kept between builds
+    parts: Section | None  # the `parts` section: parts of pages (the print edition's page bodies) likewise
+    groups: tuple[GroupOfFacts, ...]  # the facts by group, in order
+    sections: tuple[tuple[str, tuple[Term, ...]], ...]  # the glossary in 가나다 sections
+    uses: dict[str, dict[str, list[Any]]]  # excerpt reference -> the facts and terms citing it
+    body_slugs: dict[str, str]  # a page's file (as shown) -> its slug: which Markdown is a page body
+    appearances: dict[str, Appearances] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, site: Site, options: Options, env: jinja2.Environment, cache: Section | None,
+               parts: Section | None) -> RenderState:
+        """Arrange what every page may show once, for the whole build."""
+        groups = tuple(GroupOfFacts(g, tuple(f for f in site.facts if f.group == g.id)) for g in site.groups)
+        sections = tuple((name, tuple(terms)) for name, terms in korean.group_by_section([(t.term, t) for t in site.terms]))
+        return cls(site, options, env, Glossary.build(site.terms), cache, parts, groups, sections, excerpt_uses(site),
+                   {page.loc.path: page.slug for page in site.pages})
+
+    def note(self, term_id: str, fact: Fact | None, path: str, rank: tuple[int, str], title: str) -> None:
+        """Note a link to a term made on the page at `path` (from inside `fact` when given)."""
+        found = self.appearances.setdefault(term_id, Appearances())
+        if fact is not None:
+            found.facts[fact.id] = fact
+        if path != "facts/":  # the facts page is listed fact by fact
+            found.pages[path] = (rank, title)
+
+
+def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:
+    """Map each excerpt reference to the facts and terms citing it."""
+    uses: dict[str, dict[str, list[Any]]] = {
+        f"{s.id}#{e.id}": {"facts": [], "terms": []} for s in site.sources for e in s.excerpts
+    }
+    for fact in site.facts:
+        for ref in fact.evidence:
+            uses[ref.key]["facts"].append(fact)
+    for term in sorted(site.terms, key=lambda t: korean.sort_key(t.term)):
+        for ref in term.evidence:
+            uses[ref.key]["terms"].append(term)
+    return uses

@@ -1,0 +1,94 @@
+"""Pagefind's own program, run over documents on disk: the only module that knows how Pagefind is called."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..cancel import Cancelled, never
+from ..errors import ExplainerError
+
+# Pagefind's files a search needs; the rest are its ready-made interfaces, which we do not use.
+ENTRY = "pagefind-entry.json"  # names every other file of the index
+KEPT = ("pagefind.js", "pagefind-worker.js", ENTRY)
+KEPT_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")  # all compressed
+PAGEFIND_SECONDS = 600  # the longest an index may take before the build gives up on it
+PAGEFIND_POLL = 0.02  # how often a running Pagefind is asked whether it is done (and told to stop when cancelled)
+
+INSTALL_HINT = "install it with: pip install 'pagefind[bin]' (it is installed with explainer)"
+
+
+class SearchUnavailable(ExplainerError):
+    """Pagefind is missing or failed: the site cannot get its search index."""
+
+
+def kept(name: str) -> bool:
+    """True for the Pagefind files searching needs."""
+    return name in KEPT or name.endswith(KEPT_SUFFIXES)
+
+
+def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = never) -> None:
+    """Index every HTML file under `source` as one language; write the bundle to `bundle`.
+
+    Pagefind's own program, run to its end (its Python library stops the program as soon as it
+    answers "written", and under load files were then found still empty), or stopped when
+    `cancelled` says so (cancel.Cancelled).
+    """
+    try:
+        from pagefind.service import get_executable
+    except ImportError as missing:
+        raise SearchUnavailable(f"the search index needs Pagefind, which is not installed; {INSTALL_HINT}") from missing
+    program = get_executable()
+    if program is None or not program.is_file():
+        raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
+    command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]
+    with tempfile.TemporaryFile() as said:  # a file, not a pipe: a pipe nobody reads may fill and stop the program
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said)
+        except OSError as failed:
+            raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
+        deadline = time.monotonic() + PAGEFIND_SECONDS
+        while True:
+            try:
+                code = process.wait(timeout=PAGEFIND_POLL)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled() or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    if cancelled():
+                        raise Cancelled from None
+                    raise SearchUnavailable(f"Pagefind took longer than {PAGEFIND_SECONDS} s and was stopped") from None
+        said.seek(0)
+        words = said.read().decode("utf-8", "replace").strip().splitlines()
+    if code != 0:
+        raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(words[-3:]) or f'it stopped with exit status {code}'}")
+    problem = bundle_problem(bundle)
+    if problem:
+        raise SearchUnavailable(f"Pagefind did not write the whole search index ({problem}); build again")
+
+
+def bundle_problem(bundle: Path) -> str:
+    """Return what is not yet whole in the bundle ('' when all is): a file we keep that is empty or cut short."""
+    for name in KEPT:
+        path = bundle / name
+        if not path.is_file() or path.stat().st_size == 0:
+            return f"{name} is missing or empty"
+    try:
+        json.loads((bundle / ENTRY).read_bytes())
+    except ValueError:
+        return "pagefind-entry.json is cut short"
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and path.name.endswith(KEPT_SUFFIXES):
+            try:
+                whole = gzip.decompress(path.read_bytes()).startswith(b"pagefind_dcd")
+            except (OSError, EOFError):
+                whole = False
+            if not whole:
+                return f"{path.relative_to(bundle).as_posix()} is empty or cut short"
+    return ""

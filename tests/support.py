@@ -1,0 +1,66 @@
+"""Helpers the tests share (fixtures live in conftest.py): sample sites, reading built pages, the article folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from conftest import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A small Korean site: particles on terms, a page without glossary links, headings and spans that link nothing.
+KOREAN = {
+    "content/site.yaml": (
+        "title: 반도체 해설\ndescription: 반도체 업계를 설명한다.\nlanguage: ko\n"
+        "base_url: https://example.org/chips/\ncopyright: © 테스트\n"
+    ),
+    "content/sources/paper.yaml": (
+        "title: 기사\noutlet: 신문\npublished: 2024-03-07\nlanguage: ko\nexcerpts:\n"
+        "  - id: one\n    text: 팹리스는 설계만 한다.\n    note: 팹리스에 관한 설명.\n"
+    ),
+    "content/facts/chips.yaml": (
+        "title: 반도체\nfacts:\n"
+        "  - id: design\n    claim: 팹리스는 공장 없이 설계만 하는 회사다.\n    evidence: [paper#one]\n"
+        "  - id: design2\n    claim: 많은 팹리스가 파운드리를 쓴다.\n    evidence: [paper#one]\n"
+    ),
+    "content/glossary/fabless.yaml": "term: 팹리스\nen: Fabless\nshort: 설계만 하는 반도체 회사.\nbody: 팹리스는 [[term:foundry]]에 생산을 맡긴다.\n",
+    "content/glossary/foundry.yaml": "term: 파운드리\nen: Foundry\nshort: 위탁 생산 회사.\nbody: 파운드리는 팹리스의 칩을 만든다.\n",
+    "content/pages/intro.md": (
+        "---\ntitle: 소개\nsummary: 시작.\norder: 1\n---\n"
+        "팹리스를 아는가? 팹리스는 설계만 한다.\n\n## 둘째\n\n여기서도 팹리스와 [파운드리](https://example.org/)를 본다.\n"
+        "`팹리스` 코드와 [팹리스]{.no-glossary} 조용히.\n\n### 셋째 팹리스\n\n[[fact:design]]\n"
+    ),
+    "content/pages/quiet.md": "---\ntitle: 조용한 페이지\norder: 2\nglossary: false\n---\n팹리스는 여기서 링크되지 않는다.\n",
+}
+
+
+def soup(run: Run, path: str, tips: bool = True) -> BeautifulSoup:
+    doc = BeautifulSoup(run.page(path), "html.parser")
+    if not tips:
+        for tip in doc.select(".term-tip"):
+            tip.decompose()
+    return doc
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path inside it, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def articles_dir() -> Path | None:
+    """The folder of source articles: $EXPLAINER_ARTICLES, else ../shared/articles beside the checkout."""
+    configured = os.environ.get("EXPLAINER_ARTICLES")
+    candidate = Path(configured) if configured else ROOT.parent / "shared" / "articles"
+    return candidate if candidate.is_dir() else None
+
+
+def shown_text(indexed: str) -> str:
+    """The words of a search-indexed text as the browser shows them: keys left out, the key mark removed."""
+    from explainer.search.keys import JOIN, MARK
+
+    return " ".join(word.replace(MARK, "") for word in indexed.split(" ") if not word.startswith(JOIN + MARK))
