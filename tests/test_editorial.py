@@ -117,17 +117,29 @@ ITEM_RE = re.compile(r"\s*([^,(‘]+?)\s*(?:\(‘([^’]+)’\))?\s*(?:,|$)")
 
 
 def members_table(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The members page's table: (name, kind, [(source name, spelling or '')]) per row."""
-    rows = [line.strip() for line in site.page_by_slug[MEMBERS_PAGE].body.text.splitlines() if line.strip().startswith("|")]
-    assert rows, "the members page has no table"
-    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
-    assert tuple(cells[0]) == TABLE_HEADER, cells[0]
-    assert set(cells[1][0]) <= set("-: "), "the second row separates the header"
+    """The members page's tables, one per section: (name, kind, [(source name, spelling or '')]) per row.
+
+    The rows are split over several tables, each short enough to fit the window when the keyboard
+    focuses its scroll region; every table has the same header.
+    """
+    lines = site.page_by_slug[MEMBERS_PAGE].body.text.splitlines()
+    tables: list[list[list[str]]] = []
+    previous = ""
+    for line in lines:
+        if line.strip().startswith("|"):
+            if not previous.strip().startswith("|"):
+                tables.append([])
+            tables[-1].append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        previous = line
+    assert tables, "the members page has no table"
     table = []
-    for name, kind, credits in cells[2:]:
-        items = [(m.group(1), m.group(2) or "") for m in ITEM_RE.finditer(credits) if m.group(1)]
-        assert ", ".join(f"{s}(‘{w}’)" if w else s for s, w in items) == credits, f"cannot read the cell {credits!r}"
-        table.append((name.replace("\\*", "*"), kind, items))
+    for cells in tables:
+        assert tuple(cells[0]) == TABLE_HEADER, cells[0]
+        assert len(cells) > 2 and set(cells[1][0]) <= set("-: "), "a header, a separator, then rows"
+        for name, kind, credits in cells[2:]:
+            items = [(m.group(1), m.group(2) or "") for m in ITEM_RE.finditer(credits) if m.group(1)]
+            assert ", ".join(f"{s}(‘{w}’)" if w else s for s, w in items) == credits, f"cannot read the cell {credits!r}"
+            table.append((name.replace("\\*", "*"), kind, items))
     return table
 
 
