@@ -18,7 +18,7 @@ from support import articles_dir
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    loaded, problems = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    loaded, problems = load_site(Options(content_dir=ROOT / "content"))
     assert loaded is not None, problems
     assert not [p for p in problems if p.severity == "error"], problems
     return loaded

@@ -34,7 +34,7 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def flagship_site() -> Site:
-    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    site, _ = load_site(Options(content_dir=ROOT / "content"))
     assert site is not None
     return site
 

@@ -16,19 +16,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_content import article_text
 
 from conftest import ROOT
-from explainer.check import normalize_quote
-from explainer.config import Options
-from explainer.load import load_site
-from explainer.model import Fact, Site
-from test_flagship import articles_dir
+from explainer.content.load import load_site
+from explainer.content.quotes import normalize_quote
+from explainer.model import Fact, Options, Site
+from flagship_articles import article_text
+from support import articles_dir
 
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    loaded, problems = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    loaded, problems = load_site(Options(content_dir=ROOT / "content"))
     assert loaded is not None, problems
     assert not [p for p in problems if p.severity == "error"], problems
     return loaded
