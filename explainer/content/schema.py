@@ -1,6 +1,6 @@
 """The content contract, declared once: every field of every file kind, its type, default and meaning.
 
-The README's field tables are generated from these declarations
+The field tables of docs/content.md are generated from these declarations
 (`python -m explainer.content.schema`), and a test keeps them in step.
 """
 
@@ -50,7 +50,7 @@ class Schema:
     """The keys one kind of record accepts."""
 
     name: str  # as shown in messages: "fact", "source", ...
-    where: str  # the file it lives in, for the README
+    where: str  # the file it lives in, for the docs
     fields: tuple[Field, ...]
 
     def field(self, name: str) -> Field | None:
@@ -330,10 +330,10 @@ def _names(schema: Schema) -> str:
 
 
 def markdown_tables() -> str:
-    """Return the README's field tables, one per file kind, generated from the declarations."""
+    """Return the field tables of docs/content.md, one per file kind, generated from the declarations."""
     parts: list[str] = []
     for schema in SCHEMAS.values():
-        parts.append(f"#### {schema.name}: `{schema.where}`\n")
+        parts.append(f"### {schema.name}: `{schema.where}`\n")
         parts.append("| key | type | required | meaning |")
         parts.append("|---|---|---|---|")
         for spec in schema.fields:

@@ -16,7 +16,7 @@ from ..model import Markdown, Options
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
 DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
-TEMPLATE_HINT = "check the names this template uses: the README lists what each template receives (Themes)"
+TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
 
 

@@ -1,8 +1,8 @@
-"""What each template receives, declared once: the README's table of template variables is generated from here.
+"""What each template receives, declared once: the tables of docs/themes.md are generated from here.
 
 Every template gets the site-wide names (`SITE_WIDE`), the page's own functions (`PAGE_FUNCTIONS`)
 and `Common`; each page template gets one of the TypedDicts below on top. The comment after a field
-is its description in the README (`python -m explainer.render.variables` prints the tables).
+is its description in the docs (`python scripts/refresh_docs.py` writes the tables).
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def field_docs(kind: type) -> list[tuple[str, str]]:
 
 
 def markdown_tables() -> str:
-    """Return the README's tables of what templates receive."""
+    """Return the tables of what templates receive, for docs/themes.md."""
     lines = ["Every template gets:", "", "| name | what it is |", "|---|---|"]
     lines += [f"| `{name}` | {text} |" for name, text in SITE_WIDE.items()]
     lines += [f"| `{name}` | {text} |" for name, text in field_docs(Common)]

@@ -91,7 +91,7 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         cache.start()
     keys = search_keys(terms, cache)
     docs = search_documents(outputs, fact_titles, cache)
-    headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see README: the output)
+    headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see docs/output.md)
     indexed: list[tuple[SearchDoc, str]] = []
     for doc in docs:
         if cancelled():

@@ -12,7 +12,7 @@ T = TypeVar("T")
 # ---------------------------------------------------------------------------
 # Particles. A closed list: a glossary term written in Hangul (or Latin letters, as
 # in "XML을") still matches when one of these follows it directly. The list is the
-# particles in the README's table; stacked forms are built from two short lists
+# particles in the table of docs/glossary.md; stacked forms are built from two short lists
 # below rather than written out by hand, so that 에서+는 and 으로+도 cannot be forgotten.
 
 # Case and other particles that attach directly to a noun.

@@ -1,4 +1,4 @@
-"""The declared content contract: conversions, and the README's tables kept in step."""
+"""The declared content contract: conversions, and the tables of docs/content.md kept in step."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from explainer.model import PartialDate
 
 
 def test_readme_field_tables_match_the_schema() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "content.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- fields:start -->\n(.*?)\n<!-- fields:end -->", readme, re.DOTALL)
-    assert block, "README lost its fields markers"
+    assert block, "docs/content.md lost its fields markers"
     assert block.group(1).strip() == schema.markdown_tables().strip(), "run: python scripts/refresh_docs.py"
 
 

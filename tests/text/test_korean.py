@@ -78,7 +78,7 @@ def test_particle_vetoes() -> None:
 
 def test_readme_particle_list_matches_the_module() -> None:
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     for particle in (*korean.BASE_PARTICLES, *korean.STACKING, *korean.SECOND_PARTICLES, *korean.SENTENCE_FINAL,
                      *korean.SHORT_NOUN_PARTICLES, korean.PLURAL):
-        assert f"`{particle}`" in readme, f"README does not list the particle {particle}"
+        assert f"`{particle}`" in readme, f"docs/glossary.md does not list the particle {particle}"
