@@ -17,7 +17,7 @@ def test_wheel_carries_the_theme_and_builds_outside_the_repository(tmp_path: Pat
     wheel = next((tmp_path / "dist").glob("explainer-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     theme = sorted(p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file())
-    assert all(f"explainer/theme/{name}" in names for name in theme), "the wheel lacks theme files"
+    assert all(f"explainer/default_theme/{name}" in names for name in theme), "the wheel lacks theme files"
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "installed"), str(wheel)],
                    check=True, capture_output=True)
