@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explainer import markdown  # noqa: E402
+from explainer.text import glossary as link_module  # noqa: E402
+from explainer.text import markdown  # noqa: E402
 from explainer.model import Loc, Term  # noqa: E402
 from explainer.text.glossary import Glossary, Linker  # noqa: E402
 from explainer.text.korean import PARTICLES  # noqa: E402
@@ -127,12 +128,13 @@ def per_page(pages: list[list[str]], work: Callable[[str], object], repeat: int 
 
 def flagship_linking() -> tuple[int, float, float, int]:
     """Build the flagship in memory; return pages, total render ms, linking ms and links made."""
-    from explainer import link as link_module
-    from explainer.content.config import Options
     from explainer.content.load import load_site
+    from explainer.model import Options
     from explainer.render.pages import render_site
+    from explainer.render.theme import Theme
 
-    site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+    options = Options(content_dir=ROOT / "content")
+    site, _ = load_site(options)
     assert site is not None
     spent = [0.0]
     made = [0]
@@ -154,7 +156,7 @@ def flagship_linking() -> tuple[int, float, float, int]:
     link_module.Linker.link = counted  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
-        outputs = render_site(site, Options(content_dir=ROOT / "content", out_dir=ROOT / "site"))
+        outputs = render_site(site, options, Theme.for_site(options))
         total = time.perf_counter() - started
     finally:
         link_module.Linker.text = original  # type: ignore[method-assign]
