@@ -1,19 +1,33 @@
 """Find glossary terms in running text: pure text in, (start, end, term) out.
 
-The rules, in the order they are applied:
+The rules, in the order they are applied (docs/glossary.md gives each with examples):
 
-1. Text is split into words: maximal runs of letters and digits (`\\w+`), so Hangul,
-   Latin and digits written together are one word (사과나무, 버전2, JSONL, XML문서).
-2. A form (display form, English form or alias) of one word matches a whole word, or a
-   word that is the form followed directly by a particle from `korean.PARTICLES`
-   (사과를, XML을). The match covers the noun only; the particle stays outside.
-3. A form of several words (우주 정거장, XML 문서) matches the same words with any
-   whitespace between them; only its last word may carry a particle. A Hangul form is
-   also matched written without its spaces (우주정거장), unless that spelling belongs
-   to another term.
-4. Latin letters compare case-insensitively (XML, xml, Xml).
-5. Leftmost, then longest: scanning left to right, the form with the most words wins
-   (XML 문서 before XML), and the text inside a match is never matched again.
+1. Text is split into words: maximal runs of letters and digits, so Hangul, Latin and digits
+   written together are one word (사과나무, 버전2, XML문서). Footnote marks (¹ ² ①) end a word,
+   and full-width letters (ＸＭＬ) read as their ASCII selves.
+2. A one-word form matches a whole word, or the start of a word whose rest is
+   - a particle from `korean.PARTICLES` (사과를, XML을), or
+   - a word the matcher knows, glued on: another term's form or a head noun from
+     `korean.HEAD_NOUNS` (XML시대, 사과시장), itself maybe followed by a particle. A digit never
+     starts such a word (버전2 is a name), Latin is never split from Latin (XMLSpy), and a form
+     of one letter or syllable never starts a compound. The same term in its other script
+     glued on (사과Apple) is one match with it.
+   The match covers the noun; a particle stays outside, a glued term is a match of its own.
+3. A form of several words matches the same words with any whitespace between them; only its
+   last word may carry a particle or a glued word. A form is also matched with the spaces next
+   to Hangul left out (우주정거장) or put in where its parts meet (XML 문서 for XML문서:
+   `korean.spaces_put`), unless that spelling is another term's.
+4. Latin letters compare case-insensitively, except in a form written in capitals (XML): its
+   lower- or title-case spelling (xml, Xml) matches only in Korean text (a particle or glued
+   word after it, or Hangul in the word before or after it) and never where that spelling is
+   an English word (`LATIN_WORDS`: it, who).
+5. A Latin form followed by a hyphen and a small letter starts a hyphenated word of its own
+   (meta-analysis), unless it is written in capitals as its form is (XML-based).
+6. Leftmost, then longest: scanning left to right, the form with the most words wins (XML 문서
+   before XML), and the text inside a match is never matched again.
+7. Per term: a match followed, after a space or hyphen, by one of its `not_before` words (a
+   version number that makes another name) is not the term; nor is a match inside one of its
+   `not_in` phrases (the ordinary word in another sense).
 
 Nothing here knows about HTML or pages: `glossary.py` decides which matches become links.
 """
@@ -21,13 +35,31 @@ Nothing here knows about HTML or pages: `glossary.py` decides which matches beco
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .korean import PARTICLES, spaces_dropped, stems
+from .korean import HEAD_NOUNS, PARTICLES, has_hangul, is_hangul_syllable, particle_allowed, spaces_dropped, spaces_put, stems
 
-WORD_RE = re.compile(r"\w+")
+# Letters and digits, less footnote marks: superscripts (¹ ² ³ ⁴ …) and circled numbers (① ❶ …).
+WORD_RE = re.compile(r"[^\W\u00b2\u00b3\u00b9\u2070-\u207f\u2460-\u24ff\u2776-\u2793]+")
+FULLWIDTH_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+FULLWIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
+SEPARATOR_RE = re.compile(r"[\s\-\u2010\u2011]*")  # between a term and a `not_before` word: spaces or a hyphen
+HYPHENS = "-\u2010\u2011"
 PARTICLE_ENDINGS = frozenset(p[-1] for p in PARTICLES)  # a word not ending in one of these has no particle
+
+# English words that are also written in capitals as abbreviations (IT, WHO, US, MS): a form in
+# capitals never matches them in lower or title case. The closed classes of English (pronouns,
+# determiners, prepositions, conjunctions, auxiliaries and interjections) up to three letters,
+# and units and clock times written in lower case.
+LATIN_WORDS = frozenset({
+    "a", "am", "an", "and", "any", "are", "as", "at", "be", "but", "by", "can", "did", "do", "for", "go", "had",
+    "has", "he", "her", "him", "his", "how", "i", "if", "in", "is", "it", "its", "may", "me", "my", "no", "nor",
+    "not", "of", "off", "oh", "ok", "on", "one", "or", "our", "out", "own", "per", "she", "so", "than", "that",
+    "the", "to", "too", "two", "up", "us", "was", "we", "who", "why", "yes", "yet", "you", "ms", "ns", "km", "cm",
+    "mm", "kg", "mg", "kb", "mb", "gb", "tb", "kw", "mw", "gw", "hz", "pm",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,115 +72,239 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class _Single:
+class _Form:
     term: str
-    exact: str  # for a form in capitals: the only spelling that matches ('' when any case does)
+    written: str  # the form as the glossary writes it
+    capitals: bool  # written in capitals (XML, XML 문서): rule 4
 
 
 @dataclass(frozen=True, slots=True)
 class _Multi:
-    first: str  # the first word as written, for forms in capitals
+    form: _Form
     tail: re.Pattern[str]  # matched right after the first word
-    term: str
     words: int
-    ends_in_word: bool  # then what follows must be a non-word or a particle
-
-
-def _normalize(text: str) -> str:
-    return text.casefold()
+    ends_in_word: bool  # then what is glued after it must be a particle or a known word
 
 
 def _in_capitals(form: str) -> bool:
-    """True for a form written in capitals (XML, WHO, XML 문서), which must match case exactly."""
+    """True for a form whose Latin letters are all capitals (XML, WHO, XML 문서)."""
     return form == form.upper() and form != form.lower()
 
 
-def _tail_pattern(rest: str, exact: bool) -> re.Pattern[str]:
+def _tail_pattern(rest: str) -> re.Pattern[str]:
     """Compile the part of a multi-word form after its first word (what may follow is checked apart)."""
     pieces = [r"\s+" if token.isspace() else re.escape(token) for token in re.findall(r"\w+|\s+|[^\w\s]", rest)]
-    return re.compile("".join(pieces), 0 if exact else re.IGNORECASE)
+    return re.compile("".join(pieces), re.IGNORECASE)
 
 
-def _word_ends_at(text: str, end: int) -> bool:
-    """True when the word ending at `end` is whole: nothing word-like follows, or exactly a particle."""
-    rest = WORD_RE.match(text, end)
-    return rest is None or rest.group() in PARTICLES
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _script(char: str) -> str:
+    """'h' for Hangul, 'l' for a Latin letter, 'd' for a digit, 'o' for anything else."""
+    if is_hangul_syllable(char):
+        return "h"
+    if _is_latin(char):
+        return "l"
+    return "d" if char.isdigit() else "o"
 
 
 class TermMatcher:
-    """Compiled from (form, term id) pairs; `find` returns every match, leftmost-longest."""
+    """Compiled from (form, term id) pairs; `find` returns every match, leftmost-longest.
 
-    def __init__(self, forms: Iterable[tuple[str, str]]) -> None:
-        self.single: dict[str, _Single] = {}
+    `not_before` maps a term id to the words that, following it, make it part of another name;
+    `not_in` lists (phrase, term id) pairs: phrases in which the term's form is not the term.
+    """
+
+    def __init__(self, forms: Iterable[tuple[str, str]], *, not_before: Mapping[str, Iterable[str]] | None = None,
+                 not_in: Iterable[tuple[str, str]] = ()) -> None:
+        self.single: dict[str, _Form] = {}
         self.multi: dict[str, list[_Multi]] = {}
         pairs = [(form.strip(), term) for form, term in forms if form and form.strip()]
-        explicit = {re.sub(r"\s+", " ", _normalize(form)) for form, _ in pairs}
+        explicit = {re.sub(r"\s+", " ", form.casefold()) for form, _ in pairs}
         for form, term in pairs:
             self._add(form, term)
-        for form, term in pairs:  # 3: a spaced Hangul form also matches with spaces left out
-            for variant in spaces_dropped(form):
-                if _normalize(variant) not in explicit:
+        for form, term in pairs:  # 3: a form also matches with spaces left out or put in
+            for variant in (*spaces_dropped(form), *spaces_put(form)):
+                if re.sub(r"\s+", " ", variant.casefold()) not in explicit:
                     self._add(variant, term)
         for entries in self.multi.values():
             entries.sort(key=lambda m: -m.words)
+        self.lengths = tuple(sorted({len(key) for key in self.single if len(key) > 1}, reverse=True))
+        self.starts = frozenset(key[:2] for key in self.single if len(key) > 1)  # quick test: may a word start with a form?
+        self.heads: dict[str, tuple[str, ...]] = {}
+        for head in sorted(HEAD_NOUNS, key=len, reverse=True):
+            self.heads[head[:1]] = (*self.heads.get(head[:1], ()), head)
+        self.not_before = {term: tuple(w.strip().casefold() for w in words if w.strip()) for term, words in (not_before or {}).items()}
+        phrases = list(not_in)
+        self.vetoes = TermMatcher(phrases) if phrases else None
 
     def _add(self, form: str, term: str) -> None:
         words = WORD_RE.findall(form)
         if not words:
             return
         first = WORD_RE.match(form)
-        exact = _in_capitals(form)
+        entry = _Form(term, re.sub(r"\s+", " ", form), _in_capitals(form))
         if len(words) == 1 and first is not None and first.group() == form:
-            key = _normalize(form)
+            key = form.casefold()
             known = self.single.get(key)
             if known is None:
-                self.single[key] = _Single(term, form if exact else "")
-            elif known.term == term and known.exact != (form if exact else ""):
-                self.single[key] = _Single(term, "")  # the same term written in two cases: any case matches
+                self.single[key] = entry
+            elif known.term == term and known.capitals and not entry.capitals:
+                self.single[key] = entry  # the same term written in two cases: any case matches
             return
         if first is None:  # a form starting with punctuation cannot anchor on a word
             return
-        tail = form[first.end():]
-        entry = _Multi(first.group() if exact else "", _tail_pattern(tail, exact), term, len(words),
-                       form[-1:].isalnum() or form.endswith("_"))
-        self.multi.setdefault(_normalize(first.group()), []).append(entry)
+        tail = _tail_pattern(form[first.end():])
+        key = first.group().casefold()
+        listed = self.multi.setdefault(key, [])
+        if not any(m.form.term == term and m.tail.pattern == tail.pattern for m in listed):
+            listed.append(_Multi(entry, tail, len(words), form[-1:].isalnum()))
+
+    # -- matching ---------------------------------------------------------------------
 
     def find(self, text: str) -> list[Match]:
         """Return the matches in `text`, left to right, never overlapping."""
+        if FULLWIDTH_RE.search(text):
+            text = text.translate(FULLWIDTH)  # one character for one: the offsets stay
         found: list[Match] = []
         resume = 0
-        single = self.single
-        multi = self.multi
+        previous = ""
+        multi, single, starts = self.multi, self.single, self.starts
         for word_match in WORD_RE.finditer(text):
             start = word_match.start()
-            if start < resume:
-                continue
-            word = word_match.group().casefold()
-            end = word_match.end()
-            hit: Match | None = None
-            entries = multi.get(word)
-            if entries:
-                for entry in entries:
-                    if entry.first and word_match.group() != entry.first:
-                        continue
-                    tail = entry.tail.match(text, end)
-                    if tail and (not entry.ends_in_word or _word_ends_at(text, tail.end())):
-                        hit = Match(start, tail.end(), entry.term)
-                        break
-            if hit is None:
-                found_single = single.get(word)
-                if found_single is not None:
-                    if not found_single.exact or found_single.exact == word_match.group():
-                        hit = Match(start, end, found_single.term)
-                elif word[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
-                    for stem, particle in stems(word, text[end:end + 1]):
-                        found_single = single.get(stem)
-                        if found_single is not None:
-                            noun_end = end - len(particle)
-                            if not found_single.exact or found_single.exact == text[start:noun_end]:
-                                hit = Match(start, noun_end, found_single.term)
-                            break
-            if hit is not None:
-                found.append(hit)
-                resume = hit.end
+            word = word_match.group()
+            if start >= resume:
+                lower = word.casefold()
+                if (lower in multi or lower in single or lower[-1] in PARTICLE_ENDINGS
+                        or (lower[:2] in starts and len(lower) > 2)):
+                    hits = self._word(text, start, word_match.end(), word, lower, previous)
+                    if hits:
+                        found += hits
+                        resume = hits[-1].end
+            previous = word
+        if self.vetoes is not None and found:
+            vetoed = self.vetoes.find(text)
+            found = [m for m in found if not any(v.term == m.term and v.start <= m.start and m.end <= v.end for v in vetoed)]
         return found
+
+    def _word(self, text: str, start: int, end: int, word: str, lower: str, previous: str) -> list[Match]:
+        """The matches starting at one word (several when terms are glued together), or []."""
+        for entry in self.multi.get(lower, ()):  # 6: the form with the most words first
+            tail = entry.tail.match(text, end)
+            if tail is None:
+                continue
+            stop = tail.end()
+            attached = entry.ends_in_word and WORD_RE.match(text, stop) is not None
+            glued = self._glued(text, stop, text[start:stop]) if attached else []
+            if glued is None or not self._case_ok(entry.form, text[start:stop], None if attached else (text, stop, previous)):
+                continue
+            if self._kept(entry.form, text, start, stop, attached):
+                return self._merged([Match(start, stop, entry.form.term), *glued])
+        found = self.single.get(lower)
+        if found is not None:
+            if self._case_ok(found, word, (text, end, previous)) and self._kept(found, text, start, end, False):
+                return [Match(start, end, found.term)]
+            return []
+        if lower[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
+            for stem, particle in stems(lower, text[end:end + 1]):
+                found = self.single.get(stem)
+                if found is not None:
+                    noun_end = end - len(particle)
+                    if len(stem) == noun_end - start and self._case_ok(found, text[start:noun_end], None):
+                        return [Match(start, noun_end, found.term)]
+                    break
+        if lower[:2] in self.starts and len(lower) == len(word):  # 2: a form with a known word glued on
+            for length in self.lengths:
+                if length >= len(lower):
+                    continue
+                found = self.single.get(lower[:length])
+                if found is None:
+                    continue
+                glued = self._glued(text, start + length, word[:length])
+                if glued is not None and self._case_ok(found, word[:length], None):
+                    return self._merged([Match(start, start + length, found.term), *glued])
+        return []
+
+    def _glued(self, text: str, pos: int, noun: str, depth: int = 2) -> list[Match] | None:
+        """What is glued to `noun`, which ends at `pos`: [] for nothing or a particle, the matches
+        of glued terms, or None when the two make another word (rule 2)."""
+        rest = WORD_RE.match(text, pos)
+        if rest is None:
+            return []
+        word = rest.group()
+        lower = word.casefold()
+        following = text[rest.end():rest.end() + 1]
+        if lower in PARTICLES:
+            return [] if particle_allowed(noun, lower, following) else None
+        if word[0] == "s" and noun.isascii() and noun.isupper() and (len(word) == 1 or lower[1:] in PARTICLES):
+            return []  # the English plural of a form in capitals (XMLs, XMLs를): the s stays outside, as a particle
+        kind, then = _script(noun[-1]), _script(word[0])
+        if depth == 0 or len(noun) < 2 or then in "do" or (kind != "h" and then != "h") or len(lower) != len(word):
+            return None
+        term = self.single[noun.casefold()].term if noun.casefold() in self.single else ""
+        for length in self.lengths:
+            if length > len(lower):
+                continue
+            found = self.single.get(lower[:length])
+            if found is None or (found.term == term and kind == then):  # 사과사과 is no compound
+                continue
+            if not self._case_ok(found, word[:length], None):
+                continue
+            more = self._glued(text, pos + length, word[:length], depth - 1)
+            if more is not None:
+                return [Match(pos, pos + length, found.term), *more]
+        for head in self.heads.get(lower[:1], ()):
+            if lower.startswith(head):
+                after = lower[len(head):]
+                if not after or (after in PARTICLES and particle_allowed(head, after, following)):
+                    return []
+        return None
+
+    def _case_ok(self, form: _Form, surface: str, around: tuple[str, int, str] | None) -> bool:
+        """Rule 4: a form in capitals as written, or in lower or title case in Korean text.
+
+        `around` is (text, end of the match, the word before it) when nothing is attached to the
+        match; None when a particle or word is, which makes the text Korean.
+        """
+        if not form.capitals or re.sub(r"\s+", " ", surface) == form.written:
+            return True
+        written, seen = LATIN_RUN_RE.findall(form.written), LATIN_RUN_RE.findall(surface)
+        if len(written) != len(seen) or any(a != b and not (b.islower() or b.istitle()) for a, b in zip(written, seen, strict=True)):
+            return False
+        if seen == [surface] and surface.lower() in LATIN_WORDS:
+            return False
+        if around is None or has_hangul(form.written):
+            return True
+        text, stop, previous = around
+        after = WORD_RE.search(text, stop)
+        return has_hangul(previous) or (after is not None and has_hangul(after.group()))
+
+    def _kept(self, form: _Form, text: str, start: int, stop: int, attached: bool) -> bool:
+        """Rules 5 and 7: False when what follows a bare match makes it part of another word or name."""
+        if attached or WORD_RE.match(text, stop):
+            return True
+        after = text[stop:stop + 2]
+        hyphenated = after[:1] in HYPHENS and len(after) == 2 and after[1].islower() and _is_latin(after[1]) and _is_latin(text[stop - 1])
+        if hyphenated and not (form.capitals and text[start:stop] == form.written):
+            return False
+        listed = self.not_before.get(form.term)
+        if listed:
+            at = SEPARATOR_RE.match(text, stop).end()  # type: ignore[union-attr]  # it matches the empty string
+            for words in listed:
+                end = at + len(words)
+                if text[at:end].casefold() == words and self._glued(text, end, words, 0) is not None:
+                    return False
+        return True
+
+    @staticmethod
+    def _merged(matches: list[Match]) -> list[Match]:
+        """Join a match to the one before it when both are the same term, touching (사과Apple)."""
+        out = [matches[0]]
+        for match in matches[1:]:
+            if match.term == out[-1].term and match.start == out[-1].end:
+                out[-1] = Match(out[-1].start, match.end, match.term)
+            else:
+                out.append(match)
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -12,30 +13,58 @@ from explainer.text.termmatch import TermMatcher
 CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
 
 
-def read_cases() -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
-    forms: list[tuple[str, str]] = []
-    cases: list[tuple[int, str, str]] = []
+@dataclass
+class Glossary:
+    """One glossary of the case file: its forms and per-term settings, compiled on first use."""
+
+    forms: list[tuple[str, str]] = field(default_factory=list)
+    not_before: dict[str, list[str]] = field(default_factory=dict)
+    not_in: list[tuple[str, str]] = field(default_factory=list)
+    compiled: TermMatcher | None = None
+
+    def matcher(self) -> TermMatcher:
+        if self.compiled is None:
+            self.compiled = TermMatcher(self.forms, not_before=self.not_before, not_in=self.not_in)
+        return self.compiled
+
+
+def read_cases() -> tuple[list[Glossary], list[tuple[int, str, str, Glossary]]]:
+    glossaries = [Glossary()]
+    cases: list[tuple[int, str, str, Glossary]] = []
     for number, line in enumerate(CASES_FILE.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
+        if line.strip() == "@glossary":
+            glossaries.append(Glossary())
+            continue
         if line.startswith("@term "):
-            term, _, listed = line[len("@term "):].partition(":")
-            forms += [(form.strip(), term.strip()) for form in listed.split(",")]
+            declared, *options = line[len("@term "):].split(";")
+            term, _, listed = declared.partition(":")
+            term = term.strip()
+            glossaries[-1].forms += [(form.strip(), term) for form in listed.split(",")]
+            for option in options:
+                key, _, values = option.partition(":")
+                words = [value.strip() for value in values.split(",")]
+                if key.strip() == "not_before":
+                    glossaries[-1].not_before[term] = words
+                else:
+                    assert key.strip() == "not_in", f"line {number}: unknown option {key!r}"
+                    glossaries[-1].not_in += [(phrase, term) for phrase in words]
             continue
         text, sep, expected = line.partition(" => ")
         assert sep, f"line {number}: a case needs ' => '"
-        cases.append((number, text.replace("\\n", "\n"), expected.replace("\\n", "\n")))
-    return forms, cases
+        cases.append((number, text.replace("\\n", "\n"), expected.replace("\\n", "\n"), glossaries[-1]))
+    return glossaries, cases
 
 
-FORMS, CASES = read_cases()
-MATCHER = TermMatcher(FORMS)
+GLOSSARIES, CASES = read_cases()
+MATCHER = GLOSSARIES[0].matcher()
 
 
-def mark(text: str) -> str:
+def mark(text: str, matcher: TermMatcher = MATCHER) -> str:
     """Write every match into the text as [surface](term)."""
     out, position = [], 0
-    for match in MATCHER.find(text):
+    for match in matcher.find(text):
         out.append(text[position:match.start])
         out.append(f"[{text[match.start:match.end]}]({match.term})")
         position = match.end
@@ -49,15 +78,19 @@ def test_case_file_is_large_enough() -> None:
 
 def test_every_listed_particle_has_a_case() -> None:
     required = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "에게", "와", "과", "로", "으로", "도", "만", "까지",
-                "부터", "보다", "처럼", "이나", "나", "랑", "이랑", "에서는", "에는", "으로는", "과의", "에서도"]
+                "부터", "보다", "처럼", "이나", "나", "랑", "이랑", "에서는", "에는", "으로는", "과의", "에서도",
+                # issue 21: contractions, stacks, connectives
+                "엔", "에선", "에겐", "한텐", "으론", "보단", "까진", "부턴", "에게선", "만으로는", "으로서는", "에게서는",
+                "까지도", "만으론", "이며", "며", "이냐", "냐를", "냐는", "이나마", "나마", "이든", "든", "하고", "랑", "든지"]
     linked = re.compile(r"\]\([a-z-]+\)([가-힣]+)")
-    covered = {m.group(1) for _, _, expected in CASES for m in linked.finditer(expected)}
+    covered = {m.group(1) for _, _, expected, _ in CASES for m in linked.finditer(expected)}
     assert set(required) <= covered, set(required) - covered
 
 
-@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in CASES], ids=[f"line{n}" for n, _, _ in CASES])
-def test_case(text: str, expected: str) -> None:
-    assert mark(text) == expected
+@pytest.mark.parametrize(("text", "expected", "glossary"), [(t, e, g) for _, t, e, g in CASES],
+                         ids=[f"line{n}" for n, _, _, _ in CASES])
+def test_case(text: str, expected: str, glossary: Glossary) -> None:
+    assert mark(text, glossary.matcher()) == expected
 
 
 def test_overlapping_forms_of_one_term_are_harmless() -> None:
