@@ -189,6 +189,8 @@ class Term:
     autolink: bool
     loc: Loc
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
+    not_before: tuple[str, ...] = ()  # words after which a form is part of another name
+    not_in: tuple[str, ...] = ()  # phrases in which a form is not this term
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -211,6 +213,8 @@ class Page:
     glossary: bool
     body: Markdown
     loc: Loc
+    no_autolink: tuple[str, ...] = ()  # terms not linked automatically on this page
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front matter key -> line
 
 
 @dataclass(frozen=True, slots=True)

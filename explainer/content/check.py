@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
+from ..text.termmatch import TermMatcher
 from .quotes import check_quotes
 from .schema import REF_RE
 
@@ -87,6 +88,7 @@ def _check_terms(site: Site) -> Iterator[Problem]:
                 yield Problem(term.loc.path, line, f"unknown related term '{related}'",
                               f"{hint}terms are the file names in content/glossary/ (without .yaml)")
     yield from _check_forms(site)
+    yield from _check_not_in(site)
 
 
 def _form_keys(term: Term) -> list[tuple[str, str]]:
@@ -118,6 +120,19 @@ def _check_forms(site: Site) -> Iterator[Problem]:
             if "," in alias or "、" in alias:
                 yield Problem(term.loc.path, term.lines.get("aliases", term.loc.line), f"the alias '{alias}' contains a comma",
                               "list aliases as separate items: aliases: [one, two]", "warning")
+
+
+def _check_not_in(site: Site) -> Iterator[Problem]:
+    """A `not_in` phrase must contain a form of its term, or it never stops a link."""
+    for term in site.terms:
+        if not term.not_in:
+            continue
+        matcher = TermMatcher([(form, term.id) for form in term.forms])
+        for phrase in term.not_in:
+            if not matcher.find(phrase):
+                yield Problem(term.loc.path, term.lines.get("not_in", term.loc.line),
+                              f"the phrase '{phrase}' in `not_in` contains no form of term '{term.id}'",
+                              f"write the phrase with one of the term's forms ({', '.join(term.forms)}) as it appears in the text")
 
 
 def _documents(site: Site) -> Iterator[Markdown]:
@@ -206,6 +221,10 @@ def _check_pages(site: Site) -> Iterator[Problem]:
         if page.slug in RESERVED_SLUGS:
             yield Problem(page.loc.path, 0, f"the page name '{page.slug}' is taken by a built-in page",
                           f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
+        for term_id in page.no_autolink:
+            if term_id not in site.term_by_id and f"term:{term_id}" not in site.broken:
+                yield Problem(page.loc.path, page.lines.get("no_autolink", page.loc.line), f"unknown glossary term '{term_id}' in `no_autolink`",
+                              f"{_suggest(term_id, sorted(site.term_by_id))}terms are the file names in content/glossary/ (without .yaml)")
 
 
 RELATIVE_LINK_RE = re.compile(r"\]\(\s*<?(\.{1,2}/[^)\s>]*)")

@@ -346,6 +346,8 @@ class SiteReader:
             autolink=values["autolink"],
             loc=Loc(shown, data.line_of("term")),
             lines=dict(data.key_lines),
+            not_before=values["not_before"],
+            not_in=values["not_in"],
         )
 
     # -- pages ------------------------------------------------------------------------
@@ -378,7 +380,8 @@ class SiteReader:
             return None
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
-        return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1))
+        return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
+                    values["no_autolink"], dict(data.key_lines))
 
 
 def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None, list[Problem]]:

@@ -164,6 +164,11 @@ TERM = Schema(
         Field("related", "ids", "Ids of related terms."),
         Field("evidence", "refs", "Excerpts where a source defines or uses the term."),
         Field("autolink", "boolean", "Set to false to link this term only where a page links it explicitly.", default=True),
+        Field("not_before", "texts", "Words that make the term part of another name when they follow it after a space or "
+              "hyphen, so it is not linked there: `[\"2\", \"3\"]` for a term whose numbered versions are names of their own. "
+              "By default a version number after a term still links the term."),
+        Field("not_in", "texts", "Phrases in which the term's form is an ordinary word in another sense, never linked "
+              "(with any particle, spacing or case, as the term itself is matched). Each must contain a form of the term."),
     ),
 )
 
@@ -175,6 +180,8 @@ PAGE = Schema(
         Field("summary", "text", "One sentence for the home page and the description meta tag (default: the start of the first paragraph)."),
         Field("order", "integer", "Reading order (home page, print edition, previous/next links).", default=0),
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
+        Field("no_autolink", "ids", "Terms not linked automatically on this page, where the word means something else; "
+              "an explicit `[[term:…]]` still links them."),
     ),
 )
 

@@ -22,7 +22,8 @@ class PageContext:
     """
 
     def __init__(self, state: RenderState, path: str, title: str, rank: tuple[int, str], *,
-                 glossary: bool = True, exclude_term: str = "", absolute: bool = False) -> None:
+                 glossary: bool = True, exclude_term: str = "", skip_terms: frozenset[str] = frozenset(),
+                 absolute: bool = False) -> None:
         self.state = state
         self.path = path  # the page's URL path inside the site: "" or "glossary/x/"
         self.title = title
@@ -33,7 +34,7 @@ class PageContext:
         self.records: list[Record] = []  # every glossary link made, for the render cache to replay
         self.reads: set[str] = set()  # the cache inputs read: "body:<slug>" of each page body rendered
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
-                             enabled=glossary, exclude=exclude_term)
+                             enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None
 
     # -- URLs -------------------------------------------------------------------------

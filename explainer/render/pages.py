@@ -105,7 +105,8 @@ class Renderer:
             "home.html", ctx, values, title=config.title, description=config.description, kind="home", og_type="website"))
 
     def narrative(self, index: int, page: Page) -> Output:
-        ctx = PageContext(self.state, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary)
+        ctx = PageContext(self.state, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary,
+                          skip_terms=frozenset(page.no_autolink))
         return cached_page(self.state, ctx, f"page:{page.slug}", index, partial(self._narrative, ctx, index, page))
 
     def _narrative(self, ctx: PageContext, index: int, page: Page) -> Output:

@@ -65,7 +65,8 @@ class PrintContext(PageContext):
     def record(self, term_id: str) -> None:
         """A link in the print edition is not an appearance: the term pages list the site's own pages."""
 
-    def part(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool = True, exclude: str = "") -> Markup:
+    def part(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool = True, exclude: str = "",
+             skip: tuple[str, ...] = ()) -> Markup:
         """Render one page's or term's body as a part of the edition.
 
         A part starts a glossary section and numbers its own tooltips (tip-<kind>-<name>-N), so its
@@ -74,19 +75,19 @@ class PrintContext(PageContext):
         """
         def render() -> str:
             self.section()
-            saved = self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count
-            self.linker.enabled, self.linker.exclude = glossary, exclude
+            saved = self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count
+            self.linker.enabled, self.linker.exclude, self.linker.skip = glossary, exclude, frozenset(skip)
             self.linker.id_prefix, self.linker.count = f"tip-{kind}-{name}-", 0
             try:
                 return shift_headings(self.md(doc))
             finally:
-                self.linker.enabled, self.linker.exclude, self.linker.id_prefix, self.linker.count = saved
+                self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count = saved
 
-        return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude), reads, render))
+        return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render))
 
     def page_body(self, page: Page) -> Markup:
         """Render a narrative page's body as a part of the edition, with its own glossary setting."""
-        return self.part("page", page.slug, page.body, {f"body:{page.slug}"}, glossary=page.glossary)
+        return self.part("page", page.slug, page.body, {f"body:{page.slug}"}, glossary=page.glossary, skip=page.no_autolink)
 
     def term_body(self, term: Term) -> Markup:
         """Render a term's explanation, never linking the term to itself."""

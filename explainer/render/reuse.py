@@ -24,7 +24,7 @@ def render_inputs(site: Site, options: Options, theme: Digest) -> dict[str, Dige
     """The hashes of what rendered pages may read: "site" and "body:<slug>" for each page."""
     bodies = {page.loc.path for page in site.pages}
     content = [f"{path}\n{value}" for path, value in sorted(site.digests.items()) if path not in bodies]
-    fronts = [repr((p.slug, p.title, p.summary, p.order, p.glossary, p.loc)) for p in site.pages]
+    fronts = [repr((p.slug, p.title, p.summary, p.order, p.glossary, p.no_autolink, p.loc)) for p in site.pages]
     labels = repr(sorted(site.config.labels.items()))  # with the interface's own words (explainer/locales)
     inputs = {"site": digest(repr(options), theme, labels, *content, *fronts)}
     inputs.update((f"body:{page.slug}", site.digests.get(page.loc.path) or digest(page.body.text)) for page in site.pages)

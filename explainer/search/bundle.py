@@ -126,6 +126,6 @@ def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     """The keys of the glossary's terms, from the cache while their forms are the same."""
     if cache is None:
         return SearchKeys(terms)
-    key = digest(repr([(term.id, term.term, term.forms) for term in terms]))
+    key = digest(repr([(term.id, term.term, term.forms, term.not_before, term.not_in) for term in terms]))
     keys: SearchKeys | None = cache.lookup("keys", key)
     return keys if keys is not None else cache.store("keys", key, SearchKeys(terms, key))

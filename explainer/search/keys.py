@@ -63,7 +63,9 @@ class SearchKeys:
         self.pieces: dict[tuple[str, str], str] = {}  # index_text's piece for words in no term, met before
         forms = [(form, term.id) for term in self.terms for form in term.forms]
         # the forms as written come first: where a spaced variant is also another term's form, that term wins
-        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaces_added(form)])
+        self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaces_added(form)],
+                                   not_before={term.id: term.not_before for term in self.terms if term.not_before},
+                                   not_in=[(phrase, term.id) for term in self.terms for phrase in term.not_in])
 
     def word_keys(self, token: str, following: str) -> list[str]:
         """Keys of one whitespace-separated word from its own letters: each part, and each part less a particle."""

@@ -20,9 +20,12 @@ class Glossary:
 
     @classmethod
     def build(cls, terms: tuple[Term, ...]) -> Glossary:
-        """Compile every form of every auto-linked term."""
-        forms = [(form, term.id) for term in terms if term.autolink for form in term.forms]
-        return cls({term.id: term for term in terms}, TermMatcher(forms))
+        """Compile every form of every auto-linked term, with the places each is not the term."""
+        linked = [term for term in terms if term.autolink]
+        forms = [(form, term.id) for term in linked for form in term.forms]
+        not_in = [(phrase, term.id) for term in linked for phrase in term.not_in]
+        matcher = TermMatcher(forms, not_before={term.id: term.not_before for term in linked if term.not_before}, not_in=not_in)
+        return cls({term.id: term for term in terms}, matcher)
 
 
 class Linker:
@@ -36,12 +39,14 @@ class Linker:
         *,
         enabled: bool = True,
         exclude: str = "",
+        skip: frozenset[str] = frozenset(),
     ) -> None:
         self.glossary = glossary
         self.href = href  # term id -> URL relative to the page
         self.record = record  # called with a term id for every link made
         self.enabled = enabled
         self.exclude = exclude
+        self.skip = skip  # terms this page does not link automatically (its front matter's no_autolink)
         self.seen: set[str] = set()
         self.count = 0
         self.id_prefix = "term-tip-"  # tooltip ids are id_prefix + count, unique on the page
@@ -83,7 +88,7 @@ class Linker:
         out: list[str] = []
         position = 0
         for match in matches:
-            if match.term in self.seen or match.term == self.exclude:
+            if match.term in self.seen or match.term == self.exclude or match.term in self.skip:
                 continue
             out.append(escape(text[position:match.start], quote=False))
             out.append(self.link(match.term, text[match.start:match.end]))

@@ -94,6 +94,14 @@ CASES = {
         {"content/site.yaml": MINI["content/site.yaml"] + "nav: [intro, gallery]\n"},
         "content/site.yaml:6: error: unknown navigation entry 'gallery'",
     ),
+    "not_in phrase without a form of its term": (
+        {"content/glossary/sky.yaml": TERM + "not_in: [clear skies, the blue sky]\n"},
+        "content/glossary/sky.yaml:4: error: the phrase 'clear skies' in `not_in` contains no form of term 'sky'",
+    ),
+    "page leaves an unknown term unlinked": (
+        {"content/pages/intro.md": "---\ntitle: Introduction\nno_autolink: [skies]\n---\nText.\n"},
+        "content/pages/intro.md:3: error: unknown glossary term 'skies' in `no_autolink`",
+    ),
     "reserved page name": (
         {"content/pages/facts.md": PAGE_HEAD + "Text.\n"},
         "content/pages/facts.md: error: the page name 'facts' is taken by a built-in page",

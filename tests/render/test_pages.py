@@ -108,6 +108,19 @@ def test_page_can_switch_linking_off(make_site: Callable[..., Run]) -> None:
     assert not soup(run, "quiet/index.html").select("main a.term-link")
 
 
+def test_page_can_leave_one_term_unlinked(make_site: Callable[..., Run]) -> None:
+    page = ("---\ntitle: 다른 뜻\norder: 3\nno_autolink: [fabless]\n---\n"
+            "팹리스는 여기서 다른 뜻이다. 파운드리는 링크된다.\n\n## 둘째\n\n팹리스와 [[term:fabless|팹리스 회사]]\n")
+    run = make_site({"content/pages/other.md": page}, base=KOREAN)
+    assert run.code == 0, run.err
+    texts = [a.get_text() for a in soup(run, "other/index.html").select("main a.term-link")]
+    assert texts == ["파운드리", "팹리스 회사"], texts  # an explicit link still links
+    assert [a.get_text() for a in soup(run, "intro/index.html").select("main a.term-link")][:1] == ["팹리스"]  # other pages do
+    printed = soup(run, "print/index.html").find(id="page-other")
+    assert printed is not None
+    assert [a.get_text() for a in printed.select("a.term-link")] == ["파운드리", "팹리스 회사"]  # the print edition too
+
+
 def test_term_page_does_not_link_itself_and_lists_where_it_appears(make_site: Callable[..., Run]) -> None:
     run = make_site(base=KOREAN)
     doc = soup(run, "glossary/fabless/index.html")
