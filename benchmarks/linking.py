@@ -1,32 +1,39 @@
 """Glossary linking cost per page: explainer's word lookup against the obvious designs, same run.
 
-    .venv/bin/python benchmarks/linking.py [--pages 1000] [--terms 200]
+    .venv/bin/python benchmarks/linking.py [--pages 1000] [--terms 200] [--baseline main]
 
 Generates a site-sized corpus (pages of 600–900 words of Korean-like text with Latin words
-and particles, a glossary of Hangul, Latin and multi-word forms), then times, on the same
-paragraphs: explainer's matcher and linker (all rules), one compiled regex per form, and
-one big alternation of every form. It also times markdown-it rendering of the same pages
-for scale, and the linking share of a real build of the flagship in content/.
-Prints milliseconds per page and ratios; nothing here is part of the test suite.
+and particles, glued compounds and lower-case acronyms, a glossary of Hangul, Latin and
+multi-word forms), then times, on the same paragraphs: explainer's matcher and linker (all
+rules), the matcher and linker as of the git revision `--baseline` (loaded from that
+revision's explainer/text/korean.py and termmatch.py), one compiled regex per form, and one
+big alternation of every form. It also times markdown-it rendering of the same pages for
+scale, and the linking share of a real build of the flagship in content/, with the links
+made (also with the baseline's matcher). Prints milliseconds per page and ratios; nothing
+here is part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from explainer.model import Loc, Term  # noqa: E402
 from explainer.text import glossary as link_module  # noqa: E402
 from explainer.text import markdown  # noqa: E402
-from explainer.model import Loc, Term  # noqa: E402
 from explainer.text.glossary import Glossary, Linker  # noqa: E402
 from explainer.text.korean import PARTICLES  # noqa: E402
 from explainer.text.termmatch import TermMatcher  # noqa: E402
@@ -34,6 +41,7 @@ from explainer.text.termmatch import TermMatcher  # noqa: E402
 SYLLABLES = [chr(0xAC00 + i) for i in range(0, 11172, 37)]
 COMMON_PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "에서", "와", "과", "로", "으로", "도", "만", "에서는", "과의"]
 LATIN = ["data", "model", "chip", "cloud", "open", "source", "market", "policy", "device", "network"]
+HEADS = ["시대", "시장", "업계", "기업", "모델"]  # glued after a form: a compound the matcher reads as the term
 
 
 def hangul_word(rng: random.Random, low: int = 2, high: int = 4) -> str:
@@ -70,6 +78,9 @@ def make_page(rng: random.Random, glossary: list[tuple[str, list[str]]], vocabul
             if roll < 0.04:
                 form = rng.choice(rng.choice(glossary)[1])
                 words.append(form + (rng.choice(COMMON_PARTICLES) if rng.random() < 0.7 else ""))
+            elif roll < 0.045:  # a compound written as one word, or an acronym in lower case
+                form = rng.choice(glossary)[1][rng.choice((0, 1))].replace(" ", "")
+                words.append(form + rng.choice(HEADS) if rng.random() < 0.5 else form.lower() + rng.choice(COMMON_PARTICLES))
             elif roll < 0.05:
                 words.append(rng.choice(rng.choice(glossary)[1]).replace(" ", "") + "화")  # a longer word: no match
             elif roll < 0.10:
@@ -104,8 +115,27 @@ def big_alternation(forms: list[tuple[str, str]]) -> Callable[[str], int]:
     return lambda text: sum(1 for _ in pattern.finditer(text))
 
 
-def explainer_linker(terms: list[Term]) -> Callable[[str], int]:
+def baseline_matcher(revision: str) -> Any:
+    """The TermMatcher class as of a git revision, imported from that revision's own files."""
+    folder = Path(tempfile.mkdtemp(prefix="linking-")) / "baseline_text"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    for name in ("korean", "termmatch"):
+        for path in (f"explainer/text/{name}.py", f"explainer/{name}.py"):  # after and before the packages by stage
+            shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{path}"], capture_output=True, text=True)
+            if shown.returncode == 0:
+                (folder / f"{name}.py").write_text(shown.stdout, encoding="utf-8")
+                break
+        else:
+            raise SystemExit(f"--baseline {revision}: no {name}.py in that revision")
+    sys.path.insert(0, str(folder.parent))
+    return importlib.import_module("baseline_text.termmatch").TermMatcher
+
+
+def explainer_linker(terms: list[Term], matcher: Any = None) -> Callable[[str], int]:
     glossary = Glossary.build(tuple(terms))
+    if matcher is not None:
+        glossary = Glossary(glossary.terms, matcher([(form, t.id) for t in terms if t.autolink for form in t.forms]))
 
     def link(text: str) -> int:
         linker = Linker(glossary, lambda term_id: f"../glossary/{term_id}/", lambda term_id: None)
@@ -126,8 +156,8 @@ def per_page(pages: list[list[str]], work: Callable[[str], object], repeat: int 
     return statistics.median(totals) / len(pages) * 1000
 
 
-def flagship_linking() -> tuple[int, float, float, int]:
-    """Build the flagship in memory; return pages, total render ms, linking ms and links made."""
+def flagship_linking(matcher: Any = None) -> tuple[int, float, float, int]:
+    """Build the flagship in memory; return pages, total render ms, linking ms and links made (with `matcher`'s rules)."""
     from explainer.content.load import load_site
     from explainer.model import Options
     from explainer.render.pages import render_site
@@ -154,6 +184,9 @@ def flagship_linking() -> tuple[int, float, float, int]:
 
     link_module.Linker.text = timed  # type: ignore[method-assign]
     link_module.Linker.link = counted  # type: ignore[method-assign]
+    original_matcher = link_module.TermMatcher
+    if matcher is not None:
+        link_module.TermMatcher = lambda forms, **settings: matcher(forms)  # type: ignore[misc,assignment]
     try:
         started = time.perf_counter()
         outputs = render_site(site, options, Theme.for_site(options))
@@ -161,6 +194,7 @@ def flagship_linking() -> tuple[int, float, float, int]:
     finally:
         link_module.Linker.text = original  # type: ignore[method-assign]
         link_module.Linker.link = original_link  # type: ignore[method-assign]
+        link_module.TermMatcher = original_matcher  # type: ignore[misc]
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     return pages, total * 1000, spent[0] * 1000, made[0]
 
@@ -169,7 +203,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--terms", type=int, default=200)
+    parser.add_argument("--baseline", default="", help="a git revision whose matcher to time beside this one (e.g. main)")
     args = parser.parse_args()
+    baseline = baseline_matcher(args.baseline) if args.baseline else None
     rng = random.Random(2023)
     glossary = make_glossary(rng, args.terms)
     vocabulary = [hangul_word(rng) for _ in range(4000)]
@@ -183,6 +219,8 @@ def main() -> None:
     designs: list[tuple[str, Callable[[], Callable[[str], object]]]] = [
         ("explainer: word lookup + linker (all rules)", lambda: explainer_linker(terms)),
         ("explainer: matcher alone", lambda: TermMatcher(forms).find),
+        *([(f"explainer at {args.baseline}: linker", lambda: explainer_linker(terms, baseline)),
+           (f"explainer at {args.baseline}: matcher alone", lambda: baseline(forms).find)] if baseline else []),
         ("one big alternation regex", lambda: big_alternation(forms)),
         ("one compiled regex per form", lambda: regex_per_form(forms)),
     ]
@@ -208,9 +246,11 @@ def main() -> None:
         print(f"{name:<46} {compile_ms:>10.1f} {page_ms:>9.3f} {page_ms / ours:>12.1f}x")
     print(f"{'markdown-it render of the same page (scale)':<46} {'':>10} {markdown_ms:>9.3f} {markdown_ms / ours:>12.1f}x")
 
-    pages_built, render_ms, link_ms, links = flagship_linking()
-    print(f"\nflagship (content/): {pages_built} pages rendered in {render_ms:.0f} ms; glossary linking {link_ms:.1f} ms in all, "
-          f"{link_ms / pages_built:.3f} ms per page; {links} links made")
+    print()
+    for name, matcher in [("explainer", None), *([(f"explainer at {args.baseline}", baseline)] if baseline else [])]:
+        pages_built, render_ms, link_ms, links = flagship_linking(matcher)
+        print(f"flagship (content/), {name}: {pages_built} pages rendered in {render_ms:.0f} ms; glossary linking "
+              f"{link_ms:.1f} ms in all, {link_ms / pages_built:.3f} ms per page; {links} links made")
 
 
 if __name__ == "__main__":

@@ -227,14 +227,6 @@ def spaces_dropped(form: str) -> list[str]:
     return variants
 
 
-def _run(text: str) -> int:
-    """The number of Hangul syllables at the start of `text`."""
-    count = 0
-    while count < len(text) and is_hangul_syllable(text[count]):
-        count += 1
-    return count
-
-
 def spaces_put(form: str) -> list[str]:
     """Spellings of a one-word form with spaces where its parts may meet (사과TV -> 사과 TV, 국제우주정거장 -> 국제 우주정거장 …).
 
@@ -245,20 +237,24 @@ def spaces_put(form: str) -> list[str]:
     """
     if not LETTERS_RE.fullmatch(form) or not has_hangul(form):
         return []
-    gaps = [i for i in range(1, len(form)) if has_hangul(form[i - 1] + form[i])]
     hangul = [is_hangul_syllable(c) for c in form]
+    gaps = [i for i in range(1, len(form)) if hangul[i - 1] or hangul[i]]
+    starts, ends = list(range(len(form))), list(range(1, len(form) + 1))  # where the Hangul run at each place starts, ends
+    for i in range(1, len(form)):
+        if hangul[i] and hangul[i - 1]:
+            starts[i] = starts[i - 1]
+    for i in range(len(form) - 2, -1, -1):
+        if hangul[i] and hangul[i + 1]:
+            ends[i] = ends[i + 1]
     variants = []
-    for mask in range(1, 2 ** min(len(gaps), 10)):
-        chosen = [gap for bit, gap in enumerate(gaps) if mask >> bit & 1]
-        if len(chosen) > 3:
-            continue
-        cuts = [0, *chosen, len(form)]
-        parts = [form[a:b] for a, b in itertools.pairwise(cuts)]
-        # a cut inside a run of Hangul leaves at least two of its syllables on each side
-        if any(hangul[gap - 1] and hangul[gap] and (_run(left[::-1]) < 2 or _run(right) < 2)
-               for gap, (left, right) in zip(chosen, itertools.pairwise(parts), strict=True)):
-            continue
-        variants.append(" ".join(parts))
+    for count in (1, 2, 3):
+        for chosen in itertools.combinations(gaps, count):
+            cuts = (0, *chosen, len(form))
+            # a cut inside a run of Hangul leaves at least two of its syllables on each side
+            if all(not (hangul[gap - 1] and hangul[gap])
+                   or (gap - max(cuts[k], starts[gap - 1]) >= 2 and min(cuts[k + 2], ends[gap]) - gap >= 2)
+                   for k, gap in enumerate(chosen)):
+                variants.append(" ".join(form[a:b] for a, b in itertools.pairwise(cuts)))
     return variants
 
 

@@ -81,7 +81,7 @@ class _Form:
 @dataclass(frozen=True, slots=True)
 class _Multi:
     form: _Form
-    tail: re.Pattern[str]  # matched right after the first word
+    tail: tuple[str, ...]  # what follows the first word: lower-cased pieces, " " for any run of whitespace
     words: int
     ends_in_word: bool  # then what is glued after it must be a particle or a known word
 
@@ -91,10 +91,25 @@ def _in_capitals(form: str) -> bool:
     return form == form.upper() and form != form.lower()
 
 
-def _tail_pattern(rest: str) -> re.Pattern[str]:
-    """Compile the part of a multi-word form after its first word (what may follow is checked apart)."""
-    pieces = [r"\s+" if token.isspace() else re.escape(token) for token in re.findall(r"\w+|\s+|[^\w\s]", rest)]
-    return re.compile("".join(pieces), re.IGNORECASE)
+def _tail(rest: str) -> tuple[str, ...]:
+    """The part of a multi-word form after its first word, as pieces `_tail_end` compares."""
+    return tuple(" " if token.isspace() else token.lower() for token in re.findall(r"\w+|\s+|[^\w\s]", rest))
+
+
+def _tail_end(text: str, pos: int, tail: tuple[str, ...]) -> int:
+    """Where `tail` ends when the text at `pos` spells it (any whitespace for a space, any case), else -1."""
+    for piece in tail:
+        if piece == " ":
+            start = pos
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if pos == start:
+                return -1
+        elif text[pos:pos + len(piece)].lower() == piece:
+            pos += len(piece)
+        else:
+            return -1
+    return pos
 
 
 def _is_latin(char: str) -> bool:
@@ -132,7 +147,8 @@ class TermMatcher:
         for entries in self.multi.values():
             entries.sort(key=lambda m: -m.words)
         self.lengths = tuple(sorted({len(key) for key in self.single if len(key) > 1}, reverse=True))
-        self.starts = frozenset(key[:2] for key in self.single if len(key) > 1)  # quick test: may a word start with a form?
+        # what a word that starts with a one-word form starts with: its first two letters, or its one
+        self.starts = frozenset(key[:2] for key in self.single)
         self.heads: dict[str, tuple[str, ...]] = {}
         for head in sorted(HEAD_NOUNS, key=len, reverse=True):
             self.heads[head[:1]] = (*self.heads.get(head[:1], ()), head)
@@ -156,10 +172,10 @@ class TermMatcher:
             return
         if first is None:  # a form starting with punctuation cannot anchor on a word
             return
-        tail = _tail_pattern(form[first.end():])
+        tail = _tail(form[first.end():])
         key = first.group().casefold()
         listed = self.multi.setdefault(key, [])
-        if not any(m.form.term == term and m.tail.pattern == tail.pattern for m in listed):
+        if not any(m.form.term == term and m.tail == tail for m in listed):
             listed.append(_Multi(entry, tail, len(words), form[-1:].isalnum()))
 
     # -- matching ---------------------------------------------------------------------
@@ -171,14 +187,14 @@ class TermMatcher:
         found: list[Match] = []
         resume = 0
         previous = ""
-        multi, single, starts = self.multi, self.single, self.starts
+        multi, starts = self.multi, self.starts
         for word_match in WORD_RE.finditer(text):
             start = word_match.start()
             word = word_match.group()
             if start >= resume:
                 lower = word.casefold()
-                if (lower in multi or lower in single or lower[-1] in PARTICLE_ENDINGS
-                        or (lower[:2] in starts and len(lower) > 2)):
+                # most words start like no form: no particle or glued word can make them one
+                if lower[:2] in starts or lower[:1] in starts or lower in multi:
                     hits = self._word(text, start, word_match.end(), word, lower, previous)
                     if hits:
                         found += hits
@@ -192,10 +208,9 @@ class TermMatcher:
     def _word(self, text: str, start: int, end: int, word: str, lower: str, previous: str) -> list[Match]:
         """The matches starting at one word (several when terms are glued together), or []."""
         for entry in self.multi.get(lower, ()):  # 6: the form with the most words first
-            tail = entry.tail.match(text, end)
-            if tail is None:
+            stop = _tail_end(text, end, entry.tail)
+            if stop < 0:
                 continue
-            stop = tail.end()
             attached = entry.ends_in_word and WORD_RE.match(text, stop) is not None
             glued = self._glued(text, stop, text[start:stop]) if attached else []
             if glued is None or not self._case_ok(entry.form, text[start:stop], None if attached else (text, stop, previous)):
@@ -207,7 +222,7 @@ class TermMatcher:
             if self._case_ok(found, word, (text, end, previous)) and self._kept(found, text, start, end, False):
                 return [Match(start, end, found.term)]
             return []
-        if lower[-1] in PARTICLE_ENDINGS:  # 2: the longest stem that is a form, before a particle
+        if lower[-1] in PARTICLE_ENDINGS and (lower[:2] in self.starts or lower[:1] in self.starts):  # 2: a form + a particle
             for stem, particle in stems(lower, text[end:end + 1]):
                 found = self.single.get(stem)
                 if found is not None:
