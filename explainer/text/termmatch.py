@@ -309,8 +309,10 @@ class TermMatcher:
             at = SEPARATOR_RE.match(text, stop).end()  # type: ignore[union-attr]  # it matches the empty string
             for words in listed:
                 end = at + len(words)
-                if text[at:end].casefold() == words and self._glued(text, end, words, 0) is not None:
-                    return False
+                if text[at:end].casefold() == words:
+                    rest = WORD_RE.match(text, end)  # the listed word is whole, or carries a particle (라마 2와)
+                    if rest is None or rest.group().casefold() in PARTICLES:
+                        return False
         return True
 
     @staticmethod

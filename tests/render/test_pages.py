@@ -121,6 +121,17 @@ def test_page_can_leave_one_term_unlinked(make_site: Callable[..., Run]) -> None
     assert [a.get_text() for a in printed.select("a.term-link")] == ["파운드리", "팹리스 회사"]  # the print edition too
 
 
+def test_a_term_says_where_it_is_not_the_term(make_site: Callable[..., Run]) -> None:
+    term = ("term: 라마\nen: Llama\nshort: 언어 모델 계열.\nnot_before: [2, \"3\"]\nnot_in: [알파카와 라마, 라마 목장]\n")
+    page = ("---\ntitle: 라마\norder: 3\n---\n알파카와 라마를 키우는 라마 목장.\n\n## 둘\n\n라마 2와 Llama-3.\n\n"
+            "## 셋\n\n메타는 라마를 내놓았다.\n")
+    run = make_site({"content/glossary/llama.yaml": term, "content/pages/llama.md": page}, base=KOREAN)
+    assert run.code == 0, run.err
+    links = soup(run, "llama/index.html").select("main a.term-link")
+    assert [(a.get_text(), a["href"]) for a in links] == [("라마", "../glossary/llama/")]
+    assert links[0].parent.next_sibling.startswith("를 내놓았다")
+
+
 def test_term_page_does_not_link_itself_and_lists_where_it_appears(make_site: Callable[..., Run]) -> None:
     run = make_site(base=KOREAN)
     doc = soup(run, "glossary/fabless/index.html")
