@@ -233,12 +233,13 @@ def spaces_put(form: str) -> list[str]:
     Compound terms are written both ways (한글 맞춤법 제49항, 제50항: 고유 명사와 전문 용어는 단어별로
     띄어 씀을 원칙으로 하되, 붙여 쓸 수 있다). A space may go where Hangul meets a Latin letter or a
     digit, and between Hangul syllables that leave at least two syllables on either side (Korean
-    nouns are rarely one syllable long); Latin words are never split. At most three spaces.
+    nouns are rarely one syllable long); Latin words are never split. At most three spaces, in
+    the first eight such places (at most 92 spellings, however long the form).
     """
     if not LETTERS_RE.fullmatch(form) or not has_hangul(form):
         return []
     hangul = [is_hangul_syllable(c) for c in form]
-    gaps = [i for i in range(1, len(form)) if hangul[i - 1] or hangul[i]]
+    gaps = [i for i in range(1, len(form)) if hangul[i - 1] or hangul[i]][:8]
     starts, ends = list(range(len(form))), list(range(1, len(form) + 1))  # where the Hangul run at each place starts, ends
     for i in range(1, len(form)):
         if hangul[i] and hangul[i - 1]:

@@ -94,6 +94,7 @@ def test_spaces_put_where_the_parts_of_a_form_meet() -> None:
     assert korean.spaces_put("사과나") == []  # no cut leaves two syllables on each side
     assert korean.spaces_put("XMLSpy") == [] and korean.spaces_put("우주 정거장") == []
     assert all(variant.count(" ") <= 3 for variant in korean.spaces_put("가나다라마바사아자차카타"))
+    assert len(korean.spaces_put("가" * 500)) <= 92  # a form of any length: a few spellings, never a combinatorial number
 
 
 def test_particle_vetoes() -> None:
