@@ -51,7 +51,7 @@ PARTICLE_ENDINGS = frozenset(p[-1] for p in PARTICLES)  # a word not ending in o
 
 # English words that are also written in capitals as abbreviations (IT, WHO, US, MS): a form in
 # capitals never matches them in lower or title case. The closed classes of English (pronouns,
-# determiners, prepositions, conjunctions, auxiliaries and interjections) up to three letters,
+# determiners, prepositions, conjunctions, auxiliaries and interjections) of a few letters,
 # and units and clock times written in lower case.
 LATIN_WORDS = frozenset({
     "a", "am", "an", "and", "any", "are", "as", "at", "be", "but", "by", "can", "did", "do", "for", "go", "had",
