@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, format_report
+from .content.quotelock import lock_path
+from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
-from .pipeline import build, make
+from .pipeline import Made, build, make
 
 COMMANDS = ("build", "check", "serve", "pdf")
 
@@ -81,8 +82,9 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     described = {
         "build": ("build the site into the output folder (the default)",
                   "Build the site. The previous output stays untouched unless the build succeeds."),
-        "check": ("load and check the content without writing anything",
-                  "Report every problem in the content, as a build would, without writing."),
+        "check": ("load and check the content without writing the site",
+                  "Report every problem in the content, as a build would, without writing the site. Quotes verified against "
+                  "their archives are recorded in content/quotes.lock, as by every command that checks them."),
         "serve": ("build, serve for preview, rebuild and reload the browser on every change",
                   "Build the site, serve it under its base path and rebuild it whenever content/ or the templates change; "
                   "open pages reload by themselves. Ctrl-C stops."),
@@ -168,8 +170,11 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
 
 
 def options_from(args: argparse.Namespace) -> Options:
+    """The build's options: the arguments, and the archive folder from $EXPLAINER_ARCHIVES when it is set."""
     out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
-    return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict)
+    archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
+    return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
+                   archives=Path(archives) if archives else None, program=program_name())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -187,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         print_timings(args, made.timings)
         if not args.quiet:
             print("No errors.")
+            print_lock(made, options)
         return 0
     built = build(options)
     if built.made.warnings:
@@ -197,7 +203,19 @@ def run(args: argparse.Namespace) -> int:
         index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else ""
         print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
               f"{time.perf_counter() - started:.2f} s{index}.")
+        print_lock(built.made, options)
     return 0
+
+
+def print_lock(made: Made, options: Options) -> None:
+    """Say so when the quote lock was written: it is a file to commit."""
+    if not made.locked or made.quotes is None:
+        return
+    shown, count = display_path(lock_path(options.content_dir)), made.quotes.by_archive
+    if count:
+        print(f"Recorded {count} quote{'s' if count != 1 else ''} verified against their archives in {shown}; commit it.")
+    else:
+        print(f"Updated {shown}: excerpts no longer in the content were left out; commit it.")
 
 
 def print_timings(args: argparse.Namespace, timings: Sequence[tuple[str, float]]) -> None:
