@@ -199,8 +199,8 @@ def run_command(argv: Sequence[str] | None) -> int:
 def failure_line(args: argparse.Namespace, stage: str) -> str:
     """The last line of a failed run: which stage stopped it, and what was left untouched."""
     if args.command == "new":
-        return (f"The new site in {args.folder}/ was written but fails its check ({stage}): with --force, files that were "
-                "there before may not fit the new ones.")
+        why = ": files that were there before (--force) may not fit the new ones" if args.force else ""
+        return f"The new site in {args.folder}/ was written but fails its check ({stage}){why}."
     if args.command == "check":
         return f"Check failed ({stage}); nothing was written."
     kept = "no PDF was written" if args.command == "pdf" else f"{args.out}/ was left as it was"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import Run, run_cli
+from conftest import Run, run_cli, write_tree
 from explainer import __version__, scaffold
 from explainer.content.load import load_site
 from explainer.model import Options
@@ -106,10 +106,9 @@ def test_each_language_reads_in_its_own_language(started: tuple[str, Path, Run])
             assert hangul == 0, f"{name}: Korean in the English starter"
 
 
-def test_korean_terms_link_with_their_particles(started: tuple[str, Path, Run]) -> None:
-    language, folder, _ = started
-    if language != "ko":
-        pytest.skip("Korean only")
+def test_korean_terms_link_with_their_particles(tmp_path: Path) -> None:
+    assert new(tmp_path, "ko", "--language", "ko", "-q").code == 0
+    folder = tmp_path / "ko"
     built = run_cli(folder, "build", "--out", "particles")
     assert built.code == 0
     page = BeautifulSoup((folder / "particles" / "lending" / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -167,6 +166,21 @@ def test_title_and_address_are_written_safely(tmp_path: Path) -> None:
     config = yaml.safe_load((tmp_path / "site" / "content" / "site.yaml").read_text(encoding="utf-8"))
     assert config["title"] == title and config["base_url"] == "https://news.example.org/guide/"
     assert (tmp_path / "site" / "README.md").read_text(encoding="utf-8").startswith(f"# {title}\n")
+
+
+def test_a_wrong_address_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    run = new(tmp_path, "site", "--base-url", "example.org/guide")
+    assert run.code == 1 and run.err.startswith("error: --base-url must be an http:// or https:// URL")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_site_that_does_not_fit_what_was_there_is_reported(tmp_path: Path) -> None:
+    write_tree(tmp_path / "repo", {"content/facts/old.yaml": "- id: old\n  claim: Old.\n  evidence: [gone#x]\n"})
+    run = new(tmp_path, "repo", "--force")
+    assert run.code == 1
+    assert "content/facts/old.yaml:3: error: unknown source 'gone' in reference 'gone#x'" in run.err
+    assert run.err.splitlines()[-1] == ("The new site in repo/ was written but fails its check (check): files that were there "
+                                         "before (--force) may not fit the new ones.")
 
 
 def test_the_default_address_is_named_after_the_folder(tmp_path: Path) -> None:

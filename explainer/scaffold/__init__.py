@@ -18,6 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .. import __version__
+from ..content.schema import convert
 from ..errors import ExplainerError
 from ..model import Options
 from ..pipeline import Made, make
@@ -53,6 +54,10 @@ def new_site(folder: Path, language: str, title: str = "", base_url: str = "", r
     """Write a new explainer into `folder` (refusing a non-empty one unless `force`) and check it under --strict."""
     if language not in LANGUAGES:
         raise ExplainerError(f"there is no starter site in '{language}'; choose one of: {', '.join(LANGUAGES)}")
+    if base_url:
+        _, wrong = convert(base_url, "url")
+        if wrong:
+            raise ExplainerError(f"--base-url {wrong}; give the address the site will have, e.g. https://user.github.io/repo/")
     found = existing(folder)
     if found and not force:
         shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
