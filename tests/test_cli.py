@@ -149,9 +149,9 @@ def test_build_py_names_itself_in_help_and_in_the_next_steps_of_new(tmp_path: Pa
     assert f"  python {script} serve " in started.stdout  # a command that works from inside the new folder
 
 
-@pytest.mark.parametrize("command", ["--help", "new site"])
-def test_output_into_a_closed_pipe_is_not_a_bug(tmp_path: Path, command: str) -> None:
+def test_output_into_a_closed_pipe_is_not_a_bug(tmp_path: Path) -> None:
     # `true` exits without reading: the pipe is closed long before Python has started and writes.
-    shown = subprocess.run(f"{sys.executable} {ROOT / 'build.py'} {command} | true", shell=True, cwd=tmp_path,
+    shown = subprocess.run(f"{sys.executable} {ROOT / 'build.py'} new site | true", shell=True, cwd=tmp_path,
                            capture_output=True, text=True, check=False)
     assert shown.stderr == ""
+    assert (tmp_path / "site" / "content" / "site.yaml").is_file()
