@@ -36,16 +36,16 @@ def outside_env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel `python -m build` makes (an sdist, then the wheel from the sdist), from a copy of the package's files."""
+    """The wheel `python -P -m build` makes in a checkout (an sdist, then the wheel from it), from a copy of its files."""
     work = tmp_path_factory.mktemp("dist")
     source = work / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "build.py"):  # build.py: the catch docs/install.md's `-P` avoids
         shutil.copy2(ROOT / name, source / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "explainer", source / "explainer", symlinks=True, ignore=ignore)  # default_theme stays a symlink
     shutil.copytree(ROOT / "templates", source / "templates", ignore=ignore)
-    run(sys.executable, "-m", "build", "--outdir", work / "dist", source, cwd=work)
+    run(sys.executable, "-P", "-m", "build", "--outdir", work / "dist", ".", cwd=source)  # as docs/install.md says
     return next((work / "dist").glob(f"explainer-{__version__}-py3-none-any.whl"))
 
 
