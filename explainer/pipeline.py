@@ -1,7 +1,8 @@
 """The build, top to bottom: load -> check -> render -> links -> search -> write.
 
 `make` runs every stage but the last and returns the site in memory (`check` and `pdf` stop
-there); `build` writes what `make` made. A clean build and the preview server's rebuilds are
+there), writing only the quote lock (content/quotes.lock) when the quotes it verified changed;
+`build` writes what `make` made. A clean build and the preview server's rebuilds are
 this same code: the preview passes the cache it keeps between builds and the record of its
 last write, and leaves links and search for later (it runs them once edits pause).
 """
@@ -94,12 +95,6 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     base_path = site.config.base_path if site is not None else ""
     if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
-    # the quotes as verified go into content/quotes.lock, for builds without the archives (the only file a check writes)
-    locked, unwritten = record_quotes(quotes, options)
-    if unwritten is not None:
-        problems.append(unwritten.as_error() if options.strict else unwritten)
-        if options.strict:
-            raise BuildFailed(problems, "check", base_path)
 
     # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
     with clock.stage("render"):
@@ -122,6 +117,13 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     collisions = path_collisions(outputs)
     if collisions:
         raise BuildFailed(problems + collisions, "render", base_path)
+
+    # lock: the quotes as verified go into content/quotes.lock, for builds without the archives (the one file `make` writes)
+    locked, unwritten = record_quotes(quotes, options)
+    if unwritten is not None:
+        problems.append(unwritten.as_error() if options.strict else unwritten)
+        if options.strict:
+            raise BuildFailed(problems, "check", base_path)
     return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked)
 
 
