@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import shlex
 import sys
 import time
 import traceback
@@ -19,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, format_report
+from .content.quotelock import lock_path
+from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
-from .pipeline import build, make
+from .pipeline import Made, build, make
 
-COMMANDS = ("build", "check", "serve", "pdf")
+COMMANDS = ("build", "check", "serve", "pdf", "new")
+LANGUAGE_NAMES = {"en": "English", "ko": "Korean"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,12 @@ class Option:
 
 
 ALL = COMMANDS
+BUILDING = ("build", "check", "serve", "pdf")  # the commands that read a site
 OPTIONS = (
-    Option(("--content",), ALL, "folder holding site.yaml, sources/, facts/, glossary/, pages/ (default: content)",
+    Option(("--content",), BUILDING, "folder holding site.yaml, sources/, facts/, glossary/, pages/ (default: content)",
            (("type", Path), ("default", Path("content")), ("metavar", "DIR"))),
-    Option(("--strict",), ALL, "treat warnings (unverified quotes, unused excerpts …) as errors", (("action", "store_true"),)),
-    Option(("--base-url",), ALL, "publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/",
+    Option(("--strict",), BUILDING, "treat warnings (unverified quotes, unused excerpts …) as errors", (("action", "store_true"),)),
+    Option(("--base-url",), BUILDING, "publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/",
            (("default", ""), ("metavar", "URL"))),
     Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
@@ -58,14 +62,27 @@ OPTIONS = (
     Option(("--out",), ("pdf",), "the PDF to write (default: print.pdf)", (("type", Path), ("default", Path("print.pdf")), ("metavar", "FILE"))),
     Option(("--chromium",), ("pdf",), "the Chromium or Chrome program (default: chromium on PATH, else /usr/bin/chromium)",
            (("default", ""), ("metavar", "PATH"))),
+    Option(("--language",), ("new",), "the language of the starter site: en (English, the default) or ko (Korean)",
+           (("choices", ("en", "ko")), ("default", "en"))),
+    Option(("--title",), ("new",), "the site's title (default: a sample title in its language)", (("default", ""),)),
+    Option(("--base-url",), ("new",), "where the site will be published, written into site.yaml "
+           "(default: https://example.github.io/<folder>/; the Pages workflow passes the real address)",
+           (("default", ""), ("metavar", "URL"))),
+    Option(("--force",), ("new",), "write into a folder that is not empty, adding only the files that are missing "
+           "(files already there are kept as they are)", (("action", "store_true"),)),
+    Option(("--requirement",), ("new",), "the pip requirement the site's workflows install explainer with, "
+           "e.g. 'explainer @ git+https://github.com/you/explainer@<commit>' (default: this explainer, pinned)",
+           (("default", ""), ("metavar", "SPEC"))),
 )
 TAKES_VALUE = frozenset(flag for option in OPTIONS if option.takes_value for flag in option.flags)
 
 
 def program_name(argv0: str | None = None) -> str:
-    """How the user started us, to be quoted back in help and messages: `python build.py` or `explainer`."""
+    """How the user started us, to be quoted back in help and messages: `python build.py`, `python -m explainer` or `explainer`."""
     name = os.path.basename(argv0 if argv0 is not None else sys.argv[0])
-    return "python build.py" if name == "build.py" else "explainer"
+    if name == "build.py":
+        return "python build.py"
+    return "python -m explainer" if name == "__main__.py" else "explainer"
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -81,18 +98,26 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     described = {
         "build": ("build the site into the output folder (the default)",
                   "Build the site. The previous output stays untouched unless the build succeeds."),
-        "check": ("load and check the content without writing anything",
-                  "Report every problem in the content, as a build would, without writing."),
+        "check": ("load and check the content without writing the site",
+                  "Report every problem in the content, as a build would, without writing the site. Quotes verified against "
+                  "their archives are recorded in content/quotes.lock, as by every command that checks them."),
         "serve": ("build, serve for preview, rebuild and reload the browser on every change",
                   "Build the site, serve it under its base path and rebuild it whenever content/ or the templates change; "
                   "open pages reload by themselves. Ctrl-C stops."),
         "pdf": ("write the print edition to a PDF with headless Chromium",
                 "Build the site in memory and print its print edition (print/) to a PDF with headless Chromium. Needs Chromium "
                 "and a font for the site's language (Debian: sudo apt-get install chromium fonts-nanum). site/ is not touched."),
+        "new": ("start a new site in a folder of its own: sample content, README, GitHub Pages workflow",
+                "Write a small, complete explainer into DIR (a new or empty folder): site.yaml with every key explained, a source "
+                "with its archive text and excerpts, facts, glossary terms, two pages using every reference syntax, a README "
+                "for the writer, a .gitignore and the GitHub workflows that check it and publish it on Pages. The new site "
+                f"is checked under --strict before {prog} says it is done."),
     }
     for command in COMMANDS:
         short, long = described[command]
         sub = commands.add_parser(command, help=short, description=long)
+        if command == "new":
+            sub.add_argument("folder", type=Path, metavar="DIR", help="the folder to create (or an empty one)")
         for option in OPTIONS:
             if command in option.commands:
                 sub.add_argument(*option.flags, help=option.help, **dict(option.settings))
@@ -135,6 +160,15 @@ def _command_position(args: list[str]) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
+    try:
+        return run_command(argv)
+    except BrokenPipeError:  # the output went into a program that stopped reading it (`| head`): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that Python's own flush at exit stays quiet
+        return 141
+
+
+def run_command(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the command; every error meant for a person is printed here."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         make_parser().print_help()
@@ -144,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # not a bug: main says nothing
     except BuildFailed as failed:
         print(format_report(failed.problems), file=sys.stderr)
         print(failure_line(args, failed.stage), file=sys.stderr)
@@ -155,12 +191,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(describe_bug(exc), file=sys.stderr)
-        print(f"{BUG} Please report it at {REPORT_URL}, with the output of the same command run with --debug.", file=sys.stderr)
+        again = shlex.join([*(sys.argv[1:] if argv is None else argv), "--debug"])
+        print(f"{BUG} Please report it at {REPORT_URL}, with the output of: {program_name()} {again}", file=sys.stderr)
         return 3
 
 
 def failure_line(args: argparse.Namespace, stage: str) -> str:
     """The last line of a failed run: which stage stopped it, and what was left untouched."""
+    if args.command == "new":
+        why = ": files that were there before (--force) may not fit the new ones" if args.force else ""
+        return f"The new site in {args.folder}/ was written but fails its check ({stage}){why}."
     if args.command == "check":
         return f"Check failed ({stage}); nothing was written."
     kept = "no PDF was written" if args.command == "pdf" else f"{args.out}/ was left as it was"
@@ -168,12 +208,17 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
 
 
 def options_from(args: argparse.Namespace) -> Options:
+    """The build's options: the arguments, and the archive folder from $EXPLAINER_ARCHIVES when it is set."""
     out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
-    return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict)
+    archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
+    return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
+                   archives=Path(archives) if archives else None, program=program_name())
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one command; content problems raise BuildFailed (exit code 1, printed by main)."""
+    if args.command == "new":
+        return run_new(args)
     options = options_from(args)
     started = time.perf_counter()
     if args.command == "serve":
@@ -187,6 +232,7 @@ def run(args: argparse.Namespace) -> int:
         print_timings(args, made.timings)
         if not args.quiet:
             print("No errors.")
+            print_lock(made, options)
         return 0
     built = build(options)
     if built.made.warnings:
@@ -197,7 +243,51 @@ def run(args: argparse.Namespace) -> int:
         index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else ""
         print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
               f"{time.perf_counter() - started:.2f} s{index}.")
+        print_lock(built.made, options)
     return 0
+
+
+def print_lock(made: Made, options: Options) -> None:
+    """Say so when the quote lock was written: it is a file to commit."""
+    if not made.locked or made.quotes is None:
+        return
+    shown, count = display_path(lock_path(options.content_dir)), made.quotes.by_archive
+    if count:
+        print(f"Recorded {count} quote{'s' if count != 1 else ''} verified against their archives in {shown}; commit it.")
+    else:
+        print(f"Updated {shown}: excerpts no longer in the content were left out; commit it.")
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Write a starter site into args.folder, check it, and say what to do next."""
+    from .scaffold import new_site  # only this command reads the starter files
+
+    started = new_site(args.folder, args.language, args.title, args.base_url, args.requirement, args.force, program_name())
+    if args.quiet:
+        return 0
+    folder = display_path(started.folder)
+    files = len(started.written) + (1 if started.made.locked else 0)  # with the quote lock its first check wrote
+    print(f"Created {folder}/ ({LANGUAGE_NAMES[args.language]}): {files} files, checked under --strict with no problems.")
+    if started.kept:
+        print(f"Kept {len(started.kept)} files that were there already: {', '.join(started.kept)}.")
+    print(f"The workflows in .github/workflows/ install explainer as requirements.txt says:\n  {started.requirement.line}\n"
+          f"  {started.requirement.why}")
+    here = command_in(started.folder)
+    address = f"http://127.0.0.1:8000{started.made.site.config.base_path}"
+    print(f"\nNext:\n  cd {shlex.quote(folder)}\n"
+          f"  {here} serve     preview it at {address}; pages reload as you save\n"
+          f"  {here} check     every problem in the content, with file, line and fix\n"
+          f"  {here} build     the finished site, in site/\n"
+          f"To publish it on GitHub Pages, follow \"Publish on GitHub Pages\" in {folder}/README.md.")
+    return 0
+
+
+def command_in(folder: Path) -> str:
+    """The command that runs explainer from inside `folder`: build.py is named by its path from there."""
+    program = program_name()
+    if program != "python build.py":
+        return program
+    return "python " + shlex.quote(os.path.relpath(Path(sys.argv[0]).resolve(), folder.resolve()))
 
 
 def print_timings(args: argparse.Namespace, timings: Sequence[tuple[str, float]]) -> None:

@@ -27,6 +27,8 @@ class Options:
     out_dir: Path | None = None
     base_url: str = ""  # overrides site.yaml when set
     strict: bool = False
+    archives: Path | None = None  # the archive folder ($EXPLAINER_ARCHIVES), overriding `archives:` in site.yaml
+    program: str = "explainer"  # how the user runs explainer, for messages that name a command
 
     @property
     def root(self) -> Path:
@@ -236,6 +238,7 @@ class SiteConfig:
     labels: dict[str, Any] = field(compare=False)
     loc: Loc = field(default_factory=lambda: Loc("", 0))
     key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    archives: str = ""  # the folder `archive:` paths start from, relative to the site folder ('' : the site folder)
 
     @property
     def base_path(self) -> str:

@@ -1,7 +1,8 @@
 """The build, top to bottom: load -> check -> render -> links -> search -> write.
 
 `make` runs every stage but the last and returns the site in memory (`check` and `pdf` stop
-there); `build` writes what `make` made. A clean build and the preview server's rebuilds are
+there), writing only the quote lock (content/quotes.lock) when the quotes it verified changed;
+`build` writes what `make` made. A clean build and the preview server's rebuilds are
 this same code: the preview passes the cache it keeps between builds and the record of its
 last write, and leaves links and search for later (it runs them once edits pause).
 """
@@ -17,6 +18,8 @@ from .cache import Cache
 from .cancel import never
 from .content.check import check_site
 from .content.load import load_site
+from .content.quotelock import lock_path, save_lock
+from .content.quotes import QuoteCheck, verify_quotes
 from .errors import BuildFailed, Problem, display_path
 from .model import Options, Output, Site
 from .output.hosting import hosting_files
@@ -36,6 +39,8 @@ class Made:
     warnings: tuple[Problem, ...]
     search: SearchBundle | None  # None when the search index was left out
     timings: tuple[tuple[str, float], ...]  # (stage, seconds)
+    quotes: QuoteCheck | None = None  # how the quotes were verified
+    locked: bool = False  # whether content/quotes.lock was written
 
     @property
     def pages(self) -> int:
@@ -76,15 +81,19 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     # load: read every content file into frozen model objects (with a cache, unchanged files are not parsed again)
     with clock.stage("load"):
         site, problems = load_site(options, cache)
-    # check: cross-references, verbatim quotes, collisions over the whole site; the templates' syntax beside them
+    # check: cross-references, verbatim quotes (against the archives, else the quote lock), collisions over the whole
+    # site; the templates' syntax beside them
+    quotes = None
     with clock.stage("check"):
         if site is not None:
             problems += check_site(site, options)
+            quotes = verify_quotes(site, options)
+            problems += quotes.problems
         problems += check_templates(theme)
     if options.strict:
         problems = [p.as_error() for p in problems]
     base_path = site.config.base_path if site is not None else ""
-    if site is None or any(p.severity == "error" for p in problems):
+    if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
 
     # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
@@ -108,7 +117,26 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     collisions = path_collisions(outputs)
     if collisions:
         raise BuildFailed(problems + collisions, "render", base_path)
-    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings))
+
+    # lock: the quotes as verified go into content/quotes.lock, for builds without the archives (the one file `make` writes)
+    locked, unwritten = record_quotes(quotes, options)
+    if unwritten is not None:
+        problems.append(unwritten.as_error() if options.strict else unwritten)
+        if options.strict:
+            raise BuildFailed(problems, "check", base_path)
+    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked)
+
+
+def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:
+    """Write the quote lock when it changed; return whether it was written, or the warning when it could not be."""
+    path = lock_path(options.content_dir)
+    if not quotes.writable:
+        return False, None  # a damaged lock is kept for whoever has the archives to resolve
+    try:
+        return save_lock(quotes.lock, path), None
+    except OSError as exc:
+        return False, Problem(display_path(path, options.root), 0, f"cannot write the quote lock ({exc.strerror})",
+                              "the quotes were verified but not recorded: make the content folder writable", "warning")
 
 
 def check_output_links(outputs: list[Output] | tuple[Output, ...], site: Site, options: Options, cache: Cache | None = None,

@@ -53,8 +53,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def articles_dir() -> Path | None:
-    """The folder of source articles: $EXPLAINER_ARTICLES, else ../shared/articles beside the checkout."""
+    """The folder of source articles: $EXPLAINER_ARTICLES, else ../shared/articles beside the checkout.
+
+    EXPLAINER_ARTICLES=none says that this machine has no copy (a public CI): None, and the flagship's
+    quotes are verified through content/quotes.lock.
+    """
     configured = os.environ.get("EXPLAINER_ARTICLES")
+    if configured == "none":
+        return None
     candidate = Path(configured) if configured else ROOT.parent / "shared" / "articles"
     return candidate if candidate.is_dir() else None
 

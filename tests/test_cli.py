@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -111,3 +112,46 @@ def test_a_misspelt_command_is_named_with_a_suggestion(make_site: Callable[..., 
         cli.parse_args(["bulid"])
     assert exited.value.code == 2
     assert "unknown command 'bulid'; did you mean 'build'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv0", "expected"), [("build.py", "python build.py"), ("/repo/build.py", "python build.py"),
+                                                 ("/venv/lib/explainer/__main__.py", "python -m explainer"),
+                                                 ("/venv/bin/explainer", "explainer")])
+def test_the_program_is_named_as_it_was_run(argv0: str, expected: str) -> None:
+    assert cli.program_name(argv0) == expected
+
+
+@pytest.mark.parametrize(("argv0", "program"), [("build.py", "python build.py"), ("/home/me/.local/bin/explainer", "explainer")])
+def test_messages_name_the_command_as_it_was_run(make_site: Callable[..., Run], site_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 argv0: str, program: str) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert cli.make_parser().format_usage().startswith(f"usage: {program} ")
+    missing = run_cli(site_root, "build")
+    assert f"start a new site with `{program} new DIR`" in missing.err
+
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(cli, "build", broken)
+    crashed = make_site({}, "build", "--out", "my site")
+    assert crashed.err.splitlines()[-1].endswith(f"with the output of: {program} build --out 'my site' --debug")
+
+
+def test_build_py_names_itself_in_help_and_in_the_next_steps_of_new(tmp_path: Path) -> None:
+    shown = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True, check=True)
+    assert shown.stdout.startswith("usage: python build.py ")
+    started = subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "site"], cwd=tmp_path, capture_output=True, text=True,
+                             check=False)
+    assert started.returncode == 0, started.stderr
+    script = os.path.relpath(ROOT / "build.py", tmp_path / "site")
+    assert f"  python {script} serve " in started.stdout  # a command that works from inside the new folder
+
+
+def test_output_into_a_closed_pipe_is_not_a_bug(tmp_path: Path) -> None:
+    # `true` exits without reading: the pipe is closed long before Python has started and writes.
+    shown = subprocess.run(f"{sys.executable} {ROOT / 'build.py'} new site | true", shell=True, cwd=tmp_path,
+                           capture_output=True, text=True, check=False)
+    assert shown.stderr == ""
+    assert (tmp_path / "site" / "content" / "site.yaml").is_file()

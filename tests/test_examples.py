@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from golden import GOLDEN, build_example
+from golden import EXAMPLE, GOLDEN, build_example
 
 
 def test_english_example_matches_golden_output(tmp_path: Path) -> None:
@@ -24,3 +24,18 @@ def test_english_example_uses_its_footer_override(tmp_path: Path) -> None:
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "examples/english/templates/footer.html" in html
     assert '<html lang="en">' in html
+
+
+def test_english_example_commits_its_quote_lock() -> None:
+    # Built in place (above), the example would rewrite a stale lock into the checkout; a current one stays untouched.
+    from explainer.content.load import load_site
+    from explainer.content.quotelock import format_lock
+    from explainer.content.quotes import verify_quotes
+    from explainer.model import Options
+
+    options = Options(content_dir=EXAMPLE / "content")
+    site, _ = load_site(options)
+    assert site is not None
+    checked = verify_quotes(site, options)
+    assert checked.problems == () and checked.by_archive == sum(len(s.excerpts) for s in site.sources)
+    assert format_lock(checked.lock) == (EXAMPLE / "content" / "quotes.lock").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Rules over the whole site: every reference resolves, every quote is verbatim (quotes.py), nothing collides."""
+"""Rules over the whole site: every reference resolves, nothing collides (quotes are checked by quotes.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
-from .quotes import check_quotes
 from .schema import REF_RE
 
 RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "search", "404", "index"})
@@ -28,7 +27,6 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_pages(site)
     problems += _check_markdown(site)
     problems += _check_excerpts(site)
-    problems += check_quotes(site, options)
     return problems
 
 

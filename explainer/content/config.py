@@ -111,6 +111,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markd
         labels=labels,
         loc=Loc(display, 1),
         key_lines=dict(data.key_lines),
+        archives=values["archives"],
     )
 
 

@@ -17,10 +17,11 @@ from ..text import markdown
 from . import schema
 from .config import make_config, read_config
 from .files import decode
+from .quotelock import LOCK_NAME
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
-KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages"}
+KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", LOCK_NAME}
 T = TypeVar("T")
 
 
@@ -196,7 +197,7 @@ class SiteReader:
         for entry in sorted(self.options.content_dir.iterdir()):
             if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
                 self.problems.append(Problem(self.show(entry), 0, "ignored: not part of the content layout",
-                                             "content/ holds site.yaml, sources/, facts/, glossary/ and pages/", "warning"))
+                                             f"content/ holds site.yaml, sources/, facts/, glossary/, pages/ and {LOCK_NAME}", "warning"))
         return make_config(data, values, display, intro)
 
     # -- sources ----------------------------------------------------------------------
@@ -396,7 +397,8 @@ def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None
     if not options.content_dir.is_dir():
         shown = reader.show(options.content_dir)
         return None, [Problem(shown, 0, "content folder not found",
-                              "run from the folder holding content/, or pass --content PATH")]
+                              f"run from the folder holding content/, pass --content PATH, or start a new site with "
+                              f"`{options.program} new DIR`")]
     config = reader.config()
     sources = reader.sources()
     groups, facts = reader.facts()

@@ -1,15 +1,33 @@
 """Quotes checked against the text they quote: every excerpt occurs verbatim in its source's archive,
-and the excerpts of one source reproduce only a small share of it."""
+and the excerpts of one source reproduce only a small share of it.
+
+Where an archive is absent, the quote lock (quotelock.py) stands in for it: an excerpt whose words
+hash as they did when they were verified is still verified; one that changed, or never was, is
+reported. The check returns the lock as it should now be; the pipeline writes it.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, display_path
-from ..model import Options, Site
+from ..model import Options, Site, Source
+from .quotelock import Lock, Locked, LockedSource, lock_path, read_lock, text_hash
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """What checking the quotes found: problems, the lock to record, and how each excerpt was verified."""
+
+    problems: tuple[Problem, ...]
+    lock: Lock
+    by_archive: int  # excerpts found in their archive just now
+    by_lock: int  # excerpts whose archive is absent, unchanged since the lock recorded them
+    writable: bool = True  # False when the lock could not be read and an absent archive needed it: rewriting it would lose it
 
 
 def normalize_quote(text: str) -> str:
@@ -31,41 +49,120 @@ def read_archive(path: Path) -> tuple[str | None, str]:
         return None, f"cannot be read ({exc.strerror})"
 
 
-def check_quotes(site: Site, options: Options) -> Iterator[Problem]:
-    """Check every excerpt against its source's archive text, and how much of the archive the excerpts reproduce."""
-    cache: dict[Path, tuple[str | None, str]] = {}
+def archive_folder(site: Site, options: Options) -> tuple[Path, str]:
+    """The folder `archive:` paths start from, and where that was decided (for messages)."""
+    if options.archives is not None:
+        return options.archives, "$EXPLAINER_ARCHIVES"
+    if site.config.archives:
+        return options.root / site.config.archives, f"`archives: {site.config.archives}` in site.yaml"
+    return options.root, "the folder holding content/"
+
+
+def verify_quotes(site: Site, options: Options) -> QuoteCheck:
+    """Check every excerpt against its source's archive, or else against the quote lock; return the lock as it is now."""
+    folder, decided = archive_folder(site, options)
+    shown_lock = display_path(lock_path(options.content_dir), options.root)
+    old, damage = read_lock(lock_path(options.content_dir), shown_lock)
+    lock: Lock = {}
+    problems: list[Problem] = []
+    counts = [0, 0]
+    archives: dict[Path, tuple[str | None, str]] = {}
+    lock_needed = False
     for source in site.sources:
         if not source.archive:
             continue
-        path = (options.root / source.archive).resolve()
-        if path not in cache:
-            cache[path] = read_archive(path)
-        archive, why = cache[path]
-        if archive is None:
-            line = source.lines.get("archive", source.loc.line)
-            yield Problem(source.loc.path, line, f"archive '{source.archive}' {why.split(' (')[0]}; quotes of '{source.id}' are not verified",
-                          f"looked for {display_path(path, options.root)}; fix `archive:` or provide the file"
-                          + (f"; {why}" if "(" in why else ""), "warning")
+        path = (folder / source.archive).resolve()
+        if path not in archives:
+            archives[path] = read_archive(path)
+        archive, why = archives[path]
+        if archive is not None:
+            record, found = _against_archive(source, archive, site, problems)
+            lock[source.id] = record
+            counts[0] += found
             continue
-        for excerpt in source.excerpts:
-            if normalize_quote(excerpt.text) not in archive:
-                yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
-                              f"copy the words exactly from {source.archive} (differences in whitespace are ignored)")
-        share = quoted_share(archive, [normalize_quote(e.text) for e in source.excerpts])
-        if share * 100 > site.config.quote_share:
-            yield Problem(source.loc.path, source.lines.get("excerpts", source.loc.line),
-                          f"the excerpts of '{source.id}' reproduce {share:.0%} of its archive (limit {site.config.quote_share}%)",
-                          "quote only the words a fact needs and say the rest in your own words "
-                          "(or raise quote_share in site.yaml)", "warning")
+        lock_needed = True
+        where = f"looked for {display_path(path, options.root)} (archive folder: {decided})"
+        locked = old.get(source.id)
+        if why == "not found" and locked is not None and locked.archive == source.archive:
+            kept, vouched = _against_lock(source, locked, site, shown_lock, where, problems)
+            lock[source.id] = kept
+            counts[1] += vouched
+            continue
+        if locked is not None:
+            lock[source.id] = _kept(source, locked)
+        line = source.lines.get("archive", source.loc.line)
+        earlier = f" (the lock verified them against '{locked.archive}')" if locked is not None and locked.archive != source.archive else ""
+        problems.append(Problem(source.loc.path, line, f"archive '{source.archive}' {why.split(' (')[0]}; quotes of '{source.id}' are not verified"
+                                + earlier, f"{where}; fix `archive:` or provide the file: once its quotes are verified, {shown_lock} records them "
+                                "for builds without it"
+                                + (f"; {why}" if "(" in why else ""), "warning"))
+    if damage is not None and lock_needed:
+        problems.append(damage)
+    return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed)
+
+
+def _against_archive(source: Source, archive: str, site: Site, problems: list[Problem]) -> tuple[LockedSource, int]:
+    """Find each excerpt in the archive's text; return the source's new record and how many were found."""
+    excerpts: dict[str, Locked] = {}
+    spans: list[tuple[int, int]] = []
+    for excerpt in source.excerpts:
+        quote = normalize_quote(excerpt.text)
+        at = archive.find(quote) if quote else -1
+        if at < 0:
+            problems.append(Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
+                                    f"copy the words exactly from {source.archive} (differences in whitespace are ignored)"))
+            continue
+        excerpts[excerpt.id] = Locked(at, text_hash(quote))
+        spans.append((at, len(quote)))
+    problems += _share_problems(source, share_of(len(archive), spans), site)
+    return LockedSource(source.archive, text_hash(archive), len(archive), excerpts), len(excerpts)
+
+
+def _against_lock(source: Source, locked: LockedSource, site: Site, shown_lock: str, where: str,
+                  problems: list[Problem]) -> tuple[LockedSource, int]:
+    """Check each excerpt against its record in the lock; return the records kept and how many still hold."""
+    spans: list[tuple[int, int]] = []
+    for excerpt in source.excerpts:
+        quote = normalize_quote(excerpt.text)
+        record = locked.excerpts.get(excerpt.id)
+        if record is not None and record.sha256 == text_hash(quote):
+            spans.append((record.at, len(quote)))
+            continue
+        what = "changed since it was verified" if record is not None else "was never verified"
+        problems.append(Problem(excerpt.loc.path, excerpt.loc.line,
+                                f"excerpt '{source.id}#{excerpt.id}' {what} against archive '{source.archive}' ({shown_lock}), "
+                                "and the archive is absent",
+                                f"{where}; build where the archive is to verify it and record it in {shown_lock}"
+                                + (", or undo the change" if record is not None else ""), "warning"))
+    problems += _share_problems(source, share_of(locked.characters, spans), site)
+    return _kept(source, locked), len(spans)
+
+
+def _kept(source: Source, locked: LockedSource) -> LockedSource:
+    """The source's old record, less the excerpts no longer in the content (nothing else can be known without the archive)."""
+    ids = {excerpt.id for excerpt in source.excerpts}
+    return LockedSource(locked.archive, locked.sha256, locked.characters,
+                        {excerpt_id: item for excerpt_id, item in locked.excerpts.items() if excerpt_id in ids})
+
+
+def _share_problems(source: Source, share: float, site: Site) -> Iterator[Problem]:
+    if share * 100 > site.config.quote_share:
+        yield Problem(source.loc.path, source.lines.get("excerpts", source.loc.line),
+                      f"the excerpts of '{source.id}' reproduce {share:.0%} of its archive (limit {site.config.quote_share}%)",
+                      "quote only the words a fact needs and say the rest in your own words "
+                      "(or raise quote_share in site.yaml)", "warning")
+
+
+def share_of(characters: int, spans: Iterable[tuple[int, int]]) -> float:
+    """Return the share of a text's characters that spans (start, length) cover, overlaps counted once."""
+    if not characters:
+        return 0.0
+    covered = bytearray(characters)
+    for start, length in spans:
+        covered[start:start + length] = b"\x01" * len(covered[start:start + length])
+    return sum(covered) / characters
 
 
 def quoted_share(archive: str, quotes: list[str]) -> float:
     """Return the share of the archive's characters that the quotes cover (each at its first occurrence)."""
-    if not archive:
-        return 0.0
-    covered = bytearray(len(archive))
-    for quote in quotes:
-        start = archive.find(quote)
-        if start >= 0 and quote:
-            covered[start:start + len(quote)] = b"\x01" * len(quote)
-    return sum(covered) / len(archive)
+    return share_of(len(archive), ((archive.find(quote), len(quote)) for quote in quotes if quote and quote in archive))

@@ -95,6 +95,9 @@ SITE = Schema(
         Field("intro", "markdown", "Markdown shown at the top of the home page."),
         Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
         Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
+        Field("archives", "text", "The folder holding the sources' archive copies (each source's `archive:` is a path inside "
+              "it), relative to the folder holding `content/`: `archive`, or `../articles` outside the repository. "
+              "`$EXPLAINER_ARCHIVES` overrides it. Default: the folder holding `content/`."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
               "text: quote briefly, say the rest in your own words.", default=25),
     ),
@@ -121,7 +124,9 @@ SOURCE = Schema(
         Field("published_note", "text", "How the date was read or inferred; required when `published` is partial."),
         Field("url", "url", "The original address; only when known for certain, never guessed."),
         Field("language", "language", "Language of the source.", True),
-        Field("archive", "text", "Path (relative to the folder holding `content/`) of a plain-text copy; every excerpt must occur in it."),
+        Field("archive", "text", "Path of a plain-text copy of the source, relative to the archive folder (`archives:` in site.yaml, "
+              "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
+              "vouches for the excerpts verified before."),
         Field("note", "inline", "Anything a reader should know about the source."),
         Field("excerpts", "list", "The quotations the site uses from this source.", True, "excerpt"),
     ),

@@ -26,11 +26,12 @@ def document(title: str, body: str, lang: str = "en") -> str:
             f"<style>\n{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n")
 
 
-def error_page(problems: tuple[Problem, ...], stage: str, error: BaseException | None, out_dir: Path) -> str:
+def error_page(problems: tuple[Problem, ...], stage: str, error: BaseException | None, out_dir: Path,
+               program: str = "explainer") -> str:
     """The page shown in place of every page while the last build failed: its problems, escaped."""
     if error is not None:
         items = [f"<li><pre>{html.escape(describe_bug(error))}</pre></li>"]
-        intro = (f"{BUG} Run the same command with <code>--debug</code> to see "
+        intro = (f"{BUG} Run <code>{html.escape(program)} serve</code> again with <code>--debug</code> to see "
                  "where it happened, and report it. The preview tries again after your next edit.")
     else:
         items = [f"<li><pre>{html.escape(format_problem(problem))}</pre></li>" for problem in problems]

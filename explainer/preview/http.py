@@ -111,7 +111,7 @@ class SiteHandler(PreviewHandler):
             return
         if preview.failure is not None and is_page(relative):
             self.page(500, error_page(preview.failure.problems, preview.failure.stage, preview.failure.error,
-                                                preview.out_dir))
+                                      preview.out_dir, preview.options.program))
             return
         target = inside(preview.out_dir, [p for p in parts if p])
         if target is not None and os.path.isdir(target):

@@ -25,6 +25,7 @@ import tornado.httpserver
 import tornado.netutil
 
 from ..cancel import Cancelled
+from ..content.quotelock import lock_path
 from ..errors import BuildFailed, ExplainerError, Problem, display_path
 from ..model import Options
 from ..render.theme import DEFAULT_THEME
@@ -66,7 +67,8 @@ class Server:
                 self.loop.add_signal_handler(signum, self.stop)
         sockets = self.bind()
         # watch first, so that an edit made during the first build is not missed
-        watcher = Watcher(self.watched(), self.on_burst, ignore=[self.rebuilder.out_dir])
+        # the output folder and the quote lock are written by the builds themselves: no change of the user's
+        watcher = Watcher(self.watched(), self.on_burst, ignore=[self.rebuilder.out_dir, lock_path(self.rebuilder.options.content_dir)])
         server: tornado.httpserver.HTTPServer | None = None
         builder: asyncio.Future[None] | None = None
         try:

@@ -52,11 +52,12 @@ class Watcher:
                 thread.join(timeout=5)
 
     def wanted(self, change: watchfiles.Change, path: str) -> bool:
-        """Skip editor backups, swap files, version-control folders and the output folder."""
+        """Skip editor backups, swap files, version-control folders, and what is ignored (with its temporary files)."""
         if not self.default_filter(change, path):
             return False
         resolved = Path(path)
-        return not any(resolved == ignored or resolved.is_relative_to(ignored) for ignored in self.ignore)
+        return not any(resolved == ignored or resolved.is_relative_to(ignored) or _temporary_of(resolved, ignored)
+                       for ignored in self.ignore)
 
     def run(self) -> None:
         """The watching thread: hand every batch of changes to `gather`."""
@@ -88,3 +89,8 @@ class Watcher:
             self.on_burst(paths)
             if ended:
                 return
+
+
+def _temporary_of(path: Path, ignored: Path) -> bool:
+    """True for the temporary file an atomic write of `ignored` goes through (`.name.*` beside it)."""
+    return path.parent == ignored.parent and path.name.startswith(f".{ignored.name}.")

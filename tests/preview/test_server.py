@@ -346,6 +346,9 @@ def test_a_bug_in_a_build_is_shown_and_the_server_goes_on(site_root: Path, monke
     assert isinstance(outcome, explainer_preview.Failed) and isinstance(outcome.error, ZeroDivisionError)
     page = errorpage.error_page(outcome.problems, outcome.stage, outcome.error, site_root / "site")
     assert "internal error: ZeroDivisionError: &lt;oops&gt;" in page and "<oops>" not in page
+    assert "Run <code>explainer serve</code> again with <code>--debug</code>" in page
+    from_script = errorpage.error_page(outcome.problems, outcome.stage, outcome.error, site_root / "site", "python build.py")
+    assert "Run <code>python build.py serve</code> again with <code>--debug</code>" in from_script
 
 
 def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser(site_root: Path) -> None:

@@ -25,3 +25,14 @@ def test_output_folder_and_editor_files_are_not_changes(tmp_path: Path) -> None:
     assert watcher.wanted(watchfiles.Change.modified, str(tmp_path / "content" / "page.md"))
     assert not watcher.wanted(watchfiles.Change.modified, str(tmp_path / "site" / "index.html"))
     assert not watcher.wanted(watchfiles.Change.modified, str(tmp_path / "content" / ".page.md.swp"))
+
+
+def test_the_quote_lock_a_build_writes_is_not_a_change(tmp_path: Path) -> None:
+    import watchfiles
+
+    lock = tmp_path / "content" / "quotes.lock"
+    watcher = Watcher([tmp_path], lambda paths: None, ignore=[tmp_path / "site", lock])
+    assert not watcher.wanted(watchfiles.Change.modified, str(lock))
+    assert not watcher.wanted(watchfiles.Change.added, str(tmp_path / "content" / ".quotes.lock.k2j4x9"))  # its atomic write
+    assert watcher.wanted(watchfiles.Change.modified, str(tmp_path / "content" / "quotes.lock.txt"))
+    assert watcher.wanted(watchfiles.Change.modified, str(tmp_path / "content" / "sources" / ".quotes.lock.k2j4x9"))
