@@ -20,7 +20,7 @@ FACTS = 500
 SOURCES = 100
 EXCERPTS_PER_SOURCE = 6  # 600 excerpts: 500 first evidence, 100 second evidence
 FACT_GROUPS = 10
-WORDS = (600, 900)  # words of prose per page
+WORDS = (600, 840)  # words a page aims at; the last paragraph may add up to about 60 (pages have 600-900 words)
 
 # Latin syllables and the Hangul a Korean writer would transliterate each into (Kalomi -> 칼로미).
 LATIN_TO_HANGUL = {
@@ -282,7 +282,7 @@ def make_page(number: int, pages: int, corpus: Corpus) -> Page:
     target = rng.randint(*WORDS)
     blocks: list[str] = [korean_paragraph(rng, terms, 3)]
     extras = _page_extras(rng, number, pages, corpus)
-    while sum(map(count_words, blocks)) < target:
+    while sum(map(count_words, blocks + extras)) < target:
         if rng.random() < 0.25:
             blocks.append(f"{rng.choice(('##', '##', '###'))} {hangul_word(rng, 2, 3)} {hangul_word(rng, 2, 3)} {len(blocks)}")
         if extras and rng.random() < 0.45:
