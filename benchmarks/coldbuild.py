@@ -40,7 +40,7 @@ WORK = HERE / ".work" / "coldbuild"
 PYTHON = sys.executable  # explainer's interpreter (the project's .venv); the floor runs in it too
 TOOLS = ("explainer", "hugo", "eleventy", "mkdocs", "pelican", "floor", "flagship")
 TIMEOUT = 3 * 3600  # seconds for one build
-Run = dict[str, float | int]  # seconds, peak_kib, tree_kib, returncode: what measure.py prints
+Run = dict[str, float | int]  # seconds, peak_kib, tree_kib, returncode (from measure.py) and load
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,9 @@ def run_step(step: Step, logs: Path) -> Run:
     log = logs / (re.sub(r"[^a-z0-9]+", "-", step.row.lower()).strip("-") + ".log")
     wrapper = [PYTHON, str(HERE / "measure.py"), "--cwd", str(step.cwd), "--log", str(log),
                *(f"--env={k}={v}" for k, v in step.env.items()), "--", *step.command]
+    load = os.getloadavg()[0]  # the machine may be shared: the 1-minute load average just before, kept with the run
     result = json.loads(subprocess.run(wrapper, check=True, capture_output=True, text=True, timeout=TIMEOUT).stdout)
+    result["load"] = load
     if result["returncode"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         sys.exit(f"{step.row} failed (exit {result['returncode']}) in {step.cwd}:\n{tail}")

@@ -61,7 +61,9 @@ def table(site: dict[str, Any]) -> str:
     """Return the Markdown table of one site size."""
     runs, pages = all_runs(site), site["pages"]
     reference = median(runs[EVERYTHING]) if runs.get(EVERYTHING) else None
-    lines = [f"N = {pages:,} pages ({len(next(iter(site['runs'].values()), []))} rounds)", "",
+    loads = [r["load"] for rows in site["runs"].values() for r in rows if "load" in r]
+    busy = f"; 1-minute load average before each build {min(loads):.1f}–{max(loads):.1f} (2 cores)" if loads else ""
+    lines = [f"N = {pages:,} pages ({len(next(iter(site['runs'].values()), []))} rounds{busy})", "",
              "| tool | median | min–max (s) | pages/s | time ÷ explainer's | peak RSS MiB (largest process / all processes) |",
              "|---|---:|---:|---:|---:|---:|"]
     lines += [row(name, runs.get(name, []), pages, reference) for name in ROWS]
@@ -129,7 +131,9 @@ def flagship_table(results: dict[str, Any]) -> str:
     flagship = results.get("flagship")
     if not flagship:
         return "Flagship: n/a (not in --only)"
-    lines = ["Flagship (`content/`, cold `python build.py`, interpreter start and search index included)", "",
+    loads = [r["load"] for rows in flagship["runs"].values() for r in rows if "load" in r]
+    busy = f"; 1-minute load average before each build {min(loads):.1f}–{max(loads):.1f}" if loads else ""
+    lines = [f"Flagship (`content/`, cold `python build.py`, interpreter start and search index included{busy})", "",
              "| run | median | min–max (s) | peak RSS MiB (largest process / all processes) |", "|---|---:|---:|---:|"]
     for name, runs in flagship["runs"].items():
         lines.append(f"| {name} | {median(runs):.3f} s | {min(r['seconds'] for r in runs):.3f}–{max(r['seconds'] for r in runs):.3f} | "
