@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ WORK = HERE / ".work" / "coldbuild"
 PYTHON = sys.executable  # explainer's interpreter (the project's .venv); the floor runs in it too
 TOOLS = ("explainer", "hugo", "eleventy", "mkdocs", "pelican", "floor", "flagship")
 TIMEOUT = 3 * 3600  # seconds for one build
-Run = dict[str, float | int]  # seconds, peak_kib, tree_kib, returncode (from measure.py) and load
+Run = dict[str, float | int]  # seconds, cpu_seconds, peak_kib, tree_kib, returncode (from measure.py) and load
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,16 @@ def run_step(step: Step, logs: Path) -> Run:
     wrapper = [PYTHON, str(HERE / "measure.py"), "--cwd", str(step.cwd), "--log", str(log),
                *(f"--env={k}={v}" for k, v in step.env.items()), "--", *step.command]
     load = os.getloadavg()[0]  # the machine may be shared: the 1-minute load average just before, kept with the run
-    result = json.loads(subprocess.run(wrapper, check=True, capture_output=True, text=True, timeout=TIMEOUT).stdout)
+    with subprocess.Popen(wrapper, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, _ = process.communicate(timeout=TIMEOUT)
+        except BaseException:  # interrupted or too slow: measure.py stops the build's tree when terminated
+            process.terminate()
+            process.wait()
+            raise
+    if process.returncode != 0:
+        sys.exit(f"measure.py failed (exit {process.returncode}) for {step.row}")
+    result = json.loads(stdout)
     result["load"] = load
     if result["returncode"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -262,6 +272,7 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the explainer checkout whose build.py is measured (default: this one)")
     parser.add_argument("--only", default=",".join(TOOLS), help=f"comma-separated, of {', '.join(TOOLS)} (default all)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))  # so the build under way is stopped too
     only = set(args.only.split(","))
     sizes = [int(n.replace("_", "")) for n in args.pages.split(",") if n]
     rounds = [int(n) for n in args.rounds.split(",")]

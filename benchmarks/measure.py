@@ -10,7 +10,12 @@ process ever waited for. Reported:
   it counts descendants the command waited for);
 - tree_kib: the largest sum of the resident sets of all the tree's live processes, sampled every 20 ms
   from /proc (at least peak_kib); forked workers' shared pages count once per process;
+- cpu_seconds: user + system CPU time of the tree (getrusage; less disturbed than wall time by other
+  work on a shared machine, though not immune);
 - returncode.
+
+The command runs in a session of its own; when this wrapper is interrupted (Ctrl-C, SIGTERM) it stops
+the whole tree with it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -64,16 +71,24 @@ def measure(command: list[str], cwd: Path, log: Path, env: dict[str, str]) -> di
     """Run the command once; return its seconds, peak_kib, tree_kib and returncode."""
     with log.open("wb") as output:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **env})
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **env},
+                                   start_new_session=True)
         done, peak = threading.Event(), [0]
         sampler = threading.Thread(target=sample_tree, args=(process.pid, done, peak), daemon=True)
         sampler.start()
-        returncode = process.wait()
+        try:
+            returncode = process.wait()
+        except BaseException:  # interrupted: take the build's whole tree down too
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    return {"seconds": seconds, "peak_kib": largest, "tree_kib": max(peak[0], largest), "returncode": returncode}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    largest = usage.ru_maxrss  # KiB on Linux
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_kib": largest, "tree_kib": max(peak[0], largest),
+            "returncode": returncode}
 
 
 def main() -> None:
@@ -84,6 +99,7 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="extra environment variables")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     env = dict(item.split("=", 1) for item in args.env)
     print(json.dumps(measure(command, args.cwd, args.log, env)))

@@ -19,12 +19,13 @@ WHY_MISSING = {
     COMBINED: "Eleventy not measured",
 }
 
-Runs = list[dict[str, float]]
+Runs = list[dict[str, float]]  # one dict per round: seconds, cpu_seconds, peak_kib, tree_kib, load
 
 
 def combined(runs: dict[str, Runs]) -> Runs:
     """Return Eleventy + Pagefind per round: the two times added, the larger memory."""
-    return [{"seconds": a["seconds"] + b["seconds"], "peak_kib": max(a["peak_kib"], b["peak_kib"]),
+    return [{"seconds": a["seconds"] + b["seconds"], "cpu_seconds": a.get("cpu_seconds", 0) + b.get("cpu_seconds", 0),
+             "peak_kib": max(a["peak_kib"], b["peak_kib"]),
              "tree_kib": max(a["tree_kib"], b["tree_kib"])} for a, b in zip(runs.get(ELEVENTY, []), runs.get(PAGEFIND, []), strict=False)]
 
 
@@ -46,15 +47,21 @@ def mib(kib: float) -> str:
     return f"{kib / 1024:.0f}"
 
 
+def cpu(runs: Runs) -> str:
+    """Return the median CPU time (user + system, whole tree), or n/a for runs recorded without it."""
+    found = [r["cpu_seconds"] for r in runs if "cpu_seconds" in r]
+    return f"{statistics.median(found):.2f}" if found else "n/a"
+
+
 def row(name: str, runs: Runs, pages: int, reference: float | None) -> str:
-    """Return one table row: median, spread, pages/s, ratio to explainer, peak memory (max over rounds)."""
+    """Return one table row: median, spread, CPU time, pages/s, ratio to explainer, peak memory (max over rounds)."""
     if not runs:
-        return f"| {name} | n/a ({WHY_MISSING.get(name, 'not measured: not in --only')}) | | | | |"
+        return f"| {name} | n/a ({WHY_MISSING.get(name, 'not measured: not in --only')}) | | | | | |"
     middle = median(runs)
     low, high = min(r["seconds"] for r in runs), max(r["seconds"] for r in runs)
     ratio = f"{middle / reference:.2f}×" if reference else "n/a"
     memory = f"{mib(max(r['peak_kib'] for r in runs))} / {mib(max(r['tree_kib'] for r in runs))}"
-    return f"| {name} | {middle:.3f} s | {low:.3f}–{high:.3f} | {pages / middle:,.0f} | {ratio} | {memory} |"
+    return f"| {name} | {middle:.3f} s | {low:.3f}–{high:.3f} | {cpu(runs)} | {pages / middle:,.0f} | {ratio} | {memory} |"
 
 
 def table(site: dict[str, Any]) -> str:
@@ -63,9 +70,10 @@ def table(site: dict[str, Any]) -> str:
     reference = median(runs[EVERYTHING]) if runs.get(EVERYTHING) else None
     loads = [r["load"] for rows in site["runs"].values() for r in rows if "load" in r]
     busy = f"; 1-minute load average before each build {min(loads):.1f}–{max(loads):.1f} (2 cores)" if loads else ""
-    lines = [f"N = {pages:,} pages ({len(next(iter(site['runs'].values()), []))} rounds{busy})", "",
-             "| tool | median | min–max (s) | pages/s | time ÷ explainer's | peak RSS MiB (largest process / all processes) |",
-             "|---|---:|---:|---:|---:|---:|"]
+    rounds = len(next(iter(site["runs"].values()), []))
+    lines = [f"N = {pages:,} pages ({rounds} round{'s' if rounds != 1 else ''}{busy})", "",
+             "| tool | median | min–max (s) | CPU s | pages/s | time ÷ explainer's | peak RSS MiB (largest process / all processes) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     lines += [row(name, runs.get(name, []), pages, reference) for name in ROWS]
     return "\n".join(lines)
 
@@ -134,9 +142,9 @@ def flagship_table(results: dict[str, Any]) -> str:
     loads = [r["load"] for rows in flagship["runs"].values() for r in rows if "load" in r]
     busy = f"; 1-minute load average before each build {min(loads):.1f}–{max(loads):.1f}" if loads else ""
     lines = [f"Flagship (`content/`, cold `python build.py`, interpreter start and search index included{busy})", "",
-             "| run | median | min–max (s) | peak RSS MiB (largest process / all processes) |", "|---|---:|---:|---:|"]
+             "| run | median | min–max (s) | CPU s | peak RSS MiB (largest process / all processes) |", "|---|---:|---:|---:|---:|"]
     for name, runs in flagship["runs"].items():
-        lines.append(f"| {name} | {median(runs):.3f} s | {min(r['seconds'] for r in runs):.3f}–{max(r['seconds'] for r in runs):.3f} | "
+        lines.append(f"| {name} | {median(runs):.3f} s | {min(r['seconds'] for r in runs):.3f}–{max(r['seconds'] for r in runs):.3f} | {cpu(runs)} | "
                      f"{mib(max(r['peak_kib'] for r in runs))} / {mib(max(r['tree_kib'] for r in runs))} |")
     return "\n".join(lines)
 
