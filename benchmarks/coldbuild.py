@@ -18,6 +18,7 @@ benchmarks/.work/coldbuild/results.json. Peers are installed on first use into b
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -74,23 +75,18 @@ def manifest(folder: Path) -> set[Path]:
 
 def reset(folder: Path, keep: set[Path], caches: tuple[Path, ...] = ()) -> None:
     """Remove everything under folder that is not in keep, and the cache folders: no build output or cache survives."""
-    for path in sorted(folder.iterdir()):
-        relative = path.relative_to(folder)
-        if relative not in keep:
-            remove(path)
-        elif path.is_dir() and not path.is_symlink():
-            reset_below(folder, path, keep)
+    prune(folder, folder, keep)
     for cache in caches:
         remove(cache)
 
 
-def reset_below(top: Path, folder: Path, keep: set[Path]) -> None:
-    """Remove what is not in keep inside one kept folder."""
+def prune(top: Path, folder: Path, keep: set[Path]) -> None:
+    """Remove what is not in keep (paths relative to top) inside folder, recursively."""
     for path in folder.iterdir():
         if path.relative_to(top) not in keep:
             remove(path)
         elif path.is_dir() and not path.is_symlink():
-            reset_below(top, path, keep)
+            prune(top, path, keep)
 
 
 def remove(path: Path) -> None:
@@ -126,7 +122,7 @@ def explainer_slots(site: Path, checkout: Path, no_search: bool, label: str = "e
     env = {"XDG_CACHE_HOME": str(xdg)}
     build = [PYTHON, str(checkout / "build.py")]
     command = build if label == "flagship" else [*build, "build", "--content", "content", "--out", "site", "--strict", "-q"]
-    cold = lambda: reset(site, keep, (xdg,))  # noqa: E731
+    cold = functools.partial(reset, site, keep, (xdg,))
     slots = [Slot(label, (Step(f"{label} (everything)", command, site, cold, env),
                           Step(f"{label} no-change rebuild", command, site, lambda: None, env)), site / "site")]
     if no_search and label == "explainer":
