@@ -11,7 +11,8 @@ rebuild runs right after its cold build, with nothing wiped. Then the flagship (
 `python build.py` and its no-change rebuild.
 
 Prints a Markdown table per N and the issue's targets, met or not; writes the raw figures to
-benchmarks/.work/coldbuild/results.json. Peers are installed on first use into benchmarks/.peers/
+benchmarks/.work/coldbuild/results-<date>-<time>.json and results.json (the latest; `--report FILE`
+prints its tables again). Peers are installed on first use into benchmarks/.peers/
 (`peers.py`); the set-up is not timed. Never part of the test suite.
 """
 
@@ -265,9 +266,13 @@ def main() -> None:
     parser.add_argument("--pages", default="100,1000,10000", help="comma-separated site sizes (default 100,1000,10000)")
     parser.add_argument("--rounds", default="5", help="measured rounds per size, one number or one per --pages entry (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first (default 1)")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="print the tables and targets of an earlier run's results and stop")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the explainer checkout whose build.py is measured (default: this one)")
     parser.add_argument("--only", default=",".join(TOOLS), help=f"comma-separated, of {', '.join(TOOLS)} (default all)")
     args = parser.parse_args()
+    if args.report:
+        print(report.full(json.loads(args.report.read_text(encoding="utf-8"))))
+        return
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))  # so the build under way is stopped too
     only = set(args.only.split(","))
     sizes = [int(n.replace("_", "")) for n in args.pages.split(",") if n]
@@ -289,7 +294,7 @@ def main() -> None:
     }
     print(report.header(results), flush=True)
     WORK.mkdir(parents=True, exist_ok=True)
-    out = WORK / "results.json"
+    out = WORK / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"  # one per run; results.json is the latest
     sites: dict[str, dict[str, object]] = {}
     for pages, count in zip(sizes, rounds, strict=True):
         folder = prepare_generated(pages, only)
@@ -309,6 +314,7 @@ def main() -> None:
         runs, orders = run_rounds(slots, max(rounds, default=5), args.warmup, site.parent / "logs", "flagship")
         results["flagship"] = {"runs": runs, "leftovers": leftovers(site, keep)}
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    shutil.copyfile(out, WORK / "results.json")
     print("\n" + report.full(results))
     print(f"\nraw results: {out.relative_to(ROOT)}")
 
