@@ -96,7 +96,9 @@ def seconds_of(sites: dict[str, Any], pages: int, name: str) -> float | None:
 
 def targets_1000(sites: dict[str, Any]) -> list[str]:
     """Return the targets at N = 1,000."""
-    at = lambda name: seconds_of(sites, 1000, name)  # noqa: E731
+    def at(name: str) -> float | None:
+        return seconds_of(sites, 1000, name)
+
     missing = "" if "1000" in sites else "N = 1,000 not measured"
     no_search = missing or ("" if at(NO_SEARCH) is not None else WHY_MISSING[NO_SEARCH])
     floor = at(FLOOR)

@@ -254,13 +254,13 @@ def flagship_pages(content_dir: Path) -> list[PlainPage]:
         if label:
             return label
         if kind == "fact":
-            return site.fact_by_id[target].claim.text
+            return str(site.fact_by_id[target].claim.text)
         if kind in ("quote", "cite"):
             source, _, excerpt_id = target.partition("#")
             excerpt = site.source_by_id[source].excerpt(excerpt_id)
             return f"“{excerpt.text}”" if kind == "quote" and excerpt else f"[{source}]"
         if kind == "term":
-            return site.term_by_id[target].term
+            return str(site.term_by_id[target].term)
         return "\n".join(f"- {f.when.iso()}: {f.claim.text}" for f in site.facts if f.when)
 
     def md(text: str) -> str:
