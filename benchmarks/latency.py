@@ -10,7 +10,7 @@ of the 10, and the ratio to explainer. Never part of the test suite.
 Usage:  .venv/bin/python benchmarks/latency.py [--pages 1000] [--edits 10] [--only explainer,hugo]
 
 Peers are installed here on first use, never by the test suite: hugo from Debian (apt-get),
-Eleventy from npm and MkDocs from PyPI into benchmarks/.peers/ (ignored by git).
+Eleventy from npm and MkDocs from PyPI into benchmarks/.peers/ (ignored by git; see peers.py).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import peers
 import sitegen
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PEERS = HERE / ".peers"
 WORK = HERE / ".work"
 POLL = 0.010  # seconds between polls
 PAUSE = 1.0  # seconds between edits, so that each edit is a burst of its own for every watcher
@@ -69,25 +69,6 @@ def ensure_hugo() -> str:
     return shutil.which("hugo") or "hugo"
 
 
-def ensure_eleventy() -> Path:
-    binary = PEERS / "eleventy" / "node_modules" / ".bin" / "eleventy"
-    if not binary.exists():
-        print("installing @11ty/eleventy (npm) ...", flush=True)
-        (PEERS / "eleventy").mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(PEERS / "eleventy"), "@11ty/eleventy@3"],
-                       check=True)
-    return binary
-
-
-def ensure_mkdocs() -> Path:
-    binary = PEERS / "mkdocs" / "bin" / "mkdocs"
-    if not binary.exists():
-        print("installing mkdocs (PyPI) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(PEERS / "mkdocs")], check=True)
-        subprocess.run([str(PEERS / "mkdocs" / "bin" / "pip"), "install", "-q", "mkdocs"], check=True)
-    return binary
-
-
 def tools(only: set[str]) -> list[Tool]:
     found: list[Tool] = [Tool(
         "explainer serve",
@@ -106,7 +87,7 @@ def tools(only: set[str]) -> list[Tool]:
             lambda site, slug: site / "content" / f"{slug}.md",
         ))
     if "eleventy" in only:
-        eleventy = ensure_eleventy()
+        eleventy = peers.ensure_eleventy()
         found.append(Tool(
             "eleventy --serve --incremental",
             lambda: "eleventy " + run([str(eleventy), "--version"]),
@@ -115,7 +96,7 @@ def tools(only: set[str]) -> list[Tool]:
             lambda site, slug: site / "src" / f"{slug}.md",
         ))
     if "mkdocs" in only:
-        mkdocs = ensure_mkdocs()
+        mkdocs = peers.ensure_python_peers() / "bin" / "mkdocs"
         found.append(Tool(
             "mkdocs serve",
             lambda: "mkdocs " + run([str(mkdocs), "--version"]).split()[2],
@@ -189,8 +170,9 @@ def measure(tool: Tool, site: Path, slug: str, edits: int, base: str) -> list[fl
 
 def prepare(pages: int) -> dict[str, tuple[Path, str, str]]:
     """Write both sites for every tool; return {site name: (folder holding tool folders, page slug, explainer base path)}."""
-    if WORK.exists():
-        shutil.rmtree(WORK)
+    for mine in (WORK / "flagship", WORK / "generated"):  # only this script's folders: coldbuild.py keeps its own in WORK
+        if mine.exists():
+            shutil.rmtree(mine)
     flagship = WORK / "flagship"
     shutil.copytree(ROOT / "content", flagship / "explainer" / "content")
     articles = ROOT.parent / "shared"
@@ -198,7 +180,7 @@ def prepare(pages: int) -> dict[str, tuple[Path, str, str]]:
         (flagship / "shared").symlink_to(articles)
     sitegen.write_flagship(flagship, ROOT / "content")
     generated = WORK / "generated"
-    sitegen.generate(generated, pages)
+    sitegen.generate(generated, pages, ("explainer", "hugo", "eleventy", "mkdocs"))
     middle = f"page-{pages // 2:04d}"
     return {"flagship": (flagship, "overview", "/ai-alliance/"), f"{pages:,} pages": (generated, middle, "/bench/")}
 
