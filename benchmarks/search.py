@@ -40,9 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from explainer.model import Loc, Term  # noqa: E402
-from explainer.render.pages import Output  # noqa: E402
-from explainer.search.bundle import SearchCache, build_bundle, kept, run_pagefind  # noqa: E402
+from explainer.model import (  # noqa: E402
+    Loc,
+    Output,
+    Term,
+)
+from explainer.search.bundle import build_bundle  # noqa: E402
+from explainer.search.pagefind import kept, run_pagefind  # noqa: E402
 from explainer.text.korean import PARTICLES, is_hangul_syllable  # noqa: E402
 from siteserver import serve_site  # noqa: E402
 from tools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -198,7 +202,7 @@ def build_keyed(pages: dict[str, str], terms: list[Term], site: Path, repeat: in
     bundle = None
     for _ in range(repeat):
         started = time.perf_counter()
-        bundle = build_bundle(outputs, terms, {}, "ko", SearchCache())
+        bundle = build_bundle(outputs, terms, {}, "ko")
         built.seconds.append(time.perf_counter() - started)
     assert bundle is not None
     for output in bundle.outputs:

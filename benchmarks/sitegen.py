@@ -243,8 +243,8 @@ PEERS: dict[str, Callable[[Path, list[PlainPage]], None]] = {
 
 def flagship_pages(content_dir: Path) -> list[PlainPage]:
     """The flagship's pages as plain Markdown for the peers: the same text, `[[…]]` references written out."""
-    from explainer.content.config import Options
     from explainer.content.load import load_site
+    from explainer.model import Options
 
     site, _ = load_site(Options(content_dir, content_dir.parent / "site"))
     assert site is not None, "the flagship content does not load"
