@@ -79,7 +79,8 @@ def test_markers_written_in_content_are_only_text(text: str) -> None:
 @pytest.mark.parametrize("opening", ['<div title="', "<div title='", '<p><img alt="', "<div title=", '<a href="https://x.org/'])
 def test_our_parts_never_land_in_an_attribute_the_author_left_open(opening: str) -> None:
     # An HTML block ends at a blank line, leaving its attribute open over the paragraphs that follow (ours among them).
-    html = render(f'{opening}\n\nA quote " onmouseover="alert(1)" x=" and [[term:x]] and [[fact:y|"y" onclick="z()"]].\n\nmore "text" <i class="z">i</i>\n')
+    html = render(f'{opening}\n\nA quote " onmouseover="alert(1)" x=" and [[term:x]] and [[fact:y|"y" onclick="z()"]].\n\n'
+                  'more "text" <i class="z">i</i>\n')
     assert handlers(html) == [], html
     for tag, attrs in Elements(html).tags:
         for name, value in attrs.items():
