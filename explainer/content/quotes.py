@@ -3,13 +3,16 @@ and the excerpts of one source reproduce only a small share of it."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import limits
 from ..errors import Problem, display_path
 from ..model import Options, Site
+from .files import TooLarge, read_bounded
 
 
 def normalize_quote(text: str) -> str:
@@ -24,7 +27,10 @@ def read_archive(path: Path) -> tuple[str | None, str]:
     if not path.is_file():
         return None, "is not a file"
     try:
-        return normalize_quote(path.read_text(encoding="utf-8-sig")), ""
+        data = read_bounded(path, limits.ARCHIVE_BYTES.value)
+        return normalize_quote(data.decode("utf-8-sig")), ""
+    except TooLarge as exc:
+        return None, f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)})"
     except UnicodeDecodeError:
         return None, "is not UTF-8 text (convert it, e.g. iconv -f euc-kr -t utf-8)"
     except OSError as exc:
@@ -37,7 +43,7 @@ def check_quotes(site: Site, options: Options) -> Iterator[Problem]:
     for source in site.sources:
         if not source.archive:
             continue
-        path = (options.root / source.archive).resolve()
+        path = Path(os.path.normpath(options.root / source.archive))  # not resolve(): a symlink loop is reported when read
         if path not in cache:
             cache[path] = read_archive(path)
         archive, why = cache[path]

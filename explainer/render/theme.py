@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ class Theme:
 
     @classmethod
     def for_site(cls, options: Options) -> Theme:
-        own = (options.root / "templates").resolve()
+        own = Path(os.path.realpath(options.root / "templates"))  # realpath, not resolve(): a symlink loop is no error
         folders = [own] if own.is_dir() and own != DEFAULT_THEME else []
         return cls((*folders, DEFAULT_THEME))
 
