@@ -228,5 +228,7 @@ class Server:
 
 def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
     """Build, serve and watch the site until Ctrl-C; `report` receives every event to show the user."""
-    asyncio.run(Server(options, host, port, report).run())
+    server = Server(options, host, port, report)
+    with server.rebuilder.holding():
+        asyncio.run(server.run())
 
