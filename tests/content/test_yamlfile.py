@@ -105,5 +105,5 @@ def test_values_up_to_the_limit_are_read_and_one_more_is_refused() -> None:
     ("t: x\x07\n", "character U+0007 is not allowed in YAML"),
 ])
 def test_values_that_are_no_text_or_not_their_type_are_one_problem_each(text: str, message: str) -> None:
-    data, problems = parse_yaml(text, "f.yaml")
+    _, problems = parse_yaml(text, "f.yaml")
     assert [(p.line, p.message) for p in problems] == [(1, message)]
