@@ -475,3 +475,32 @@ def test_serve_builds_into_the_folder_out_names(site_root: Path) -> None:
         assert running.get("intro/")[0] == 200
     finally:
         stop(running)
+
+
+def test_hostile_content_is_reported_at_once_and_the_server_recovers(preview: Preview, site_root: Path) -> None:
+    # An alias bomb froze the server for good (the page got no answer, removing the bomb did not help,
+    # MemoryError in the end); 1,000 levels of nesting and a 50 MB file were internal errors or minutes of work.
+    good = (site_root / "content/glossary/sky.yaml").read_text(encoding="utf-8")
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    hostile = {
+        "YAML aliases (*a) are not allowed in content": good + "x:\n" + "".join("  " + line + "\n" for line in bomb.splitlines()),
+        "YAML nested more than 12 levels deep": good + "x: " + "[" * 1000 + "]" * 1000 + "\n",
+        "a content file may have at most 512 KiB": good + "body: |\n" + "  words and more words\n" * 30_000,
+    }
+    for message, text in hostile.items():
+        write_tree(site_root, {"content/glossary/sky.yaml": text})
+        wait_until(lambda message=message: message in preview.get("intro/")[1], f"the page shows: {message}")
+        write_tree(site_root, {"content/glossary/sky.yaml": good})
+        wait_until(lambda: preview.get("intro/")[0] == 200, "the site is back")
+    assert preview.process.poll() is None and preview.status()["ok"] is True
+
+
+def test_a_build_into_the_folder_the_server_writes_is_refused(preview: Preview, site_root: Path) -> None:
+    before = snapshot(site_root / "site")
+    refused = run_cli(site_root, "build")
+    assert refused.code == 2
+    assert f"is being written by explainer serve (process {preview.process.pid})" in refused.err
+    assert snapshot(site_root / "site") == before
+    elsewhere = run_cli(site_root, "build", "--out", "public")
+    assert elsewhere.code == 0, elsewhere.err
