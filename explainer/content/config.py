@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,11 +88,15 @@ def _check_labels(labels: dict[str, str], language: str, display: str, data: Loc
     return problems
 
 
+@lru_cache(maxsize=1)
+def _locale_labels() -> tuple[dict[str, Any], ...]:
+    """Every locale's default labels (files of the package: read once)."""
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(LOCALES_DIR.glob("*.yaml")))
+
+
 def placeholders(name: str) -> list[str]:
     """The placeholders a label is given: those its default uses in any language (month and month_name for every date)."""
-    found = {p for path in sorted(LOCALES_DIR.glob("*.yaml"))
-             for p in PLACEHOLDER_RE.findall(str(yaml.safe_load(path.read_text(encoding="utf-8")).get(name, "")))}
-    return sorted(found)
+    return sorted({p for labels in _locale_labels() for p in PLACEHOLDER_RE.findall(str(labels.get(name, "")))})
 
 
 def _wrong_brace(text: str, allowed: list[str]) -> str:

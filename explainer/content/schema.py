@@ -200,7 +200,7 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
     for key, raw in data.items():
         spec = schema.field(key)
         key_line = data.line_of(key)
-        if raw is UNREADABLE or (isinstance(raw, list) and UNREADABLE in raw):
+        if _unreadable(raw):
             continue  # yamlfile reported why
         if spec is None:
             close = difflib.get_close_matches(key, [f.name for f in schema.fields], n=1)
@@ -228,6 +228,13 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
         elif not spec.required and spec.name not in values:
             values[spec.name] = spec.value_when_absent
     return values, problems
+
+
+def _unreadable(raw: Any) -> bool:
+    """Whether a value is, or directly holds, a value yamlfile could not read (and has reported)."""
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    return raw is UNREADABLE or (isinstance(raw, list) and any(item is UNREADABLE for item in raw))
 
 
 def convert(raw: Any, type_: str) -> tuple[Any, str]:
