@@ -66,7 +66,7 @@ class Refused(yaml.YAMLError):
 class BoundedLoader(yaml.SafeLoader):
     """PyYAML's safe loader, composing within the limits: no aliases, bounded depth and size.
 
-    An alias is refused where it is written: expanded, nine levels of nine make a billion values
+    An alias is refused where it is written: expanded, nine levels of nine make 387 million values
     from 342 bytes, and one inside its own anchor never ends. Composition is where nesting
     recurses and values multiply, so the limits are checked there, before any value is walked.
     """
@@ -85,14 +85,15 @@ class BoundedLoader(yaml.SafeLoader):
         if self.nodes > limits.YAML_NODES.value:
             raise Refused(event, f"more than {limits.shown(limits.YAML_NODES)} in one file",
                           "split the file: facts may live in several files under facts/")
-        self.depth += 1
+        nested = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))  # a level is a mapping or a list
+        self.depth += nested
         try:
             if self.depth > limits.YAML_DEPTH.value:
                 raise Refused(event, f"YAML nested more than {limits.shown(limits.YAML_DEPTH)} deep",
                               "content needs a few levels at most: a mapping, a list of records, their keys")
             return super().compose_node(parent, index)
         finally:
-            self.depth -= 1
+            self.depth -= nested
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Problem]]:

@@ -64,7 +64,7 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
     ),
     "nested 100 deep in block style": (
         {"content/glossary/sky.yaml": TERM + "deep:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(100))},
-        "content/glossary/sky.yaml:15: error: YAML nested more than 12 levels deep",
+        "content/glossary/sky.yaml:16: error: YAML nested more than 12 levels deep",
     ),
     "nested 1,000 deep in front matter": (
         {"content/pages/intro.md": "---\ntitle: x\ndeep: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n---\nText.\n"},

@@ -76,7 +76,7 @@ def test_an_anchor_alone_is_harmless() -> None:
 
 @pytest.mark.parametrize(("text", "line"), [("a: " + "[" * 1000 + "]" * 1000 + "\n", 1),
                                             ("a: " + "{b: " * 500 + "1" + "}" * 500 + "\n", 1),
-                                            ("".join(" " * i + f"k{i}:\n" for i in range(300)), 12)])
+                                            ("".join(" " * i + f"k{i}:\n" for i in range(300)), 13)])
 def test_nesting_deeper_than_the_limit_is_refused_before_it_recurses(text: str, line: int) -> None:
     with within(10, 20):
         data, problems = parse_yaml(text, "f.yaml")
