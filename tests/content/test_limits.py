@@ -178,3 +178,14 @@ def test_the_limits_table_in_the_docs_is_generated() -> None:
     start, end = text.index("<!-- limits:start -->\n"), text.index("<!-- limits:end -->")
     assert text[start + len("<!-- limits:start -->\n"):end].strip() == limits.markdown_table().strip(), \
         "run: python scripts/refresh_docs.py"
+
+
+def test_a_template_or_theme_file_that_cannot_be_read_is_a_problem(site_root: Path) -> None:
+    write_tree(site_root, {**MINI, "templates/static/extra.css": "x"})
+    os.symlink("loop.html", site_root / "templates" / "loop.html")
+    os.symlink("loop.css", site_root / "templates" / "static" / "loop.css")
+    run = run_cli(site_root, "build")
+    assert run.code == 1, run.err
+    lines = run.err.splitlines()
+    assert "templates/loop.html: error: cannot read this template (Too many levels of symbolic links)" in lines
+    assert "Traceback" not in run.err and "internal error" not in run.err
