@@ -126,10 +126,10 @@ def test_killed_at_random_moments_the_site_is_old_or_new_and_the_next_build_tidi
     whole = time.perf_counter() - started
     chance = random.Random(17)  # a fixed seed: the same moments on every run
     kills = 0
-    for number in range(40):  # until 24 builds were killed while running (a build may finish first)
+    for number in range(80):  # until 24 builds were killed while running (a build may finish first)
         write_tree(tmp_path, VARIANTS[(number + 1) % 2])
         process = start(tmp_path)
-        time.sleep(chance.uniform(0.05, whole))
+        time.sleep(chance.uniform(0.02, whole * 0.8))
         if process.poll() is None:
             kill(process)
             kills += 1
