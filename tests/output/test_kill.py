@@ -3,8 +3,9 @@ and the next build that succeeds leaves no temporary folder behind.
 
 Builds run as separate processes (`python build.py`), killed with SIGKILL: at random moments over
 a whole build, and at each step of the swap, where a harness around the real code pauses the
-build and says so before the kill (the exchange, the removal of the old site cut off halfway,
-and on systems without an exchange, the moment between the fallback's two renames).
+build and says so before the kill (the new site half written, the exchange, the removal of the
+old site cut off halfway, and on systems without an exchange, the moment between the fallback's
+two renames).
 """
 
 from __future__ import annotations
@@ -64,13 +65,22 @@ def half_rmtree(path, *args, **kwargs):
         pause("mid-removal")
     rmtree(path, *args, **kwargs)
 
+write_bytes = Path.write_bytes
+
+def counted_write_bytes(self, data):
+    result = write_bytes(self, data)
+    if self.parts[-2:] == ("sky", "index.html") and ".site.new-" in str(self):  # some way into the staging folder
+        pause("mid-staging")
+    return result
+
 swap.exchange = paused_exchange
 Path.rename = paused_rename
+Path.write_bytes = counted_write_bytes
 shutil.rmtree = half_rmtree
 from explainer.cli import main
 sys.exit(main(["build", "-q"]))
 """
-STEPS = ["before-exchange", "after-exchange", "mid-removal", "between-renames"]
+STEPS = ["mid-staging", "before-exchange", "after-exchange", "mid-removal", "between-renames"]
 
 
 def start(root: Path, harness_at: str = "") -> subprocess.Popen[str]:
