@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 from markupsafe import Markup
 
 from ..model import PartialDate, Source
+
+NOT_IN_ID_RE = re.compile(r"[^\w\s-]")
+
+
+def slug(text: str) -> str:
+    """Return text as the readable part of an id: NFC, lower case, words joined by hyphens, no punctuation (앞장선-두-회사)."""
+    words = NOT_IN_ID_RE.sub("", unicodedata.normalize("NFC", text).lower()).split()
+    return "-".join(words).strip("-_")
+
+
+def tag_anchor(tag: str) -> str:
+    """Return the id of a tag's list on the facts page: tag-<slug> (facts/#tag-회원)."""
+    return f"tag-{slug(tag) or 'untitled'}"
 
 
 def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:
