@@ -60,7 +60,8 @@ def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 
 
 # Layout: sideways scrolling, boxes sticking out of the window, text overlapping other text,
-# Korean text without keep-all, and Korean words broken across two lines.
+# Korean text without keep-all, Korean words broken across two lines, a line that starts with a
+# middle dot or tilde joining two words (삼성 / ·LG와), and two horizontal rules with nothing between.
 LAYOUT_JS = r"""
 () => {
   const problems = [];
@@ -98,6 +99,13 @@ LAYOUT_JS = r"""
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const boxes = [];
   const loose = new Set();
+  let previous = null;  // the last rendered text node before this one
+  const charBox = (node, index) => {
+    const one = document.createRange();
+    one.setStart(node, index);
+    one.setEnd(node, index + 1);
+    return [...one.getClientRects()].find((r) => r.width > 0) || null;
+  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(parent.tagName) || !node.data.trim()) continue;
@@ -106,6 +114,20 @@ LAYOUT_JS = r"""
     const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
     if (!rects.length) continue;  // not rendered
     for (const r of rects) boxes.push({node, parent, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    // a middle dot or tilde between two words must not start a line
+    for (const mark of node.data.matchAll(/[·~](?=[\p{L}\p{N}])/gu)) {
+      const at = mark.index;
+      const back = node.data[at - 1] === "\u2060" ? at - 2 : at - 1;  // a word joiner is no character of its own
+      let before = null;
+      if (back >= 0 && /[\p{L}\p{N}]/u.test(node.data[back])) before = charBox(node, back);
+      else if (back < 0 && previous && /[\p{L}\p{N}]$/u.test(previous.data)) before = charBox(previous, previous.data.length - 1);
+      if (!before) continue;
+      const own = charBox(node, at);
+      if (own && own.top > before.top + 2) {
+        problems.push(`a line starts with "${node.data.slice(at, at + 6)}" in ${describe(parent)}`);
+      }
+    }
+    previous = node;
     if (!hangul.test(node.data)) continue;
     if (getComputedStyle(parent).wordBreak !== "keep-all") loose.add(parent);
     for (const match of node.data.matchAll(word)) {
@@ -133,6 +155,32 @@ LAYOUT_JS = r"""
     }
   }
   problems.push(...overlaps);
+
+  // Horizontal rules: hr, and the top or bottom border of an element with no border at its sides
+  // (a box's border is not a rule). Two in a row, one over the other with no text between, is one too many.
+  const rules = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    const has = (side) => style[`border${side}Style`] !== "none" && parseFloat(style[`border${side}Width`]) > 0;
+    const box = el.getBoundingClientRect();
+    if (box.width < 80 || box.height === 0 || !el.checkVisibility()) continue;
+    if (el.tagName === "HR") { rules.push({el, y: box.top + box.height / 2, left: box.left, right: box.right}); continue; }
+    if (has("Left") || has("Right")) continue;
+    if (has("Top")) rules.push({el, y: box.top, left: box.left, right: box.right});
+    if (has("Bottom")) rules.push({el, y: box.bottom, left: box.left, right: box.right});
+  }
+  rules.sort((a, b) => a.y - b.y);
+  const across = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 * Math.min(a.right - a.left, b.right - b.left);
+  for (let i = 0; i < rules.length; i++) {
+    const a = rules[i];
+    const b = rules.slice(i + 1).find((r) => r.y > a.y + 2 && across(a, r));
+    if (!b || b.y - a.y > 400) continue;
+    const between = boxes.some((t) => (t.top + t.bottom) / 2 > a.y && (t.top + t.bottom) / 2 < b.y
+      && t.right > Math.max(a.left, b.left) && t.left < Math.min(a.right, b.right));
+    if (!between) {
+      problems.push(`two rules in a row, ${Math.round(b.y - a.y)}px apart with nothing between: under ${describe(a.el)} and over ${describe(b.el)}`);
+    }
+  }
   return problems;
 }
 """.replace("HANGUL", HANGUL)
@@ -186,8 +234,15 @@ FOCUS_JS = r"""
     outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
     outlineContrast: contrast(parse(style.outlineColor), background(el)),
     inWindow: box.left >= -1 && box.right <= width + 1 && box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.width > 0,
+    underHeader: false,
     tip: null,
   };
+  // a sticky header must not cover what has focus (WCAG 2.4.11)
+  const header = document.querySelector(".site-header");
+  if (header && !header.contains(el) && !el.closest(":popover-open") && box.width > 0) {
+    const edge = header.getBoundingClientRect().bottom;
+    info.underHeader = getComputedStyle(header).position !== "static" && box.top < edge - 1;
+  }
   const tipId = el.classList.contains("term-link") ? el.getAttribute("aria-describedby") : null;
   if (tipId !== null) {
     const tip = document.getElementById(tipId);
@@ -239,6 +294,8 @@ def focus_problems(info: dict[str, Any], scripted: bool) -> list[str]:
         problems.append(f"focus is not clearly visible on {where} (outline {info['outline']}px, contrast {info['outlineContrast']:.2f}:1)")
     if not info["inWindow"]:
         problems.append(f"{where} has focus but is not inside the window")
+    elif info.get("underHeader"):
+        problems.append(f"{where} has focus but the sticky header covers it")
     tip = info["tip"]
     if tip is None:
         return problems

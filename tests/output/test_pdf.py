@@ -28,8 +28,9 @@ class Printed:
 
 
 def squeeze(text: str) -> str:
-    """Drop all whitespace: PDF text breaks lines (and pages) wherever the layout did."""
-    return re.sub(r"\s+", "", text)
+    """Drop all whitespace and word joiners: PDF text breaks lines (and pages) wherever the layout did, and
+    the text carries the invisible joiner that keeps a middle dot from starting a line (text/typeset.py)."""
+    return re.sub(r"[\s\u2060]+", "", text)
 
 
 @pytest.fixture(scope="module")

@@ -241,10 +241,11 @@ def test_default_navigation_lists_pages_only_while_they_are_few(make_site: Calla
     many = {f"content/pages/p{n}.md": f"---\ntitle: Page {n}\norder: {n}\n---\nText {n}.\n" for n in range(9)}
     run = make_site(many)
     nav = [a.get_text() for a in soup(run, "index.html").select("nav.site-nav a")]
-    assert nav == ["Facts", "Glossary", "Sources"]
-    assert len(soup(run, "index.html").select(".page-list li")) == 10  # the home page lists every page
+    assert nav == ["Home", "Facts", "Glossary", "Sources", "Print edition"]  # the home page and the print edition always
+    assert len(soup(run, "index.html").select(".chapter-list li")) == 10  # the home page lists every page
     few = make_site(dict.fromkeys(many))  # the same site without the nine extra pages
-    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == ["Introduction", "Facts", "Glossary", "Sources"]
+    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == [
+        "Home", "Introduction", "Facts", "Glossary", "Sources", "Print edition"]
 
 
 def test_sources_are_listed_oldest_first(make_site: Callable[..., Run]) -> None:
