@@ -25,12 +25,15 @@ def tag_anchor(tag: str) -> str:
     return f"tag-{slug(tag) or 'untitled'}"
 
 
-def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:
-    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023."""
+def format_date(value: PartialDate | None, labels: dict[str, Any], in_month: bool = False) -> str:
+    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023.
+
+    `in_month`: a day without its year (12월 5일, December 5), where the month is given above it.
+    """
     if value is None:
         return ""
     months = labels.get("months") or [str(i) for i in range(1, 13)]
-    pattern = labels["date_" + value.precision]
+    pattern = labels["date_in_month" if in_month and value.day else "date_" + value.precision]
     month_name = months[value.month - 1] if value.month else ""
     return str(pattern.format(year=value.year, month=value.month, day=value.day, month_name=month_name))
 

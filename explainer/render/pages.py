@@ -49,7 +49,7 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
         env.globals.update(
             config=site.config,
             labels=labels,
-            format_date=lambda value: format_date(value, labels),
+            format_date=lambda value, in_month=False: format_date(value, labels, in_month),
             source_name=lambda source: source_name(source, labels),
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
             language_name=lambda code: labels["languages"].get(primary_language(code), code),

@@ -24,7 +24,7 @@ SITE_WIDE = {
               "`config.base_path`, `config.copyright`, `config.author`, `config.publisher`, `config.locale`, `config.intro`, "
               "`config.key_facts`",
     "labels": "the interface's words in the site's language (`explainer/locales/*.yaml`, with `labels:` overrides)",
-    "format_date(d)": "a (partial) date in the site's language",
+    "format_date(d, in_month=False)": "a (partial) date in the site's language; `in_month`: a day without its year (12월 5일)",
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
