@@ -186,6 +186,36 @@ LAYOUT_JS = r"""
 """.replace("HANGUL", HANGUL)
 
 
+# Targets (WCAG 2.5.8, and what a thumb needs): every link, button or field is at least 24 px tall
+# and wide, unless it is a link in running text, which is as tall as its line. A link counts as in
+# running text when the block around it has at least 25 letters of its own besides its links.
+TARGETS_JS = r"""
+() => {
+  const problems = [];
+  const blocks = "p, li, dd, dt, td, th, figcaption, blockquote, h1, h2, h3, h4, h5, h6, div, nav, section, header, footer, main, article";
+  for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary")) {
+    if (!el.checkVisibility({visibilityProperty: true}) || el.closest(".term-tip, .skip-link")) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width || (box.height >= 23.5 && box.width >= 23.5)) continue;
+    const block = el.parentElement && el.parentElement.closest(blocks);
+    let own = block ? block.textContent : "";
+    if (block) for (const other of block.querySelectorAll("a, button, .term-tip")) own = own.replace(other.textContent, "");
+    if (own.replace(/[^\p{L}\p{N}]/gu, "").length >= 25) continue;
+    const text = (el.textContent || el.getAttribute("aria-label") || "").trim().replace(/\s+/g, " ").slice(0, 40);
+    const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
+    problems.push(`<${el.tagName.toLowerCase()}${cls}> "${text}" is a target of ${Math.round(box.width)}x${Math.round(box.height)}px, under 24px`);
+  }
+  return problems;
+}
+"""
+
+
+def small_targets(page: Page) -> list[str]:
+    """Links, buttons and fields smaller than 24 x 24 px that are not links in running text."""
+    found: list[str] = page.evaluate(TARGETS_JS)
+    return found
+
+
 def layout_problems(page: Page) -> list[str]:
     """Sideways scrolling, boxes outside the window, overlapping text, Korean words broken or not keep-all."""
     problems: list[str] = page.evaluate(LAYOUT_JS)
@@ -233,16 +263,21 @@ FOCUS_JS = r"""
     isSkipLink: skipsToMain(el),
     outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
     outlineContrast: contrast(parse(style.outlineColor), background(el)),
-    inWindow: box.left >= -1 && box.right <= width + 1 && box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.width > 0,
+    inWindow: false,
     underHeader: false,
     tip: null,
   };
-  // a sticky header must not cover what has focus (WCAG 2.4.11)
-  const header = document.querySelector(".site-header");
-  if (header && !header.contains(el) && !el.closest(":popover-open") && box.width > 0) {
-    const edge = header.getBoundingClientRect().bottom;
-    info.underHeader = getComputedStyle(header).position !== "static" && box.top < edge - 1;
+  // a sticky header must not cover what has focus (WCAG 2.4.11): the top of the element, where it is drawn
+  const header = document.querySelector("body > header");
+  const edge = header && getComputedStyle(header).position !== "static" ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  if (header && !header.contains(el) && box.width > 0 && box.top < edge - 1) {
+    const hit = document.elementFromPoint(Math.min(Math.max(box.left + box.width / 2, 0), width - 1), Math.max(box.top + 2, 0));
+    info.underHeader = !!hit && header.contains(hit) && !el.contains(hit);
   }
+  // in the window: wholly, or from its top when it is taller than the room below the header
+  // (2px of slack below: scrolled to by Tab, a box may end a fraction of a pixel past the window)
+  info.inWindow = box.left >= -1 && box.right <= width + 1 && box.top >= -1 && box.width > 0
+    && (box.bottom <= window.innerHeight + 2 || (box.height > window.innerHeight - edge && box.top < window.innerHeight / 2));
   const tipId = el.classList.contains("term-link") ? el.getAttribute("aria-describedby") : null;
   if (tipId !== null) {
     const tip = document.getElementById(tipId);
