@@ -107,6 +107,8 @@
       this.bundle = new URL(bundle, document.baseURI).href;
       this.root = root; // the site root relative to this page, for result links
       this.ready = null;
+      this.loads = 0; // how many times the index was forgotten: each load after that imports a module of its own
+      this.retired = Promise.resolve(); // the forgotten index, until it is destroyed
     }
 
     load() {
@@ -116,7 +118,10 @@
             if (!response.ok) throw new Error("keys.json: " + response.status);
             return response.json();
           }),
-          import(this.bundle + "pagefind.js").then(async (pagefind) => {
+          // A module is imported once per address, so a reloaded index asks for pagefind.js?load=N: a
+          // module of its own, which the destruction of the one before cannot reach; that destruction
+          // ends before the new one starts.
+          this.retired.then(() => import(this.bundle + "pagefind.js" + (this.loads ? "?load=" + this.loads : ""))).then(async (pagefind) => {
             // a term's page has its forms in the field `headword` (explainer/search.py): a match there outweighs the text
             await pagefind.options({ basePath: this.bundle, excerptLength: 24, ranking: { metaWeights: { headword: 20 } } });
             await pagefind.init();
@@ -137,7 +142,8 @@
     reset() {
       const loaded = this.ready;
       this.ready = null;
-      if (loaded) loaded.then((engine) => engine.pagefind.destroy()).catch(() => {});
+      this.loads += 1;
+      if (loaded) this.retired = loaded.then((engine) => engine.pagefind.destroy()).catch(() => {});
     }
 
     wrap(key) {
