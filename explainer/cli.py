@@ -186,7 +186,7 @@ def run_command(argv: Sequence[str] | None) -> int:
         return 1
     except ExplainerError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_status
     except Exception as exc:  # a bug in explainer, not in the user's content
         if args.debug:
             traceback.print_exc()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from . import limits
 
 Severity = Literal["error", "warning"]
 
@@ -29,7 +33,16 @@ class Problem:
 
 
 class ExplainerError(Exception):
-    """Base of every error meant for a person rather than a programmer."""
+    """Base of every error meant for a person rather than a programmer; the command line exits with `exit_status`."""
+
+    exit_status = 1
+
+
+class CannotWrite(ExplainerError):
+    """The system refused to let the output be written: a folder that cannot be made, a full or read-only disk,
+    another build holding the folder. Nothing in the content is wrong; exit status 2."""
+
+    exit_status = 2
 
 
 class BuildFailed(ExplainerError):
@@ -63,36 +76,64 @@ def display_path(path: str | Path, root: Path | None = None) -> str:
         if base is None:
             continue
         try:
-            return str(p.resolve().relative_to(base.resolve()))
+            return str(Path(os.path.realpath(p)).relative_to(os.path.realpath(base)))  # realpath: a symlink loop is no error
         except ValueError:
             continue
     return str(p)
 
 
 def source_line(path: str, line: int) -> str:
-    """Return line `line` (1-based) of the file at `path`, or '' when unreadable."""
+    """Return line `line` (1-based) of the file at `path` as a report shows it, or '' when unreadable.
+
+    At most limits.SHOWN_CHARS characters of it, control characters written as \\xNN: a line of
+    binary data must neither flood the terminal nor drive it. Lines are read in bounded pieces,
+    so a file that is one endless line costs no more memory than a short one.
+    """
     if line < 1:
         return ""
+    cap = limits.SHOWN_CHARS.value
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text.rstrip("\n")
+        with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
+            number = 1
+            while number < line:
+                piece = handle.readline(READ_PIECE)
+                if not piece:
+                    return ""
+                if piece.endswith("\n"):
+                    number += 1
+            text = handle.readline(cap * 4 + 1)
     except OSError:
         return ""
-    return ""
+    text = text.rstrip("\n")
+    shown = visible(text)
+    cut = len(text) > cap * 4 or len(shown) > cap
+    return shown[:cap] + ("…" if cut else "")
+
+
+READ_PIECE = 65_536
+MESSAGE_CHARS = 600
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text with its control characters (but tab and newline) written as \\xNN: a report never drives the terminal."""
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def format_problem(problem: Problem, *, show_source: bool = True) -> str:
     """Format one problem as `path:line: severity: message`, the source line and the fix."""
-    where = f"{problem.path}:{problem.line}" if problem.line > 0 else problem.path
-    lines = [f"{where}: {problem.severity}: {problem.message}"]
+    path = visible(problem.path)
+    where = f"{path}:{problem.line}" if problem.line > 0 else path
+    message = visible(problem.message)
+    if len(message) > MESSAGE_CHARS:  # a message quotes content (a key, a value): quoted whole, a long one would flood the report
+        message = message[:MESSAGE_CHARS - 1] + "…"
+    lines = [f"{where}: {problem.severity}: {message}"]
     if show_source:
         text = source_line(problem.path, problem.line)
         if text.strip():
             lines.append(f"  {problem.line:>4} | {text}")
     if problem.hint:
-        first, *rest = problem.hint.splitlines()
+        first, *rest = visible(problem.hint).splitlines()
         lines.append(f"       = fix: {first}")
         lines += [f"              {line}" for line in rest]
     return "\n".join(lines)

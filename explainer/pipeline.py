@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from .cache import Cache
@@ -24,7 +24,8 @@ from .errors import BuildFailed, Problem, display_path
 from .model import Options, Output, Site
 from .output.hosting import hosting_files
 from .output.linkcheck import check_links
-from .output.write import Written, check_out_dir, path_collisions, write_site
+from .output.lock import OutputLock
+from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.pages import render_site
 from .render.theme import Theme, check_templates
 from .search import BUNDLE, SearchBundle, search_bundle
@@ -149,18 +150,22 @@ def check_output_links(outputs: list[Output] | tuple[Output, ...], site: Site, o
 
 
 def build(options: Options, cache: Cache | None = None, last: Written | None = None, *,
-          links: bool = True, search: bool = True) -> Built:
+          links: bool = True, search: bool = True, lock: OutputLock | None = None) -> Built:
     """Build the site into options.out_dir, replacing the previous build only on success.
 
     With `last` (the record of the previous write into that folder) only the files that differ
-    are written; without `search`, the folder keeps the search index it has.
+    are written; without `search`, the folder keeps the search index it has. The output's lock
+    is held from the start (a second build into the same folder stops at once): `lock` when the
+    caller holds it for longer (the preview server, for as long as it runs), else for this build.
     """
     assert options.out_dir is not None, "build needs an output folder"
     check_out_dir(options.out_dir, options.content_dir)
-    made = make(options, cache, links=links, search=search)
+    with OutputLock.take(options.out_dir) if lock is None else nullcontext(lock):
+        tidy(options.out_dir)  # what killed builds left: an old site put back, temporary folders removed
+        made = make(options, cache, links=links, search=search)
 
-    # write: into a temporary folder swapped in whole, or (after a write of our own) only what changed
-    clock = Stopwatch()
-    with clock.stage("write"):
-        result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{BUNDLE}/",))
+        # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
+        clock = Stopwatch()
+        with clock.stage("write"):
+            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{BUNDLE}/",))
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

@@ -1,4 +1,4 @@
-"""Refresh the generated parts of the docs: the content field tables, the template variables, the particles.
+"""Refresh the generated parts of the docs: the content field tables, the limits, the template variables, the particles.
 
 Usage: python scripts/refresh_docs.py     (then review the diff like code)
 Each generated part sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers.
@@ -14,12 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from explainer import limits  # noqa: E402
 from explainer.content import schema  # noqa: E402
 from explainer.render import variables  # noqa: E402
 from explainer.text import korean  # noqa: E402
 
 GENERATED: dict[str, Callable[[], str]] = {"fields": schema.markdown_tables, "templates": variables.markdown_tables,
-                                           "particles": korean.particle_table}
+                                           "particles": korean.particle_table, "limits": limits.markdown_table}
 
 
 def block(text: str, name: str) -> re.Match[str] | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,3 +74,33 @@ def shown_text(indexed: str) -> str:
     from explainer.search.keys import JOIN, MARK
 
     return " ".join(word.replace(MARK, "") for word in indexed.split(" ") if not word.startswith(JOIN + MARK))
+
+
+class OverBudget(AssertionError):
+    """A block of code took longer, or allocated more, than its bound."""
+
+
+@contextlib.contextmanager
+def within(seconds: float, megabytes: float | None = None) -> Iterator[None]:
+    """Fail the block when it runs past `seconds` (stopped there by SIGALRM: a hang fails fast) or its Python
+    allocations peak above `megabytes` (tracemalloc). A bound for inputs that used to take minutes or gigabytes,
+    set many times above what they take now: a guard against hangs, not a measurement."""
+    def expire(signum: int, frame: object) -> None:
+        raise OverBudget(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    tracing = megabytes is not None and not tracemalloc.is_tracing()
+    if tracing:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        peak = tracemalloc.get_traced_memory()[1] if tracing else 0
+        if tracing:
+            tracemalloc.stop()
+    if megabytes is not None and peak > megabytes * 1024 * 1024:
+        raise OverBudget(f"allocated {peak / 1024 / 1024:.0f} MB at its peak (bound {megabytes} MB)")

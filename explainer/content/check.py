@@ -12,7 +12,9 @@ from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
 from .schema import REF_RE
 
-RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "search", "404", "index"})
+# Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
+# and a few that would confuse; tests/content/test_check.py builds a site and keeps this in step with what it writes.
+RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index"})
 EXCERPT_WARN_LENGTH = 200
 
 

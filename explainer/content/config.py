@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from . import schema
 from .yamlfile import LocMap, parse_yaml
 
 PLACEHOLDER_RE = re.compile(r"\{(\w*)\}")
+BRACE_RE = re.compile(r"\{(\w*)\}|[{}]")
 LOCALES_DIR = Path(__file__).parent.parent / "locales"
 OG_LOCALES = {"ko": "ko_KR", "en": "en_US", "ja": "ja_JP", "zh": "zh_CN", "de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
@@ -29,6 +31,8 @@ def read_config(text: str, display: str, options: Options) -> tuple[LocMap | Non
         return None, {}, problems
     values, more = schema.check_record(data, schema.SITE, display, 1)
     problems += more
+    if not isinstance(data, LocMap):  # a list or a single value: reported above, nothing more to read
+        return None, {}, problems
     if options.base_url:
         value, message = schema.convert(options.base_url, "url")
         if message:
@@ -40,7 +44,7 @@ def read_config(text: str, display: str, options: Options) -> tuple[LocMap | Non
     if values["labels"]:
         problems += _check_labels(values["labels"], values.get("language", "en"), display, data)
     if "base_url" in values:
-        parts = urlsplit(values["base_url"])
+        parts = urlsplit(values["base_url"])  # schema.convert has checked that it splits
         if parts.query or parts.fragment:
             problems.append(Problem(display, data.line_of("base_url"), "base_url must not have a query or fragment",
                                     "use only scheme, host and path, e.g. https://user.github.io/repo/"))
@@ -75,13 +79,44 @@ def _check_labels(labels: dict[str, str], language: str, display: str, data: Loc
             problems.append(Problem(display, line, f"unknown label '{name}'",
                                     (f"did you mean '{close[0]}'? " if close else "") + "label names are in explainer/locales/en.yaml"))
             continue
-        allowed = set(PLACEHOLDER_RE.findall(defaults[name]))
-        extra = sorted(set(PLACEHOLDER_RE.findall(text)) - allowed)
-        if extra:
-            offer = ", ".join("{" + p + "}" for p in sorted(allowed)) or "none"
-            problems.append(Problem(display, line, f"label '{name}' uses {{{extra[0]}}}, which it is not given",
-                                    f"this label can use: {offer}"))
+        allowed = placeholders(name)
+        wrong = _wrong_brace(text, allowed)
+        if wrong:
+            offer = ", ".join("{" + p + "}" for p in allowed) or "none"
+            problems.append(Problem(display, line, f"label '{name}' {wrong}",
+                                    f"a label holds braces only around its placeholders, written exactly as {{name}}; this label can use: {offer}"))
     return problems
+
+
+@lru_cache(maxsize=1)
+def _locale_labels() -> tuple[dict[str, Any], ...]:
+    """Every locale's default labels (files of the package: read once)."""
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(LOCALES_DIR.glob("*.yaml")))
+
+
+def placeholders(name: str) -> list[str]:
+    """The placeholders a label is given: those its default uses in any language (month and month_name for every date)."""
+    return sorted({p for labels in _locale_labels() for p in PLACEHOLDER_RE.findall(str(labels.get(name, "")))})
+
+
+def _wrong_brace(text: str, allowed: list[str]) -> str:
+    """What is wrong with a label's braces ('' when nothing): each must be a placeholder it is given.
+
+    Labels are filled by str.format (Python) and by splitting on `{name}` (search.js): anything else
+    in braces (a format spec, an attribute, a lone brace, `{{`) means something different, or
+    something dangerous, to one of them.
+    """
+    for match in BRACE_RE.finditer(text):
+        if match.group(1) is None:  # quote the brace with what it encloses, or with what leads up to it
+            start = match.start()
+            end = text.find("}", start) if match.group() == "{" else start
+            piece = text[start:end + 1] if 0 <= end - start < 40 else text[start:start + 40]
+            if match.group() == "}":
+                piece = text[max(0, start - 20):start + 1]
+            return f"has '{piece}', which is not a placeholder"
+        if match.group(1) not in allowed:
+            return f"uses {{{match.group(1)}}}, which it is not given"
+    return ""
 
 
 def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markdown | None) -> SiteConfig:

@@ -1,15 +1,192 @@
-"""Reading a content file's bytes as text: UTF-8 (a byte-order mark allowed), in Unicode NFC form."""
+"""Reading content files: each one's bytes within a size limit (and all of them within another), its
+text as UTF-8 (a byte-order mark allowed) in Unicode NFC form, its lines within a length limit; the
+folders listed within a count. ContentFiles does this for load.SiteReader; the limits are in limits.py."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
-from ..errors import Problem
+from .. import limits
+from ..cache import Section, digest
+from ..errors import Problem, display_path
+from ..model import Options
+from .places import Places
+
+T = TypeVar("T")
+
+
+class TooLarge(Exception):
+    """A file larger than the limit it is read with; `size` is its size in bytes, as far as known."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(limits.size(size))
+        self.size = size
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Return a file's bytes, reading at most `limit` + 1 of them: TooLarge past the limit (memory stays bounded).
+
+    OSError as open() and read() raise it (missing, unreadable, a folder, a symlink loop).
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(max(os.fstat(handle.fileno()).st_size, len(data)))
+    return data
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
     """Return the text of a file's bytes, or None and the problem that says why it is not text."""
     try:
-        return unicodedata.normalize("NFC", data.decode("utf-8-sig")), None
+        text = unicodedata.normalize("NFC", data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         return None, Problem(shown, 0, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+    return text, long_line(text, shown)
+
+
+def long_line(text: str, shown: str) -> Problem | None:
+    """The problem of the first line longer than limits.LINE_CHARS, or None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > limits.LINE_CHARS.value:
+            return Problem(shown, number, f"line {number} has {len(line):,} characters; a line may have at most "
+                           f"{limits.shown(limits.LINE_CHARS)}",
+                           "break it into several lines (Markdown and YAML text may wrap anywhere); "
+                           "if it is not text, it does not belong in content/")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What one content file loaded to: its model objects, problems and broken records (kept in the cache)."""
+
+    value: Any
+    problems: tuple[Problem, ...]
+    broken: frozenset[str]
+
+
+class ContentFiles:
+    """Reads the content files of one site, within the limits; every method appends to `problems` rather than raising.
+
+    Each file is read whole, once; its content hash goes into `digests`, and with a cache (the
+    preview server's) a file whose bytes are unchanged is not parsed again: its model objects
+    and problems are taken from the `load` section.
+    """
+
+    def __init__(self, options: Options, cache: Section | None = None) -> None:
+        self.options = options
+        self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # records that exist but could not be loaded
+        self.places: dict[str, Places] = {}  # where each file writes its references, to report them on their lines
+        self.cache = cache
+        self.digests: dict[str, str] = {}
+        self.total = 0  # bytes read so far, held to limits.CONTENT_BYTES
+        self.inside = os.path.realpath(options.root)  # content is read only from inside the project folder
+
+    def read(self, path: Path) -> bytes | None:
+        """Return a file's bytes and note their hash; None (and a problem) when it cannot be read."""
+        shown = self.show(path)
+        real = os.path.realpath(path)
+        if real != self.inside and not real.startswith(self.inside + os.sep):
+            self.problems.append(Problem(shown, 0, f"a symbolic link to {real}, outside the project folder",
+                                         "content is read only from the folder holding content/: copy the file in"))
+            return None
+        if self.total > limits.CONTENT_BYTES.value:
+            return None  # reported once, when the total passed the limit
+        try:
+            data = read_bounded(path, limits.FILE_BYTES.value)
+        except TooLarge as exc:
+            self.problems.append(Problem(shown, 0, f"this file is {exc}; a content file may have at most {limits.shown(limits.FILE_BYTES)}",
+                                         "split it into several files (facts may live in many files, a page may become two)"))
+            return None
+        except OSError as exc:
+            self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror or exc})",
+                                         "check that it exists, is a file and may be read (a symbolic link must lead to a file)"))
+            return None
+        self.total += len(data)
+        if self.total > limits.CONTENT_BYTES.value:
+            self.problems.append(Problem(self.show(self.options.content_dir), 0, f"the content files pass {limits.shown(limits.CONTENT_BYTES)} "
+                                         f"together (at {shown}); the rest were not read", "an explainer site is far smaller: "
+                                         "remove what does not belong in content/"))
+            return None
+        self.digests[shown] = digest(data)
+        return data
+
+    def cached(self, path: Path, load: Callable[[Path, bytes], T]) -> T | None:
+        """Load one file with `load`, or take its load (and problems) from the cache while its bytes are the same."""
+        data = self.read(path)
+        if data is None:
+            return None
+        if self.cache is None:
+            return load(path, data)
+        shown = self.show(path)
+        key = digest(shown, data)
+        entry: Loaded | None = self.cache.lookup(shown, key)
+        if entry is None:
+            outer = self.problems, self.broken
+            self.problems, self.broken = [], set()
+            try:
+                value = load(path, data)
+                entry = Loaded(value, tuple(self.problems), frozenset(self.broken))
+            finally:
+                self.problems, self.broken = outer
+            self.cache.store(shown, key, entry)
+        self.problems += entry.problems
+        self.broken |= entry.broken
+        return entry.value  # type: ignore[no-any-return]
+
+    def show(self, path: Path) -> str:
+        return display_path(path, self.options.root)
+
+    def files(self, folder: str, suffix: str) -> list[Path]:
+        """The content files of one folder, by name; `.yml` counts as `.yaml`."""
+        base = self.options.content_dir / folder
+        if not os.path.lexists(base):
+            return []  # a site may have no glossary, say
+        suffixes = (".yaml", ".yml") if suffix == ".yaml" else (suffix,)
+        entries = self.listed(base)
+        found: dict[str, Path] = {}
+        for entry in entries:
+            path = base / entry.name
+            if path.name.startswith(".") or path.name.endswith("~"):
+                continue
+            if path.suffix in suffixes and (entry.is_symlink() or entry.is_file()):  # a link that leads nowhere is reported when read
+                twin = found.setdefault(path.stem, path)
+                if twin is not path:
+                    self.problems.append(Problem(self.show(path), 0, f"two files give the id '{path.stem}': {self.show(twin)} and {self.show(path)}",
+                                                 "keep one of them: an id names one record, whatever its file ends in"))
+            else:
+                self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",
+                                             f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
+        return list(found.values())
+
+    def listed(self, folder: Path) -> list[os.DirEntry[str]]:
+        """A folder's entries by name; none (and a problem) when it cannot be listed or holds too many."""
+        entries: list[os.DirEntry[str]] = []
+        try:
+            with os.scandir(folder) as scan:  # DirEntry knows file from folder without another stat per file
+                for entry in scan:
+                    entries.append(entry)
+                    if len(entries) > limits.FOLDER_FILES.value:
+                        self.problems.append(Problem(self.show(folder), 0, f"more than {limits.shown(limits.FOLDER_FILES)} in one folder; "
+                                                     "none of them was read", "an explainer needs far fewer: remove what does not belong"))
+                        return []
+        except OSError as exc:
+            self.problems.append(Problem(self.show(folder), 0, f"cannot list this folder ({exc.strerror or exc})",
+                                         "check that it is a folder that may be read (a symbolic link must lead to one)"))
+            return []
+        return sorted(entries, key=lambda entry: entry.name)
+
+    def text(self, path: Path, data: bytes) -> str | None:
+        """The text of a content file (see files.decode), its lines kept to place references."""
+        text, problem = decode(data, self.show(path))
+        if problem is not None:
+            self.problems.append(problem)
+            return None
+        assert text is not None
+        self.places[self.show(path)] = Places(text.splitlines())
+        return text

@@ -2,120 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from ..cache import Cache, Section, digest
-from ..errors import Problem, display_path
-from ..model import DocRef, Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
+from ..cache import Cache
+from ..errors import Problem
+from ..model import Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
 from .config import make_config, read_config
-from .files import decode
+from .files import ContentFiles
 from .quotelock import LOCK_NAME
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", LOCK_NAME}
-T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """What one content file loaded to: its model objects, problems and broken records (kept in the cache)."""
-
-    value: Any
-    problems: tuple[Problem, ...]
-    broken: frozenset[str]
-
-
-class SiteReader:
-    """Loads one site; every method appends to `problems` rather than raising.
-
-    Each file is read whole, once; its content hash goes into `digests`, and with a cache (the
-    preview server's) a file whose bytes are unchanged is not parsed again: its model objects
-    and problems are taken from the `load` section.
-    """
-
-    def __init__(self, options: Options, cache: Section | None = None) -> None:
-        self.options = options
-        self.problems: list[Problem] = []
-        self.broken: set[str] = set()  # records that exist but could not be loaded
-        self.lines: dict[str, list[str]] = {}  # each file's lines, to place references exactly
-        self.cache = cache
-        self.digests: dict[str, str] = {}
-
-    def read(self, path: Path) -> bytes | None:
-        """Return a file's bytes and note their hash; None (and a problem) when it cannot be read."""
-        shown = self.show(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror})", "check that it exists and may be read"))
-            return None
-        self.digests[shown] = digest(data)
-        return data
-
-    def cached(self, path: Path, load: Callable[[Path, bytes], T]) -> T | None:
-        """Load one file with `load`, or take its load (and problems) from the cache while its bytes are the same."""
-        data = self.read(path)
-        if data is None:
-            return None
-        if self.cache is None:
-            return load(path, data)
-        shown = self.show(path)
-        key = digest(shown, data)
-        entry: Loaded | None = self.cache.lookup(shown, key)
-        if entry is None:
-            outer = self.problems, self.broken
-            self.problems, self.broken = [], set()
-            try:
-                value = load(path, data)
-                entry = Loaded(value, tuple(self.problems), frozenset(self.broken))
-            finally:
-                self.problems, self.broken = outer
-            self.cache.store(shown, key, entry)
-        self.problems += entry.problems
-        self.broken |= entry.broken
-        return entry.value  # type: ignore[no-any-return]
-
-    def show(self, path: Path) -> str:
-        return display_path(path, self.options.root)
-
-    def files(self, folder: str, suffix: str) -> list[Path]:
-        """The content files of one folder, by name; `.yml` counts as `.yaml`."""
-        base = self.options.content_dir / folder
-        if not base.is_dir():
-            return []
-        suffixes = (".yaml", ".yml") if suffix == ".yaml" else (suffix,)
-        found: list[Path] = []
-        with os.scandir(base) as scan:  # DirEntry knows file from folder without another stat per file
-            entries = sorted(scan, key=lambda entry: entry.name)
-        for entry in entries:
-            path = base / entry.name
-            if path.name.startswith(".") or path.name.endswith("~"):
-                continue
-            if entry.is_file() and path.suffix in suffixes:
-                found.append(path)
-            else:
-                self.problems.append(Problem(self.show(path), 0, f"ignored: only *{suffix} files are read in {folder}/",
-                                             f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
-        return found
-
-    def text(self, path: Path, data: bytes) -> str | None:
-        """The text of a content file (see files.decode), its lines kept to place references."""
-        text, problem = decode(data, self.show(path))
-        if problem is not None:
-            self.problems.append(problem)
-            return None
-        assert text is not None
-        self.lines[self.show(path)] = text.splitlines()
-        return text
+class SiteReader(ContentFiles):
+    """Loads one site; every method appends to `problems` rather than raising (files.ContentFiles reads the files)."""
 
     def read_yaml(self, path: Path, data: bytes) -> Any:
         text = self.text(path, data)
@@ -141,25 +47,9 @@ class SiteReader:
         return self.placed(doc, data.line_of(key))
 
     def placed(self, doc: Markdown, key_line: int) -> Markdown:
-        """Put each reference on the file line where it is written.
-
-        YAML folds the line breaks of plain, quoted and `>` values, so lines counted inside
-        the value can be off; the reference's own text, searched from the key on, is not.
-        """
-        if not doc.refs:
-            return doc
-        lines = self.lines.get(doc.loc.path, [])
-        cursor = key_line - 1
-        placed: list[DocRef] = []
-        for ref in doc.refs:
-            written = f"[[{ref.kind}" + (f":{ref.target}" if ref.target else "")
-            for index in range(max(cursor, 0), len(lines)):
-                if written in lines[index]:
-                    ref = dataclasses.replace(ref, line=index + 1)
-                    cursor = index
-                    break
-            placed.append(ref)
-        return dataclasses.replace(doc, refs=tuple(placed))
+        """Put each reference on the file line where it is written (see places.py)."""
+        places = self.places.get(doc.loc.path)
+        return places.place(doc, key_line) if places is not None else doc
 
     def refs(self, data: LocMap, key: str, values: dict[str, Any], path: str) -> tuple[Ref, ...]:
         raw = data.get(key)
@@ -194,9 +84,9 @@ class SiteReader:
         if data is None:
             return None
         intro = self.md(data, "intro", values, display, inline=False)
-        for entry in sorted(self.options.content_dir.iterdir()):
+        for entry in self.listed(self.options.content_dir):
             if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
-                self.problems.append(Problem(self.show(entry), 0, "ignored: not part of the content layout",
+                self.problems.append(Problem(self.show(Path(entry.path)), 0, "ignored: not part of the content layout",
                                              f"content/ holds site.yaml, sources/, facts/, glossary/, pages/ and {LOCK_NAME}", "warning"))
         return make_config(data, values, display, intro)
 

@@ -8,14 +8,17 @@ reported. The check returns the lock as it should now be; the pipeline writes it
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
+from .files import TooLarge, read_bounded
 from .quotelock import Lock, Locked, LockedSource, lock_path, read_lock, text_hash
 
 
@@ -42,7 +45,10 @@ def read_archive(path: Path) -> tuple[str | None, str]:
     if not path.is_file():
         return None, "is not a file"
     try:
-        return normalize_quote(path.read_text(encoding="utf-8-sig")), ""
+        data = read_bounded(path, limits.ARCHIVE_BYTES.value)
+        return normalize_quote(data.decode("utf-8-sig")), ""
+    except TooLarge as exc:
+        return None, f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)})"
     except UnicodeDecodeError:
         return None, "is not UTF-8 text (convert it, e.g. iconv -f euc-kr -t utf-8)"
     except OSError as exc:
@@ -71,7 +77,7 @@ def verify_quotes(site: Site, options: Options) -> QuoteCheck:
     for source in site.sources:
         if not source.archive:
             continue
-        path = (folder / source.archive).resolve()
+        path = Path(os.path.normpath(folder / source.archive))  # not resolve(): a symlink loop is reported when read
         if path not in archives:
             archives[path] = read_archive(path)
         archive, why = archives[path]

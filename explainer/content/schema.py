@@ -11,10 +11,12 @@ import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from .. import limits
 from ..errors import Problem
 from ..model import PartialDate
-from .yamlfile import LocList, LocMap
+from .yamlfile import UNREADABLE, LocList, LocMap
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
@@ -24,7 +26,7 @@ NAV_PAGES = 8  # without `nav:`, pages are listed in the navigation only while t
 UNSET: Any = object()  # a field declared without a default of its own takes its type's empty value
 
 # What an optional key that is left out means, by type, unless its field declares a default.
-EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "language": "",
+EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "path": "", "language": "",
                          "texts": (), "ids": (), "refs": (), "labels": {}, "list": None}
 
 
@@ -69,6 +71,7 @@ TYPES = {
     "boolean": "true or false",
     "date": "a date: 2023-12-07, or a partial date 2023-12 or 2023",
     "url": "an http(s) URL",
+    "path": f"a relative file path such as ../articles/one.txt (at most {limits.shown(limits.ARCHIVE_PATH)})",
     "language": "a BCP 47 language tag (ko, en, ko-KR)",
     "texts": "a list of strings",
     "ids": "a list of ids",
@@ -124,7 +127,7 @@ SOURCE = Schema(
         Field("published_note", "text", "How the date was read or inferred; required when `published` is partial."),
         Field("url", "url", "The original address; only when known for certain, never guessed."),
         Field("language", "language", "Language of the source.", True),
-        Field("archive", "text", "Path of a plain-text copy of the source, relative to the archive folder (`archives:` in site.yaml, "
+        Field("archive", "path", "Path of a plain-text copy of the source, relative to the archive folder (`archives:` in site.yaml, "
               "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
               "vouches for the excerpts verified before."),
         Field("note", "inline", "Anything a reader should know about the source."),
@@ -209,6 +212,8 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
     for key, raw in data.items():
         spec = schema.field(key)
         key_line = data.line_of(key)
+        if _unreadable(raw):
+            continue  # yamlfile reported why
         if spec is None:
             close = difflib.get_close_matches(key, [f.name for f in schema.fields], n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
@@ -237,6 +242,13 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
     return values, problems
 
 
+def _unreadable(raw: Any) -> bool:
+    """Whether a value is, or directly holds, a value yamlfile could not read (and has reported)."""
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    return raw is UNREADABLE or (isinstance(raw, list) and any(item is UNREADABLE for item in raw))
+
+
 def convert(raw: Any, type_: str) -> tuple[Any, str]:
     """Convert one YAML value to the declared type; return (value, '') or (None, what is wrong)."""
     if raw is None:
@@ -249,7 +261,7 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
     if type_ == "id":
         if isinstance(raw, str) and ID_RE.match(raw):
             return raw, ""
-        return None, f"must be an id like 'my-id' (lowercase a-z, 0-9, hyphens), not {raw!r}"
+        return None, f"must be an id like 'my-id' (lowercase a-z, 0-9, hyphens), not {_shown_value(raw)}"
     if type_ == "integer":
         if isinstance(raw, int) and not isinstance(raw, bool):
             return raw, ""
@@ -257,17 +269,19 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
     if type_ == "boolean":
         if isinstance(raw, bool):
             return raw, ""
-        return None, f"must be true or false, not {raw!r}"
+        return None, f"must be true or false, not {_shown_value(raw)}"
     if type_ == "date":
         return _convert_date(raw)
     if type_ == "url":
-        if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()):
+        if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()) and _url_parts(raw.strip()):
             return raw.strip(), ""
-        return None, f"must be an http:// or https:// URL, not {raw!r}"
+        return None, f"must be an http:// or https:// URL, not {_shown_value(raw)}"
+    if type_ == "path":
+        return _convert_path(raw)
     if type_ == "language":
         if isinstance(raw, str) and LANG_RE.match(raw.strip()):
             return raw.strip(), ""
-        return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {raw!r}"
+        return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {_shown_value(raw)}"
     if type_ in ("texts", "ids", "refs"):
         return _convert_list(raw, type_)
     if type_ == "labels":
@@ -275,6 +289,36 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
             return dict(raw), ""
         return None, "must be a mapping of names to strings"
     raise ValueError(f"unknown field type {type_!r}")  # a bug in a schema declaration
+
+
+def _convert_path(raw: Any) -> tuple[Any, str]:
+    """A relative path to a file beside the project: no control characters, not absolute, not endless."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None, f"must be a relative file path, not {_kind(raw)}"
+    path = raw.strip()
+    if len(path) > limits.ARCHIVE_PATH.value:
+        return None, f"is {len(path):,} characters long; a path may have at most {limits.shown(limits.ARCHIVE_PATH)}"
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        return None, f"holds a control character: {_shown_value(path)}"
+    if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):
+        return None, f"must be relative to the folder holding content/, not {_shown_value(path)}"
+    return path, ""
+
+
+def _url_parts(url: str) -> bool:
+    """Whether a URL splits into parts with a host name (urllib refuses https://[::1/, an unclosed IPv6 address)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (reading it raises ValueError for a port that is no number)
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
+def _shown_value(raw: Any) -> str:
+    """A value as a message quotes it: its repr, at most 80 characters of it."""
+    text = repr(raw)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:
@@ -286,15 +330,15 @@ def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:
     for item in raw:
         if type_ == "texts":
             if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
-                return None, f"must be a list of strings; {item!r} is not one"
+                return None, f"must be a list of strings; {_shown_value(item)} is not one"
             out.append(str(item).strip())
         elif type_ == "ids":
             if not isinstance(item, str) or not ID_RE.match(item):
-                return None, f"must be a list of ids (lowercase a-z, 0-9, hyphens); {item!r} is not one"
+                return None, f"must be a list of ids (lowercase a-z, 0-9, hyphens); {_shown_value(item)} is not one"
             out.append(item)
         else:
             if not isinstance(item, str) or not REF_RE.match(item.strip()):
-                return None, f"must be a list of references 'source-id#excerpt-id'; {item!r} is not one"
+                return None, f"must be a list of references 'source-id#excerpt-id'; {_shown_value(item)} is not one"
             out.append(item.strip())
     return tuple(out), ""
 
@@ -310,15 +354,16 @@ def _convert_date(raw: Any) -> tuple[Any, str]:
         match = PARTIAL_RE.match(raw.strip())
         if match:
             year, month, day = (int(g) if g else 0 for g in match.groups())
-            try:
-                if day:
-                    dt.date(year, month, day)
-                elif month and not 1 <= month <= 12:
-                    raise ValueError
-            except ValueError:
+            given_month, given_day = match.group(2) is not None, match.group(3) is not None
+            if year < 1 or (given_month and not 1 <= month <= 12):  # 0000, 2023-00: no year or month of any calendar
                 return None, f"is not a real date: {raw!r}"
+            if given_day:
+                try:
+                    dt.date(year, month, day)
+                except ValueError:
+                    return None, f"is not a real date: {raw!r}"
             return PartialDate(year, month, day), ""
-    return None, f"must be a date like 2023-12-07, 2023-12 or 2023, not {raw!r}"
+    return None, f"must be a date like 2023-12-07, 2023-12 or 2023, not {_shown_value(raw)}"
 
 
 def _kind(value: Any) -> str:
@@ -334,7 +379,11 @@ def _kind(value: Any) -> str:
         return "a date"
     if value is None:
         return "nothing"
-    return "text"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
 
 
 def _names(schema: Schema) -> str:

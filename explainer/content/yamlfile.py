@@ -1,4 +1,4 @@
-"""Read YAML that remembers where every key and item came from, and rejects duplicate keys."""
+"""Read YAML that remembers where every key and item came from, and rejects duplicate keys, aliases and excess."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from typing import Any
 
 import yaml
 
+from .. import limits
 from ..errors import Problem
+
+
+class Unreadable:
+    """The value of a scalar that could not be read (its problem is reported): checks skip it rather than report it again."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "an unreadable value"
+
+
+UNREADABLE = Unreadable()
 
 
 class LocMap(dict[str, Any]):
@@ -40,15 +53,68 @@ class LocList(list[Any]):
         self.item_lines: list[int] = []
 
 
+class Refused(yaml.YAMLError):
+    """A YAML construct content may not use, or a limit passed, found while composing (before any value is built)."""
+
+    def __init__(self, event: yaml.Event, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line = event.start_mark.line if event.start_mark is not None else 0  # 0-based, as PyYAML counts
+        self.message = message
+        self.hint = hint
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, composing within the limits: no aliases, bounded depth and size.
+
+    An alias is refused where it is written: expanded, nine levels of nine make 387 million values
+    from 342 bytes, and one inside its own anchor never ends. Composition is where nesting
+    recurses and values multiply, so the limits are checked there, before any value is walked.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise Refused(event, f"YAML aliases (*{event.anchor}) are not allowed in content",
+                          "write the value out where it is needed (anchors, aliases and merges with <<: *name are refused)")
+        self.nodes += 1
+        if self.nodes > limits.YAML_NODES.value:
+            raise Refused(event, f"more than {limits.shown(limits.YAML_NODES)} in one file",
+                          "split the file: facts may live in several files under facts/")
+        nested = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))  # a level is a mapping or a list
+        self.depth += nested
+        try:
+            if self.depth > limits.YAML_DEPTH.value:
+                raise Refused(event, f"YAML nested more than {limits.shown(limits.YAML_DEPTH)} deep",
+                              "content needs a few levels at most: a mapping, a list of records, their keys")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= nested
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
-    """Parse `text` into plain values, LocMaps and LocLists; report syntax errors and duplicate keys.
+    """Parse `text` into plain values, LocMaps and LocLists; report syntax errors, duplicate keys and refused constructs.
 
     `first_line` is the file line on which `text` starts (front matter starts on line 2).
     """
     problems: list[Problem] = []
     offset = first_line - 1
+    loader: BoundedLoader | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = BoundedLoader(text)  # its reader refuses characters YAML does not allow at once
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        problems.append(Problem(path, line, f"character U+{exc.character:04X} is not allowed in YAML" if isinstance(exc.character, int)
+                                else f"YAML error: {exc.reason}", "remove it, or write it as an escape inside double quotes"))
+        return None, problems
+    except Refused as exc:
+        problems.append(Problem(path, exc.line + 1 + offset, exc.message, exc.hint))
+        return None, problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and exc.problem and ("end of stream" in exc.problem or "<stream end>" in exc.problem):
@@ -68,6 +134,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Pro
     except yaml.YAMLError as exc:  # errors without a position
         problems.append(Problem(path, first_line, f"YAML error: {exc}", "check the file's syntax"))
         return None, problems
+    finally:
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, problems
     builder = yaml.SafeLoader("")
@@ -75,15 +144,23 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Pro
         value = _convert(node, builder, path, offset, problems)
     finally:
         builder.dispose()
-    return value, problems
+    return (None if value is UNREADABLE else value), problems
 
 
 def _convert(node: yaml.Node, builder: yaml.SafeLoader, path: str, offset: int, problems: list[Problem]) -> Any:
-    """Turn a composed node into values, recording lines; duplicate keys become problems."""
+    """Turn a composed node into values, recording lines; duplicate keys and unreadable values become problems.
+
+    The recursion is as deep as the YAML, which BoundedLoader has kept within limits.YAML_DEPTH.
+    """
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         result = LocMap(line)
-        builder.flatten_mapping(node)
+        try:
+            builder.flatten_mapping(node)
+        except yaml.constructor.ConstructorError as exc:  # `<<:` given something other than mappings
+            problems.append(Problem(path, _line(exc.problem_mark, offset, line), f"cannot read this mapping: {exc.problem}",
+                                    "write the keys out; `<<:` merges only mappings"))
+            return UNREADABLE
         for key_node, value_node in node.value:
             key = _convert(key_node, builder, path, offset, problems)
             key_line = key_node.start_mark.line + 1 + offset
@@ -110,11 +187,46 @@ def _convert(node: yaml.Node, builder: yaml.SafeLoader, path: str, offset: int, 
             items.append(_convert(child, builder, path, offset, problems))
             items.item_lines.append(child.start_mark.line + 1 + offset)
         return items
+    return _scalar(node, builder, path, line, problems)
+
+
+def _scalar(node: yaml.Node, builder: yaml.SafeLoader, path: str, line: int, problems: list[Problem]) -> Any:
+    """One scalar's value; UNREADABLE and a problem when its tag cannot make a value of it, or its text is no text."""
     try:
-        return builder.construct_object(node, deep=True)
+        value = builder.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         problems.append(Problem(path, line, f"cannot read this value: {exc.problem}", "quote the value"))
-    except ValueError as exc:  # a date-shaped value that is no date: 2023-02-30
-        problems.append(Problem(path, line, f"'{node.value}' is not a real date ({exc})",
-                                "write a date that exists, such as 2023-02-28, or quote the value if it is not a date"))
-    return None
+        return UNREADABLE
+    except Exception as exc:  # PyYAML's constructor for the tag refusing the text, however it does: !!int x, 2023-02-30
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            why = f" ({exc})" if isinstance(exc, ValueError) else ""  # Python's own words say which part is wrong
+            problems.append(Problem(path, line, f"'{_cut(node.value)}' is not a real date{why}",
+                                    "write a date that exists, such as 2023-02-28, or quote the value if it is not a date"))
+        else:
+            kind = node.tag.rsplit(":", 1)[-1]
+            problems.append(Problem(path, line, f"'{_cut(node.value)}' cannot be read as {kind}",
+                                    "quote the value to keep it as text, or write it as the type it claims"))
+        return UNREADABLE
+    if isinstance(value, str):
+        bad = next((char for char in value if _not_text(char)), None)
+        if bad is not None:
+            what = "a lone surrogate" if 0xD800 <= ord(bad) <= 0xDFFF else "a control character"
+            problems.append(Problem(path, line, f"this value holds {what} (U+{ord(bad):04X}), which is not text",
+                                    "remove the escape (\\u…, \\x…, \\0) that writes it"))
+            return UNREADABLE
+    return value
+
+
+def _not_text(char: str) -> bool:
+    """A code point no content may hold: a surrogate (no character alone, and unwritable as UTF-8) or a control other than tab and newlines."""
+    code = ord(char)
+    return 0xD800 <= code <= 0xDFFF or (code < 0x20 and char not in "\t\n\r") or 0x7F <= code < 0xA0
+
+
+def _line(mark: yaml.Mark | None, offset: int, default: int) -> int:
+    return mark.line + 1 + offset if mark is not None else default
+
+
+def _cut(text: str, length: int = 60) -> str:
+    """At most `length` characters of a value, for a message."""
+    return text if len(text) <= length else text[:length] + "…"

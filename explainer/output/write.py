@@ -1,8 +1,9 @@
 """The one writer: every file explainer writes goes through here, whole or not at all.
 
 A site is written in one of two ways. Into a folder it did not write last (or with no record
-of that write), the whole site goes to a temporary folder beside the target, swapped in only
-when complete. Into the folder it wrote last (the preview server's rebuilds), only the files
+of that write), the whole site goes to a temporary folder beside the target, put in its place
+only when complete, in one atomic exchange (swap.py): the target always holds a whole site, the
+old or the new. Into the folder it wrote last (the preview server's rebuilds), only the files
 that differ are replaced, each atomically, in the order given, and files no longer produced are
 removed after that: a reader sees each file old or new, never half.
 """
@@ -11,21 +12,24 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BuildFailed, ExplainerError, Problem
+from ..errors import BuildFailed, CannotWrite, ExplainerError, Problem, display_path
 from ..model import Output
+from . import swap
+from .swap import MARKER
 
-MARKER = ".explainer"
 MARKER_TEXT = b"This folder is written by explainer and replaced whole by every build.\n"
 
 
 class UnsafeOutput(ExplainerError):
     """The output folder is somewhere a build must not replace."""
+
+
+class WriteFailed(CannotWrite):
+    """The system refused a write (a full or read-only disk, a folder that cannot be made); the message says what was kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +51,19 @@ class WriteResult:
 
 def check_out_dir(out_dir: Path, content_dir: Path) -> None:
     """Refuse output folders whose replacement would destroy sources or unrelated files."""
-    out = out_dir.resolve()
-    content = content_dir.resolve()
+    out = Path(os.path.realpath(out_dir))  # realpath, not resolve(): a symbolic link loop is no error here
+    content = Path(os.path.realpath(content_dir))
     forbidden = {Path.home().resolve(), Path(out.anchor), Path.cwd().resolve()}
     if out in forbidden or out == content or out in content.parents or content in out.parents:
         raise UnsafeOutput(f"refusing to write the site to {out_dir}: it would replace your content or project folder; "
                            "use --out with a folder of its own, such as site/")
     if out.exists() and not out.is_dir():
         raise UnsafeOutput(f"refusing to write the site to {out_dir}: it is a file, not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    try:
+        foreign = out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file()
+    except OSError as exc:
+        raise CannotWrite(f"cannot look into {out_dir}: {exc.strerror or exc}; check its permissions, or choose another --out") from None
+    if foreign:
         raise UnsafeOutput(f"refusing to replace {out_dir}: it holds files that explainer did not write "
                            f"(no {MARKER} marker from an earlier build); empty it or choose another --out folder")
 
@@ -79,58 +87,78 @@ def write_site(outputs: Sequence[Output], out_dir: Path, last: Written | None = 
     With `last`, the record of the previous write into this very folder, only what differs is
     written. `keep` names folders (such as "pagefind/") whose files stay as they were when no
     output replaces them: the preview server writes its search index apart from the pages.
+    A whole write into a folder others may write holds the folder's lock (lock.py), taken by the caller.
+    WriteFailed when the system refuses (a full or read-only disk, a folder that cannot be made).
     """
     problems = path_collisions(outputs)
     if problems:
         raise BuildFailed(problems, "write")
-    if last is None or last.folder != folder_identity(out_dir):
-        files = {o.path: o.content for o in outputs}
-        write_whole(files, out_dir)
-        identity = folder_identity(out_dir)
-        assert identity is not None  # just written
-        return WriteResult(Written(identity, files), tuple(files), ())
-    files = {path: content for path, content in last.files.items() if path.startswith(keep)} if keep else {}
-    files.update((o.path, o.content) for o in outputs)
-    changed = tuple(o.path for o in outputs if last.files.get(o.path) != o.content)
-    removed = tuple(sorted(set(last.files) - set(files)))
-    for path in changed:
-        replace_file(out_dir / path, files[path])
-    for path in removed:
-        remove_file(out_dir, path)
-    return WriteResult(Written(last.folder, files), changed, removed)
-
-
-def write_whole(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write the files as the new contents of out_dir; the old site stays until the swap."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    whole = last is None or last.folder != folder_identity(out_dir)
     try:
-        (staging / MARKER).write_bytes(MARKER_TEXT)
+        if whole:
+            files = {o.path: o.content for o in outputs}
+            written = write_whole(files, out_dir)
+            return WriteResult(Written(written, files), tuple(files), ())
+        assert last is not None
+        files = {path: content for path, content in last.files.items() if path.startswith(keep)} if keep else {}
+        files.update((o.path, o.content) for o in outputs)
+        changed = tuple(o.path for o in outputs if last.files.get(o.path) != o.content)
+        removed = tuple(sorted(set(last.files) - set(files)))
+        for path in changed:
+            replace_file(out_dir / path, files[path])
+        for path in removed:
+            remove_file(out_dir, path)
+        return WriteResult(Written(last.folder, files), changed, removed)
+    except OSError as exc:
+        kept = f"{display_path(out_dir)}/ was left as it was" if whole else \
+            "some of its files may be new and others old, until the next build rewrites it whole"
+        raise WriteFailed(f"cannot write the site to {display_path(out_dir)}/: {exc.strerror or exc}"
+                          f"{f' ({exc.filename})' if exc.filename else ''}; {kept}") from exc
+
+
+def tidy(out_dir: Path) -> None:
+    """Put right what killed builds left beside out_dir (the caller holds its lock; see swap.py).
+
+    An old site cut off between the fallback's two renames is put back, and temporary folders
+    are removed; every build does this first, so that even one that fails leaves a whole site.
+    """
+    out = Path(os.path.realpath(out_dir))
+    try:
+        if out.parent.is_dir():
+            swap.recover(out)
+            swap.sweep(out)
+    except OSError as exc:
+        raise WriteFailed(f"cannot tidy up beside {display_path(out_dir)}/: {exc.strerror or exc}"
+                          f"{f' ({exc.filename})' if exc.filename else ''}") from exc
+
+
+def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
+    """Write the files as the new contents of out_dir, swapped in complete (swap.py); return the new folder's identity.
+
+    First, what killed builds left is put right: an old site put back if one was cut off between
+    two renames, temporary folders removed.
+    """
+    out_dir = Path(os.path.realpath(out_dir))  # through a symbolic link the user made: replace what it leads to
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    swap.recover(out_dir)
+    swap.sweep(out_dir)
+    staging = swap.temporary_name(out_dir, "new")
+    staging.mkdir(0o700)
+    try:
+        (staging / MARKER).write_bytes(MARKER_TEXT)  # first: a folder cut off while being written is still known as ours
         for relative, content in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         os.chmod(staging, 0o755)
-        swap_in(staging, out_dir)
+        identity = folder_identity(staging)
+        swap.swap_in(staging, out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if os.path.lexists(staging):
+            swap.remove(staging, out_dir)
         raise
-
-
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with two renames, so readers see the old or the new site."""
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    retired.rmdir()
-    out_dir.rename(retired)
-    try:
-        staging.rename(out_dir)
-    except BaseException:
-        retired.rename(out_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    assert identity is not None  # just made
+    return identity
 
 
 def replace_file(target: Path, content: bytes, mode: int | None = None) -> None:

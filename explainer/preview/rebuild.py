@@ -11,7 +11,8 @@ build writes nothing, so the last good site stays on disk.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from .. import pipeline
@@ -19,7 +20,8 @@ from ..cache import Cache
 from ..cancel import never
 from ..errors import BuildFailed, Problem
 from ..model import Options, Output, Site
-from ..output.write import Written, folder_identity, write_site
+from ..output.lock import OutputLock
+from ..output.write import WriteFailed, Written, folder_identity, write_site
 from ..search import SearchBundle, search_bundle
 from .events import Rebuilt
 
@@ -47,6 +49,17 @@ class Rebuilder:
         self.base_path = "/"  # the URL path the site lives under, from the last site.yaml read
         self.count = 0
         self.written = 0  # good builds written so far: tells whether a search index is still of the last one
+        self.lock: OutputLock | None = None  # the output folder's, held while the server runs
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold the output folder's lock meanwhile: a build into the same folder is refused while the server runs."""
+        self.lock = OutputLock.take(self.out_dir, "serve")
+        try:
+            yield
+        finally:
+            self.lock.release()
+            self.lock = None
 
     def reset(self) -> None:
         """Forget everything kept: the next build reads, renders and writes the whole site (after a crash)."""
@@ -63,9 +76,12 @@ class Rebuilder:
         started = time.perf_counter()
         self.count += 1
         try:
-            built = pipeline.build(self.options, self.cache, self.last, links=links, search=search)
+            built = pipeline.build(self.options, self.cache, self.last, links=links, search=search, lock=self.lock)
         except BuildFailed as failed:
             self.base_path = failed.base_path or self.base_path
+            raise
+        except WriteFailed:
+            self.last = None  # the folder may hold old and new files: the next build writes it whole
             raise
         self.base_path = built.made.site.config.base_path
         self.made, self.last = built.made, built.written

@@ -200,7 +200,13 @@ class Server:
             else:
                 if self.busy():
                     return  # a newer build is coming; the pause after it indexes again
-                if await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle):
+                try:
+                    written = await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle)
+                except ExplainerError as refused:  # a full disk, say: the pages stay served, the next build writes whole
+                    self.rebuilder.last = None
+                    self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
+                    return
+                if written:
                     self.preview.reloader.announce_search_index()
         if self.busy():
             return
@@ -230,5 +236,7 @@ class Server:
 
 def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
     """Build, serve and watch the site until Ctrl-C; `report` receives every event to show the user."""
-    asyncio.run(Server(options, host, port, report).run())
+    server = Server(options, host, port, report)
+    with server.rebuilder.holding():
+        asyncio.run(server.run())
 

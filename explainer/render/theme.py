@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..model import Markdown, Options
 DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
 TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
+UNREADABLE_HINT = "check that it is a file that may be read (a symbolic link must lead to one)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,7 @@ class Theme:
 
     @classmethod
     def for_site(cls, options: Options) -> Theme:
-        own = (options.root / "templates").resolve()
+        own = Path(os.path.realpath(options.root / "templates"))  # realpath, not resolve(): a symlink loop is no error
         folders = [own] if own.is_dir() and own != DEFAULT_THEME else []
         return cls((*folders, DEFAULT_THEME))
 
@@ -107,7 +109,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
 
 
 def check_templates(theme: Theme) -> list[Problem]:
-    """Compile every template the theme uses; one problem per syntax error, all of them."""
+    """Compile every template the theme uses, and open every static file; one problem each, all of them."""
     env = make_environment(theme)
     problems: list[Problem] = []
     for name, path in theme.templates().items():
@@ -118,6 +120,14 @@ def check_templates(theme: Theme) -> list[Problem]:
                                     "fix the template's {% … %} and {{ … }} tags"))
         except UnicodeDecodeError as exc:
             problems.append(Problem(display_path(path), 0, f"template is not UTF-8 text ({exc.reason})", "save it as UTF-8"))
+        except OSError as exc:
+            problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
+    for path in theme.static_files().values():  # copied into assets/ when rendering: each must open
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            problems.append(Problem(display_path(path), 0, f"cannot read this file of the theme ({exc.strerror or exc})", UNREADABLE_HINT))
     return problems
 
 

@@ -74,24 +74,24 @@ class Linker:
         tip = f"{self.id_prefix}{self.count}"
         return (
             f'<span class="term"><a class="term-link" href="{escape(self.href(term_id))}" '
-            f'aria-describedby="{tip}">{escape(text, quote=False)}</a>'
-            f'<span class="term-tip" role="tooltip" id="{tip}" hidden>{escape(term.short, quote=False)}</span></span>'
+            f'aria-describedby="{tip}">{escape(text)}</a>'
+            f'<span class="term-tip" role="tooltip" id="{tip}" hidden>{escape(term.short)}</span></span>'
         )
 
     def text(self, text: str, linkable: bool) -> str:
-        """Escape text, turning the first occurrence of each term in this section into a link."""
+        """Escape text (quotes too, wherever it lands), turning the first occurrence of each term in this section into a link."""
         if not (linkable and self.enabled):
-            return escape(text, quote=False)
+            return escape(text)
         matches = self.glossary.matcher.find(text)
         if not matches:
-            return escape(text, quote=False)
+            return escape(text)
         out: list[str] = []
         position = 0
         for match in matches:
             if match.term in self.seen or match.term == self.exclude or match.term in self.skip:
                 continue
-            out.append(escape(text[position:match.start], quote=False))
+            out.append(escape(text[position:match.start]))
             out.append(self.link(match.term, text[match.start:match.end]))
             position = match.end
-        out.append(escape(text[position:], quote=False))
+        out.append(escape(text[position:]))
         return "".join(out)

@@ -32,7 +32,9 @@ from ..model import DocRef, Loc, Markdown
 
 REF_KINDS = ("fact", "quote", "cite", "term", "timeline")
 BLOCK_KINDS = ("fact", "quote", "timeline")
-XREF_RE = re.compile(r"\[\[([A-Za-z_-]+)(?::([^\]|\n]*))?(?:\|([^\]\n]*))?\]\]")
+# No part may hold a bracket: a match attempt then stops at the next "[", so scanning a line is
+# linear however many "[[" it holds (a part that could run on would rescan the rest of the line from each).
+XREF_RE = re.compile(r"\[\[([A-Za-z_-]+)(?::([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
 NO_GLOSSARY = "no-glossary"
 
 

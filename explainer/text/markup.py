@@ -6,6 +6,7 @@ Raw HTML written by the author passes only through the sanitiser (nh3).
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from html import escape
 from typing import Protocol, cast
@@ -135,21 +136,15 @@ class HtmlWriter:
         return token.copy(attrs={**token.attrs, "href": self.hooks.url(href[1:])})
 
     def html(self) -> str:
+        """The document's HTML: the parts joined, through the sanitiser when the author wrote raw HTML."""
         if not self.raw_html:
             return "".join(html for html, _ in self.parts)
-        ours: list[str] = []
-        marked: list[str] = []
-        for html, trusted in self.parts:
-            if trusted:
-                marked.append(f"\ue000{len(ours)}\ue001")
-                ours.append(html)
-            else:
-                marked.append(html)
-        clean = sanitize("".join(marked))
-        return PLACEHOLDER_RE.sub(lambda m: ours[int(m.group(1))], clean)
+        return restore(self.parts)
 
 
-PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+# nh3's serialiser writes every tag whole, each attribute value in double quotes with any " in
+# it escaped, and escapes < in text: so outside these matches is text, inside them is a tag.
+TAG_RE = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 QUIET_TAG_RE = re.compile(r"^<(/?)(abbr|kbd|code|a|h[1-6])\b", re.IGNORECASE)
 ALLOWED_ATTRIBUTES = {"*": {"class", "lang", "title", "dir"}, "time": {"datetime"}}
 
@@ -160,6 +155,35 @@ def sanitize(html: str) -> str:
     for tag, names in ALLOWED_ATTRIBUTES.items():
         attributes.setdefault(tag, set()).update(names)
     return nh3.clean(html, attributes=attributes, url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+def restore(parts: Sequence[tuple[str, bool]]) -> str:
+    """Sanitise the author's parts as one document, our parts held out by markers, then put ours back.
+
+    Each marker carries a nonce drawn for this call, so no content, written before it existed,
+    can forge one (or name a part that is not there); it never reaches the output. A marker is
+    replaced by our HTML only in text: one that the author's HTML put inside a tag (an attribute
+    left open, say) is removed, so our markup never lands in an attribute.
+    """
+    nonce = secrets.token_hex(16)
+    ours: list[str] = []
+    marked: list[str] = []
+    for html, trusted in parts:
+        if trusted:
+            marked.append(f"\ue000{nonce}:{len(ours)}\ue001")
+            ours.append(html)
+        else:
+            marked.append(html)
+    clean = sanitize("".join(marked))
+    marker = re.compile(f"\ue000{nonce}:(\\d+)\ue001")
+    out: list[str] = []
+    position = 0
+    for tag in TAG_RE.finditer(clean):
+        out.append(marker.sub(lambda m: ours[int(m.group(1))], clean[position:tag.start()]))
+        out.append(marker.sub("", tag.group()))
+        position = tag.end()
+    out.append(marker.sub(lambda m: ours[int(m.group(1))], clean[position:]))
+    return "".join(out)
 
 
 def _quiet_change(tag: str) -> int:

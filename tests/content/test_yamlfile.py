@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from explainer.content.yamlfile import LocList, LocMap, parse_yaml
+from support import within
 
 
 def test_lines_of_keys_items_and_block_text() -> None:
@@ -49,3 +52,58 @@ def test_unclosed_quote_points_where_it_was_opened() -> None:
     assert problems[0].line == 2
     _, problems = parse_yaml("a: 1\norder: [1\n", "f.yaml", first_line=2)
     assert problems[0].line == 3
+
+
+def test_an_alias_bomb_is_refused_while_composing_in_bounded_time_and_memory() -> None:
+    # Nine levels of nine aliases: 342 bytes, 387 million values once expanded (it ran to 1.9 GB in 36 s).
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    with within(1, 5):
+        data, problems = parse_yaml(bomb, "f.yaml")
+    assert data is None
+    assert [(p.line, p.message) for p in problems] == [(2, "YAML aliases (*a) are not allowed in content")]
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    data, problems = parse_yaml("title: x\nloop: &a [*a]\n", "f.yaml")
+    assert data is None and [(p.line, p.message) for p in problems] == [(2, "YAML aliases (*a) are not allowed in content")]
+
+
+def test_an_anchor_alone_is_harmless() -> None:
+    data, problems = parse_yaml("title: &t x\n", "f.yaml")
+    assert problems == [] and data == {"title": "x"}
+
+
+@pytest.mark.parametrize(("text", "line"), [("a: " + "[" * 1000 + "]" * 1000 + "\n", 1),
+                                            ("a: " + "{b: " * 500 + "1" + "}" * 500 + "\n", 1),
+                                            ("".join(" " * i + f"k{i}:\n" for i in range(300)), 13)])
+def test_nesting_deeper_than_the_limit_is_refused_before_it_recurses(text: str, line: int) -> None:
+    with within(10, 20):
+        data, problems = parse_yaml(text, "f.yaml")
+    assert data is None and [(p.line, p.message) for p in problems] == [(line, "YAML nested more than 12 levels deep")]
+
+
+def test_values_up_to_the_limit_are_read_and_one_more_is_refused() -> None:
+    # a mapping of 6,666 keys is 13,333 values with the mapping itself; 20,000 in all is the limit
+    fits = "\n".join(f"k{i}: {i}" for i in range(9_999)) + "\n"
+    data, problems = parse_yaml(fits, "f.yaml")
+    assert problems == [] and len(data) == 9_999
+    data, problems = parse_yaml(fits + "last: 1\n", "f.yaml")
+    assert data is None and [(p.line, p.message) for p in problems] == [(10_000, "more than 20,000 values in one file")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('t: "\\ud800"\n', "this value holds a lone surrogate (U+D800), which is not text"),
+    ('t: "\\0"\n', "this value holds a control character (U+0000), which is not text"),
+    ('t: "\\x85"\n', "this value holds a control character (U+0085), which is not text"),
+    ("t: !!int x\n", "'x' cannot be read as int"),
+    ("t: !!bool x\n", "'x' cannot be read as bool"),
+    ("t: !!float x\n", "'x' cannot be read as float"),
+    ("t: " + "9" * 5000 + "\n", "'" + "9" * 60 + "…' cannot be read as int"),
+    ("t: !!binary 'a'\n", "cannot read this value: failed to decode base64 data: Invalid base64-encoded string: "
+     "number of data characters (1) cannot be 1 more than a multiple of 4"),
+    ("t: x\x07\n", "character U+0007 is not allowed in YAML"),
+])
+def test_values_that_are_no_text_or_not_their_type_are_one_problem_each(text: str, message: str) -> None:
+    _, problems = parse_yaml(text, "f.yaml")
+    assert [(p.line, p.message) for p in problems] == [(1, message)]

@@ -478,3 +478,109 @@ def test_serve_builds_into_the_folder_out_names(site_root: Path) -> None:
         assert running.get("intro/")[0] == 200
     finally:
         stop(running)
+
+
+def test_hostile_content_is_reported_at_once_and_the_server_recovers(preview: Preview, site_root: Path) -> None:
+    # An alias bomb froze the server for good (the page got no answer, removing the bomb did not help,
+    # MemoryError in the end); 1,000 levels of nesting and a 50 MB file were internal errors or minutes of work.
+    good = (site_root / "content/glossary/sky.yaml").read_text(encoding="utf-8")
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    hostile = {
+        "YAML aliases (*a) are not allowed in content": good + "x:\n" + "".join("  " + line + "\n" for line in bomb.splitlines()),
+        "YAML nested more than 12 levels deep": good + "x: " + "[" * 1000 + "]" * 1000 + "\n",
+        "a content file may have at most 512 KiB": good + "body: |\n" + "  words and more words\n" * 30_000,
+    }
+    for message, text in hostile.items():
+        write_tree(site_root, {"content/glossary/sky.yaml": text})
+        wait_until(lambda message=message: message in preview.get("intro/")[1], f"the page shows: {message}")
+        write_tree(site_root, {"content/glossary/sky.yaml": good})
+        wait_until(lambda: preview.get("intro/")[0] == 200, "the site is back")
+    assert preview.process.poll() is None and preview.status()["ok"] is True
+
+
+def test_a_build_into_the_folder_the_server_writes_is_refused(preview: Preview, site_root: Path) -> None:
+    before = snapshot(site_root / "site")
+    refused = run_cli(site_root, "build")
+    assert refused.code == 2
+    assert f"is being written by explainer serve (process {preview.process.pid})" in refused.err
+    assert snapshot(site_root / "site") == before
+    elsewhere = run_cli(site_root, "build", "--out", "public")
+    assert elsewhere.code == 0, elsewhere.err
+
+
+DOTS = ["..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "%252e%252e", "%c0%ae%c0%ae", "%ef%bc%8e%ef%bc%8e", "%u002e%u002e", "..%00", ".%00.",
+        "....", "..;"]
+SEPARATORS = ["/", "%2f", "%2F", "%5c", "\\", "%252f", "%c0%af", "//"]
+
+
+def test_every_spelling_of_a_way_out_is_refused(preview: Preview) -> None:
+    (preview.root / "secret.txt").write_text("SECRET", encoding="utf-8")
+    attempts = [f"/mini/{dots}{separator}secret.txt" for dots in DOTS for separator in SEPARATORS]
+    attempts += [f"/mini/assets/{dots}{separator}{dots}{separator}secret.txt" for dots in DOTS for separator in SEPARATORS[:4]]
+    attempts += ["/mini/" + "../" * 12 + "etc/passwd", "/mini/%2fetc%2fpasswd", "/mini/file:///etc/passwd", "/mini/%00/../secret.txt"]
+    assert len(attempts) >= 60
+    for attempt in attempts:
+        status, _, body = preview.request(attempt)
+        assert status in (400, 403, 404), f"{attempt} gave {status}"
+        assert "SECRET" not in body and "root:" not in body, attempt
+    assert preview.request("/mini/")[0] == 200
+
+
+def test_many_event_streams_requests_and_slow_clients_leave_the_server_answering(preview: Preview, site_root: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = urllib.parse.urlsplit(preview.url)
+    address = (parts.hostname or "", parts.port or 0)
+    streams, slow = [], []
+    try:
+        for _ in range(200):  # open pages, each with its event stream, never reading it
+            stream = socket.create_connection(address, timeout=WAIT)
+            stream.sendall(f"GET /__explainer__/events HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {preview.origin}\r\n\r\n".encode())
+            streams.append(stream)
+        for _ in range(100):  # clients that send half a request and then nothing
+            client = socket.create_connection(address, timeout=WAIT)
+            client.sendall(f"GET /mini/ HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: sl".encode())
+            slow.append(client)
+        with ThreadPoolExecutor(max_workers=50) as pool:  # 200 requests at once
+            answers = list(pool.map(lambda number: preview.get(["", "intro/", "facts/", "assets/style.css"][number % 4])[0], range(200)))
+        assert answers == [200] * 200
+        assert preview.status()["streams"] >= 200
+        intro = (site_root / "content/pages/intro.md").read_text(encoding="utf-8")
+        (site_root / "content/pages/intro.md").write_text(intro + "\nWritten while 300 clients wait.\n", encoding="utf-8")
+        wait_until(lambda: "Written while 300 clients wait." in preview.get("intro/")[1], "the edit is served")
+        reloads = streams[-1].recv(65536).decode("utf-8", "replace")
+        assert "HTTP/1.1 200" in reloads and "data: " in reloads
+    finally:
+        for connection in streams + slow:
+            connection.close()
+    wait_until(lambda: preview.status()["streams"] < 200, "closed streams are let go")
+    assert preview.process.poll() is None
+
+
+def test_requests_during_rebuilds_always_get_a_whole_page(preview: Preview, site_root: Path) -> None:
+    stop = threading.Event()
+    seen: list[tuple[str, int, bool]] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            for path in ("intro/", "", "glossary/sky/"):
+                status, body = preview.get(path)
+                seen.append((path, status, body.rstrip().endswith("</html>") and "<main" in body))
+
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        intro = (site_root / "content/pages/intro.md").read_text(encoding="utf-8")
+        for number in range(30):
+            write_tree(site_root, {"content/pages/intro.md": intro + f"\nEdit number {number}.\n",
+                                   "content/glossary/sky.yaml": MINI["content/glossary/sky.yaml"] + f"en: Sky {number}\n"})
+            wait_until(lambda number=number: f"Edit number {number}." in preview.get("intro/")[1], f"edit {number} is served")
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=WAIT)
+    assert len(seen) >= 300
+    broken = [entry for entry in seen if entry[1] != 200 or not entry[2]]
+    assert not broken, broken[:5]

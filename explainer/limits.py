@@ -1,0 +1,74 @@
+"""The limits every input is held to, declared once: content is untrusted (a guest's pull request).
+
+Each is far above what an explainer needs (the flagship's largest file is 8 KB, its longest line
+300 characters, its deepest YAML 4 levels) and low enough that a build past it would take minutes
+or gigabytes. Past a limit the input is refused at once, with its file and line. The table in
+docs/content.md is generated from these declarations (`python -m explainer.limits`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One limit: its value, the unit it counts, and what it bounds."""
+
+    value: int
+    unit: str
+    what: str
+    why: str
+
+
+KIB = 1024
+MIB = 1024 * KIB
+
+FILE_BYTES = Limit(512 * KIB, "bytes", "size of one content file (site.yaml, a source, a facts file, a term, a page)",
+                   "a YAML file of this size takes seconds to read; split a longer one (facts may live in many files)")
+LINE_CHARS = Limit(10_000, "characters", "length of one line of a content file",
+                   "an error report shows the line; a paragraph may wrap onto as many lines as it likes")
+YAML_DEPTH = Limit(12, "levels", "nesting of YAML mappings and lists in one file (a facts file needs 4)",
+                   "deeper nesting is no content explainer reads, and reading it recurses")
+YAML_NODES = Limit(20_000, "values", "keys, values and list items in one YAML file or front matter (about 2,800 facts)",
+                   "bounds the memory one file takes; split a longer list into several files")
+FOLDER_FILES = Limit(5_000, "files", "entries in one content folder (sources/, facts/, glossary/, pages/)",
+                     "bounds the time a build spends listing and reading")
+CONTENT_BYTES = Limit(16 * MIB, "bytes", "all content files together",
+                      "bounds the memory and time of a build: a site this size builds in minutes")
+ARCHIVE_BYTES = Limit(4 * MIB, "bytes", "size of one source's archive text (`archive:`)",
+                      "quotes are searched in it; a news article is well under 100 KB")
+ARCHIVE_PATH = Limit(1_024, "characters", "length of `archive:` (a relative path)", "no file name is longer")
+SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
+                    "a line of binary data must not flood the terminal")
+
+LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML_DEPTH, "YAML_NODES": YAML_NODES,
+          "FOLDER_FILES": FOLDER_FILES, "CONTENT_BYTES": CONTENT_BYTES, "ARCHIVE_BYTES": ARCHIVE_BYTES,
+          "ARCHIVE_PATH": ARCHIVE_PATH, "SHOWN_CHARS": SHOWN_CHARS}
+
+
+def size(count: int) -> str:
+    """A byte count as people read it: 512 KiB, 16 MiB, 52.4 MB."""
+    if count >= MIB:
+        return f"{count / MIB:g} MiB" if count % MIB == 0 else f"{count / MIB:.1f} MiB"
+    if count >= KIB:
+        return f"{count / KIB:g} KiB" if count % KIB == 0 else f"{count / KIB:.1f} KiB"
+    return f"{count} bytes"
+
+
+def shown(limit: Limit) -> str:
+    """A limit's value with its unit, as messages and the docs state it."""
+    if limit.unit == "bytes":
+        return size(limit.value)
+    return f"{limit.value:,} {limit.unit}"
+
+
+def markdown_table() -> str:
+    """Return the limits table of docs/content.md."""
+    rows = ["| limit | what it bounds | why |", "|---|---|---|"]
+    rows += [f"| {shown(limit)} | {limit.what} | {limit.why} |" for limit in LIMITS.values()]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table())
