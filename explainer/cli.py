@@ -55,6 +55,8 @@ OPTIONS = (
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
            (("action", "store_true"),)),
+    Option(("--no-search",), ("build",), "leave out the search index (pagefind/), for a faster build: the site's search "
+           "box then says search is unavailable and its button opens the glossary", (("action", "store_true"),)),
     Option(("--out",), ("build", "serve"), "output folder (default: site)", (("type", Path), ("default", Path("site")), ("metavar", "DIR"))),
     Option(("--host",), ("serve",), "address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)",
            (("default", "127.0.0.1"),)),
@@ -234,13 +236,13 @@ def run(args: argparse.Namespace) -> int:
             print("No errors.")
             print_lock(made, options)
         return 0
-    built = build(options)
+    built = build(options, search=not args.no_search)
     if built.made.warnings:
         print(format_report(built.made.warnings), file=sys.stderr)
     print_timings(args, built.timings)
     if not args.quiet:
         search = built.made.search
-        index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else ""
+        index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else "; no search index"
         print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
               f"{time.perf_counter() - started:.2f} s{index}.")
         print_lock(built.made, options)

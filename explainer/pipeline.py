@@ -154,7 +154,8 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
     """Build the site into options.out_dir, replacing the previous build only on success.
 
     With `last` (the record of the previous write into that folder) only the files that differ
-    are written; without `search`, the folder keeps the search index it has. The output's lock
+    are written, and without `search` the folder keeps the search index it has (a whole write
+    without `search` leaves the index out, as `build --no-search` does). The output's lock
     is held from the start (a second build into the same folder stops at once): `lock` when the
     caller holds it for longer (the preview server, for as long as it runs), else for this build.
     """
