@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .cache import Cache
 from .cancel import never
@@ -28,7 +29,12 @@ from .output.lock import OutputLock
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.pages import render_site
 from .render.theme import Theme, check_templates
-from .search import BUNDLE, SearchBundle, search_bundle
+
+if TYPE_CHECKING:  # the search code (and Pagefind's) loads only for a build that indexes
+    from .search import SearchBundle
+
+
+SEARCH_FOLDER = "pagefind"  # search.BUNDLE, written here too: a build that does not index loads no search code
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,8 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
     bundle = None
     if search:
+        from .search import search_bundle
+
         with clock.stage("search"):
             bundle = search_bundle(outputs, site, cache)
         outputs += bundle.outputs
@@ -168,5 +176,5 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
         # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
         clock = Stopwatch()
         with clock.stage("write"):
-            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{BUNDLE}/",))
+            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))
