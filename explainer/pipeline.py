@@ -15,6 +15,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import workers
 from .cache import Cache
 from .cancel import never
 from .content.check import check_site
@@ -103,10 +104,18 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
 
-    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
+    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files;
+    # on a large site, workers render the narrative pages first and read every page for links and search (workers.py)
+    # (only in a build of its own: the preview's cache already holds all but the pages edited)
+    count = workers.processes(options, len(site.pages)) if cache is None else 1
+    cache = Cache() if count > 1 else cache
     with clock.stage("render"):
+        if count > 1 and cache is not None:
+            workers.prerender(site, options, theme, cache, count, links=links, search=search)
         outputs = render_site(site, options, theme, cache)
         outputs += hosting_files(outputs, site.config)
+        if count > 1 and cache is not None and (links or search):
+            workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
 
     # links: every internal link and anchor in the rendered pages resolves
     if links:
