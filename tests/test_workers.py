@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,7 @@ def test_the_flagship_and_the_example_built_by_workers_are_the_same_bytes(tmp_pa
 
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
     assert workers.processes(Options(Path("c")), workers.PARALLEL_PAGES - 1) == 1
     assert workers.processes(Options(Path("c"), jobs=1), 10_000) == 1
     expected = 2 if workers.can_fork() else 1
@@ -92,3 +94,21 @@ def test_jobs_is_a_number_of_processes(tmp_path: Path) -> None:
     ran = run_cli(tmp_path, "build", "-q", "--jobs", "2", "--no-search")
     assert ran.code == 0, ran.err
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cores_other_programs_keep_busy_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 4)
+    for load, idle in ((0.2, 4), (1.9, 4), (2.5, 3), (3.0, 2), (9.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert workers.idle_cores() == idle
+        assert workers.processes(Options(Path("c")), 1000) == (idle if workers.can_fork() else 1)
+    assert workers.processes(Options(Path("c"), jobs=4), 1000) == (4 if workers.can_fork() else 1)  # asked for: as asked
+
+
+def test_a_system_without_a_load_average_counts_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", missing)
+    assert workers.idle_cores() == 2
