@@ -57,7 +57,7 @@ class SearchDoc:
 
     url: str
     title: str
-    kind: str  # "page" or "fact"
+    kind: str  # "fact", "term" (a glossary entry's page), "source", "home" or "page"
     blocks: tuple[Block, ...]
 
 
@@ -204,7 +204,17 @@ def page_document(page: ReadPage, marked: bool) -> SearchDoc | None:
     if page.path in NOT_PAGES or (marked and not page.marked):
         return None
     blocks = tuple(b for b in page.blocks if (b.in_body if marked else b.in_main))
-    return SearchDoc(page_url(page.path), page.h1 or blocks[0].text, "page", blocks) if blocks else None
+    return SearchDoc(page_url(page.path), page.h1 or blocks[0].text, kind_of(page_url(page.path)), blocks) if blocks else None
+
+
+def kind_of(url: str) -> str:
+    """What a page is, from where the site puts it: a term's page (glossary/x/), a source's (sources/x/), home, or a page."""
+    parts = [part for part in url.split("/") if part]
+    if not parts:
+        return "home"
+    if len(parts) == 2 and parts[0] in ("glossary", "sources"):
+        return "term" if parts[0] == "glossary" else "source"
+    return "page"
 
 
 def fact_documents(page: ReadPage, titles: Mapping[str, str]) -> list[SearchDoc]:

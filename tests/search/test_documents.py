@@ -82,3 +82,12 @@ def test_elements_nested_deeper_than_python_recurses_are_read() -> None:
     depth = 5000  # sanitised Markdown HTML may nest this deep (nh3 keeps it)
     html = page("<div>" * depth + "<span>깊은</span> 글" + "</div>" * depth)
     assert texts(html) == [("p", "깊은 글")]
+
+
+def test_each_page_is_a_result_of_its_kind() -> None:
+    pages = [Output(path, page(f"<article data-pagefind-body><h1>{path}</h1><p>글</p></article>").encode())
+             for path in ("index.html", "overview/index.html", "glossary/index.html", "glossary/x/index.html",
+                          "sources/index.html", "sources/y/index.html")]
+    docs = search_documents(pages, {})
+    assert [(d.url, d.kind) for d in docs] == [("", "home"), ("overview/", "page"), ("glossary/", "page"), ("glossary/x/", "term"),
+                                               ("sources/", "page"), ("sources/y/", "source")]
