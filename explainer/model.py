@@ -29,6 +29,7 @@ class Options:
     strict: bool = False
     archives: Path | None = None  # the archive folder ($EXPLAINER_ARCHIVES), overriding `archives:` in site.yaml
     program: str = "explainer"  # how the user runs explainer, for messages that name a command
+    jobs: int = 0  # processes to build with: 0 decides by the site's size and the cores (workers.py), 1 is one process
 
     @property
     def root(self) -> Path:

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from . import workers
 from .cache import Cache
 from .cancel import never
 from .content.check import check_site
@@ -28,7 +30,12 @@ from .output.lock import OutputLock
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.pages import render_site
 from .render.theme import Theme, check_templates
-from .search import BUNDLE, SearchBundle, search_bundle
+
+if TYPE_CHECKING:  # the search code (and Pagefind's) loads only for a build that indexes
+    from .search import SearchBundle
+
+
+SEARCH_FOLDER = "pagefind"  # search.BUNDLE, written here too: a build that does not index loads no search code
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +104,18 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
 
-    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
+    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files;
+    # on a large site, workers render the narrative pages first and read every page for links and search (workers.py)
+    # (only in a build of its own: the preview's cache already holds all but the pages edited)
+    count = workers.processes(options, len(site.pages)) if cache is None else 1
+    cache = Cache() if count > 1 else cache
     with clock.stage("render"):
+        if count > 1 and cache is not None:
+            workers.prerender(site, options, theme, cache, count, links=links, search=search)
         outputs = render_site(site, options, theme, cache)
         outputs += hosting_files(outputs, site.config)
+        if count > 1 and cache is not None and (links or search):
+            workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
 
     # links: every internal link and anchor in the rendered pages resolves
     if links:
@@ -112,6 +127,8 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
     bundle = None
     if search:
+        from .search import search_bundle
+
         with clock.stage("search"):
             bundle = search_bundle(outputs, site, cache)
         outputs += bundle.outputs
@@ -154,7 +171,8 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
     """Build the site into options.out_dir, replacing the previous build only on success.
 
     With `last` (the record of the previous write into that folder) only the files that differ
-    are written; without `search`, the folder keeps the search index it has. The output's lock
+    are written, and without `search` the folder keeps the search index it has (a whole write
+    without `search` leaves the index out, as `build --no-search` does). The output's lock
     is held from the start (a second build into the same folder stops at once): `lock` when the
     caller holds it for longer (the preview server, for as long as it runs), else for this build.
     """
@@ -167,5 +185,5 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
         # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
         clock = Stopwatch()
         with clock.stage("write"):
-            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{BUNDLE}/",))
+            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

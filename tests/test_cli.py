@@ -68,7 +68,7 @@ def test_missing_content_folder(site_root: Path) -> None:
 
 
 def test_internal_error_prints_one_line_and_no_traceback(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("oops")
 
     monkeypatch.setattr(cli, "build", broken)
@@ -155,3 +155,45 @@ def test_output_into_a_closed_pipe_is_not_a_bug(tmp_path: Path) -> None:
                            capture_output=True, text=True, check=False)
     assert shown.stderr == ""
     assert (tmp_path / "site" / "content" / "site.yaml").is_file()
+
+
+def test_build_without_search_leaves_the_index_out(make_site: Callable[..., Run]) -> None:
+    full = make_site({}, "build")
+    assert full.code == 0, full.err
+    assert (full.site / "pagefind" / "pagefind-entry.json").is_file()
+    pages = {p.relative_to(full.site): p.read_bytes() for p in full.site.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    run = make_site({}, "build", "--no-search")
+    assert run.code == 0, run.err
+    assert "no search index" in run.out
+    assert not (run.site / "pagefind").exists()  # an index left from before would find pages that may be gone
+    assert {p.relative_to(run.site): p.read_bytes() for p in run.site.rglob("*") if p.is_file()} == pages
+
+
+LOADED = """
+import sys
+from explainer.cli import main
+code = main(sys.argv[1:])
+heavy = ("explainer.search", "explainer.preview", "explainer.output.pdf", "explainer.scaffold", "tornado", "watchfiles",
+         "selectolax", "pagefind", "subprocess", "urllib.request")
+print(code, *sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(("argv", "loaded"), [
+    (["check", "-q"], []),
+    (["build", "-q", "--no-search"], []),
+    (["build", "-q"], ["explainer.search", "pagefind", "selectolax", "subprocess"]),  # Pagefind runs as a program
+])
+def test_a_command_loads_only_the_code_it_needs(site_root: Path, argv: list[str], loaded: list[str]) -> None:
+    # each import costs every run of the command; the preview server, PDF and search code load where they are used
+    from conftest import MINI, write_tree
+
+    write_tree(site_root, dict(MINI))
+    ran = subprocess.run([sys.executable, "-c", LOADED, *argv], cwd=site_root, capture_output=True, text=True, check=False)
+    assert ran.stdout.split() == ["0", *loaded], ran.stderr
+
+
+def test_the_pipeline_names_the_search_folder_as_the_search_code_does() -> None:
+    from explainer import pipeline, search
+
+    assert pipeline.SEARCH_FOLDER == search.BUNDLE

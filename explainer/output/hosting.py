@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from html import escape
 
 from ..model import Output, SiteConfig
 
@@ -20,7 +20,7 @@ def page_urls(outputs: Sequence[Output], config: SiteConfig) -> list[str]:
 def sitemap(urls: Sequence[str]) -> bytes:
     """Return a sitemap.xml listing `urls` (no lastmod: a build carries no timestamps)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines += [f"  <url><loc>{escape(url, quote=False)}</loc></url>" for url in urls]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

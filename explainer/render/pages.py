@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -17,7 +17,7 @@ from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
 from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
-from .printed import print_edition
+from .printed import PrintContext, print_edition
 from .reuse import cached_page, render_inputs
 from .state import RenderState
 from .theme import Theme, make_environment, template_error
@@ -232,19 +232,47 @@ def shortened(text: str, limit: int) -> str:
     return cut.rstrip(",.;:·") + "…"
 
 
-def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known.
+def render_state(site: Site, options: Options, theme: Theme, cache: Cache | None, sections: Cache | None = None) -> RenderState:
+    """What the pages of one build share, with the cache's `pages` and `parts` sections started for this build.
 
-    With a cache (the preview server's), pages whose inputs are unchanged are reused, not rendered.
+    `sections` (default: `cache`) is where rendered pages go; a worker process keeps its own (workers.py).
     """
     theme_digest = theme.digest()
-    section = cache.section("pages") if cache is not None else None
-    parts = cache.section("parts") if cache is not None else None
+    sections = cache if sections is None else sections
+    section = sections.section("pages") if sections is not None else None
+    parts = sections.section("parts") if sections is not None else None
     if section is not None and parts is not None:
         inputs = render_inputs(site, options, theme_digest)
         section.start(inputs)
         parts.start(inputs)
-    state = RenderState.create(site, options, environment(site, theme, theme_digest, cache), section, parts)
+    return RenderState.create(site, options, environment(site, theme, theme_digest, cache), section, parts)
+
+
+def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output]:
+    """Render some narrative pages, each with its part of the print edition, into the state's cache sections.
+
+    A page whose rendering fails is left out: render_site renders it again and reports its problem.
+    """
+    renderer = Renderer(state)
+    printed = PrintContext(state, "print/", state.site.config.labels["print_edition"], (8, ""))
+    outputs: list[Output] = []
+    for index in indices:
+        page = state.site.pages[index]
+        try:
+            outputs.append(renderer.narrative(index, page))
+            printed.page_body(page)
+        except Exception:  # reported where render_site meets it again, with the page it belongs to
+            continue
+    return outputs
+
+
+def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> list[Output]:
+    """Render every page; term pages last, once every link to them is known.
+
+    With a cache, pages whose inputs are unchanged (or that workers rendered for this build) are reused, not rendered.
+    """
+    state = render_state(site, options, theme, cache)
+    section, parts = state.cache, state.parts
     renderer = Renderer(state)
     problems: dict[tuple[str, int, str], Problem] = {}
 

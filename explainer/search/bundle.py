@@ -24,7 +24,7 @@ from ..cache import Cache, Section, digest
 from ..cancel import Cancelled, never
 from ..model import Output, Site, Term
 from ..text.markdown import plain_text
-from .documents import SearchDoc, search_documents
+from .documents import BODY_ATTRIBUTE, FACTS_PAGE, SearchDoc, cached_read, page_document, search_documents
 from .keys import SearchKeys
 from .pagefind import ENTRY, kept, run_pagefind
 
@@ -91,20 +91,12 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         cache.start()
     keys = search_keys(terms, cache)
     docs = search_documents(outputs, fact_titles, cache)
-    headwords = {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}  # a term's page (see docs/output.md)
+    headwords = term_headwords(terms)
     indexed: list[tuple[SearchDoc, str]] = []
     for doc in docs:
         if cancelled():
             raise Cancelled
-        headword = headwords.get(doc.url, "")
-        if cache is None:
-            indexed.append((doc, index_html(doc, keys, language, headword)))
-            continue
-        key = digest(repr(doc), language, headword, keys.digest)
-        html: str | None = cache.lookup(f"html:{doc.url}", key)
-        if html is None:
-            html = cache.store(f"html:{doc.url}", key, index_html(doc, keys, language, headword))
-        indexed.append((doc, html))
+        indexed.append((doc, document_html(doc, keys, language, headwords, cache)))
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
         source, bundle = Path(temp, "documents"), Path(temp, "bundle")
         for doc, html in indexed:
@@ -122,10 +114,51 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
     return SearchBundle(tuple(files), len(docs), sum(len(f.content) for f in files), time.perf_counter() - started)
 
 
+def term_headwords(terms: Sequence[Term]) -> dict[str, str]:
+    """The headword metadata of each term's page, by its URL (see docs/output.md)."""
+    return {f"glossary/{term.id}/": " ".join(term.forms) for term in terms}
+
+
+def document_html(doc: SearchDoc, keys: SearchKeys, language: str, headwords: Mapping[str, str], cache: Section | None) -> str:
+    """The HTML Pagefind indexes for one result, from the cache while the result and the keys are the same."""
+    headword = headwords.get(doc.url, "")
+    if cache is None:
+        return index_html(doc, keys, language, headword)
+    key = digest(repr(doc), language, headword, keys.digest)
+    html: str | None = cache.lookup(f"html:{doc.url}", key)
+    if html is None:
+        html = cache.store(f"html:{doc.url}", key, index_html(doc, keys, language, headword))
+    return html
+
+
+def keys_digest(terms: Sequence[Term]) -> str:
+    """The hash of what the keys are made from: every term's forms and exceptions."""
+    return digest(repr([(term.id, term.term, term.forms, term.not_before, term.not_in) for term in terms]))
+
+
 def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     """The keys of the glossary's terms, from the cache while their forms are the same."""
     if cache is None:
         return SearchKeys(terms)
-    key = digest(repr([(term.id, term.term, term.forms, term.not_before, term.not_in) for term in terms]))
+    key = keys_digest(terms)
     keys: SearchKeys | None = cache.lookup("keys", key)
     return keys if keys is not None else cache.store("keys", key, SearchKeys(terms, key))
+
+
+def index_pages(outputs: Sequence[Output], site: Site, cache: Section) -> None:
+    """Read rendered pages and make their index HTML ahead of search_bundle, into `cache` (a worker process's share).
+
+    Only pages that mark what is indexed (data-pagefind-body) get their HTML here: whether the
+    others are results depends on the whole site, which search_bundle sees.
+    """
+    keys = SearchKeys(site.terms, keys_digest(site.terms))
+    headwords = term_headwords(site.terms)
+    language = site.config.primary_language
+    for output in outputs:
+        wanted = BODY_ATTRIBUTE in output.content or output.path == FACTS_PAGE  # as search_documents reads them
+        if not output.path.endswith(".html") or output.path == "404.html" or not wanted:
+            continue
+        page = cached_read(output, cache)
+        doc = page_document(page, True) if page.marked else None
+        if doc is not None:
+            document_html(doc, keys, language, headwords, cache)

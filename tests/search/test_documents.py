@@ -65,6 +65,25 @@ def test_home_page_url_is_the_site_root() -> None:
     assert [(d.url, d.title) for d in docs] == [("", "소개")]
 
 
+def test_text_left_out_keeps_its_boundaries() -> None:
+    html = page("<p>앞<span hidden>숨김<br>글</span>뒤</p><div>위<aside data-pagefind-ignore><p>관련</p></aside>아래</div>"
+                "<p>가<!-- 주석 -->나</p>")
+    assert texts(html) == [("p", "앞 뒤"), ("p", "위"), ("p", "아래"), ("p", "가나")]
+
+
+def test_pages_are_parsed_as_a_browser_parses_them() -> None:
+    # unclosed paragraphs end where a browser ends them; bytes are read as UTF-8, the encoding of every page we write
+    html = page("<p>하나<p>둘<ul><li>셋</ul>넷")
+    assert texts(html) == [("p", "하나"), ("p", "둘"), ("p", "셋"), ("p", "넷")]
+    assert [b.text for b in read_page("p/index.html", html.encode()).blocks if b.in_main] == ["하나", "둘", "셋", "넷"]
+
+
+def test_elements_nested_deeper_than_python_recurses_are_read() -> None:
+    depth = 5000  # sanitised Markdown HTML may nest this deep (nh3 keeps it)
+    html = page("<div>" * depth + "<span>깊은</span> 글" + "</div>" * depth)
+    assert texts(html) == [("p", "깊은 글")]
+
+
 def test_each_page_is_a_result_of_its_kind() -> None:
     pages = [Output(path, page(f"<article data-pagefind-body><h1>{path}</h1><p>글</p></article>").encode())
              for path in ("index.html", "overview/index.html", "glossary/index.html", "glossary/x/index.html",

@@ -1,0 +1,114 @@
+"""Both cores: a build whose pages are rendered and read by worker processes is the same bytes as one in a single process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, ROOT, run_cli, write_tree
+from explainer import workers
+from explainer.cache import Cache
+from explainer.model import Options
+from explainer.pipeline import Made, make
+
+needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="worker processes start by forking (Linux)")
+
+
+def made(root: Path, jobs: int, *, search: bool = True) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Every file and every warning of a build in memory, with `jobs` processes."""
+    result: Made = make(Options(root / "content", root / "site", jobs=jobs), search=search)
+    return [(o.path, o.content) for o in result.outputs], [str(p) for p in result.warnings]
+
+
+def many_pages(root: Path, count: int) -> None:
+    """MINI with `count` more pages, linking to each other (one link broken) and using the glossary with particles."""
+    files: dict[str, str | None] = dict(MINI)
+    for number in range(count):
+        files[f"content/pages/p{number:02d}.md"] = (
+            f"---\ntitle: Page {number}\nsummary: Page number {number}.\n---\n\n"
+            f"The sky again, page {number}. See [the next](/p{(number + 1) % count:02d}/) and [[fact:sky|the fact]].\n\n"
+            + ("A [broken link](/nowhere/).\n" if number == 7 else "")
+            + "\n".join(f"- item {i} of the sky" for i in range(number % 5)) + "\n")
+    write_tree(root, files)
+
+
+@needs_fork
+@pytest.mark.parametrize("search", [True, False])
+def test_a_site_built_by_workers_is_the_same_bytes_with_the_same_warnings(tmp_path: Path, search: bool) -> None:
+    many_pages(tmp_path, 30)
+    one, warned = made(tmp_path, 1, search=search)
+    assert any("nowhere" in w for w in warned)
+    assert made(tmp_path, 2, search=search) == (one, warned)
+    assert made(tmp_path, 3, search=search) == (one, warned)  # more workers than cores: slices of other sizes
+
+
+@needs_fork
+@pytest.mark.parametrize("site", ["", "examples/english"])
+def test_the_flagship_and_the_example_built_by_workers_are_the_same_bytes(tmp_path: Path, site: str) -> None:
+    options = {jobs: Options(ROOT / site / "content", tmp_path / "site", jobs=jobs) for jobs in (1, 2)}
+    one, two = make(options[1]), make(options[2])
+    assert [(o.path, o.content) for o in two.outputs] == [(o.path, o.content) for o in one.outputs]
+    assert two.warnings == one.warnings
+
+
+def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
+    assert workers.processes(Options(Path("c")), workers.PARALLEL_PAGES - 1) == 1
+    assert workers.processes(Options(Path("c"), jobs=1), 10_000) == 1
+    expected = 2 if workers.can_fork() else 1
+    assert workers.processes(Options(Path("c")), workers.PARALLEL_PAGES) == expected
+    assert workers.processes(Options(Path("c"), jobs=3), 5) == (3 if workers.can_fork() else 1)
+
+
+def test_a_build_with_a_cache_never_starts_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the preview server's cache holds every page but the one edited: rendering all of them again elsewhere would be slower
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("workers started")
+
+    monkeypatch.setattr(workers, "prerender", refuse)
+    monkeypatch.setattr(workers, "analyse", refuse)
+    many_pages(tmp_path, 5)
+    make(Options(tmp_path / "content", tmp_path / "site", jobs=2), Cache(), search=False)
+
+
+def test_slices_hold_every_index_once_in_order() -> None:
+    for total in range(0, 30):
+        for count in range(1, 9):
+            runs = workers.split(range(total), count)
+            assert [i for run in runs for i in run] == list(range(total))
+            assert len(runs) <= count and all(runs)
+            sizes = [len(run) for run in runs]
+            assert not sizes or max(sizes) - min(sizes) <= 1
+    dealt = workers.balance([3, 5, 8, 9], [100, 1, 1, 1], 2)
+    assert sorted(i for part in dealt for i in part) == [3, 5, 8, 9]
+    assert [3] in dealt  # the largest page (a print edition) is a slice of its own
+
+
+def test_jobs_is_a_number_of_processes(tmp_path: Path) -> None:
+    write_tree(tmp_path, dict(MINI))
+    with pytest.raises(SystemExit):
+        run_cli(tmp_path, "build", "--jobs", "-1")
+    ran = run_cli(tmp_path, "build", "-q", "--jobs", "2", "--no-search")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cores_other_programs_keep_busy_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 4)
+    for load, idle in ((0.2, 4), (1.9, 4), (2.5, 3), (3.0, 2), (9.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert workers.idle_cores() == idle
+        assert workers.processes(Options(Path("c")), 1000) == (idle if workers.can_fork() else 1)
+    assert workers.processes(Options(Path("c"), jobs=4), 1000) == (4 if workers.can_fork() else 1)  # asked for: as asked
+
+
+def test_a_system_without_a_load_average_counts_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", missing)
+    assert workers.idle_cores() == 2
