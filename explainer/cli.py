@@ -203,8 +203,11 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
         return f"The new site in {args.folder}/ was written but fails its check ({stage}){why}."
     if args.command == "check":
         return f"Check failed ({stage}); nothing was written."
-    kept = "no PDF was written" if args.command == "pdf" else f"{args.out}/ was left as it was"
-    return f"Build failed ({stage}); {kept}."
+    if args.command == "pdf":
+        return f"Build failed ({stage}); no PDF was written."
+    # the build wrote nothing: what the folder held before, it holds still
+    return f"Build failed ({stage}); {args.out}/ was left as it was." if Path(args.out).is_dir() else \
+        f"Build failed ({stage}); nothing was written."
 
 
 def options_from(args: argparse.Namespace) -> Options:

@@ -198,7 +198,7 @@ def _doc_ref_problem(ref: DocRef, doc: Markdown, site: Site, tags: set[str]) -> 
             return Problem(path, ref.line, f"'[[{ref.kind}:{ref.target}]]' is not an excerpt reference",
                            f"write [[{ref.kind}:source-id#excerpt-id]]")
         return _ref_problem(Ref(match.group(1), match.group(2), Loc(path, ref.line)), site)
-    elif ref.kind == "timeline" and ref.target and ref.target not in tags:
+    elif ref.kind == "timeline" and ref.target and ref.target not in tags and f"tag:{ref.target}" not in site.broken:
         return Problem(path, ref.line, f"no fact has the tag '{ref.target}' for this timeline",
                            f"{_suggest(ref.target, sorted(tags))}write [[timeline]] for all dated facts, or use an existing tag")
     return None

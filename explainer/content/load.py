@@ -170,6 +170,7 @@ class SiteReader(ContentFiles):
         shown = self.show(path)
         if data is None or group_id is None:
             self.broken.add(f"group:{path.stem}")
+            self.broken.update(written_names(raw))
             return None
         if isinstance(data, LocList):
             items, title, order, intro = data, group_id, 0, None
@@ -273,6 +274,19 @@ class SiteReader(ContentFiles):
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
         return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
                     values["no_autolink"], dict(data.key_lines))
+
+
+NAME_RE = re.compile(r"[^\s\[\]{},:#'\"]+")
+
+
+def written_names(raw: bytes) -> set[str]:
+    """Every word of a facts file that failed to load, as the fact ids and tags it may define.
+
+    References to them are not reported again: one YAML mistake is one error, not one more for
+    each fact the file holds (a word that is no id there only hides a mistake while that file is broken).
+    """
+    words = set(NAME_RE.findall(raw.decode("utf-8", "replace")))
+    return {f"{kind}:{word}" for word in words for kind in ("fact", "tag")}
 
 
 def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None, list[Problem]]:
