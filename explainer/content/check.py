@@ -10,6 +10,7 @@ from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
+from .links import check_links, documents
 from .schema import REF_RE
 
 # Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
@@ -29,6 +30,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_pages(site)
     problems += _check_markdown(site)
     problems += _check_excerpts(site)
+    problems += check_links(site)
     return problems
 
 
@@ -135,33 +137,9 @@ def _check_not_in(site: Site) -> Iterator[Problem]:
                               f"write the phrase with one of the term's forms ({', '.join(term.forms)}) as it appears in the text")
 
 
-def _documents(site: Site) -> Iterator[Markdown]:
-    if site.config.intro is not None:
-        yield site.config.intro
-    for page in site.pages:
-        yield page.body
-    for group in site.groups:
-        if group.intro is not None:
-            yield group.intro
-    for fact in site.facts:
-        yield fact.claim
-        for doc in (fact.note, fact.disagreement):
-            if doc is not None:
-                yield doc
-    for term in site.terms:
-        if term.body is not None:
-            yield term.body
-    for source in site.sources:
-        if source.note is not None:
-            yield source.note
-        for excerpt in source.excerpts:
-            if excerpt.note is not None:
-                yield excerpt.note
-
-
 def _check_docs(site: Site) -> Iterator[Problem]:
     tags = {tag for fact in site.facts for tag in fact.tags}
-    for doc in _documents(site):
+    for doc in documents(site):
         for ref in doc.refs:
             problem = _doc_ref_problem(ref, doc, site, tags)
             if problem:
@@ -227,7 +205,6 @@ def _check_pages(site: Site) -> Iterator[Problem]:
                               f"{_suggest(term_id, sorted(site.term_by_id))}terms are the file names in content/glossary/ (without .yaml)")
 
 
-RELATIVE_LINK_RE = re.compile(r"\]\(\s*<?(\.{1,2}/[^)\s>]*)")
 REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
@@ -239,13 +216,7 @@ def _check_markdown(site: Site) -> Iterator[Problem]:
                 yield Problem(page.loc.path, page.body.loc.line + token.map[0],
                               "a '#' heading in a page makes a second h1 (the page's title is its h1)",
                               "use '##' for the page's sections", "warning")
-    for doc in _documents(site):
-        for match in RELATIVE_LINK_RE.finditer(doc.text):
-            line = doc.loc.line + doc.text.count("\n", 0, match.start())
-            rooted = "/" + re.sub(r"^(\.{1,2}/)+", "", match.group(1))
-            yield Problem(doc.loc.path, line, f"the relative link '{match.group(1)}' breaks where this text is shown elsewhere "
-                          "(the print edition, fact cards, the home page)",
-                          f"write it from the site root: ({rooted})", "warning")
+    for doc in documents(site):
         for match in REFUSED_LINK_RE.finditer(doc.text):
             line = doc.loc.line + doc.text.count("\n", 0, match.start())
             yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "
@@ -258,7 +229,7 @@ def _check_excerpts(site: Site) -> Iterator[Problem]:
         used.update(ref.key for ref in fact.evidence)
     for term in site.terms:
         used.update(ref.key for ref in term.evidence)
-    for doc in _documents(site):
+    for doc in documents(site):
         used.update(ref.target for ref in doc.refs if ref.kind in ("quote", "cite"))
     for source in site.sources:
         for excerpt in source.excerpts:

@@ -84,6 +84,7 @@ class ContentFiles:
         self.places: dict[str, Places] = {}  # where each file writes its references, to report them on their lines
         self.cache = cache
         self.digests: dict[str, str] = {}
+        self.paths: dict[str, str] = {}  # every file read, as shown -> its path inside content/
         self.total = 0  # bytes read so far, held to limits.CONTENT_BYTES
         self.inside = os.path.realpath(options.root)  # content is read only from inside the project folder
 
@@ -114,7 +115,15 @@ class ContentFiles:
                                          "remove what does not belong in content/"))
             return None
         self.digests[shown] = digest(data)
+        self.paths[shown] = self.inside(path)
         return data
+
+    def inside(self, path: Path) -> str:
+        """A file's path inside content/, with '/' between folders."""
+        try:
+            return path.relative_to(self.options.content_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     def cached(self, path: Path, load: Callable[[Path, bytes], T]) -> T | None:
         """Load one file with `load`, or take its load (and problems) from the cache while its bytes are the same."""

@@ -11,16 +11,19 @@ from ..errors import Problem
 from ..model import Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
+from .assets import AssetReader
 from .config import make_config, read_config
 from .files import ContentFiles
 from .quotelock import LOCK_NAME
+from .targets import ASSET_SUFFIXES
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
-KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", LOCK_NAME}
+KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", "files", LOCK_NAME}
+MEDIA_FOLDERS = {"images", "image", "img", "media", "assets", "static", "attachments", "downloads"}
 
 
-class SiteReader(ContentFiles):
+class SiteReader(ContentFiles, AssetReader):
     """Loads one site; every method appends to `problems` rather than raising (files.ContentFiles reads the files)."""
 
     def read_yaml(self, path: Path, data: bytes) -> Any:
@@ -86,8 +89,12 @@ class SiteReader(ContentFiles):
         intro = self.md(data, "intro", values, display, inline=False)
         for entry in self.listed(self.options.content_dir):
             if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
+                media = entry.name.lower() in MEDIA_FOLDERS or Path(entry.name).suffix.lower() in ASSET_SUFFIXES
                 self.problems.append(Problem(self.show(Path(entry.path)), 0, "ignored: not part of the content layout",
-                                             f"content/ holds site.yaml, sources/, facts/, glossary/, pages/ and {LOCK_NAME}", "warning"))
+                                             "images and other files go in content/files/, or beside the page that shows them in "
+                                             "content/pages/" if media else
+                                             f"content/ holds site.yaml, sources/, facts/, glossary/, pages/, files/ (images and "
+                                             f"other files) and {LOCK_NAME}", "warning"))
         return make_config(data, values, display, intro)
 
     # -- sources ----------------------------------------------------------------------
@@ -127,6 +134,7 @@ class SiteReader(ContentFiles):
             excerpts=excerpts,
             loc=Loc(shown, data.line),
             lines=dict(data.key_lines),
+            image=self.figure(data, values, shown),
         )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
@@ -240,6 +248,7 @@ class SiteReader(ContentFiles):
             lines=dict(data.key_lines),
             not_before=values["not_before"],
             not_in=values["not_in"],
+            image=self.figure(data, values, shown),
         )
 
     # -- pages ------------------------------------------------------------------------
@@ -273,7 +282,7 @@ class SiteReader(ContentFiles):
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
         return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
-                    values["no_autolink"], dict(data.key_lines))
+                    values["no_autolink"], dict(data.key_lines), values["image"])
 
 
 NAME_RE = re.compile(r"[^\s\[\]{},:#'\"]+")
@@ -304,6 +313,7 @@ def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None
                               f"run from the folder holding content/, pass --content PATH, or start a new site with "
                               f"`{options.program} new DIR`")]
     config = reader.config()
+    assets = reader.assets()
     sources = reader.sources()
     groups, facts = reader.facts()
     terms = reader.terms()
@@ -312,5 +322,5 @@ def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None
         section.sweep()  # deleted files
     if config is None:
         return None, reader.problems
-    site = Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken), reader.digests)
+    site = Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken), reader.digests, assets, reader.paths)
     return site, reader.problems

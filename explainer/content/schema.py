@@ -27,7 +27,7 @@ UNSET: Any = object()  # a field declared without a default of its own takes its
 
 # What an optional key that is left out means, by type, unless its field declares a default.
 EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "path": "", "language": "",
-                         "texts": (), "ids": (), "refs": (), "labels": {}, "list": None}
+                         "texts": (), "ids": (), "refs": (), "labels": {}, "list": None, "record": None, "color": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Field:
     type: str
     doc: str
     required: bool = False
-    item: str = ""  # for "list" of records: the schema name of each item
+    item: str = ""  # for "list" of records and "record": the schema name of each record
     default: Any = UNSET
 
     @property
@@ -78,6 +78,8 @@ TYPES = {
     "refs": "a list of excerpt references source-id#excerpt-id",
     "labels": "a mapping of label name to string",
     "list": "a list of records",
+    "record": "a mapping of keys to values",
+    "color": "a colour in quotes, `\"#rrggbb\"` (YAML reads # as a comment), or a mapping `light:` and `dark:` of two",
 }
 
 SITE = Schema(
@@ -103,6 +105,52 @@ SITE = Schema(
               "`$EXPLAINER_ARCHIVES` overrides it. Default: the folder holding `content/`."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
               "text: quote briefly, say the rest in your own words.", default=25),
+        Field("accent", "color", "The colour of links and highlights: `\"#8a2be2\"`, or `{light: \"#8a2be2\", dark: \"#c9a0ff\"}` "
+              "for each colour scheme. Checked for WCAG AA contrast (4.5:1) against the theme's backgrounds in both schemes."),
+        Field("logo", "record", "An image shown beside the site's name in the header: `{file: files/logo.svg, alt: …}` "
+              "(`alt`: what it says, or leave it out when it only repeats the name).", item="logo"),
+        Field("favicon", "text", "The browser tab's icon, a file inside `content/` (SVG, PNG or ICO). Default: the theme's."),
+        Field("css", "texts", "Stylesheets of your own, files inside `content/` (`files/site.css`), loaded after the theme's: "
+              "they may set its custom properties (docs/themes.md) or add rules."),
+        Field("social_image", "text", "The image link previews show for every page, a file inside `content/` (1200 × 630 "
+              "pixels suits every service); a page's own `image:` comes first. Default: a card drawn for each page."),
+        Field("fonts", "record", "The fonts of the text: `latin:` and `hangul:`, each a CSS font-family list "
+              "(`\"Inter, sans-serif\"`) or a font file inside `content/` (WOFF2, WOFF, TTF or OTF; a TTF or OTF also draws "
+              "the social cards).", item="fonts"),
+        Field("cards", "boolean", "Set to false to draw no social cards (link previews then show no image).", default=True),
+    ),
+)
+
+LOGO = Schema(
+    "logo",
+    "content/site.yaml → logo",
+    (
+        Field("file", "text", "The image, a file inside `content/` (SVG, PNG, WebP, JPEG).", True),
+        Field("alt", "text", "What the logo says, when that is more than the site's name beside it."),
+    ),
+)
+
+FONTS = Schema(
+    "fonts",
+    "content/site.yaml → fonts",
+    (
+        Field("latin", "text", "For Latin letters and digits: a CSS font-family list or a font file inside `content/`."),
+        Field("hangul", "text", "For Hangul: a CSS font-family list or a font file inside `content/`."),
+    ),
+)
+
+IMAGE = Schema(
+    "image",
+    "`image:` of a term or a source",
+    (
+        Field("file", "text", "The image, a path from the YAML file (`../files/chip.png`) or from `content/` (`/files/chip.png`).",
+              True),
+        Field("alt", "text", "What the image shows, for readers who cannot see it. Required unless `decorative: true`."),
+        Field("caption", "inline", "A caption shown under the image."),
+        Field("credit", "text", "Who made the image, as it should be credited (`Jane Doe / CC BY 4.0`); `own` when you made "
+              "it yourself (nothing is shown). Required.", True),
+        Field("decorative", "boolean", "Set to true for an image that only decorates: it has no `alt`, and screen readers skip it.",
+              default=False),
     ),
 )
 
@@ -131,6 +179,7 @@ SOURCE = Schema(
               "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
               "vouches for the excerpts verified before."),
         Field("note", "inline", "Anything a reader should know about the source."),
+        Field("image", "record", "An image shown on the source's page (see `image` below).", item="image"),
         Field("excerpts", "list", "The quotations the site uses from this source.", True, "excerpt"),
     ),
 )
@@ -177,6 +226,7 @@ TERM = Schema(
               "By default a version number after a term still links the term."),
         Field("not_in", "texts", "Phrases in which the term's form is an ordinary word in another sense, never linked "
               "(with any particle, spacing or case, as the term itself is matched). Each must contain a form of the term."),
+        Field("image", "record", "An image shown on the term's page (see `image` below).", item="image"),
     ),
 )
 
@@ -190,10 +240,12 @@ PAGE = Schema(
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
         Field("no_autolink", "ids", "Terms not linked automatically on this page, where the word means something else; "
               "an explicit `[[term:…]]` still links them."),
+        Field("image", "text", "The image link previews show for this page, a path from the page's file (`chart.png`) "
+              "or from `content/` (`/files/chart.png`). Default: `social_image` in site.yaml, else a card drawn for the page."),
     ),
 )
 
-SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE)}
+SCHEMAS = {s.name: s for s in (SITE, LOGO, FONTS, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE, IMAGE)}
 
 
 def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
@@ -225,6 +277,14 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
             if not isinstance(raw, LocList):
                 problems.append(Problem(path, key_line, f"'{key}' must be a list of {spec.item}s, not {_kind(raw)}",
                                         f"write each {spec.item} as an item starting with '- '"))
+            continue
+        if spec.type == "record":
+            if isinstance(raw, LocMap):
+                values[key] = raw  # checked by the caller against SCHEMAS[spec.item]
+            else:
+                problems.append(Problem(path, key_line, f"'{key}' must be a mapping of keys to values, not {_kind(raw)}",
+                                        f"write it as `{key}:` and, on the lines below it, indented: "
+                                        + ", ".join(f"`{f.name}: …`" for f in SCHEMAS[spec.item].fields[:2])))
             continue
         value, message = convert(raw, spec.type)
         if message:
@@ -284,6 +344,8 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
         return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {_shown_value(raw)}"
     if type_ in ("texts", "ids", "refs"):
         return _convert_list(raw, type_)
+    if type_ == "color":
+        return _convert_color(raw)
     if type_ == "labels":
         if isinstance(raw, LocMap) and all(isinstance(v, str) for v in raw.values()):
             return dict(raw), ""
@@ -319,6 +381,26 @@ def _shown_value(raw: Any) -> str:
     """A value as a message quotes it: its repr, at most 80 characters of it."""
     text = repr(raw)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def _convert_color(raw: Any) -> tuple[Any, str]:
+    """A colour, or a light and a dark one: always returned as (light, dark), each '#rrggbb' in lower case ('' when not given)."""
+    if isinstance(raw, str):
+        given: dict[str, Any] = {"light": raw}
+    elif isinstance(raw, LocMap) and set(raw) <= {"light", "dark"} and raw:
+        given = dict(raw)
+    else:
+        return None, f"must be a colour such as '#0b57b3', or a mapping with light: and dark:, not {_kind(raw)}"
+    out: dict[str, str] = {}
+    for scheme, value in given.items():
+        if not isinstance(value, str) or not COLOR_RE.match(value.strip()):
+            return None, f"must be a colour written #rrggbb (in quotes: YAML reads # as a comment), not {value!r}"
+        code = value.strip().lower()
+        out[scheme] = "#" + "".join(char * 2 for char in code[1:]) if len(code) == 4 else code
+    return (out.get("light", ""), out.get("dark", "")), ""
 
 
 def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:

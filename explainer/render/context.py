@@ -6,10 +6,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model import Fact, Markdown, Ref, Term
+from ..content.targets import resolve
+from ..model import Asset, DocLink, Fact, LinkRecord, Loc, Markdown, Ref, Term
 from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
+from .pictures import Picture
 from .state import Record, RenderState
 
 
@@ -33,6 +35,9 @@ class PageContext:
         self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
         self.records: list[Record] = []  # every glossary link made, for the render cache to replay
         self.reads: set[str] = set()  # the cache inputs read: "body:<slug>" of each page body rendered
+        self.links: list[LinkRecord] = []  # every link and image the page's Markdown made, with where it was written
+        self.lazy = True  # images after the first load lazily (not on paper: a PDF is printed at once)
+        self.shown_images = 0
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None
@@ -85,6 +90,39 @@ class PageContext:
         """Return a document's text without markup."""
         self.read(doc)
         return markdown.plain_text(doc)
+
+    def link(self, link: DocLink, path: str) -> str:
+        """The URL of a link written in the Markdown of the file shown as `path`; the link is recorded with its line."""
+        site = self.state.site
+        target = resolve(link.target, site.paths.get(path, ""), site)
+        if target.kind in ("external", "missing", "outside"):
+            href = link.target
+        elif target.kind == "asset":
+            href = self.url(site.assets[target.path].url + (f"#{target.fragment}" if target.fragment else ""))
+        else:
+            href = self.url(target.site_path())
+        self.links.append(LinkRecord(href, link.target, Loc(path, link.line), reported=target.kind in ("missing", "outside")))
+        return href
+
+    def image(self, link: DocLink, path: str, figure: bool) -> str:
+        """An image written in the Markdown of the file shown as `path`, as the theme's `picture` macro shows it."""
+        site = self.state.site
+        target = resolve(link.target, site.paths.get(path, ""), site)
+        words: dict[str, Any] = {"alt": "" if link.decorative else link.alt, "caption": Markup.escape(link.title) if figure else Markup(""),
+                 "credit": "" if link.credit == "own" else link.credit, "decorative": link.decorative, "figure": figure}
+        if target.kind == "asset" and site.assets[target.path].kind in ("image", "vector"):
+            picture = self.picture(site.assets[target.path], **words)
+        else:  # a file of the theme (/assets/…); anything else the checks have refused
+            picture = Picture(self.url(target.site_path()) if target.kind == "site" else link.target, 0, 0, **words)
+        self.links.append(LinkRecord(picture.src, link.target, Loc(path, link.line), "image",
+                                     target.path if target.kind == "asset" else "", target.kind in ("missing", "outside")))
+        return str(self.macros().picture(picture))
+
+    def picture(self, asset: Asset, **words: Any) -> Picture:
+        """The picture of one image on this page: lazily loaded unless it is the page's first."""
+        lazy, self.lazy = self.lazy and self.shown_images > 0, self.lazy
+        self.shown_images += 1
+        return self.state.pictures.picture(asset, self.url, lazy=lazy, label=self.label("image_credit"), **words)
 
     def label(self, name: str) -> str:
         """One of the interface's words, in the site's language."""

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from ..cache import Cache, digest
+from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
 from ..errors import BuildFailed, Problem, display_path
 from ..model import BUILTIN_SECTIONS, Options, Output, Page, Site, Source, Term, primary_language
@@ -93,7 +94,7 @@ class Renderer:
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
-        return Output(filename, html.encode("utf-8"), origin or template)
+        return Output(filename, html.encode("utf-8"), origin or template, tuple(ctx.links))
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -241,4 +242,6 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
         section.sweep()
         parts.sweep()
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
+    linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
+    outputs += state.pictures.outputs(linked, cache)
     return outputs

@@ -7,6 +7,7 @@ edition reads as one document and its PDF keeps working links.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -58,7 +59,7 @@ class PrintContext(PageContext):
         anchor = in_page_anchor(target, self.state.site)
         if anchor:
             return anchor
-        if target.startswith("assets/"):
+        if posixpath.splitext(target.partition("#")[0])[1]:  # a file (a stylesheet, an image), not a page: this copy's own
             return super().url(target)
         return self.state.site.config.absolute(target)
 
@@ -106,6 +107,7 @@ def print_edition(state: RenderState, page: PageMaker) -> Output:
     site = state.site
     labels = site.config.labels
     ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
+    ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
     values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
                            "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
     return cached_page(state, ctx, "print", (), lambda: page(

@@ -228,12 +228,18 @@ def test_second_h1_and_refused_links_are_warnings(make_site: Callable[..., Run])
     assert any(line.startswith("content/pages/intro.md:6: warning: this data: link is not made") for line in lines)
 
 
-def test_relative_site_links_are_a_warning_with_the_rooted_form(make_site: Callable[..., Run]) -> None:
-    run = make_site({"content/pages/intro.md": PAGE_HEAD + "See [facts](../facts/) and [home](/).\n"})
-    assert run.code == 0
-    assert "content/pages/intro.md:4: warning: the relative link '../facts/' breaks where this text is shown elsewhere " \
-           "(the print edition, fact cards, the home page)" in run.err.splitlines()
-    assert "write it from the site root: (/facts/)" in run.err
+def test_relative_links_are_read_from_the_page_their_text_belongs_to(make_site: Callable[..., Run]) -> None:
+    """A fact's text belongs to the facts page: its relative link leads to the same page wherever the card is shown."""
+    facts = FACTS.replace("claim: The sky looks blue when the weather is clear.",
+                          "claim: The sky looks blue, as [the introduction](../intro/) says.")
+    term = "term: sky\nshort: Up.\nbody: Read [the introduction](../../intro/) and [the facts](/facts/).\n"
+    run = make_site({"content/facts/nature.yaml": facts, "content/glossary/sky.yaml": term}, "build", "--strict")
+    assert run.code == 0, run.err
+    assert '<a href="../intro/">the introduction</a>' in run.page("facts/index.html")
+    assert '<a href="./">the introduction</a>' in run.page("intro/index.html")  # the card on the page it links to
+    assert '<a href="../../intro/">the introduction</a>' in run.page("glossary/sky/index.html")
+    printed = run.page("print/index.html")
+    assert '<a href="#page-intro">the introduction</a>' in printed and '<a href="#part-facts">the facts</a>' in printed
 
 
 def test_quoting_too_much_of_an_archive_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:

@@ -150,11 +150,11 @@ def test_an_edit_that_leaves_size_and_times_as_they_were_is_still_seen(site_root
 def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
     rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
-    monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
+    monkeypatch.chdir(site_root)  # the warning names the content file as the user sees it from here
     built = rebuilder.build(links=False)
     assert not any("nope" in p.message for p in built.warnings)
     problems = rebuilder.check_links(lambda: False)
-    assert [p.path for p in problems] == ["site/intro/index.html"] and "'../nope/'" in problems[0].message
+    assert [(p.path, p.line) for p in problems] == [("content/pages/intro.md", 4)] and "'/nope/'" in problems[0].message
     with pytest.raises(Cancelled):
         rebuilder.check_links(lambda: True)
 
