@@ -26,6 +26,7 @@ from .output.hosting import hosting_files
 from .output.linkcheck import check_links
 from .output.lock import OutputLock
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
+from .render.look import check_look
 from .render.pages import render_site
 from .render.theme import Theme, check_templates
 from .search import BUNDLE, SearchBundle, search_bundle
@@ -90,6 +91,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
             problems += check_site(site, options)
             quotes = verify_quotes(site, options)
             problems += quotes.problems
+            problems += check_look(site, theme)
         problems += check_templates(theme)
     if options.strict:
         problems = [p.as_error() for p in problems]
@@ -99,7 +101,9 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
 
     # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
     with clock.stage("render"):
-        outputs = render_site(site, options, theme, cache)
+        made: list[Problem] = []
+        outputs = render_site(site, options, theme, cache, made)
+        problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
 
     # links: every internal link and anchor in the rendered pages resolves

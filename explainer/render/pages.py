@@ -11,11 +11,13 @@ import jinja2
 from ..cache import Cache, digest
 from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
+from ..content.targets import resolve
 from ..errors import BuildFailed, Problem, display_path
 from ..model import BUILTIN_SECTIONS, Options, Output, Page, Site, Source, Term, primary_language
 from ..text import korean, markdown
 from .context import PageContext
 from .display import format_date, json_script, source_name
+from .look import LOOK_CSS, look_css, stylesheets
 from .printed import print_edition
 from .reuse import cached_page, render_inputs
 from .state import RenderState
@@ -50,11 +52,20 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
             language_name=lambda code: labels["languages"].get(primary_language(code), code),
             plain=markdown.plain_text,
+            look={"stylesheets": stylesheets(site, theme), "favicon": favicon(site)},
         )
         if section is not None:
             section.store("environment", key, env)
     env.globals["site"] = site  # the site of this build (the environment may be an earlier build's)
     return env
+
+
+def favicon(site: Site) -> str:
+    """The site path of the site's own favicon, or '' for the theme's."""
+    if not site.config.look.favicon:
+        return ""
+    target = resolve(site.config.look.favicon, "site.yaml", site)
+    return site.assets[target.path].url if target.kind == "asset" else ""
 
 
 class Renderer:
@@ -79,12 +90,15 @@ class Renderer:
         return items
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
-             og_type: str = "article", origin: str = "") -> Output:
+             og_type: str = "article", origin: str = "", image: str = "") -> Output:
         """Render one template for one page context: the common variables, then the page kind's own `values`.
 
-        `origin` names the content file the page shows (for messages about the output), else the template.
+        `origin` names the content file the page shows (for messages about the output), else the template;
+        `image` is the page's own social image, as written in that file.
         """
+        social = None if kind in ("404", "print") else self.state.cards.image_for(ctx.path, title, image, origin or "site.yaml")
         common: Common = {
+            "social_image": social,
             "title": title,
             "description": description,
             "kind": kind,
@@ -115,7 +129,8 @@ class Renderer:
         values: PageValues = {"page": page, "body": ctx.md(page.body), "previous": pages[index - 1] if index > 0 else None,
                               "next": pages[index + 1] if index + 1 < len(pages) else None}
         description = page.summary or markdown.summary(page.body) or self.site.config.description
-        return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path)
+        return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path,
+                         image=page.image)
 
     def facts(self) -> Output:
         labels = self.site.config.labels
@@ -198,10 +213,12 @@ class Renderer:
             "404.html", ctx, values, title=labels["not_found_title"], description=labels["not_found_text"], kind="404"))
 
 
-def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known.
+def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,
+                warnings: list[Problem] | None = None) -> list[Output]:
+    """Render every page; term pages last, once every link to them is known; then the images and social cards they show.
 
     With a cache (the preview server's), pages whose inputs are unchanged are reused, not rendered.
+    Warnings about what was made (a character a card could not draw) are added to `warnings`.
     """
     theme_digest = theme.digest()
     section = cache.section("pages") if cache is not None else None
@@ -244,4 +261,8 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
     linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
     outputs += state.pictures.outputs(linked, cache)
+    outputs += state.cards.outputs(cache, warnings if warnings is not None else [])
+    look = look_css(site, theme)
+    if look is not None:
+        outputs.append(Output(LOOK_CSS, look, site.config.loc.path))
     return outputs

@@ -12,6 +12,7 @@ from ..model import Fact, FactGroup, Options, Site, Term
 from ..text import korean
 from ..text.glossary import Glossary
 from .pictures import Pictures
+from .social import Cards
 
 # (term id, the id of the fact whose text linked it, or ''): one glossary link made while rendering
 Record = tuple[str, str]
@@ -49,9 +50,11 @@ class RenderState:
     body_slugs: dict[str, str]  # a page's file (as shown) -> its slug: which Markdown is a page body
     appearances: dict[str, Appearances] = field(default_factory=dict)
     pictures: Pictures = field(init=False)
+    cards: Cards = field(init=False)
 
     def __post_init__(self) -> None:
         self.pictures = Pictures(self.site)
+        self.cards = Cards(self.site)
 
     @classmethod
     def create(cls, site: Site, options: Options, env: jinja2.Environment, cache: Section | None,

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
+from .social import SocialImage
 from .state import GroupOfFacts
 
 SITE_WIDE = {
@@ -27,6 +28,8 @@ SITE_WIDE = {
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
+    "look": "the site's look from site.yaml: `look.stylesheets` (site paths of the stylesheets to load after the theme's: "
+            "`assets/look.css` with its accent and fonts, then its own `css:`), `look.favicon` (a site path, '' for the theme's)",
 }
 
 PAGE_FUNCTIONS = {
@@ -58,6 +61,7 @@ class Common(TypedDict):
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
     nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`
+    social_image: SocialImage | None  # the image of its link previews: `url` (absolute), `width`, `height`, `alt`; None for none
 
 
 class HomeValues(TypedDict):
