@@ -28,6 +28,7 @@ from .output.lock import OutputLock
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.look import check_look
 from .render.pages import render_site
+from .render.pictures import PageWeight, page_weights
 from .render.theme import Theme, check_templates
 from .search import BUNDLE, SearchBundle, search_bundle
 
@@ -43,6 +44,7 @@ class Made:
     timings: tuple[tuple[str, float], ...]  # (stage, seconds)
     quotes: QuoteCheck | None = None  # how the quotes were verified
     locked: bool = False  # whether content/quotes.lock was written
+    weights: tuple[PageWeight, ...] = ()  # the pages that show images, heaviest first
 
     @property
     def pages(self) -> int:
@@ -129,7 +131,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         problems.append(unwritten.as_error() if options.strict else unwritten)
         if options.strict:
             raise BuildFailed(problems, "check", base_path)
-    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked)
+    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked, tuple(page_weights(outputs, site)))
 
 
 def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:

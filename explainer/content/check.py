@@ -196,9 +196,11 @@ def _check_config(site: Site) -> Iterator[Problem]:
 
 def _check_pages(site: Site) -> Iterator[Problem]:
     for page in site.pages:
-        if page.slug in RESERVED_SLUGS:
-            yield Problem(page.loc.path, 0, f"the page name '{page.slug}' is taken by a built-in page",
-                          f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
+        first = page.slug.split("/")[0]
+        if first in RESERVED_SLUGS:
+            kind = "page" if first == page.slug else "section"
+            yield Problem(page.loc.path, 0, f"the {kind} name '{first}' is taken by a built-in page",
+                          f"rename the {'file' if kind == 'page' else 'folder'}; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
         for term_id in page.no_autolink:
             if term_id not in site.term_by_id and f"term:{term_id}" not in site.broken:
                 yield Problem(page.loc.path, page.lines.get("no_autolink", page.loc.line), f"unknown glossary term '{term_id}' in `no_autolink`",

@@ -15,6 +15,7 @@ from .assets import AssetReader
 from .config import make_config, read_config
 from .files import ContentFiles
 from .quotelock import LOCK_NAME
+from .sections import page_files, page_slug, reading_order, section_pages
 from .targets import ASSET_SUFFIXES
 from .yamlfile import LocList, LocMap, parse_yaml
 
@@ -254,12 +255,36 @@ class SiteReader(ContentFiles, AssetReader):
     # -- pages ------------------------------------------------------------------------
 
     def pages(self) -> tuple[Page, ...]:
-        found = (self.cached(path, self.page) for path in self.files("pages", ".md"))
-        return tuple(sorted((page for page in found if page is not None), key=lambda p: (p.order, p.slug)))
+        """Every page, in folders too (sections.py), with a page for each section that has none; in reading order."""
+        base = self.options.content_dir / "pages"
+        found: list[Page] = []
+        seen: dict[str, str] = {}
+        for path in page_files(base, self.show, self.problems):
+            page = self.cached(path, self.page)
+            if page is None:
+                continue
+            if page.slug in seen:
+                self.problems.append(Problem(page.loc.path, 0, f"two files give the page '{page.slug}': {seen[page.slug]} and "
+                                             f"{page.loc.path}", "keep one: a section's own page is either its name.md or "
+                                             "its folder's index.md"))
+                continue
+            seen[page.slug] = page.loc.path
+            found.append(page)
+        for made in section_pages(found, lambda inside: self.show(self.options.content_dir / inside)):
+            self.paths[made.loc.path] = f"pages/{made.slug}/index.md"
+            found.append(made)
+        return reading_order(found)
 
     def page(self, path: Path, raw: bytes) -> Page | None:
-        slug = self.file_id(path, "page")
+        found, wrong = page_slug(path, self.options.content_dir / "pages")
         shown = self.show(path)
+        slug: str | None = found
+        if wrong:
+            folder = wrong != path.stem
+            what = f"the folder name '{wrong}'" if folder else f"the file name '{path.name}'"
+            self.problems.append(Problem(shown, 0, f"{what} is not a valid page id",
+                                         "rename it using lowercase a-z, 0-9 and hyphens, e.g. " + ("my-section/" if folder else "my-page.md")))
+            slug = None
         text = self.text(path, raw)
         if text is None:
             return None

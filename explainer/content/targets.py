@@ -24,7 +24,7 @@ from ..model import Site
 # Files a site publishes from its content: images (probed with Pillow), SVG drawings (checked), and other files as they are.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 VECTOR_SUFFIXES = (".svg",)
-FILE_SUFFIXES = (".pdf", ".csv", ".tsv", ".txt", ".json", ".zip", ".xlsx", ".ods", ".docx", ".odt", ".pptx", ".odp", ".epub",
+FILE_SUFFIXES = (".css", ".pdf", ".csv", ".tsv", ".txt", ".json", ".zip", ".xlsx", ".ods", ".docx", ".odt", ".pptx", ".odp", ".epub",
                  ".mp3", ".m4a", ".ogg", ".mp4", ".webm", ".woff2", ".woff", ".ttf", ".otf", ".ico")
 ASSET_SUFFIXES = IMAGE_SUFFIXES + VECTOR_SUFFIXES + FILE_SUFFIXES
 
@@ -48,7 +48,7 @@ def home_of(content_path: str) -> str:
     folder, _, name = content_path.partition("/")
     stem = posixpath.splitext(name)[0]
     if folder == "pages" and content_path.endswith(".md"):
-        return content_path[len("pages/"):-len(".md")] + "/"
+        return content_path[len("pages/"):-len(".md")].removesuffix("/index") + "/"
     if folder in ("glossary", "sources") and name:
         return f"{folder}/{stem}/"
     if folder == "facts":
@@ -69,7 +69,7 @@ def resolve(written: str, content_path: str, site: Site) -> Target:
     inside = posixpath.normpath(path.lstrip("/") if rooted else posixpath.join(posixpath.dirname(content_path), path))
     suffix = posixpath.splitext(path)[1].lower()
     if suffix == ".md":
-        slug = inside.removeprefix("pages/").removesuffix(".md")
+        slug = inside.removeprefix("pages/").removesuffix(".md").removesuffix("/index")
         if inside.startswith("pages/") and slug in site.page_by_slug:
             return Target("page", f"{slug}/", fragment)
         return Target("missing", inside, fragment, page=True)

@@ -12,6 +12,7 @@ from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
 from .pictures import Picture
+from .social import CardWant
 from .state import Record, RenderState
 
 
@@ -38,6 +39,7 @@ class PageContext:
         self.links: list[LinkRecord] = []  # every link and image the page's Markdown made, with where it was written
         self.lazy = True  # images after the first load lazily (not on paper: a PDF is printed at once)
         self.shown_images = 0
+        self.card: CardWant | None = None  # the social card the page shows, for the render cache to replay
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None

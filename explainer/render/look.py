@@ -102,15 +102,15 @@ def _font_problems(site: Site) -> Iterator[Problem]:
 
 
 def _stylesheet_problems(site: Site) -> Iterator[Problem]:
-    for written in site.config.look.css:
-        target = resolve(written, "site.yaml", site)
-        if target.kind != "asset":
-            continue  # reported by the content checks
-        text = site.assets[target.path].data.decode("utf-8", "replace")
+    """A stylesheet of the content may not fetch from another server: no request leaves the site."""
+    for path, asset in sorted(site.assets.items()):
+        if not path.lower().endswith(".css"):
+            continue
+        text = asset.data.decode("utf-8", "replace")
         found = OUTSIDE_RE.search(text)
         if found:
             line = text.count("\n", 0, found.start()) + 1
-            yield Problem(site.assets[target.path].shown, line, "this stylesheet fetches from another server "
+            yield Problem(asset.shown, line, "this stylesheet fetches from another server "
                           f"({found.group(0).strip()}…): readers' browsers would ask it for every page",
                           "keep what it needs (fonts, images) in content/files/ and name it with a relative url(…)")
 

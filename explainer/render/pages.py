@@ -24,6 +24,7 @@ from .state import RenderState
 from .theme import Theme, make_environment, template_error
 from .variables import (
     Common,
+    Crumb,
     FactsValues,
     GlossaryValues,
     HomeValues,
@@ -78,16 +79,31 @@ class Renderer:
 
     def nav(self, ctx: PageContext) -> list[NavItem]:
         config = self.site.config
-        pages = self.site.pages if len(self.site.pages) <= NAV_PAGES else ()  # a long list belongs on the home page
+        top = [page for page in self.site.pages if "/" not in page.slug]
+        pages = top if len(top) <= NAV_PAGES else []  # a long list belongs on the home page
         entries = config.nav or (*(p.slug for p in pages), *BUILTIN_SECTIONS)
-        items: list[NavItem] = []
-        for entry in entries:
-            page = self.site.page_by_slug.get(entry)
-            title = page.title if page else config.labels[entry]
-            path = f"{entry}/"
-            current = ctx.path == path or (entry in ("glossary", "sources") and ctx.path.startswith(path))
-            items.append({"title": title, "path": path, "current": current})
-        return items
+        return [self.nav_item(entry, ctx) for entry in entries]
+
+    def nav_item(self, entry: str, ctx: PageContext) -> NavItem:
+        """One entry of the navigation: a page (with its section's pages when it is a section's own), or a built-in section."""
+        page = self.site.page_by_slug.get(entry)
+        title = page.title if page else self.site.config.labels[entry]
+        path = f"{entry}/"
+        inside = entry not in self.site.page_by_slug or entry in self.state.sections_of
+        current = ctx.path == path or (inside and entry not in ("facts",) and ctx.path.startswith(path))
+        children = [self.nav_item(child, ctx) for child in self.state.sections_of.get(entry, ())]
+        return {"title": title, "path": path, "current": current, "children": children}
+
+    def breadcrumbs(self, ctx: PageContext) -> list[Crumb]:
+        """The home page and the sections a nested page is in, outermost first."""
+        parts = ctx.path.rstrip("/").split("/")
+        if ctx.path.rstrip("/") not in self.site.page_by_slug or len(parts) < 2:
+            return []
+        crumbs: list[Crumb] = [{"title": self.site.config.title, "path": ""}]
+        for depth in range(1, len(parts)):
+            slug = "/".join(parts[:depth])
+            crumbs.append({"title": self.site.page_by_slug[slug].title, "path": f"{slug}/"})
+        return crumbs
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
              og_type: str = "article", origin: str = "", image: str = "") -> Output:
@@ -96,7 +112,9 @@ class Renderer:
         `origin` names the content file the page shows (for messages about the output), else the template;
         `image` is the page's own social image, as written in that file.
         """
-        social = None if kind in ("404", "print") else self.state.cards.image_for(ctx.path, title, image, origin or "site.yaml")
+        social = None
+        if kind not in ("404", "print"):
+            social, ctx.card = self.state.cards.image_for(ctx.path, title, image, origin or "site.yaml")
         common: Common = {
             "social_image": social,
             "title": title,
@@ -105,6 +123,7 @@ class Renderer:
             "og_type": og_type,
             "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
+            "breadcrumbs": self.breadcrumbs(ctx),
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})

@@ -9,7 +9,7 @@ result). An SVG, an animated GIF and a file linked rather than shown are publish
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,6 @@ class Pictures:
     site: Site
     planned: dict[str, tuple[Variant, ...]] = field(default_factory=dict)  # asset path -> its variants
     published: set[str] = field(default_factory=set)  # assets published as they are
-    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each file made, once made
 
     def variants(self, asset: Asset) -> tuple[Variant, ...]:
         """The files an image is served as (none for SVG and animated images, served as they are)."""
@@ -100,7 +99,6 @@ class Pictures:
                 if section is not None:
                     section.store(path, key, made)
             outputs += [Output(f"{FOLDER}/{name}", data, asset.shown) for name, data in made.items()]
-            self.sizes.update((name, len(data)) for name, data in made.items())
         if problems:
             raise BuildFailed(problems, "render", self.site.config.base_path)
         if section is not None:
@@ -110,15 +108,6 @@ class Pictures:
             outputs.append(Output(asset.url, asset.data, asset.shown))
         return outputs
 
-    def weight(self, path: str, width: int) -> int:
-        """The bytes a browser loads for an image shown `width` device pixels wide (in the first format: WebP)."""
-        variants = self.planned.get(path, ())
-        if not variants:
-            return len(self.site.assets[path].data)
-        first = [v for v in variants if v.format == variants[0].format]
-        chosen = next((v for v in first if v.width >= width), first[-1])
-        return self.sizes.get(chosen.name, 0)
-
 
 def _srcset(variants: list[Variant], url: Callable[[str], str]) -> str:
     return ", ".join(f"{url(f'{FOLDER}/{variant.name}')} {variant.width}w" for variant in variants)
@@ -127,3 +116,40 @@ def _srcset(variants: list[Variant], url: Callable[[str], str]) -> str:
 def _probe_of(asset: Asset) -> Probe:
     """An image's probe, as its Asset keeps it."""
     return Probe(asset.format, asset.width, asset.height, asset.alpha, asset.animated)
+
+
+PHONE, DESKTOP = 750, 1408  # device pixels an image column is wide: a 375 px phone at 2x, the 44rem column at 2x
+
+
+@dataclass(frozen=True, slots=True)
+class PageWeight:
+    """What one page costs a reader to load: its HTML, and the images it shows as a phone and a desktop would fetch them."""
+
+    path: str
+    html: int
+    images: int  # how many images it shows
+    phone: int  # bytes of images at PHONE device pixels (WebP)
+    desktop: int  # at DESKTOP
+
+
+def page_weights(outputs: Sequence[Output], site: Site) -> list[PageWeight]:
+    """The weight of every page that shows images, heaviest first (on a desktop)."""
+    sizes = {o.path: len(o.content) for o in outputs}
+    weights: list[PageWeight] = []
+    for output in outputs:
+        shown = sorted({record.asset for record in output.links if record.kind == "image" and record.asset in site.assets})
+        if not shown or not output.path.endswith(".html"):
+            continue
+        phone = desktop = 0
+        for path in shown:
+            asset = site.assets[path]
+            variants = [v for v in plan(posixpath.splitext(posixpath.basename(path))[0], asset.digest, _probe_of(asset))
+                        if v.format == "WEBP"]
+            if not variants:
+                phone += len(asset.data)
+                desktop += len(asset.data)
+                continue
+            phone += sizes.get(f"{FOLDER}/{next((v for v in variants if v.width >= PHONE), variants[-1]).name}", 0)
+            desktop += sizes.get(f"{FOLDER}/{next((v for v in variants if v.width >= DESKTOP), variants[-1]).name}", 0)
+        weights.append(PageWeight(output.path, len(output.content), len(shown), phone, desktop))
+    return sorted(weights, key=lambda weight: (-weight.html - weight.desktop, weight.path))

@@ -36,8 +36,8 @@ def in_page_anchor(target: str, site: Site) -> str | None:
     if len(parts) == 2 and parts[0] == "sources" and parts[1] in site.source_by_id:
         excerpt = fragment.removeprefix("excerpt-")
         return f"#{excerpt_anchor(parts[1], excerpt)}" if fragment.startswith("excerpt-") else f"#source-{parts[1]}"
-    if len(parts) == 1 and parts[0] in site.page_by_slug:
-        return f"#page-{parts[0]}"
+    if "/".join(parts) in site.page_by_slug:
+        return f"#page-{'/'.join(parts)}"
     return None
 
 

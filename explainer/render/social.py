@@ -34,6 +34,10 @@ class SocialImage:
     alt: str
 
 
+# A card a page shows: its file in the site, the card, and the content file the page shows (for messages).
+CardWant = tuple[str, Card, str]
+
+
 @dataclass(slots=True)
 class Cards:
     """The cards of one build: each page's words, drawn at the end."""
@@ -41,23 +45,28 @@ class Cards:
     site: Site
     wanted: dict[str, tuple[Card, str]] = field(default_factory=dict)  # output path -> card, the file the page shows (messages)
 
-    def image_for(self, page_path: str, title: str, own: str, origin: str) -> SocialImage | None:
-        """The social image of the page at `page_path` ('' the home page): its own, the site's, else its card."""
+    def want(self, card: CardWant) -> None:
+        """Draw this card at the end of the build."""
+        self.wanted[card[0]] = (card[1], card[2])
+
+    def image_for(self, page_path: str, title: str, own: str, origin: str) -> tuple[SocialImage | None, CardWant | None]:
+        """The social image of the page at `page_path` ('' the home page): its own, the site's, else its card (and the card)."""
         site, config = self.site, self.site.config
         for written, where in ((own, origin), (config.look.social_image, "site.yaml")):
             if written:
                 target = resolve(written, site.paths.get(where, where), site)
                 if target.kind == "asset":
                     asset = site.assets[target.path]
-                    return SocialImage(config.absolute(asset.url), asset.width, asset.height, title)
+                    return SocialImage(config.absolute(asset.url), asset.width, asset.height, title), None
         if not config.look.cards:
-            return None
+            return None, None
         name = f"{FOLDER}/{page_path.rstrip('/') or 'index'}.png"
         address = urlsplit(config.base_url)
         background = config.look.accent[0] or DEFAULT_ACCENT
         card = Card(title, config.title, address.netloc + address.path, background, readable_on(background))
-        self.wanted[name] = (card, origin)
-        return SocialImage(config.absolute(name), WIDTH, HEIGHT, title)
+        want = (name, card, origin)
+        self.want(want)
+        return SocialImage(config.absolute(name), WIDTH, HEIGHT, title), want
 
     def fonts(self) -> tuple[Font, ...]:
         """The site's font files (Hangul first on a Korean site), then the machine's."""

@@ -49,7 +49,15 @@ class NavItem(TypedDict):
 
     title: str
     path: str
-    current: bool
+    current: bool  # this page, or (a section) the page is in it
+    children: list[NavItem]  # a section's pages and sections, in reading order (empty for a page)
+
+
+class Crumb(TypedDict):
+    """One step of a nested page's breadcrumbs."""
+
+    title: str
+    path: str
 
 
 class Common(TypedDict):
@@ -60,7 +68,8 @@ class Common(TypedDict):
     kind: str  # home, page, facts, glossary, term, sources, source, print or 404
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
-    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`
+    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`, `children` (a section's pages)
+    breadcrumbs: list[Crumb]  # a page in a section: the home page and its sections (`title`, `path`), outermost first; else empty
     social_image: SocialImage | None  # the image of its link previews: `url` (absolute), `width`, `height`, `alt`; None for none
 
 
