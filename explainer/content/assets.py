@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import limits
 from ..cache import digest
 from ..errors import Problem
 from ..media.images import ImageProblem, probe
@@ -21,7 +22,6 @@ from . import schema
 from .targets import ASSET_SUFFIXES, FILE_SUFFIXES, IMAGE_SUFFIXES, VECTOR_SUFFIXES
 from .yamlfile import LocMap
 
-ASSET_BYTES = 20 * 1024 * 1024  # an image or other file of the content may have at most this many bytes
 T = TypeVar("T")
 
 
@@ -32,7 +32,7 @@ class AssetReader:
     problems: list[Problem]
     cached: Callable[..., Any]
     show: Callable[[Path], str]
-    inside: Callable[[Path], str]
+    content_path: Callable[[Path], str]
     record: Callable[..., dict[str, Any]]
     md: Callable[..., Markdown | None]
 
@@ -61,19 +61,8 @@ class AssetReader:
         return found
 
     def asset_file(self, path: Path) -> Asset | None:
-        """Read one image or other file: its size within ASSET_BYTES, an image readable and within its pixels."""
-        shown = self.show(path)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror})", "check that it exists and may be read"))
-            return None
-        if size > ASSET_BYTES:
-            self.problems.append(Problem(shown, 0, f"this file is {size / 1024 / 1024:.1f} MiB; a file of the content may have at "
-                                         f"most {ASSET_BYTES // 1024 // 1024} MiB", "make it smaller (an image of 2,000 pixels "
-                                         "across is plenty for a page), or link to where it is published"))
-            return None
-        found: Asset | None = self.cached(path, self.asset)
+        """Read one image or other file, within limits.ASSET_BYTES (and all of them within ASSETS_BYTES)."""
+        found: Asset | None = self.cached(path, self.asset, limits.ASSET_BYTES)
         return found
 
     def asset(self, path: Path, data: bytes) -> Asset | None:
@@ -87,8 +76,8 @@ class AssetReader:
                                          "(PNG, JPEG, WebP or GIF; SVG for drawings)"))
             return None
         if found is None:
-            return Asset(self.inside(path), shown, kind, data, digest(data))
-        return Asset(self.inside(path), shown, kind, data, digest(data), found.format, found.width, found.height, found.alpha,
+            return Asset(self.content_path(path), shown, kind, data, digest(data))
+        return Asset(self.content_path(path), shown, kind, data, digest(data), found.format, found.width, found.height, found.alpha,
                      found.animated)
 
     def figure(self, data: LocMap, values: dict[str, Any], path: str) -> Figure | None:

@@ -27,7 +27,11 @@ def page_files(base: Path, show: Callable[[Path], str], problems: list[Problem])
     found: list[Path] = []
     if not base.is_dir():
         return found
-    for folder, folders, files in os.walk(base):
+    def unlisted(error: OSError) -> None:
+        problems.append(Problem(show(Path(error.filename)), 0, f"cannot list this folder ({error.strerror or error})",
+                                "check that it is a folder that may be read (a symbolic link must lead to one)"))
+
+    for folder, folders, files in os.walk(base, onerror=unlisted):
         here = Path(folder)
         depth = len(here.relative_to(base).parts)
         folders[:] = sorted(name for name in folders if not name.startswith("."))

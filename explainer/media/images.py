@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW_VERSION
 
-MAX_PIXELS = 20_000_000  # an image of more is refused: a camera's 24 MP photo is ten times what a page shows
+from .. import limits
+
+MAX_PIXELS = limits.IMAGE_PIXELS.value  # an image of more is refused: a camera's 24 MP photo is ten times what a page shows
 WIDTHS = (480, 960, 1440)  # a phone (375 px at 1x-2x), a desktop column (44rem at 2x), a wide figure
 QUALITY = {"WEBP": 80, "JPEG": 82}
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP", ".avif": "AVIF"}
