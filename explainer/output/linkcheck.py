@@ -196,7 +196,7 @@ def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site"
     broken: dict[str, list[Link]] = {}
     # a link the content wrote is reported where it was written, once (a page body shows in the print edition too)
     written: dict[tuple[str, int, str], Problem] = {}
-    recorded = {o.path: {r.url: r for r in reversed(o.links)} for o in outputs if o.links}
+    recorded = {o.path: {r.url: r for r in reversed(o.links) if r.kind != "anchor"} for o in outputs if o.links}
     for page in pages.values():
         if cancelled():
             raise Cancelled

@@ -7,13 +7,23 @@ from typing import Any
 from markupsafe import Markup
 
 from ..content.targets import resolve
-from ..model import Asset, DocLink, Fact, LinkRecord, Loc, Markdown, Ref, Term
+from ..model import Asset, DocLink, Fact, Figure, LinkRecord, Loc, Markdown, Ref, Term
 from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
+from .display import slug
 from .pictures import Picture
 from .social import CardWant
 from .state import Record, RenderState
+from .variables import TocItem
+
+# Ids the theme gives elements of its own: a heading whose id would be one of them (or start like
+# one of the families) gets HEADING_PREFIX in front, so that an author's "## Main" never takes #main.
+THEME_IDS = frozenset({"main", "top", "site-nav", "site-search", "site-search-form", "site-search-results", "page-toc",
+                       "key-facts", "start-here", "glance", "in-sources", "related", "appears", "tags", "print-toc"})
+THEME_ID_FAMILIES = ("fact-", "term-", "tip-", "excerpt-", "group-", "tag-", "section-", "source-", "glossary-", "page-",
+                     "part-", "letter-", "appears-", "h-")
+HEADING_PREFIX = "h-"
 
 
 class PageContext:
@@ -40,6 +50,9 @@ class PageContext:
         self.lazy = True  # images after the first load lazily (not on paper: a PDF is printed at once)
         self.shown_images = 0
         self.card: CardWant | None = None  # the social card the page shows, for the render cache to replay
+        self.headings: list[TocItem] = []  # headings of the Markdown rendered so far, for the table of contents
+        self.anchors: set[str] = set()  # ids given to headings on this page
+        self.anchor_prefix = ""  # put before every heading id (the print edition: one per part)
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None
@@ -71,9 +84,9 @@ class PageContext:
 
     def read(self, doc: Markdown) -> None:
         """Note that this page shows `doc`: when it is a page's body, the page depends on that body."""
-        slug = self.state.body_slugs.get(doc.loc.path)
-        if slug is not None:
-            self.reads.add(f"body:{slug}")
+        body = self.state.body_slugs.get(doc.loc.path)
+        if body is not None:
+            self.reads.add(f"body:{body}")
 
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
         """Render a document on this page (inside `fact` when it is part of one)."""
@@ -120,6 +133,19 @@ class PageContext:
                                      target.path if target.kind == "asset" else "", target.kind in ("missing", "outside")))
         return str(self.macros().picture(picture))
 
+    def figure(self, figure: Figure) -> Markup:
+        """A term's or a source's image (`image:` in its YAML file), as the theme's `picture` macro shows it."""
+        site = self.state.site
+        target = resolve(figure.file, site.paths.get(figure.loc.path, ""), site)
+        asset = site.assets.get(target.path) if target.kind == "asset" else None
+        if asset is None:
+            return Markup("")  # the checks have reported it
+        caption = self.md(figure.caption) if figure.caption is not None else Markup("")
+        picture = self.picture(asset, alt="" if figure.decorative else figure.alt, caption=caption,
+                               credit="" if figure.credit == "own" else figure.credit, decorative=figure.decorative, figure=True)
+        self.links.append(LinkRecord(picture.src, figure.file, figure.loc, "image", asset.path))
+        return Markup(self.macros().picture(picture))
+
     def picture(self, asset: Asset, **words: Any) -> Picture:
         """The picture of one image on this page: lazily loaded unless it is the page's first."""
         lazy, self.lazy = self.lazy and self.shown_images > 0, self.lazy
@@ -132,6 +158,21 @@ class PageContext:
 
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
+
+    def anchor(self, text: str, level: int, loc: Loc) -> str:
+        """Give a heading of rendered Markdown its id (unique on the page), note it for the table of contents, record it."""
+        title = " ".join(text.split())
+        base = slug(title) or "section"
+        if self.anchor_prefix or base in THEME_IDS or base.startswith(THEME_ID_FAMILIES):
+            base = (self.anchor_prefix or HEADING_PREFIX) + base
+        anchor, number = base, 1
+        while anchor in self.anchors:
+            number += 1
+            anchor = f"{base}-{number}"
+        self.anchors.add(anchor)
+        self.headings.append({"title": title, "anchor": anchor, "level": level})
+        self.links.append(LinkRecord(anchor, anchor, loc, "anchor"))
+        return anchor
 
     def section(self, title: str = "") -> str:
         """Start a new section for glossary linking; returns `title` so templates can wrap headings."""
@@ -171,7 +212,8 @@ class PageContext:
     def template_globals(self) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
         return {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain, "section": self.section,
-                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms}
+                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms,
+                "figure": self.figure}
 
     def macros(self) -> Any:
         if self._macros is None:

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..content.links import FONT_SUFFIXES
 from ..content.targets import resolve
@@ -51,7 +52,13 @@ class ThemeColours:
         return cls({"light": light, "dark": dark})
 
     def backgrounds(self, scheme: str) -> dict[str, str]:
-        return {name: self.schemes[scheme][name] for name in BACKGROUNDS if name in self.schemes[scheme]}
+        """The scheme's backgrounds by name, each colour once (a theme's cards may have the page's own background)."""
+        found: dict[str, str] = {}
+        for name in BACKGROUNDS:
+            colour = self.schemes[scheme].get(name)
+            if colour is not None and colour not in found.values():
+                found[name] = colour
+        return found
 
 
 def accents(site: Site) -> dict[str, str]:
@@ -182,3 +189,27 @@ def stylesheets(site: Site, theme: Theme) -> list[str]:
         if target.kind == "asset":
             found.append(site.assets[target.path].url)
     return found
+
+
+ICON_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+
+
+def look_values(site: Site, theme: Theme) -> dict[str, Any]:
+    """What templates receive as `look`: the stylesheets to load after the theme's, the favicon and the logo."""
+    look = site.config.look
+    favicon = _named_asset(site, look.favicon)
+    logo = _named_asset(site, look.logo)
+    return {
+        "stylesheets": stylesheets(site, theme),
+        "favicon": favicon.url if favicon is not None else "",
+        "favicon_type": ICON_TYPES.get(posixpath.splitext(favicon.path)[1].lower(), "") if favicon is not None else "",
+        "logo": {"path": logo.url, "alt": look.logo_alt, "width": logo.width, "height": logo.height} if logo is not None else None,
+    }
+
+
+def _named_asset(site: Site, written: str) -> Asset | None:
+    """The file of the content a key of site.yaml names ('' or a file the checks refused: None)."""
+    if not written:
+        return None
+    target = resolve(written, "site.yaml", site)
+    return site.assets.get(target.path) if target.kind == "asset" else None

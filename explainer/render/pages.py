@@ -11,13 +11,14 @@ import jinja2
 from ..cache import Cache, digest
 from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
-from ..content.targets import resolve
 from ..errors import BuildFailed, Problem, display_path
 from ..model import BUILTIN_SECTIONS, Options, Output, Page, Site, Source, Term, primary_language
 from ..text import korean, markdown
+from ..text.timeline import months_of
+from ..text.typeset import hold_joined_words
 from .context import PageContext
-from .display import format_date, json_script, source_name
-from .look import LOOK_CSS, look_css, stylesheets
+from .display import format_date, json_script, source_name, tag_anchor
+from .look import LOOK_CSS, look_css, look_values
 from .printed import print_edition
 from .reuse import cached_page, render_inputs
 from .state import RenderState
@@ -34,7 +35,10 @@ from .variables import (
     SourcesValues,
     SourceValues,
     TermValues,
+    TocItem,
 )
+
+TOC_EXCERPT_WORDS = 28  # characters of an excerpt shown in a source page's table of contents
 
 
 def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None) -> jinja2.Environment:
@@ -48,25 +52,18 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
         env.globals.update(
             config=site.config,
             labels=labels,
-            format_date=lambda value: format_date(value, labels),
+            format_date=lambda value, in_month=False: format_date(value, labels, in_month),
             source_name=lambda source: source_name(source, labels),
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
             language_name=lambda code: labels["languages"].get(primary_language(code), code),
             plain=markdown.plain_text,
-            look={"stylesheets": stylesheets(site, theme), "favicon": favicon(site)},
+            tag_anchor=tag_anchor,
         )
         if section is not None:
             section.store("environment", key, env)
     env.globals["site"] = site  # the site of this build (the environment may be an earlier build's)
+    env.globals["look"] = look_values(site, theme)  # from the files of this build: a logo's size may change, its name not
     return env
-
-
-def favicon(site: Site) -> str:
-    """The site path of the site's own favicon, or '' for the theme's."""
-    if not site.config.look.favicon:
-        return ""
-    target = resolve(site.config.look.favicon, "site.yaml", site)
-    return site.assets[target.path].url if target.kind == "asset" else ""
 
 
 class Renderer:
@@ -92,7 +89,7 @@ class Renderer:
         inside = entry not in self.site.page_by_slug or entry in self.state.sections_of
         current = ctx.path == path or (inside and entry not in ("facts",) and ctx.path.startswith(path))
         children = [self.nav_item(child, ctx) for child in self.state.sections_of.get(entry, ())]
-        return {"title": title, "path": path, "current": current, "children": children}
+        return {"title": title, "path": path, "current": current, "here": ctx.path == path, "children": children}
 
     def breadcrumbs(self, ctx: PageContext) -> list[Crumb]:
         """The home page and the sections a nested page is in, outermost first."""
@@ -106,7 +103,7 @@ class Renderer:
         return crumbs
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
-             og_type: str = "article", origin: str = "", image: str = "") -> Output:
+             og_type: str = "article", origin: str = "", image: str = "", toc: list[TocItem] | None = None) -> Output:
         """Render one template for one page context: the common variables, then the page kind's own `values`.
 
         `origin` names the content file the page shows (for messages about the output), else the template;
@@ -124,17 +121,20 @@ class Renderer:
             "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
             "breadcrumbs": self.breadcrumbs(ctx),
+            "toc": toc or [],
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
-        return Output(filename, html.encode("utf-8"), origin or template, tuple(ctx.links))
+        return Output(filename, hold_joined_words(html).encode("utf-8"), origin or template, tuple(ctx.links))
 
     # -- the pages ------------------------------------------------------------------------
 
     def home(self) -> Output:
         config = self.site.config
         ctx = PageContext(self.state, "", config.title, (0, ""))
-        values: HomeValues = {"key_facts": [self.site.fact_by_id[i] for i in config.key_facts], "excerpt_count": self.excerpt_count}
+        timeline = next((p for p in self.site.pages if any(r.kind == "timeline" and not r.target for r in p.body.refs)), None)
+        values: HomeValues = {"key_facts": [self.site.fact_by_id[i] for i in config.key_facts], "excerpt_count": self.excerpt_count,
+                              "glance": months_of([f for f in self.site.facts if f.when]), "timeline_page": timeline}
         return cached_page(self.state, ctx, "home", (), lambda: self.page(
             "home.html", ctx, values, title=config.title, description=config.description, kind="home", og_type="website"))
 
@@ -149,14 +149,17 @@ class Renderer:
                               "next": pages[index + 1] if index + 1 < len(pages) else None}
         description = page.summary or markdown.summary(page.body) or self.site.config.description
         return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path,
-                         image=page.image)
+                         image=page.image, toc=headings_toc(ctx.headings))
 
     def facts(self) -> Output:
         labels = self.site.config.labels
         ctx = PageContext(self.state, "facts/", labels["facts"], (4, ""))
-        values: FactsValues = {"groups": self.state.groups}
+        values: FactsValues = {"groups": self.state.groups, "tags": self.state.tags}
+        toc: list[TocItem] = [{"title": g.group.title, "anchor": f"group-{g.group.id}", "level": 2} for g in self.state.groups]
+        if self.state.tags:
+            toc.append({"title": labels["facts_by_tag"], "anchor": "tags", "level": 2})
         return cached_page(self.state, ctx, "facts", (), lambda: self.page(
-            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts"))
+            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts", toc=toc))
 
     def glossary_index(self) -> Output:
         labels = self.site.config.labels
@@ -174,7 +177,9 @@ class Renderer:
             "inLanguage": config.language,
             "hasDefinedTerm": [self.defined_term(t) for _, terms in sections for t in terms],
         })}
-        return self.page("glossary.html", ctx, values, title=config.labels["glossary"], description=config.description, kind="glossary")
+        toc: list[TocItem] = [{"title": name, "anchor": f"section-{n}", "level": 2} for n, (name, _) in enumerate(sections, start=1)]
+        return self.page("glossary.html", ctx, values, title=config.labels["glossary"], description=config.description, kind="glossary",
+                         toc=toc)
 
     def defined_term(self, term: Term) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -201,11 +206,14 @@ class Renderer:
     def _term(self, ctx: PageContext, term: Term) -> Output:
         found = self.state.appearances.get(term.id)
         fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
-        pages = [{"path": path, "title": title} for path, (rank, title) in
-                 sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if path != ctx.path] if found else []
+        # by kind of page, from the rank each page was rendered with: 0 home, 1 narrative page, 2 term, 3 source
+        kinds: dict[str, list[dict[str, str]]] = {"pages": [], "terms": [], "sources": []}
+        for path, (rank, title) in sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if found else []:
+            if path != ctx.path:
+                kinds[{2: "terms", 3: "sources"}.get(rank[0], "pages")].append({"path": path, "title": title})
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id]) if found else []
         values: TermValues = {"term": term, "body": ctx.md(term.body), "related": [self.site.term_by_id[r] for r in term.related],
-                              "appearances": {"pages": pages, "facts": facts},
+                              "appearances": {**kinds, "facts": facts},
                               "json_ld": json_script({"@context": "https://schema.org", **self.defined_term(term)})}
         return self.page("term.html", ctx, values, title=term.term, description=term.short, kind="term", origin=term.loc.path)
 
@@ -221,8 +229,10 @@ class Renderer:
         ctx = PageContext(self.state, f"sources/{source.id}/", name, (3, f"{index:05d}"))
         values: SourceValues = {"source": source, "uses": self.state.uses}
         description = f"{self.site.config.labels['source_of']}: {name}"
+        toc: list[TocItem] = [{"title": f"{n}. {shortened(e.text, TOC_EXCERPT_WORDS)}", "anchor": f"excerpt-{e.id}", "level": 2}
+                              for n, e in enumerate(source.excerpts, start=1)] if len(source.excerpts) > 2 else []
         return cached_page(self.state, ctx, f"source:{source.id}", index, lambda: self.page(
-            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path))
+            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path, toc=toc))
 
     def not_found(self) -> Output:
         labels = self.site.config.labels
@@ -230,6 +240,21 @@ class Renderer:
         values: NotFoundValues = {}
         return cached_page(self.state, ctx, "404", (), lambda: self.page(
             "404.html", ctx, values, title=labels["not_found_title"], description=labels["not_found_text"], kind="404"))
+
+
+def headings_toc(headings: list[TocItem]) -> list[TocItem]:
+    """A narrative page's table of contents: its h2 and h3 headings, when it has at least two sections."""
+    shown = [h for h in headings if h["level"] in (2, 3)]
+    return shown if sum(h["level"] == 2 for h in shown) >= 2 else []
+
+
+def shortened(text: str, limit: int) -> str:
+    """Return the start of `text`, at most `limit` characters, cut at a space, with … when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",.;:·") + "…"
 
 
 def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,

@@ -7,7 +7,6 @@ edition reads as one document and its PDF keeps working links.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -28,6 +27,8 @@ def in_page_anchor(target: str, site: Site) -> str | None:
     path, _, fragment = target.partition("#")
     parts = [part for part in path.split("/") if part]
     if parts == ["facts"]:
+        if fragment.startswith("tag-"):
+            return None  # the lists by tag are the facts page's own: the edition leaves them out
         return f"#{fragment}" if fragment else "#part-facts"
     if parts in (["glossary"], ["sources"]):
         return f"#part-{parts[0]}"
@@ -36,8 +37,10 @@ def in_page_anchor(target: str, site: Site) -> str | None:
     if len(parts) == 2 and parts[0] == "sources" and parts[1] in site.source_by_id:
         excerpt = fragment.removeprefix("excerpt-")
         return f"#{excerpt_anchor(parts[1], excerpt)}" if fragment.startswith("excerpt-") else f"#source-{parts[1]}"
-    if "/".join(parts) in site.page_by_slug:
-        return f"#page-{'/'.join(parts)}"
+    if len(parts) == 1 and parts[0] in site.page_by_slug:
+        return f"#page-{parts[0]}"
+    if parts == ["print"]:
+        return "#top"  # the edition itself
     return None
 
 
@@ -59,7 +62,7 @@ class PrintContext(PageContext):
         anchor = in_page_anchor(target, self.state.site)
         if anchor:
             return anchor
-        if posixpath.splitext(target.partition("#")[0])[1]:  # a file (a stylesheet, an image), not a page: this copy's own
+        if target.startswith("assets/"):
             return super().url(target)
         return self.state.site.config.absolute(target)
 
@@ -70,19 +73,23 @@ class PrintContext(PageContext):
              skip: tuple[str, ...] = ()) -> Markup:
         """Render one page's or term's body as a part of the edition.
 
-        A part starts a glossary section and numbers its own tooltips (tip-<kind>-<name>-N), so its
-        HTML depends on nothing but the part itself: the cache keeps it while its inputs are
-        unchanged (a 1,000-page edition is not re-rendered for one edit).
+        A part starts a glossary section, numbers its own tooltips (tip-<kind>-<name>-N) and names
+        its own headings (h-<kind>-<name>-<heading>), so its HTML depends on nothing but the part
+        itself: the cache keeps it while its inputs are unchanged (a 1,000-page edition is not
+        re-rendered for one edit).
         """
         def render() -> str:
             self.section()
-            saved = self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count
+            saved = (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
+                     self.linker.count, self.anchor_prefix)
             self.linker.enabled, self.linker.exclude, self.linker.skip = glossary, exclude, frozenset(skip)
             self.linker.id_prefix, self.linker.count = f"tip-{kind}-{name}-", 0
+            self.anchor_prefix = f"h-{kind}-{name}-"  # heading ids of their own too
             try:
                 return shift_headings(self.md(doc))
             finally:
-                self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count = saved
+                (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
+                 self.linker.count, self.anchor_prefix) = saved
 
         return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render))
 
@@ -107,7 +114,6 @@ def print_edition(state: RenderState, page: PageMaker) -> Output:
     site = state.site
     labels = site.config.labels
     ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
-    ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
     values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
                            "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
     return cached_page(state, ctx, "print", (), lambda: page(

@@ -14,8 +14,9 @@ from typing import Any, TypedDict
 from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
+from ..text.timeline import Month
 from .social import SocialImage
-from .state import GroupOfFacts
+from .state import GroupOfFacts, TagOfFacts
 
 SITE_WIDE = {
     "site": "the whole site: `site.pages`, `site.facts`, `site.terms`, `site.sources`, `site.groups`, and `site.fact_by_id`, "
@@ -24,12 +25,14 @@ SITE_WIDE = {
               "`config.base_path`, `config.copyright`, `config.author`, `config.publisher`, `config.locale`, `config.intro`, "
               "`config.key_facts`",
     "labels": "the interface's words in the site's language (`explainer/locales/*.yaml`, with `labels:` overrides)",
-    "format_date(d)": "a (partial) date in the site's language",
+    "format_date(d, in_month=False)": "a (partial) date in the site's language; `in_month`: a day without its year (12월 5일)",
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
     "look": "the site's look from site.yaml: `look.stylesheets` (site paths of the stylesheets to load after the theme's: "
-            "`assets/look.css` with its accent and fonts, then its own `css:`), `look.favicon` (a site path, '' for the theme's)",
+            "`assets/look.css` with its accent and fonts, then its own `css:`), `look.favicon` (a site path, '' for the theme's) "
+            "and `look.favicon_type`, `look.logo` (`path`, `alt`, `width`, `height`; None for none)",
+    "tag_anchor(tag)": "the id of a tag's list on the facts page (`url('facts/#' ~ tag_anchor(tag))` links to it)",
 }
 
 PAGE_FUNCTIONS = {
@@ -50,6 +53,7 @@ class NavItem(TypedDict):
     title: str
     path: str
     current: bool  # this page, or (a section) the page is in it
+    here: bool  # this very page (aria-current="page"; a section the page is in: "true")
     children: list[NavItem]  # a section's pages and sections, in reading order (empty for a page)
 
 
@@ -60,6 +64,14 @@ class Crumb(TypedDict):
     path: str
 
 
+class TocItem(TypedDict):
+    """One entry of a page's table of contents."""
+
+    title: str
+    anchor: str
+    level: int
+
+
 class Common(TypedDict):
     """What every page template gets about its page."""
 
@@ -68,9 +80,10 @@ class Common(TypedDict):
     kind: str  # home, page, facts, glossary, term, sources, source, print or 404
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
-    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`, `children` (a section's pages)
+    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current` (it or a section it is in), `here`, `children`
     breadcrumbs: list[Crumb]  # a page in a section: the home page and its sections (`title`, `path`), outermost first; else empty
     social_image: SocialImage | None  # the image of its link previews: `url` (absolute), `width`, `height`, `alt`; None for none
+    toc: list[TocItem]  # the page's own contents, when it is long enough to need them: `title`, `anchor` (an id on it), `level` (2, 3)
 
 
 class HomeValues(TypedDict):
@@ -78,6 +91,8 @@ class HomeValues(TypedDict):
 
     key_facts: list[Fact]  # the facts named in `key_facts` of site.yaml
     excerpt_count: int  # how many excerpts the sources have
+    glance: list[Month]  # the timeline at a glance: each `date` (a month) with its dated `facts`
+    timeline_page: Page | None  # the first page that shows the whole timeline (`[[timeline]]`), if any
 
 
 class PageValues(TypedDict):
@@ -93,6 +108,7 @@ class FactsValues(TypedDict):
     """facts.html"""
 
     groups: tuple[GroupOfFacts, ...]  # each `group` with its `facts`
+    tags: tuple[TagOfFacts, ...]  # each tag (`name`, `anchor`) with its `facts`, in 가나다 order
 
 
 class GlossaryValues(TypedDict):
@@ -108,7 +124,7 @@ class TermValues(TypedDict):
     term: Term  # the term
     body: Markup  # its explanation, rendered
     related: list[Term]  # its related terms
-    appearances: dict[str, list[Any]]  # where it is linked from: `pages` (each `path`, `title`) and `facts`
+    appearances: dict[str, list[Any]]  # where it is linked from: `pages`, `terms` and `sources` (each `path`, `title`), and `facts`
     json_ld: Markup  # the term as schema.org DefinedTerm
 
 

@@ -36,6 +36,7 @@ class Hooks(Protocol):
     def link(self, link: DocLink, path: str) -> str: ...
 
     def image(self, link: DocLink, path: str, figure: bool) -> str: ...
+    def anchor(self, text: str, level: int, loc: Loc) -> str: ...
 
 
 class HtmlWriter:
@@ -93,10 +94,16 @@ class HtmlWriter:
                 if token.tag in ("h1", "h2"):
                     self.hooks.section()
                 self.heading_depth += 1
-                self.theirs(rules.renderToken(listed, i, options, env))
+                # the page gives each heading its id (for its table of contents): our markup, kept from the sanitiser
+                following = listed[i + 1] if i + 1 < len(listed) else None
+                text = " ".join(child.content for child in (following.children or []) if child.type in ("text", "code_inline")) \
+                    if following is not None and following.type == "inline" else ""
+                where = Loc(self.loc.path, self.loc.line + (token.map[0] if token.map else 0))
+                anchor = self.hooks.anchor(text, int(token.tag[1:]), where) if text.strip() else ""
+                self.ours(f'<{token.tag} id="{escape(anchor)}">' if anchor else f"<{token.tag}>")
             elif kind == "heading_close":
                 self.heading_depth -= 1
-                self.theirs(rules.renderToken(listed, i, options, env))
+                self.ours(f"</{token.tag}>\n")
             elif kind == "html_block":
                 self.raw_html = True
                 self.theirs(token.content)

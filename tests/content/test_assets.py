@@ -155,7 +155,7 @@ def test_a_site_with_images_everywhere_builds_strict(make_site: Callable[..., Ru
     assert 'alt="Bars rising" width="1000" height="500" decoding="async">' in page  # the page's first image: not lazy
     assert "<figcaption>Loans, 2024</figcaption>" in page
     assert 'alt="a photo" width="1600" height="1200" loading="lazy" decoding="async">' in page
-    assert '<small class="credit">Image: Jane Doe / CC BY 4.0</small>' in page
+    assert '<small class="image-credit">Image: Jane Doe / CC BY 4.0</small>' in page
     assert '<a href="../files/data.csv">the data</a>' in page
     built = {path.relative_to(run.site).as_posix() for path in run.site.rglob("*") if path.is_file()}
     assert "files/data.csv" in built and "files/unused.png" not in built and "files/chart.png" not in built
@@ -173,6 +173,6 @@ def test_terms_and_sources_show_their_images(make_site: Callable[..., Run], with
     assert run.code == 0, run.err
     term_page = run.page("glossary/sky/index.html")
     assert 'alt="Bars rising" width="1000" height="500"' in term_page
-    assert '<figcaption>The <em>same</em> chart. <small class="credit">Image: Jane Doe</small></figcaption>' in term_page
+    assert '<figcaption>The <em>same</em> chart. <small class="image-credit">Image: Jane Doe</small></figcaption>' in term_page
     assert 'alt="The paper&#39;s chart" width="1000" height="500"' in run.page("sources/paper/index.html")
     assert 'alt="Bars rising"' in run.page("print/index.html")

@@ -22,7 +22,7 @@ CASES = {
     "fine in light, too dark for the dark scheme": (
         'accent: "#0b57b3"\n',
         "content/site.yaml:6: error: accent #0b57b3 on the dark scheme's background #15171a has contrast 2.59:1, short of "
-        "4.5:1 by 1.91 (and 1 more pair)",
+        "4.5:1 by 1.91 (and 2 more pairs)",
         '       = fix: links and buttons in this colour would be hard to read; colours of the same hue that pass: accent: '
         '{light: "#0b57b3", dark: "#3289f2"}'),
     "not a colour": (
