@@ -9,6 +9,7 @@ is drawn whole; one no font has is left out, and the caller is told which.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
@@ -19,6 +20,7 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 TITLE_SIZES = (68, 60, 52, 46)  # the largest at which the title fits in MAX_LINES
 MAX_LINES = 4
+INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # Unicode categories of characters a card leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ class Typesetter:
         """The text cut into runs of one font each (index into fonts); characters no font has are left out."""
         runs: list[tuple[int, str]] = []
         for char in text:
+            if unicodedata.category(char) in INVISIBLE:
+                continue  # control and format characters (bidi overrides, zero-width joiners) draw nothing on a card
             index = next((i for i, font in enumerate(self.fonts) if char.isspace() or font.has(char)), -1)
             if index < 0:
                 continue
@@ -91,7 +95,9 @@ class CardMaker:
 
     def setter(self, size: int) -> Typesetter:
         if size not in self.setters:
-            self.setters[size] = Typesetter(self.fonts, [ImageFont.truetype(io.BytesIO(font.data), size) for font in self.fonts])
+            # the basic layout: the same pixels whether or not this Pillow has libraqm, and no failure on text raqm refuses
+            self.setters[size] = Typesetter(self.fonts, [ImageFont.truetype(io.BytesIO(font.data), size, layout_engine=ImageFont.Layout.BASIC)
+                                                         for font in self.fonts])
         return self.setters[size]
 
     def draw(self, card: Card) -> bytes:

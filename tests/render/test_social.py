@@ -88,3 +88,14 @@ def test_the_sites_own_font_file_comes_first_and_cards_can_be_switched_off(make_
     assert (run.site / "files/Body.ttf").is_file()  # served for the pages' own text too
     off = make_site({"content/site.yaml": MINI["content/site.yaml"] + "cards: false\n"})
     assert off.code == 0 and not (off.site / "cards").exists()
+
+
+def test_control_format_and_private_characters_draw_nothing_and_never_fail() -> None:
+    """A title may hold anything a YAML string holds: bidi overrides, zero-width joiners, private-use and control characters."""
+    fonts = hangul_fonts()
+    maker = CardMaker(fonts)
+    plain = maker.draw(Card("가나다 AI", "Site", "example.org/", "#0b57b3", "#ffffff"))
+    hostile = "\u202e가나\u200d다\ue000 \x07AI\u2066\ufeff"
+    assert [run for _, run in Typesetter(fonts, []).runs(hostile)] and "".join(
+        run for _, run in Typesetter(fonts, []).runs(hostile)) == "가나다 AI"
+    assert maker.draw(Card(hostile, "Site\u202e", "example.org/", "#0b57b3", "#ffffff")) == plain
