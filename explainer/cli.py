@@ -219,8 +219,11 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
         return f"The new site in {args.folder}/ was written but fails its check ({stage}){why}."
     if args.command == "check":
         return f"Check failed ({stage}); nothing was written."
-    kept = "no PDF was written" if args.command == "pdf" else f"{args.out}/ was left as it was"
-    return f"Build failed ({stage}); {kept}."
+    if args.command == "pdf":
+        return f"Build failed ({stage}); no PDF was written."
+    # the build wrote nothing: what the folder held before, it holds still
+    return f"Build failed ({stage}); {args.out}/ was left as it was." if Path(args.out).is_dir() else \
+        f"Build failed ({stage}); nothing was written."
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -259,8 +262,32 @@ def run(args: argparse.Namespace) -> int:
         index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else "; no search index"
         print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
               f"{time.perf_counter() - started:.2f} s{index}.")
+        print_weights(args, built.made)
         print_lock(built.made, options)
     return 0
+
+
+def print_weights(args: argparse.Namespace, made: Made) -> None:
+    """The pages with images, by what they cost a reader: the heaviest one, and with --verbose every one."""
+    if not made.weights:
+        return
+    images = sum(1 for o in made.outputs if o.path.startswith("images/"))
+    heaviest = made.weights[0]
+    print(f"Images: {images} files for {len(made.weights)} page{'s' if len(made.weights) != 1 else ''}; heaviest page "
+          f"{_shown_page(heaviest.path)}: {_kib(heaviest.html)} of HTML, images {_kib(heaviest.phone)} on a phone, "
+          f"{_kib(heaviest.desktop)} on a desktop.")
+    if args.verbose:
+        for weight in made.weights:
+            print(f"  {_shown_page(weight.path)}: {weight.images} image{'s' if weight.images != 1 else ''}, HTML {_kib(weight.html)}, "
+                  f"phone {_kib(weight.phone)}, desktop {_kib(weight.desktop)}")
+
+
+def _shown_page(path: str) -> str:
+    return path.removesuffix("index.html") or "/"
+
+
+def _kib(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size >= 1024 else f"{size} B"
 
 
 def print_lock(made: Made, options: Options) -> None:

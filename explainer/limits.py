@@ -39,12 +39,19 @@ CONTENT_BYTES = Limit(16 * MIB, "bytes", "all content files together",
 ARCHIVE_BYTES = Limit(4 * MIB, "bytes", "size of one source's archive text (`archive:`)",
                       "quotes are searched in it; a news article is well under 100 KB")
 ARCHIVE_PATH = Limit(1_024, "characters", "length of `archive:` (a relative path)", "no file name is longer")
+ASSET_BYTES = Limit(20 * MIB, "bytes", "size of one image or other file of the content (content/files/, beside the pages)",
+                    "a page shows an image in a few hundred KB; a larger file belongs where it is published, linked")
+ASSETS_BYTES = Limit(256 * MIB, "bytes", "all images and other files of the content together",
+                     "GitHub Pages publishes at most 1 GB; every build reads them all")
+IMAGE_PIXELS = Limit(20_000_000, "pixels", "size of one image (20 MP: 5,477 × 3,651)",
+                     "decoding takes memory for every pixel; a page shows at most 1,440 pixels across")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
                     "a line of binary data must not flood the terminal")
 
 LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML_DEPTH, "YAML_NODES": YAML_NODES,
           "FOLDER_FILES": FOLDER_FILES, "CONTENT_BYTES": CONTENT_BYTES, "ARCHIVE_BYTES": ARCHIVE_BYTES,
-          "ARCHIVE_PATH": ARCHIVE_PATH, "SHOWN_CHARS": SHOWN_CHARS}
+          "ARCHIVE_PATH": ARCHIVE_PATH, "ASSET_BYTES": ASSET_BYTES, "ASSETS_BYTES": ASSETS_BYTES, "IMAGE_PIXELS": IMAGE_PIXELS,
+          "SHOWN_CHARS": SHOWN_CHARS}
 
 
 def size(count: int) -> str:

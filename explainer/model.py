@@ -39,11 +39,28 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file of the built site: its path inside the site, its bytes, and what produced it (for messages)."""
+    """One file of the built site: its path inside the site, its bytes, and what produced it (for messages).
+
+    A page also carries what its Markdown produced, recorded while rendering: every link and
+    image, each with the URL it has in the page and where it was written (`links`).
+    """
 
     path: str
     content: bytes
     origin: str = field(default="", compare=False)
+    links: tuple[LinkRecord, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A link, image or anchor of a page that its Markdown produced: its URL (or id) in the page, as written, and where."""
+
+    url: str  # as it is in the page's HTML ('../two-budgets/', 'images/chart-….webp'); an anchor: its id
+    written: str  # as the writer wrote it ('two-budgets.md'); the same as url for an anchor
+    loc: Loc
+    kind: str = "link"  # link, image (url: the fallback file; asset: the file shown) or anchor
+    asset: str = ""  # an image: its path inside content/
+    reported: bool = False  # it names a page or file of the content that is not there: the checks said so already
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,19 @@ class DocRef:
 
 
 @dataclass(frozen=True, slots=True)
+class DocLink:
+    """A link or an image written inside Markdown: [words](target) or ![alt](target "title"){attributes}, on a given line."""
+
+    target: str
+    line: int
+    image: bool = False
+    alt: str = ""  # an image's text alternative, as plain text
+    title: str = ""  # an image's title: the caption of a figure
+    credit: str = ""  # an image's {credit="…"}: who made it ('own': the writer)
+    decorative: bool = False  # an image marked {.decorative}: no text alternative, by intent
+
+
+@dataclass(frozen=True, slots=True)
 class Markdown:
     """Author-written Markdown, parsed once at load time; tokens are read, never mutated."""
 
@@ -100,6 +130,41 @@ class Markdown:
     inline: bool
     tokens: tuple[Any, ...] = field(compare=False, repr=False)
     refs: tuple[DocRef, ...] = ()
+    links: tuple[DocLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file of the content that pages may show or link to: an image, an SVG drawing, or another file (PDF, CSV …)."""
+
+    path: str  # inside content/: files/chart.png, pages/map.png
+    shown: str  # as messages show it
+    kind: str  # image, vector or file
+    data: bytes = field(compare=False, repr=False)
+    digest: str = ""
+    format: str = ""  # PNG, JPEG, GIF, WEBP, AVIF, SVG for images
+    width: int = 0  # as shown, after the EXIF rotation
+    height: int = 0
+    alpha: bool = False
+    animated: bool = False
+
+    @property
+    def url(self) -> str:
+        """Where the file itself is published in the site (files/… for content/files/…, else its own path)."""
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image named in YAML (a term's or a source's `image:`): its file, text alternative, caption and credit."""
+
+    file: str  # as written
+    path: str  # inside content/, resolved from the file it is written in ('' when it names no file)
+    alt: str
+    caption: Markdown | None
+    credit: str  # who made it; 'own' for the writer's own
+    decorative: bool
+    loc: Loc
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +207,7 @@ class Source:
     excerpts: tuple[Excerpt, ...]
     loc: Loc
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
+    image: Figure | None = None
 
     def excerpt(self, excerpt_id: str) -> Excerpt | None:
         """Return the excerpt with this id, or None."""
@@ -194,6 +260,7 @@ class Term:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
     not_before: tuple[str, ...] = ()  # words after which a form is part of another name
     not_in: tuple[str, ...] = ()  # phrases in which a form is not this term
+    image: Figure | None = None
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -218,6 +285,23 @@ class Page:
     loc: Loc
     no_autolink: tuple[str, ...] = ()  # terms not linked automatically on this page
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front matter key -> line
+    image: str = ""  # the page's own social image: a file inside content/ ('' : the card drawn for it)
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What site.yaml says of the site's look; file paths are inside content/ ('' where the theme's own is kept)."""
+
+    accent: tuple[str, str] = ("", "")  # '#rrggbb' for the light and the dark scheme
+    logo: str = ""
+    logo_alt: str = ""
+    favicon: str = ""
+    css: tuple[str, ...] = ()
+    social_image: str = ""
+    font_latin: str = ""  # a CSS font-family list, or a font file inside content/
+    font_hangul: str = ""
+    cards: bool = True
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line of site.yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +324,7 @@ class SiteConfig:
     loc: Loc = field(default_factory=lambda: Loc("", 0))
     key_lines: dict[str, int] = field(default_factory=dict, compare=False)
     archives: str = ""  # the folder `archive:` paths start from, relative to the site folder ('' : the site folder)
+    look: Look = field(default_factory=Look)
 
     @property
     def base_path(self) -> str:
@@ -272,6 +357,8 @@ class Site:
     pages: tuple[Page, ...]
     broken: frozenset[str] = frozenset()  # "kind:id" of records that exist but failed to load
     digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    assets: dict[str, Asset] = field(default_factory=dict, compare=False, repr=False)  # by path inside content/
+    paths: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # a file as shown -> its path inside content/
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False, repr=False)
     term_by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
@@ -288,6 +375,8 @@ class Site:
         pages: tuple[Page, ...],
         broken: frozenset[str] = frozenset(),
         digests: dict[str, str] | None = None,
+        assets: dict[str, Asset] | None = None,
+        paths: dict[str, str] | None = None,
     ) -> Site:
         """Build a Site with its lookup tables (first definition wins on duplicates)."""
         return cls(
@@ -299,6 +388,8 @@ class Site:
             pages,
             broken,
             digests or {},
+            assets or {},
+            paths or {},
             _index(sources, "id"),
             _index(facts, "id"),
             _index(terms, "id"),

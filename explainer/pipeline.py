@@ -28,7 +28,9 @@ from .output.hosting import hosting_files
 from .output.linkcheck import check_links
 from .output.lock import OutputLock
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
+from .render.look import check_look
 from .render.pages import render_site
+from .render.pictures import PageWeight, page_weights
 from .render.theme import Theme, check_templates
 
 if TYPE_CHECKING:  # the search code (and Pagefind's) loads only for a build that indexes
@@ -49,6 +51,7 @@ class Made:
     timings: tuple[tuple[str, float], ...]  # (stage, seconds)
     quotes: QuoteCheck | None = None  # how the quotes were verified
     locked: bool = False  # whether content/quotes.lock was written
+    weights: tuple[PageWeight, ...] = ()  # the pages that show images, heaviest first
 
     @property
     def pages(self) -> int:
@@ -97,6 +100,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
             problems += check_site(site, options)
             quotes = verify_quotes(site, options)
             problems += quotes.problems
+            problems += check_look(site, theme)
         problems += check_templates(theme)
     if options.strict:
         problems = [p.as_error() for p in problems]
@@ -112,7 +116,9 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     with clock.stage("render"):
         if count > 1 and cache is not None:
             workers.prerender(site, options, theme, cache, count, links=links, search=search)
-        outputs = render_site(site, options, theme, cache)
+        made: list[Problem] = []
+        outputs = render_site(site, options, theme, cache, made)
+        problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
         if count > 1 and cache is not None and (links or search):
             workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
@@ -142,7 +148,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         problems.append(unwritten.as_error() if options.strict else unwritten)
         if options.strict:
             raise BuildFailed(problems, "check", base_path)
-    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked)
+    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked, tuple(page_weights(outputs, site)))
 
 
 def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:

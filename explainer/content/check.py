@@ -10,11 +10,12 @@ from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
+from .links import check_links, documents
 from .schema import REF_RE
 
 # Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
 # and a few that would confuse; tests/content/test_check.py builds a site and keeps this in step with what it writes.
-RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index"})
+RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index", "cards", "images", "files", "pages"})
 EXCERPT_WARN_LENGTH = 200
 
 
@@ -29,6 +30,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_pages(site)
     problems += _check_markdown(site)
     problems += _check_excerpts(site)
+    problems += check_links(site)
     return problems
 
 
@@ -135,33 +137,9 @@ def _check_not_in(site: Site) -> Iterator[Problem]:
                               f"write the phrase with one of the term's forms ({', '.join(term.forms)}) as it appears in the text")
 
 
-def _documents(site: Site) -> Iterator[Markdown]:
-    if site.config.intro is not None:
-        yield site.config.intro
-    for page in site.pages:
-        yield page.body
-    for group in site.groups:
-        if group.intro is not None:
-            yield group.intro
-    for fact in site.facts:
-        yield fact.claim
-        for doc in (fact.note, fact.disagreement):
-            if doc is not None:
-                yield doc
-    for term in site.terms:
-        if term.body is not None:
-            yield term.body
-    for source in site.sources:
-        if source.note is not None:
-            yield source.note
-        for excerpt in source.excerpts:
-            if excerpt.note is not None:
-                yield excerpt.note
-
-
 def _check_docs(site: Site) -> Iterator[Problem]:
     tags = {tag for fact in site.facts for tag in fact.tags}
-    for doc in _documents(site):
+    for doc in documents(site):
         for ref in doc.refs:
             problem = _doc_ref_problem(ref, doc, site, tags)
             if problem:
@@ -198,7 +176,7 @@ def _doc_ref_problem(ref: DocRef, doc: Markdown, site: Site, tags: set[str]) -> 
             return Problem(path, ref.line, f"'[[{ref.kind}:{ref.target}]]' is not an excerpt reference",
                            f"write [[{ref.kind}:source-id#excerpt-id]]")
         return _ref_problem(Ref(match.group(1), match.group(2), Loc(path, ref.line)), site)
-    elif ref.kind == "timeline" and ref.target and ref.target not in tags:
+    elif ref.kind == "timeline" and ref.target and ref.target not in tags and f"tag:{ref.target}" not in site.broken:
         return Problem(path, ref.line, f"no fact has the tag '{ref.target}' for this timeline",
                            f"{_suggest(ref.target, sorted(tags))}write [[timeline]] for all dated facts, or use an existing tag")
     return None
@@ -218,16 +196,17 @@ def _check_config(site: Site) -> Iterator[Problem]:
 
 def _check_pages(site: Site) -> Iterator[Problem]:
     for page in site.pages:
-        if page.slug in RESERVED_SLUGS:
-            yield Problem(page.loc.path, 0, f"the page name '{page.slug}' is taken by a built-in page",
-                          f"rename the file; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
+        first = page.slug.split("/")[0]
+        if first in RESERVED_SLUGS:
+            kind = "page" if first == page.slug else "section"
+            yield Problem(page.loc.path, 0, f"the {kind} name '{first}' is taken by a built-in page",
+                          f"rename the {'file' if kind == 'page' else 'folder'}; reserved names: {', '.join(sorted(RESERVED_SLUGS))}")
         for term_id in page.no_autolink:
             if term_id not in site.term_by_id and f"term:{term_id}" not in site.broken:
                 yield Problem(page.loc.path, page.lines.get("no_autolink", page.loc.line), f"unknown glossary term '{term_id}' in `no_autolink`",
                               f"{_suggest(term_id, sorted(site.term_by_id))}terms are the file names in content/glossary/ (without .yaml)")
 
 
-RELATIVE_LINK_RE = re.compile(r"\]\(\s*<?(\.{1,2}/[^)\s>]*)")
 REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
@@ -239,13 +218,7 @@ def _check_markdown(site: Site) -> Iterator[Problem]:
                 yield Problem(page.loc.path, page.body.loc.line + token.map[0],
                               "a '#' heading in a page makes a second h1 (the page's title is its h1)",
                               "use '##' for the page's sections", "warning")
-    for doc in _documents(site):
-        for match in RELATIVE_LINK_RE.finditer(doc.text):
-            line = doc.loc.line + doc.text.count("\n", 0, match.start())
-            rooted = "/" + re.sub(r"^(\.{1,2}/)+", "", match.group(1))
-            yield Problem(doc.loc.path, line, f"the relative link '{match.group(1)}' breaks where this text is shown elsewhere "
-                          "(the print edition, fact cards, the home page)",
-                          f"write it from the site root: ({rooted})", "warning")
+    for doc in documents(site):
         for match in REFUSED_LINK_RE.finditer(doc.text):
             line = doc.loc.line + doc.text.count("\n", 0, match.start())
             yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "
@@ -258,7 +231,7 @@ def _check_excerpts(site: Site) -> Iterator[Problem]:
         used.update(ref.key for ref in fact.evidence)
     for term in site.terms:
         used.update(ref.key for ref in term.evidence)
-    for doc in _documents(site):
+    for doc in documents(site):
         used.update(ref.target for ref in doc.refs if ref.kind in ("quote", "cite"))
     for source in site.sources:
         for excerpt in source.excerpts:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem
-from ..model import Loc, Markdown, Options, SiteConfig, primary_language
+from ..model import Loc, Look, Markdown, Options, SiteConfig, primary_language
 from . import schema
 from .yamlfile import LocMap, parse_yaml
 
@@ -48,7 +48,21 @@ def read_config(text: str, display: str, options: Options) -> tuple[LocMap | Non
         if parts.query or parts.fragment:
             problems.append(Problem(display, data.line_of("base_url"), "base_url must not have a query or fragment",
                                     "use only scheme, host and path, e.g. https://user.github.io/repo/"))
+    for key in ("logo", "fonts"):
+        if isinstance(values.get(key), LocMap):
+            checked, more = schema.check_record(values[key], schema.SCHEMAS[key], display, data.line_of(key))
+            problems += more
+            values[key] = checked
     return data, values, problems
+
+
+def make_look(data: LocMap, values: dict[str, Any]) -> Look:
+    """The look keys of site.yaml, checked (their files are resolved and checked with the rest of the site)."""
+    logo, fonts = values.get("logo") or {}, values.get("fonts") or {}
+    return Look(accent=values.get("accent") or ("", ""), logo=logo.get("file", ""), logo_alt=logo.get("alt", ""),
+                favicon=values["favicon"], css=values["css"], social_image=values["social_image"],
+                font_latin=fonts.get("latin", ""), font_hangul=fonts.get("hangul", ""), cards=values["cards"],
+                lines={key: data.line_of(key) for key in ("accent", "logo", "favicon", "css", "social_image", "fonts") if key in data})
 
 
 # Country codes often written where a language code belongs.
@@ -147,6 +161,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markd
         loc=Loc(display, 1),
         key_lines=dict(data.key_lines),
         archives=values["archives"],
+        look=make_look(data, values),
     )
 
 

@@ -84,41 +84,57 @@ class ContentFiles:
         self.places: dict[str, Places] = {}  # where each file writes its references, to report them on their lines
         self.cache = cache
         self.digests: dict[str, str] = {}
-        self.total = 0  # bytes read so far, held to limits.CONTENT_BYTES
+        self.paths: dict[str, str] = {}  # every file read, as shown -> its path inside content/
+        self.totals: dict[str, int] = {}  # bytes read so far, by the limit they are held to (CONTENT_BYTES, ASSETS_BYTES)
         self.inside = os.path.realpath(options.root)  # content is read only from inside the project folder
 
-    def read(self, path: Path) -> bytes | None:
-        """Return a file's bytes and note their hash; None (and a problem) when it cannot be read."""
+    def read(self, path: Path, limit: limits.Limit = limits.FILE_BYTES) -> bytes | None:
+        """Return a file's bytes and note their hash; None (and a problem) when it cannot be read.
+
+        An image or other file of the content is read with limits.ASSET_BYTES and counted
+        towards limits.ASSETS_BYTES; every other file with FILE_BYTES and CONTENT_BYTES.
+        """
+        total = limits.ASSETS_BYTES if limit is limits.ASSET_BYTES else limits.CONTENT_BYTES
         shown = self.show(path)
         real = os.path.realpath(path)
         if real != self.inside and not real.startswith(self.inside + os.sep):
             self.problems.append(Problem(shown, 0, f"a symbolic link to {real}, outside the project folder",
                                          "content is read only from the folder holding content/: copy the file in"))
             return None
-        if self.total > limits.CONTENT_BYTES.value:
+        if self.totals.get(total.what, 0) > total.value:
             return None  # reported once, when the total passed the limit
         try:
-            data = read_bounded(path, limits.FILE_BYTES.value)
+            data = read_bounded(path, limit.value)
         except TooLarge as exc:
-            self.problems.append(Problem(shown, 0, f"this file is {exc}; a content file may have at most {limits.shown(limits.FILE_BYTES)}",
-                                         "split it into several files (facts may live in many files, a page may become two)"))
+            self.problems.append(Problem(shown, 0, f"this file is {exc}; a content file may have at most {limits.shown(limit)}",
+                                         "split it into several files (facts may live in many files, a page may become two)"
+                                         if limit is limits.FILE_BYTES else "make it smaller (an image of 2,000 pixels across is "
+                                         "plenty for a page), or link to where it is published"))
             return None
         except OSError as exc:
             self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror or exc})",
                                          "check that it exists, is a file and may be read (a symbolic link must lead to a file)"))
             return None
-        self.total += len(data)
-        if self.total > limits.CONTENT_BYTES.value:
-            self.problems.append(Problem(self.show(self.options.content_dir), 0, f"the content files pass {limits.shown(limits.CONTENT_BYTES)} "
+        self.totals[total.what] = self.totals.get(total.what, 0) + len(data)
+        if self.totals[total.what] > total.value:
+            self.problems.append(Problem(self.show(self.options.content_dir), 0, f"the content files pass {limits.shown(total)} "
                                          f"together (at {shown}); the rest were not read", "an explainer site is far smaller: "
                                          "remove what does not belong in content/"))
             return None
         self.digests[shown] = digest(data)
+        self.paths[shown] = self.content_path(path)
         return data
 
-    def cached(self, path: Path, load: Callable[[Path, bytes], T]) -> T | None:
+    def content_path(self, path: Path) -> str:
+        """A file's path inside content/, with '/' between folders."""
+        try:
+            return path.relative_to(self.options.content_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def cached(self, path: Path, load: Callable[[Path, bytes], T], limit: limits.Limit = limits.FILE_BYTES) -> T | None:
         """Load one file with `load`, or take its load (and problems) from the cache while its bytes are the same."""
-        data = self.read(path)
+        data = self.read(path, limit)
         if data is None:
             return None
         if self.cache is None:

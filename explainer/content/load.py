@@ -11,16 +11,20 @@ from ..errors import Problem
 from ..model import Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
+from .assets import AssetReader
 from .config import make_config, read_config
 from .files import ContentFiles
 from .quotelock import LOCK_NAME
+from .sections import page_files, page_slug, reading_order, section_pages
+from .targets import ASSET_SUFFIXES
 from .yamlfile import LocList, LocMap, parse_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
-KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", LOCK_NAME}
+KNOWN_ENTRIES = {"site.yaml", "sources", "facts", "glossary", "pages", "files", LOCK_NAME}
+MEDIA_FOLDERS = {"images", "image", "img", "media", "assets", "static", "attachments", "downloads"}
 
 
-class SiteReader(ContentFiles):
+class SiteReader(ContentFiles, AssetReader):
     """Loads one site; every method appends to `problems` rather than raising (files.ContentFiles reads the files)."""
 
     def read_yaml(self, path: Path, data: bytes) -> Any:
@@ -86,8 +90,12 @@ class SiteReader(ContentFiles):
         intro = self.md(data, "intro", values, display, inline=False)
         for entry in self.listed(self.options.content_dir):
             if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
+                media = entry.name.lower() in MEDIA_FOLDERS or Path(entry.name).suffix.lower() in ASSET_SUFFIXES
                 self.problems.append(Problem(self.show(Path(entry.path)), 0, "ignored: not part of the content layout",
-                                             f"content/ holds site.yaml, sources/, facts/, glossary/, pages/ and {LOCK_NAME}", "warning"))
+                                             "images and other files go in content/files/, or beside the page that shows them in "
+                                             "content/pages/" if media else
+                                             f"content/ holds site.yaml, sources/, facts/, glossary/, pages/, files/ (images and "
+                                             f"other files) and {LOCK_NAME}", "warning"))
         return make_config(data, values, display, intro)
 
     # -- sources ----------------------------------------------------------------------
@@ -127,6 +135,7 @@ class SiteReader(ContentFiles):
             excerpts=excerpts,
             loc=Loc(shown, data.line),
             lines=dict(data.key_lines),
+            image=self.figure(data, values, shown),
         )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
@@ -170,6 +179,7 @@ class SiteReader(ContentFiles):
         shown = self.show(path)
         if data is None or group_id is None:
             self.broken.add(f"group:{path.stem}")
+            self.broken.update(written_names(raw))
             return None
         if isinstance(data, LocList):
             items, title, order, intro = data, group_id, 0, None
@@ -239,17 +249,42 @@ class SiteReader(ContentFiles):
             lines=dict(data.key_lines),
             not_before=values["not_before"],
             not_in=values["not_in"],
+            image=self.figure(data, values, shown),
         )
 
     # -- pages ------------------------------------------------------------------------
 
     def pages(self) -> tuple[Page, ...]:
-        found = (self.cached(path, self.page) for path in self.files("pages", ".md"))
-        return tuple(sorted((page for page in found if page is not None), key=lambda p: (p.order, p.slug)))
+        """Every page, in folders too (sections.py), with a page for each section that has none; in reading order."""
+        base = self.options.content_dir / "pages"
+        found: list[Page] = []
+        seen: dict[str, str] = {}
+        for path in page_files(base, self.show, self.problems):
+            page = self.cached(path, self.page)
+            if page is None:
+                continue
+            if page.slug in seen:
+                self.problems.append(Problem(page.loc.path, 0, f"two files give the page '{page.slug}': {seen[page.slug]} and "
+                                             f"{page.loc.path}", "keep one: a section's own page is either its name.md or "
+                                             "its folder's index.md"))
+                continue
+            seen[page.slug] = page.loc.path
+            found.append(page)
+        for made in section_pages(found, lambda inside: self.show(self.options.content_dir / inside)):
+            self.paths[made.loc.path] = f"pages/{made.slug}/index.md"
+            found.append(made)
+        return reading_order(found)
 
     def page(self, path: Path, raw: bytes) -> Page | None:
-        slug = self.file_id(path, "page")
+        found, wrong = page_slug(path, self.options.content_dir / "pages")
         shown = self.show(path)
+        slug: str | None = found
+        if wrong:
+            folder = wrong != path.stem
+            what = f"the folder name '{wrong}'" if folder else f"the file name '{path.name}'"
+            self.problems.append(Problem(shown, 0, f"{what} is not a valid page id",
+                                         "rename it using lowercase a-z, 0-9 and hyphens, e.g. " + ("my-section/" if folder else "my-page.md")))
+            slug = None
         text = self.text(path, raw)
         if text is None:
             return None
@@ -272,7 +307,20 @@ class SiteReader(ContentFiles):
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
         return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
-                    values["no_autolink"], dict(data.key_lines))
+                    values["no_autolink"], dict(data.key_lines), values["image"])
+
+
+NAME_RE = re.compile(r"[^\s\[\]{},:#'\"]+")
+
+
+def written_names(raw: bytes) -> set[str]:
+    """Every word of a facts file that failed to load, as the fact ids and tags it may define.
+
+    References to them are not reported again: one YAML mistake is one error, not one more for
+    each fact the file holds (a word that is no id there only hides a mistake while that file is broken).
+    """
+    words = set(NAME_RE.findall(raw.decode("utf-8", "replace")))
+    return {f"{kind}:{word}" for word in words for kind in ("fact", "tag")}
 
 
 def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None, list[Problem]]:
@@ -290,6 +338,7 @@ def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None
                               f"run from the folder holding content/, pass --content PATH, or start a new site with "
                               f"`{options.program} new DIR`")]
     config = reader.config()
+    assets = reader.assets()
     sources = reader.sources()
     groups, facts = reader.facts()
     terms = reader.terms()
@@ -298,5 +347,5 @@ def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None
         section.sweep()  # deleted files
     if config is None:
         return None, reader.problems
-    site = Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken), reader.digests)
+    site = Site.assemble(config, sources, groups, facts, terms, pages, frozenset(reader.broken), reader.digests, assets, reader.paths)
     return site, reader.problems

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
+
 from .. import limits
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
 from .files import TooLarge, read_bounded
+from .passage import excerpt_hint
 from .quotelock import Lock, Locked, LockedSource, lock_path, read_lock, text_hash
 
 
@@ -50,9 +54,42 @@ def read_archive(path: Path) -> tuple[str | None, str]:
     except TooLarge as exc:
         return None, f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)})"
     except UnicodeDecodeError:
-        return None, "is not UTF-8 text (convert it, e.g. iconv -f euc-kr -t utf-8)"
+        return None, NOT_UTF8
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror})"
+
+
+NOT_UTF8 = "is not UTF-8 text"
+# Python's names for the encodings charset-normalizer finds, as iconv spells them
+ICONV_NAMES = {"cp949": "CP949", "euc_kr": "EUC-KR", "johab": "JOHAB", "cp932": "CP932", "shift_jis": "SHIFT_JIS",
+               "euc_jp": "EUC-JP", "gb18030": "GB18030", "gb2312": "GB2312", "gbk": "GBK", "big5": "BIG5",
+               "utf_16": "UTF-16", "utf_16_le": "UTF-16LE", "utf_16_be": "UTF-16BE", "utf_32": "UTF-32",
+               "latin_1": "ISO-8859-1", "iso8859_15": "ISO-8859-15"}
+
+
+def guess_encoding(data: bytes) -> str:
+    """The encoding a text's bytes look like, as iconv names it ('' when they look like no text)."""
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is None:
+        return ""
+    name = best.encoding
+    if name.startswith("cp125"):
+        return "WINDOWS-" + name[2:]
+    return ICONV_NAMES.get(name, name.upper().replace("_", "-"))
+
+
+def encoding_problem(source: Source, path: Path, options: Options) -> Problem:
+    """An archive that is not UTF-8: an error naming the encoding it looks like, with the command that converts it."""
+    shown = display_path(path, options.root)
+    try:
+        encoding = guess_encoding(read_bounded(path, limits.ARCHIVE_BYTES.value))
+    except (OSError, TooLarge):
+        encoding = ""
+    looks = f"; it looks like {encoding}" if encoding else ""
+    convert = (f"convert it: iconv -f {encoding} -t UTF-8 {shlex.quote(shown)} > utf8.txt && mv utf8.txt {shlex.quote(shown)}"
+               if encoding else "save it as UTF-8 in the program that made it")
+    return Problem(source.loc.path, source.lines.get("archive", source.loc.line),
+                   f"archive '{source.archive}' is not UTF-8 text{looks}; its quotes cannot be checked", convert)
 
 
 def archive_folder(site: Site, options: Options) -> tuple[Path, str]:
@@ -82,9 +119,12 @@ def verify_quotes(site: Site, options: Options) -> QuoteCheck:
             archives[path] = read_archive(path)
         archive, why = archives[path]
         if archive is not None:
-            record, found = _against_archive(source, archive, site, problems)
+            record, found = _against_archive(source, archive, path, site, problems)
             lock[source.id] = record
             counts[0] += found
+            continue
+        if why == NOT_UTF8:
+            problems.append(encoding_problem(source, path, options))
             continue
         lock_needed = True
         where = f"looked for {display_path(path, options.root)} (archive folder: {decided})"
@@ -107,7 +147,7 @@ def verify_quotes(site: Site, options: Options) -> QuoteCheck:
     return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed)
 
 
-def _against_archive(source: Source, archive: str, site: Site, problems: list[Problem]) -> tuple[LockedSource, int]:
+def _against_archive(source: Source, archive: str, path: Path, site: Site, problems: list[Problem]) -> tuple[LockedSource, int]:
     """Find each excerpt in the archive's text; return the source's new record and how many were found."""
     excerpts: dict[str, Locked] = {}
     spans: list[tuple[int, int]] = []
@@ -115,13 +155,22 @@ def _against_archive(source: Source, archive: str, site: Site, problems: list[Pr
         quote = normalize_quote(excerpt.text)
         at = archive.find(quote) if quote else -1
         if at < 0:
-            problems.append(Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive",
-                                    f"copy the words exactly from {source.archive} (differences in whitespace are ignored)"))
+            said, hint = excerpt_hint(source.archive, archive, _raw_text(path), quote)
+            problems.append(Problem(excerpt.loc.path, excerpt.loc.line,
+                                    f"excerpt '{source.id}#{excerpt.id}' does not occur in the archive{said}", hint))
             continue
         excerpts[excerpt.id] = Locked(at, text_hash(quote))
         spans.append((at, len(quote)))
     problems += _share_problems(source, share_of(len(archive), spans), site)
     return LockedSource(source.archive, text_hash(archive), len(archive), excerpts), len(excerpts)
+
+
+def _raw_text(path: Path) -> str | None:
+    """An archive's text as written (lines and all), for naming the line of a passage; None when it cannot be read."""
+    try:
+        return read_bounded(path, limits.ARCHIVE_BYTES.value).decode("utf-8-sig")
+    except (OSError, TooLarge, UnicodeDecodeError):
+        return None
 
 
 def _against_lock(source: Source, locked: LockedSource, site: Site, shown_lock: str, where: str,

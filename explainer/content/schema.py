@@ -6,28 +6,26 @@ The field tables of docs/content.md are generated from these declarations
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import limits
 from ..errors import Problem
-from ..model import PartialDate
+from .values import ID_RE as ID_RE  # the patterns and the conversion other modules read from here
+from .values import LANG_RE as LANG_RE
+from .values import PARTIAL_RE as PARTIAL_RE
+from .values import REF_RE as REF_RE
+from .values import _kind
+from .values import convert as convert
 from .yamlfile import UNREADABLE, LocList, LocMap
 
-ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 NAV_PAGES = 8  # without `nav:`, pages are listed in the navigation only while there are at most this many
 UNSET: Any = object()  # a field declared without a default of its own takes its type's empty value
 
 # What an optional key that is left out means, by type, unless its field declares a default.
 EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "path": "", "language": "",
-                         "texts": (), "ids": (), "refs": (), "labels": {}, "list": None}
+                         "texts": (), "ids": (), "refs": (), "labels": {}, "list": None, "record": None, "color": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +36,7 @@ class Field:
     type: str
     doc: str
     required: bool = False
-    item: str = ""  # for "list" of records: the schema name of each item
+    item: str = ""  # for "list" of records and "record": the schema name of each record
     default: Any = UNSET
 
     @property
@@ -78,6 +76,8 @@ TYPES = {
     "refs": "a list of excerpt references source-id#excerpt-id",
     "labels": "a mapping of label name to string",
     "list": "a list of records",
+    "record": "a mapping of keys to values",
+    "color": "a colour in quotes, `\"#rrggbb\"` (YAML reads # as a comment), or a mapping `light:` and `dark:` of two",
 }
 
 SITE = Schema(
@@ -103,6 +103,52 @@ SITE = Schema(
               "`$EXPLAINER_ARCHIVES` overrides it. Default: the folder holding `content/`."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
               "text: quote briefly, say the rest in your own words.", default=25),
+        Field("accent", "color", "The colour of links and highlights: `\"#8a2be2\"`, or `{light: \"#8a2be2\", dark: \"#c9a0ff\"}` "
+              "for each colour scheme. Checked for WCAG AA contrast (4.5:1) against the theme's backgrounds in both schemes."),
+        Field("logo", "record", "An image shown beside the site's name in the header: `{file: files/logo.svg, alt: …}` "
+              "(`alt`: what it says, or leave it out when it only repeats the name).", item="logo"),
+        Field("favicon", "text", "The browser tab's icon, a file inside `content/` (SVG, PNG or ICO). Default: the theme's."),
+        Field("css", "texts", "Stylesheets of your own, files inside `content/` (`files/site.css`), loaded after the theme's: "
+              "they may set its custom properties (docs/themes.md) or add rules."),
+        Field("social_image", "text", "The image link previews show for every page, a file inside `content/` (1200 × 630 "
+              "pixels suits every service); a page's own `image:` comes first. Default: a card drawn for each page."),
+        Field("fonts", "record", "The fonts of the text: `latin:` and `hangul:`, each a CSS font-family list "
+              "(`\"Inter, sans-serif\"`) or a font file inside `content/` (WOFF2, WOFF, TTF or OTF; a TTF or OTF also draws "
+              "the social cards).", item="fonts"),
+        Field("cards", "boolean", "Set to false to draw no social cards (link previews then show no image).", default=True),
+    ),
+)
+
+LOGO = Schema(
+    "logo",
+    "content/site.yaml → logo",
+    (
+        Field("file", "text", "The image, a file inside `content/` (SVG, PNG, WebP, JPEG).", True),
+        Field("alt", "text", "What the logo says, when that is more than the site's name beside it."),
+    ),
+)
+
+FONTS = Schema(
+    "fonts",
+    "content/site.yaml → fonts",
+    (
+        Field("latin", "text", "For Latin letters and digits: a CSS font-family list or a font file inside `content/`."),
+        Field("hangul", "text", "For Hangul: a CSS font-family list or a font file inside `content/`."),
+    ),
+)
+
+IMAGE = Schema(
+    "image",
+    "`image:` of a term or a source",
+    (
+        Field("file", "text", "The image, a path from the YAML file (`../files/chip.png`) or from `content/` (`/files/chip.png`).",
+              True),
+        Field("alt", "text", "What the image shows, for readers who cannot see it. Required unless `decorative: true`."),
+        Field("caption", "inline", "A caption shown under the image."),
+        Field("credit", "text", "Who made the image, as it should be credited (`Jane Doe / CC BY 4.0`); `own` when you made "
+              "it yourself (nothing is shown). Required.", True),
+        Field("decorative", "boolean", "Set to true for an image that only decorates: it has no `alt`, and screen readers skip it.",
+              default=False),
     ),
 )
 
@@ -131,6 +177,7 @@ SOURCE = Schema(
               "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
               "vouches for the excerpts verified before."),
         Field("note", "inline", "Anything a reader should know about the source."),
+        Field("image", "record", "An image shown on the source's page (see `image` below).", item="image"),
         Field("excerpts", "list", "The quotations the site uses from this source.", True, "excerpt"),
     ),
 )
@@ -177,6 +224,7 @@ TERM = Schema(
               "By default a version number after a term still links the term."),
         Field("not_in", "texts", "Phrases in which the term's form is an ordinary word in another sense, never linked "
               "(with any particle, spacing or case, as the term itself is matched). Each must contain a form of the term."),
+        Field("image", "record", "An image shown on the term's page (see `image` below).", item="image"),
     ),
 )
 
@@ -190,10 +238,12 @@ PAGE = Schema(
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
         Field("no_autolink", "ids", "Terms not linked automatically on this page, where the word means something else; "
               "an explicit `[[term:…]]` still links them."),
+        Field("image", "text", "The image link previews show for this page, a path from the page's file (`chart.png`) "
+              "or from `content/` (`/files/chart.png`). Default: `social_image` in site.yaml, else a card drawn for the page."),
     ),
 )
 
-SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE)}
+SCHEMAS = {s.name: s for s in (SITE, LOGO, FONTS, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE, IMAGE)}
 
 
 def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
@@ -226,6 +276,14 @@ def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[
                 problems.append(Problem(path, key_line, f"'{key}' must be a list of {spec.item}s, not {_kind(raw)}",
                                         f"write each {spec.item} as an item starting with '- '"))
             continue
+        if spec.type == "record":
+            if isinstance(raw, LocMap):
+                values[key] = raw  # checked by the caller against SCHEMAS[spec.item]
+            else:
+                problems.append(Problem(path, key_line, f"'{key}' must be a mapping of keys to values, not {_kind(raw)}",
+                                        f"write it as `{key}:` and, on the lines below it, indented: "
+                                        + ", ".join(f"`{f.name}: …`" for f in SCHEMAS[spec.item].fields[:2])))
+            continue
         value, message = convert(raw, spec.type)
         if message:
             problems.append(Problem(path, key_line, f"'{key}' {message}", f"'{key}' takes {TYPES[spec.type]}"))
@@ -247,143 +305,6 @@ def _unreadable(raw: Any) -> bool:
     if isinstance(raw, dict):
         raw = list(raw.values())
     return raw is UNREADABLE or (isinstance(raw, list) and any(item is UNREADABLE for item in raw))
-
-
-def convert(raw: Any, type_: str) -> tuple[Any, str]:
-    """Convert one YAML value to the declared type; return (value, '') or (None, what is wrong)."""
-    if raw is None:
-        return None, "is empty"
-    if type_ in ("text", "markdown", "inline"):
-        if isinstance(raw, str):
-            text = raw.strip()
-            return (text, "") if text else (None, "is empty")
-        return None, f"must be text, not {_kind(raw)} (quote it)"
-    if type_ == "id":
-        if isinstance(raw, str) and ID_RE.match(raw):
-            return raw, ""
-        return None, f"must be an id like 'my-id' (lowercase a-z, 0-9, hyphens), not {_shown_value(raw)}"
-    if type_ == "integer":
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw, ""
-        return None, f"must be a whole number, not {_kind(raw)}"
-    if type_ == "boolean":
-        if isinstance(raw, bool):
-            return raw, ""
-        return None, f"must be true or false, not {_shown_value(raw)}"
-    if type_ == "date":
-        return _convert_date(raw)
-    if type_ == "url":
-        if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()) and _url_parts(raw.strip()):
-            return raw.strip(), ""
-        return None, f"must be an http:// or https:// URL, not {_shown_value(raw)}"
-    if type_ == "path":
-        return _convert_path(raw)
-    if type_ == "language":
-        if isinstance(raw, str) and LANG_RE.match(raw.strip()):
-            return raw.strip(), ""
-        return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {_shown_value(raw)}"
-    if type_ in ("texts", "ids", "refs"):
-        return _convert_list(raw, type_)
-    if type_ == "labels":
-        if isinstance(raw, LocMap) and all(isinstance(v, str) for v in raw.values()):
-            return dict(raw), ""
-        return None, "must be a mapping of names to strings"
-    raise ValueError(f"unknown field type {type_!r}")  # a bug in a schema declaration
-
-
-def _convert_path(raw: Any) -> tuple[Any, str]:
-    """A relative path to a file beside the project: no control characters, not absolute, not endless."""
-    if not isinstance(raw, str) or not raw.strip():
-        return None, f"must be a relative file path, not {_kind(raw)}"
-    path = raw.strip()
-    if len(path) > limits.ARCHIVE_PATH.value:
-        return None, f"is {len(path):,} characters long; a path may have at most {limits.shown(limits.ARCHIVE_PATH)}"
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
-        return None, f"holds a control character: {_shown_value(path)}"
-    if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):
-        return None, f"must be relative to the folder holding content/, not {_shown_value(path)}"
-    return path, ""
-
-
-def _url_parts(url: str) -> bool:
-    """Whether a URL splits into parts with a host name (urllib refuses https://[::1/, an unclosed IPv6 address)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (reading it raises ValueError for a port that is no number)
-    except ValueError:
-        return False
-    return bool(parts.hostname)
-
-
-def _shown_value(raw: Any) -> str:
-    """A value as a message quotes it: its repr, at most 80 characters of it."""
-    text = repr(raw)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:
-    if isinstance(raw, str):
-        raw = [raw]  # a single item written without a list is accepted
-    if not isinstance(raw, list):
-        return None, f"must be a list, not {_kind(raw)}"
-    out: list[Any] = []
-    for item in raw:
-        if type_ == "texts":
-            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
-                return None, f"must be a list of strings; {_shown_value(item)} is not one"
-            out.append(str(item).strip())
-        elif type_ == "ids":
-            if not isinstance(item, str) or not ID_RE.match(item):
-                return None, f"must be a list of ids (lowercase a-z, 0-9, hyphens); {_shown_value(item)} is not one"
-            out.append(item)
-        else:
-            if not isinstance(item, str) or not REF_RE.match(item.strip()):
-                return None, f"must be a list of references 'source-id#excerpt-id'; {_shown_value(item)} is not one"
-            out.append(item.strip())
-    return tuple(out), ""
-
-
-def _convert_date(raw: Any) -> tuple[Any, str]:
-    if isinstance(raw, dt.datetime):
-        raw = raw.date()
-    if isinstance(raw, dt.date):
-        return PartialDate.from_date(raw), ""
-    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
-        return PartialDate(raw), ""
-    if isinstance(raw, str):
-        match = PARTIAL_RE.match(raw.strip())
-        if match:
-            year, month, day = (int(g) if g else 0 for g in match.groups())
-            given_month, given_day = match.group(2) is not None, match.group(3) is not None
-            if year < 1 or (given_month and not 1 <= month <= 12):  # 0000, 2023-00: no year or month of any calendar
-                return None, f"is not a real date: {raw!r}"
-            if given_day:
-                try:
-                    dt.date(year, month, day)
-                except ValueError:
-                    return None, f"is not a real date: {raw!r}"
-            return PartialDate(year, month, day), ""
-    return None, f"must be a date like 2023-12-07, 2023-12 or 2023, not {_shown_value(raw)}"
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "a date"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bytes):
-        return "binary data (!!binary)"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
 
 
 def _names(schema: Schema) -> str:

@@ -121,15 +121,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Pro
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it was opened
         line = mark.line + 1 + offset if mark is not None else first_line
         reason = exc.problem or exc.context or "invalid YAML"
-        problems.append(
-            Problem(
-                path,
-                line,
-                f"YAML syntax error: {reason}",
-                "check indentation, colons and quotes on this line and the one above; "
-                "a value containing ': ' or starting with a quote or '[' must be quoted",
-            )
-        )
+        problems.append(_syntax_problem(text, path, offset, line, reason, exc))
         return None, problems
     except yaml.YAMLError as exc:  # errors without a position
         problems.append(Problem(path, first_line, f"YAML error: {exc}", "check the file's syntax"))
@@ -145,6 +137,48 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Pro
     finally:
         builder.dispose()
     return (None if value is UNREADABLE else value), problems
+
+
+SYNTAX_HINT = ("check indentation, colons and quotes on this line and the one above; "
+               "a value containing ': ' or starting with a quote or '[' must be quoted")
+
+
+def _syntax_problem(text: str, path: str, offset: int, line: int, reason: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """The problem for a YAML syntax error, on the line that causes it where PyYAML's own mark is elsewhere.
+
+    Two mistakes PyYAML reports far from their cause: a tab in the indentation, and a comment
+    inside a flow list (`[a, b # note]`), which hides the rest of its line, the closing bracket too.
+    """
+    lines = text.splitlines()
+    if "'\\t'" in reason:
+        return Problem(path, line, "YAML syntax error: a tab in the indentation",
+                       f"YAML indents with spaces only: replace the tab at the start of line {line} with spaces")
+    if "flow" in (exc.context or "") and exc.problem_mark is not None:
+        end = exc.problem_mark.line
+        for index in range(min(end, len(lines) - 1), max(-1, end - 50), -1):  # the nearest opening before the error
+            column = _comment_at(lines[index], 0)
+            before = lines[index][:column]
+            for kind, opening, closing in (("list", "[", "]"), ("mapping", "{", "}")):
+                if column >= 0 and before.count(opening) > before.count(closing):
+                    return Problem(path, index + 1 + offset, f"YAML syntax error: '#' starts a comment inside a {opening} … {closing} "
+                                   f"{kind}, and hides the rest of the line, its closing '{closing}' too",
+                                   f"close the {kind} before the comment (`{opening}a, b{closing}  # note`), "
+                                   "or quote a value that holds '#'")
+    return Problem(path, line, f"YAML syntax error: {reason}", SYNTAX_HINT)
+
+
+def _comment_at(line: str, start: int) -> int:
+    """The column of a comment ('#' after a space, outside quotes) in `line` from `start`, or -1."""
+    quote = ""
+    for column in range(start, len(line)):
+        char = line[column]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (column == 0 or line[column - 1] in " \t"):
+            return column
+    return -1
 
 
 def _convert(node: yaml.Node, builder: yaml.SafeLoader, path: str, offset: int, problems: list[Problem]) -> Any:

@@ -8,6 +8,7 @@ other URLs are left alone (a build makes no network requests).
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from ..cache import Section, digest
 from ..cancel import Cancelled, never
 from ..errors import Problem
-from ..model import Output
+from ..model import LinkRecord, Output
 
 # The attributes that make a browser fetch or navigate to a URL.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -28,8 +29,9 @@ LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 # Fragments a browser understands without a matching id (HTML: "top" scrolls to the top).
 IMPLICIT_FRAGMENTS = frozenset({"", "top"})
-HINT = ("fix the link in the content (a Markdown link is relative to its page, e.g. ../facts/#fact-id; "
-        "[[fact:…]], [[term:…]] and [[cite:…]] references always resolve) or in the template that writes it")
+HINT = "fix the link in the template that writes it (links written in the content are reported at their own lines)"
+CONTENT_HINT = ("link a page by its file, [words](other-page.md), or the site's own parts from its root, [words](/facts/); "
+                "[[fact:…]], [[term:…]] and [[cite:…]] references always resolve")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Link:
 class ParsedPage:
     """What the checker needs from one page: its ids (with lines) and its links."""
 
+    path: str = ""
     ids: dict[str, list[int]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
 
@@ -64,7 +67,7 @@ def parse_page(path: str, html: str, cancelled: Callable[[], bool] = never) -> P
     and the print edition of a large site is one very long page. Comments and the content
     of <script> and <style> are skipped; attribute values are unescaped as a browser would.
     """
-    found = ParsedPage()
+    found = ParsedPage(path)
     position = 0
     line, counted = 1, 0
     seen = 0
@@ -191,17 +194,27 @@ def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site"
     problems: list[Problem] = []
     # reason -> every link that shows it: one template link, broken on every page, is one problem
     broken: dict[str, list[Link]] = {}
+    # a link the content wrote is reported where it was written, once (a page body shows in the print edition too)
+    written: dict[tuple[str, int, str], Problem] = {}
+    recorded = {o.path: {r.url: r for r in reversed(o.links) if r.kind != "anchor"} for o in outputs if o.links}
     for page in pages.values():
         if cancelled():
             raise Cancelled
+        records = recorded.get(page.path, {})
         for link in page.links:
             target = resolver.resolve(link)
             if target is None:
+                continue
+            record = records.get(link.url)
+            if record is not None:
+                if not record.reported and (problem := _content_problem(record, target, files, pages)) is not None:
+                    written.setdefault((problem.path, problem.line, record.written), problem)
                 continue
             if isinstance(target, str):
                 broken.setdefault(f"{link.url}\n{target}", []).append(link)
             elif reason := _problem_with(target, files, pages):
                 broken.setdefault(reason, []).append(link)
+    problems += written.values()
     for key, seen in broken.items():
         first = seen[0]
         others = len({link.page for link in seen} - {first.page})
@@ -216,6 +229,26 @@ def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site"
                                         "a link to it reaches only the first",
                                         "give every element on a page its own id", "warning"))
     return problems
+
+
+def _content_problem(record: LinkRecord, target: Target | str, files: set[str], pages: dict[str, ParsedPage]) -> Problem | None:
+    """The problem with a link the content wrote, at its line, with the page or anchor it most likely meant; None when it works."""
+    path, line = record.loc.path, record.loc.line
+    what = "image" if record.kind == "image" else "link"
+    if isinstance(target, str):
+        return Problem(path, line, f"{what} '{record.written}' {target}", CONTENT_HINT, "warning")
+    found = served_file(target, files)
+    if found is None:
+        folders = sorted({file.removesuffix("index.html").rstrip("/") for file in files if file.endswith("index.html")} - {""})
+        close = difflib.get_close_matches(target.path.rstrip("/"), folders, n=1, cutoff=0.6)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + CONTENT_HINT
+        return Problem(path, line, f"{what} '{record.written}' leads to no page", hint, "warning")
+    if target.fragment in IMPLICIT_FRAGMENTS or found not in pages or target.fragment in pages[found].ids:
+        return None
+    close = difflib.get_close_matches(target.fragment, sorted(pages[found].ids), n=1, cutoff=0.6)
+    shown = found.removesuffix("index.html") or "the home page"
+    return Problem(path, line, f"{what} '{record.written}' points to #{target.fragment}, which {shown} does not have",
+                   (f"did you mean '#{close[0]}'? " if close else "") + "link to a heading, fact or excerpt that is there", "warning")
 
 
 def _problem_with(target: Target, files: set[str], pages: dict[str, ParsedPage]) -> str:

@@ -57,6 +57,7 @@ class Server:
         self.link_check: asyncio.Future[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped = asyncio.Event()
+        self.watcher = self.content_watcher()
 
     async def run(self) -> None:
         """Serve until SIGINT or SIGTERM (Ctrl-C), then shut down cleanly (after the build under way, if any)."""
@@ -68,11 +69,14 @@ class Server:
         sockets = self.bind()
         # watch first, so that an edit made during the first build is not missed
         # the output folder and the quote lock are written by the builds themselves: no change of the user's
-        watcher = Watcher(self.watched(), self.on_burst, ignore=[self.rebuilder.out_dir, lock_path(self.rebuilder.options.content_dir)])
+        watcher = self.watcher
+        # the site's folder itself, not its depth: a templates/ (or content/) made after serve started is watched from then on
+        root_watcher = Watcher([self.preview.options.root], self.on_root_change, recursive=False)
         server: tornado.httpserver.HTTPServer | None = None
         builder: asyncio.Future[None] | None = None
         try:
             await asyncio.to_thread(watcher.start)
+            await asyncio.to_thread(root_watcher.start)
             preview.report(Building(display_path(self.rebuilder.options.content_dir)))
             await self.rebuild()
             if not self.stopped.is_set():
@@ -86,7 +90,8 @@ class Server:
         finally:
             if builder is not None:
                 builder.cancel()
-            watcher.stop()
+            root_watcher.stop()
+            self.watcher.stop()
             preview.reloader.close()
             if server is not None:
                 server.stop()
@@ -125,6 +130,24 @@ class Server:
         if own_theme.is_dir():
             folders.append(own_theme)
         return [folder for folder in folders if folder.is_dir()]
+
+    def content_watcher(self) -> Watcher:
+        """A watcher of the folders watched(): the output folder and the quote lock are written by builds, not by the user."""
+        return Watcher(self.watched(), self.on_burst, ignore=[self.rebuilder.out_dir, lock_path(self.rebuilder.options.content_dir)])
+
+    def on_root_change(self, paths: set[Path]) -> None:
+        """Called by the root watcher's thread: when the folders to watch changed (templates/ made or removed), watch anew."""
+        if {path.name for path in paths} & {"templates", "content"} and self.loop is not None:
+            self.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.rewatch()))
+
+    async def rewatch(self) -> None:
+        """Replace the content watcher by one over the folders there are now, then build (what the new folder holds counts)."""
+        if set(self.watcher.folders) == {folder.resolve() for folder in self.watched()}:
+            return
+        old, self.watcher = self.watcher, self.content_watcher()
+        await asyncio.to_thread(old.stop)
+        await asyncio.to_thread(self.watcher.start)
+        self.queue()
 
     def on_burst(self, paths: set[Path]) -> None:
         """Called by the watcher's thread once per burst: tell the event loop (which files does not matter:

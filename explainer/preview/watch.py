@@ -27,8 +27,10 @@ POLL_STOP_MS = 200  # how often the watching thread looks whether it should stop
 class Watcher:
     """Watches folders in a thread of its own and calls `on_burst(paths)` once per burst of changes."""
 
-    def __init__(self, folders: Sequence[Path], on_burst: Callable[[set[Path]], None], ignore: Sequence[Path] = ()) -> None:
+    def __init__(self, folders: Sequence[Path], on_burst: Callable[[set[Path]], None], ignore: Sequence[Path] = (),
+                 recursive: bool = True) -> None:
         self.folders = tuple(folder.resolve() for folder in folders)
+        self.recursive = recursive  # False: only the folders' own entries (a folder made or removed in them)
         self.on_burst = on_burst
         self.ignore = tuple(path.resolve() for path in ignore)
         self.stopping = threading.Event()
@@ -63,6 +65,7 @@ class Watcher:
         """The watching thread: hand every batch of changes to `gather`."""
         try:
             changes = watchfiles.watch(*self.folders, watch_filter=self.wanted, debounce=int(MAX_BURST * 1000), step=STEP_MS,
+                                       recursive=self.recursive,
                                        stop_event=self.stopping, rust_timeout=POLL_STOP_MS, yield_on_timeout=True,
                                        raise_interrupt=False, ignore_permission_denied=True)
             for batch in changes:  # the first comes after POLL_STOP_MS at most: the watcher is set up by then

@@ -6,11 +6,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model import Fact, Markdown, Ref, Term
+from ..content.targets import resolve
+from ..model import Asset, DocLink, Fact, Figure, LinkRecord, Loc, Markdown, Ref, Term
 from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
 from .display import slug
+from .pictures import Picture
+from .social import CardWant
 from .state import Record, RenderState
 from .variables import TocItem
 
@@ -43,6 +46,10 @@ class PageContext:
         self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
         self.records: list[Record] = []  # every glossary link made, for the render cache to replay
         self.reads: set[str] = set()  # the cache inputs read: "body:<slug>" of each page body rendered
+        self.links: list[LinkRecord] = []  # every link and image the page's Markdown made, with where it was written
+        self.lazy = True  # images after the first load lazily (not on paper: a PDF is printed at once)
+        self.shown_images = 0
+        self.card: CardWant | None = None  # the social card the page shows, for the render cache to replay
         self.headings: list[TocItem] = []  # headings of the Markdown rendered so far, for the table of contents
         self.anchors: set[str] = set()  # ids given to headings on this page
         self.anchor_prefix = ""  # put before every heading id (the print edition: one per part)
@@ -99,6 +106,52 @@ class PageContext:
         self.read(doc)
         return markdown.plain_text(doc)
 
+    def link(self, link: DocLink, path: str) -> str:
+        """The URL of a link written in the Markdown of the file shown as `path`; the link is recorded with its line."""
+        site = self.state.site
+        target = resolve(link.target, site.paths.get(path, ""), site)
+        if target.kind in ("external", "missing", "outside"):
+            href = link.target
+        elif target.kind == "asset":
+            href = self.url(site.assets[target.path].url + (f"#{target.fragment}" if target.fragment else ""))
+        else:
+            href = self.url(target.site_path())
+        self.links.append(LinkRecord(href, link.target, Loc(path, link.line), reported=target.kind in ("missing", "outside")))
+        return href
+
+    def image(self, link: DocLink, path: str, figure: bool) -> str:
+        """An image written in the Markdown of the file shown as `path`, as the theme's `picture` macro shows it."""
+        site = self.state.site
+        target = resolve(link.target, site.paths.get(path, ""), site)
+        words: dict[str, Any] = {"alt": "" if link.decorative else link.alt, "caption": Markup.escape(link.title) if figure else Markup(""),
+                 "credit": "" if link.credit == "own" else link.credit, "decorative": link.decorative, "figure": figure}
+        if target.kind == "asset" and site.assets[target.path].kind in ("image", "vector"):
+            picture = self.picture(site.assets[target.path], **words)
+        else:  # a file of the theme (/assets/…); anything else the checks have refused
+            picture = Picture(self.url(target.site_path()) if target.kind == "site" else link.target, 0, 0, **words)
+        self.links.append(LinkRecord(picture.src, link.target, Loc(path, link.line), "image",
+                                     target.path if target.kind == "asset" else "", target.kind in ("missing", "outside")))
+        return str(self.macros().picture(picture))
+
+    def figure(self, figure: Figure) -> Markup:
+        """A term's or a source's image (`image:` in its YAML file), as the theme's `picture` macro shows it."""
+        site = self.state.site
+        target = resolve(figure.file, site.paths.get(figure.loc.path, ""), site)
+        asset = site.assets.get(target.path) if target.kind == "asset" else None
+        if asset is None:
+            return Markup("")  # the checks have reported it
+        caption = self.md(figure.caption) if figure.caption is not None else Markup("")
+        picture = self.picture(asset, alt="" if figure.decorative else figure.alt, caption=caption,
+                               credit="" if figure.credit == "own" else figure.credit, decorative=figure.decorative, figure=True)
+        self.links.append(LinkRecord(picture.src, figure.file, figure.loc, "image", asset.path))
+        return Markup(self.macros().picture(picture))
+
+    def picture(self, asset: Asset, **words: Any) -> Picture:
+        """The picture of one image on this page: lazily loaded unless it is the page's first."""
+        lazy, self.lazy = self.lazy and self.shown_images > 0, self.lazy
+        self.shown_images += 1
+        return self.state.pictures.picture(asset, self.url, lazy=lazy, label=self.label("image_credit"), **words)
+
     def label(self, name: str) -> str:
         """One of the interface's words, in the site's language."""
         return str(self.state.site.config.labels[name])
@@ -106,8 +159,8 @@ class PageContext:
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
 
-    def anchor(self, text: str, level: int) -> str:
-        """Give a heading of rendered Markdown its id (unique on the page) and note it for the table of contents."""
+    def anchor(self, text: str, level: int, loc: Loc) -> str:
+        """Give a heading of rendered Markdown its id (unique on the page), note it for the table of contents, record it."""
         title = " ".join(text.split())
         base = slug(title) or "section"
         if self.anchor_prefix or base in THEME_IDS or base.startswith(THEME_ID_FAMILIES):
@@ -118,6 +171,7 @@ class PageContext:
             anchor = f"{base}-{number}"
         self.anchors.add(anchor)
         self.headings.append({"title": title, "anchor": anchor, "level": level})
+        self.links.append(LinkRecord(anchor, anchor, loc, "anchor"))
         return anchor
 
     def section(self, title: str = "") -> str:
@@ -158,7 +212,8 @@ class PageContext:
     def template_globals(self) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
         return {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain, "section": self.section,
-                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms}
+                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms,
+                "figure": self.figure}
 
     def macros(self) -> Any:
         if self._macros is None:

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from ..cache import Cache, digest
+from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
 from ..errors import BuildFailed, Problem, display_path
 from ..model import BUILTIN_SECTIONS, Options, Output, Page, Site, Source, Term, primary_language
@@ -17,12 +18,14 @@ from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
 from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
+from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, print_edition
 from .reuse import cached_page, render_inputs
 from .state import RenderState
 from .theme import Theme, make_environment, template_error
 from .variables import (
     Common,
+    Crumb,
     FactsValues,
     GlossaryValues,
     HomeValues,
@@ -59,6 +62,7 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
         if section is not None:
             section.store("environment", key, env)
     env.globals["site"] = site  # the site of this build (the environment may be an earlier build's)
+    env.globals["look"] = look_values(site, theme)  # from the files of this build: a logo's size may change, its name not
     return env
 
 
@@ -72,35 +76,56 @@ class Renderer:
 
     def nav(self, ctx: PageContext) -> list[NavItem]:
         config = self.site.config
-        pages = self.site.pages if len(self.site.pages) <= NAV_PAGES else ()  # a long list belongs on the home page
+        top = [page for page in self.site.pages if "/" not in page.slug]
+        pages = top if len(top) <= NAV_PAGES else []  # a long list belongs on the home page
         entries = config.nav or (*(p.slug for p in pages), *BUILTIN_SECTIONS)
-        items: list[NavItem] = []
-        for entry in entries:
-            page = self.site.page_by_slug.get(entry)
-            title = page.title if page else config.labels[entry]
-            path = f"{entry}/"
-            current = ctx.path == path or (entry in ("glossary", "sources") and ctx.path.startswith(path))
-            items.append({"title": title, "path": path, "current": current})
-        return items
+        return [self.nav_item(entry, ctx) for entry in entries]
+
+    def nav_item(self, entry: str, ctx: PageContext) -> NavItem:
+        """One entry of the navigation: a page (with its section's pages when it is a section's own), or a built-in section."""
+        page = self.site.page_by_slug.get(entry)
+        title = page.title if page else self.site.config.labels[entry]
+        path = f"{entry}/"
+        inside = entry not in self.site.page_by_slug or entry in self.state.sections_of
+        current = ctx.path == path or (inside and entry not in ("facts",) and ctx.path.startswith(path))
+        children = [self.nav_item(child, ctx) for child in self.state.sections_of.get(entry, ())]
+        return {"title": title, "path": path, "current": current, "here": ctx.path == path, "children": children}
+
+    def breadcrumbs(self, ctx: PageContext) -> list[Crumb]:
+        """The home page and the sections a nested page is in, outermost first."""
+        parts = ctx.path.rstrip("/").split("/")
+        if ctx.path.rstrip("/") not in self.site.page_by_slug or len(parts) < 2:
+            return []
+        crumbs: list[Crumb] = [{"title": self.site.config.title, "path": ""}]
+        for depth in range(1, len(parts)):
+            slug = "/".join(parts[:depth])
+            crumbs.append({"title": self.site.page_by_slug[slug].title, "path": f"{slug}/"})
+        return crumbs
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
-             og_type: str = "article", origin: str = "", toc: list[TocItem] | None = None) -> Output:
+             og_type: str = "article", origin: str = "", image: str = "", toc: list[TocItem] | None = None) -> Output:
         """Render one template for one page context: the common variables, then the page kind's own `values`.
 
-        `origin` names the content file the page shows (for messages about the output), else the template.
+        `origin` names the content file the page shows (for messages about the output), else the template;
+        `image` is the page's own social image, as written in that file.
         """
+        social = None
+        if kind not in ("404", "print"):
+            social, ctx.card = self.state.cards.image_for(ctx.path, title, image, origin or "site.yaml")
         common: Common = {
+            "social_image": social,
             "title": title,
             "description": description,
             "kind": kind,
             "og_type": og_type,
             "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
+            "breadcrumbs": self.breadcrumbs(ctx),
             "toc": toc or [],
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
-        return Output(filename, hold_joined_words(html).encode("utf-8"), origin or template)
+        return Output(filename, hold_joined_words(html).encode("utf-8"), origin or template, tuple(ctx.links))
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -124,7 +149,7 @@ class Renderer:
                               "next": pages[index + 1] if index + 1 < len(pages) else None}
         description = page.summary or markdown.summary(page.body) or self.site.config.description
         return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path,
-                         toc=headings_toc(ctx.headings))
+                         image=page.image, toc=headings_toc(ctx.headings))
 
     def facts(self) -> Output:
         labels = self.site.config.labels
@@ -266,10 +291,12 @@ def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output
     return outputs
 
 
-def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known.
+def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,
+                warnings: list[Problem] | None = None) -> list[Output]:
+    """Render every page; term pages last, once every link to them is known; then the images and social cards they show.
 
     With a cache, pages whose inputs are unchanged (or that workers rendered for this build) are reused, not rendered.
+    Warnings about what was made (a character a card could not draw) are added to `warnings`.
     """
     state = render_state(site, options, theme, cache)
     section, parts = state.cache, state.parts
@@ -304,4 +331,10 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
         section.sweep()
         parts.sweep()
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
+    linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
+    outputs += state.pictures.outputs(linked, cache)
+    outputs += state.cards.outputs(cache, warnings if warnings is not None else [])
+    look = look_css(site, theme)
+    if look is not None:
+        outputs.append(Output(LOOK_CSS, look, site.config.loc.path))
     return outputs

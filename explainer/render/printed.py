@@ -7,6 +7,7 @@ edition reads as one document and its PDF keeps working links.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -37,8 +38,8 @@ def in_page_anchor(target: str, site: Site) -> str | None:
     if len(parts) == 2 and parts[0] == "sources" and parts[1] in site.source_by_id:
         excerpt = fragment.removeprefix("excerpt-")
         return f"#{excerpt_anchor(parts[1], excerpt)}" if fragment.startswith("excerpt-") else f"#source-{parts[1]}"
-    if len(parts) == 1 and parts[0] in site.page_by_slug:
-        return f"#page-{parts[0]}"
+    if "/".join(parts) in site.page_by_slug:  # a page, in a section or not (guide/ferry)
+        return f"#page-{'/'.join(parts)}"
     if parts == ["print"]:
         return "#top"  # the edition itself
     return None
@@ -62,7 +63,7 @@ class PrintContext(PageContext):
         anchor = in_page_anchor(target, self.state.site)
         if anchor:
             return anchor
-        if target.startswith("assets/"):
+        if posixpath.splitext(target.partition("#")[0])[1]:  # a file (a stylesheet, an image), not a page: this copy's own
             return super().url(target)
         return self.state.site.config.absolute(target)
 
@@ -114,6 +115,7 @@ def print_edition(state: RenderState, page: PageMaker) -> Output:
     site = state.site
     labels = site.config.labels
     ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
+    ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
     values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
                            "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
     return cached_page(state, ctx, "print", (), lambda: page(

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..cache import Digest, digest
-from ..model import Options, Output, Site
+from ..model import LinkRecord, Options, Output, Site
 from .context import PageContext
+from .social import CardWant
 from .state import Record, RenderState
 
 
@@ -40,12 +41,14 @@ def cached_page(state: RenderState, ctx: PageContext, name: str, key: Any, rende
     if cache is None:
         return render()
     key_digest = digest(name, repr(key))
-    found: tuple[Output, tuple[Record, ...]] | None = cache.lookup(name, key_digest)
+    found: tuple[Output, tuple[Record, ...], CardWant | None] | None = cache.lookup(name, key_digest)
     if found is not None:
-        ctx.replay(found[1])
-        return found[0]
+        output, records, card = found
+        ctx.replay(records)
+        state.reuse_media(output.links, card)
+        return output
     output = render()
-    cache.store(name, key_digest, (output, tuple(dict.fromkeys(ctx.records))), {"site", *ctx.reads})
+    cache.store(name, key_digest, (output, tuple(dict.fromkeys(ctx.records)), ctx.card), {"site", *ctx.reads})
     return output
 
 
@@ -56,7 +59,12 @@ def cached_part(state: RenderState, ctx: PageContext, name: str, key: Any, reads
     if cache is None:
         return render()
     key_digest = digest(name, repr(key))
-    found: str | None = cache.lookup(name, key_digest)
+    found: tuple[str, tuple[LinkRecord, ...]] | None = cache.lookup(name, key_digest)
     if found is None:
-        found = cache.store(name, key_digest, render(), {"site", *reads})
-    return found
+        before = len(ctx.links)
+        html = render()
+        found = cache.store(name, key_digest, (html, tuple(ctx.links[before:])), {"site", *reads})
+    else:  # the links and images the part made are the page's, and its images are still to be served
+        ctx.links += found[1]
+        state.reuse_media(found[1], None)
+    return found[0]

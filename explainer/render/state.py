@@ -8,10 +8,12 @@ from typing import Any
 import jinja2
 
 from ..cache import Section
-from ..model import Fact, FactGroup, Options, Site, Term
+from ..model import Fact, FactGroup, LinkRecord, Options, Site, Term
 from ..text import korean
 from ..text.glossary import Glossary
 from .display import tag_anchor
+from .pictures import Pictures
+from .social import Cards, CardWant
 
 # (term id, the id of the fact whose text linked it, or ''): one glossary link made while rendering
 Record = tuple[str, str]
@@ -58,6 +60,18 @@ class RenderState:
     body_slugs: dict[str, str]  # a page's file (as shown) -> its slug: which Markdown is a page body
     tags: tuple[TagOfFacts, ...]  # the facts' tags in 가나다 order, each with its facts
     appearances: dict[str, Appearances] = field(default_factory=dict)
+    sections_of: dict[str, tuple[str, ...]] = field(init=False)  # a section's slug -> its pages' and sections' slugs, in order
+    pictures: Pictures = field(init=False)
+    cards: Cards = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pictures = Pictures(self.site)
+        children: dict[str, list[str]] = {}
+        for page in self.site.pages:  # in reading order; every section has a page of its own (content/sections.py)
+            if "/" in page.slug:
+                children.setdefault(page.slug.rsplit("/", 1)[0], []).append(page.slug)
+        self.sections_of = {slug: tuple(found) for slug, found in children.items()}
+        self.cards = Cards(self.site)
 
     @classmethod
     def create(cls, site: Site, options: Options, env: jinja2.Environment, cache: Section | None,
@@ -67,6 +81,14 @@ class RenderState:
         sections = tuple((name, tuple(terms)) for name, terms in korean.group_by_section([(t.term, t) for t in site.terms]))
         return cls(site, options, env, Glossary.build(site.terms), cache, parts, groups, sections, excerpt_uses(site),
                    {page.loc.path: page.slug for page in site.pages}, tags_of(site.facts))
+
+    def reuse_media(self, links: tuple[LinkRecord, ...], card: CardWant | None) -> None:
+        """A page (or part) taken from the cache still shows its images and its card: they are made as if it was rendered."""
+        for record in links:
+            if record.kind == "image" and record.asset in self.site.assets:
+                self.pictures.variants(self.site.assets[record.asset])
+        if card is not None:
+            self.cards.want(card)
 
     def note(self, term_id: str, fact: Fact | None, path: str, rank: tuple[int, str], title: str) -> None:
         """Note a link to a term made on the page at `path` (from inside `fact` when given)."""

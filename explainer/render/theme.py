@@ -17,6 +17,7 @@ from ..model import Markdown, Options
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
 DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
+DEFAULT_PREFIX = "default"  # templates named default/… are the default theme's, whatever the site replaces
 TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
 UNREADABLE_HINT = "check that it is a file that may be read (a symbolic link must lead to one)"
@@ -96,8 +97,11 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     Templates are not reloaded from disk once compiled: an environment serves one version of
     the theme (the render cache makes a new one when the theme's digest changes).
     """
+    # "default/base.html" is always the default theme's own: a site's base.html can extend it and replace one block
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DEFAULT_THEME))}),
+                                  jinja2.FileSystemLoader([str(f) for f in theme.folders])])
     return ThemeEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

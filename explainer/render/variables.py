@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
 from ..text.timeline import Month
+from .social import SocialImage
 from .state import GroupOfFacts, TagOfFacts
 
 SITE_WIDE = {
@@ -28,6 +29,9 @@ SITE_WIDE = {
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
+    "look": "the site's look from site.yaml: `look.stylesheets` (site paths of the stylesheets to load after the theme's: "
+            "`assets/look.css` with its accent and fonts, then its own `css:`), `look.favicon` (a site path, '' for the theme's) "
+            "and `look.favicon_type`, `look.logo` (`path`, `alt`, `width`, `height`; None for none)",
     "tag_anchor(tag)": "the id of a tag's list on the facts page (`url('facts/#' ~ tag_anchor(tag))` links to it)",
 }
 
@@ -48,7 +52,16 @@ class NavItem(TypedDict):
 
     title: str
     path: str
-    current: bool
+    current: bool  # this page, or (a section) the page is in it
+    here: bool  # this very page (aria-current="page"; a section the page is in: "true")
+    children: list[NavItem]  # a section's pages and sections, in reading order (empty for a page)
+
+
+class Crumb(TypedDict):
+    """One step of a nested page's breadcrumbs."""
+
+    title: str
+    path: str
 
 
 class TocItem(TypedDict):
@@ -67,7 +80,9 @@ class Common(TypedDict):
     kind: str  # home, page, facts, glossary, term, sources, source, print or 404
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
-    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`
+    nav: list[NavItem]  # the navigation entries: `title`, `path`, `current` (it or a section it is in), `here`, `children`
+    breadcrumbs: list[Crumb]  # a page in a section: the home page and its sections (`title`, `path`), outermost first; else empty
+    social_image: SocialImage | None  # the image of its link previews: `url` (absolute), `width`, `height`, `alt`; None for none
     toc: list[TocItem]  # the page's own contents, when it is long enough to need them: `title`, `anchor` (an id on it), `level` (2, 3)
 
 

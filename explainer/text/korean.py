@@ -289,9 +289,7 @@ CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 SECTION_OF = {"ㄲ": "ㄱ", "ㄸ": "ㄷ", "ㅃ": "ㅂ", "ㅆ": "ㅅ", "ㅉ": "ㅈ"}
 HANGUL_SECTIONS = tuple("ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ")
 DIGIT_SECTION = "0–9"
-LATIN_SECTION = "A–Z"
 OTHER_SECTION = "…"
-SECTIONS = (DIGIT_SECTION, *HANGUL_SECTIONS, LATIN_SECTION, OTHER_SECTION)
 
 
 def _script_rank(char: str) -> int:
@@ -320,7 +318,7 @@ def initial_consonant(char: str) -> str:
 
 
 def section_of(text: str) -> str:
-    """Return the index section a headword belongs in: ㄱ…ㅎ (doubled under plain), 0–9, A–Z or …."""
+    """Return the index section a headword belongs in: ㄱ…ㅎ (doubled under plain), its Latin letter (É under E), 0–9 or …."""
     letters = [c for c in unicodedata.normalize("NFC", text) if c.isalnum()]
     if not letters:
         return OTHER_SECTION
@@ -332,8 +330,19 @@ def section_of(text: str) -> str:
         consonant = initial_consonant(first)
         return SECTION_OF.get(consonant, consonant) or OTHER_SECTION
     if rank == 2:
-        return LATIN_SECTION
+        return unicodedata.normalize("NFD", first)[0].upper()
     return OTHER_SECTION
+
+
+def section_rank(name: str) -> tuple[int, int]:
+    """Where a section stands in an index: Hangul ㄱ…ㅎ first, then Latin letters A…Z, then digits, then other scripts."""
+    if name in HANGUL_SECTIONS:
+        return (0, HANGUL_SECTIONS.index(name))
+    if name == DIGIT_SECTION:
+        return (2, 0)
+    if name == OTHER_SECTION:
+        return (3, 0)
+    return (1, ord(name[0]))
 
 
 def group_by_section(items: list[tuple[str, T]]) -> list[tuple[str, list[T]]]:
@@ -342,4 +351,4 @@ def group_by_section(items: list[tuple[str, T]]) -> list[tuple[str, list[T]]]:
     groups: dict[str, list[T]] = {}
     for headword, item in ordered:
         groups.setdefault(section_of(headword), []).append(item)
-    return [(name, groups[name]) for name in SECTIONS if name in groups]
+    return [(name, groups[name]) for name in sorted(groups, key=section_rank)]

@@ -18,17 +18,17 @@ the site root, `[words](/some-page/)`, is made relative to the page it appears o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 
-from ..model import DocRef, Loc, Markdown
+from ..model import DocLink, DocRef, Loc, Markdown
 
 REF_KINDS = ("fact", "quote", "cite", "term", "timeline")
 BLOCK_KINDS = ("fact", "quote", "timeline")
@@ -72,6 +72,21 @@ def _xref_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
+def _positioned(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """A link or image rule that also notes where its token starts in the inline text (for the line of a link)."""
+
+    def rule_with_position(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:  # the first token pushed may be the text pending before the link
+            made = next((token for token in state.tokens[count:] if token.type in ("link_open", "image")), None)
+            if made is not None:
+                made.meta = {**(made.meta or {}), "pos": start}
+        return found
+
+    return rule_with_position
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """Return the configured parser: CommonMark + tables + strikethrough + our references."""
@@ -79,6 +94,8 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     attrs_plugin(md, spans=True, allowed=("class",))
     md.inline.ruler.before("link", "xref", _xref_inline)
+    md.inline.ruler.at("link", _positioned(rules_inline.link))
+    md.inline.ruler.at("image", _positioned(rules_inline.image))
     md.block.ruler.before("paragraph", "xref_block", _xref_block, {"alt": ["paragraph"]})
     return md
 
@@ -88,21 +105,50 @@ def parse(text: str, loc: Loc, inline: bool = False) -> Markdown:
     md = parser()
     tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
     refs: list[DocRef] = []
-    _collect(tokens, loc.line, refs, inline_base=None)
-    return Markdown(text=text, loc=loc, inline=inline, tokens=tuple(tokens), refs=tuple(refs))
+    links: list[DocLink] = []
+    _collect(tokens, loc.line, refs, links, inline_base=(loc.line, text) if inline else None)
+    return Markdown(text=text, loc=loc, inline=inline, tokens=tuple(tokens), refs=tuple(refs), links=tuple(links))
 
 
-def _collect(tokens: Sequence[Token], first_line: int, refs: list[DocRef], inline_base: tuple[int, str] | None) -> None:
+def _collect(tokens: Sequence[Token], first_line: int, refs: list[DocRef], links: list[DocLink],
+             inline_base: tuple[int, str] | None) -> None:
     for token in tokens:
         if token.type == "xref_block" and token.map:
             refs.append(DocRef(token.meta["kind"], token.meta["target"], first_line + token.map[0], block=True))
         elif token.type == "inline" and token.children:
             start = first_line + (token.map[0] if token.map else 0)
-            _collect(token.children, first_line, refs, (start, token.content))
-        elif token.type == "xref" and inline_base is not None:
+            _collect(token.children, first_line, refs, links, (start, token.content))
+        elif token.type in ("xref", "link_open", "image") and inline_base is not None:
             start, content = inline_base
-            line = start + content.count("\n", 0, token.meta["pos"])
-            refs.append(DocRef(token.meta["kind"], token.meta["target"], line, token.meta["label"]))
+            line = start + content.count("\n", 0, (token.meta or {}).get("pos", 0))
+            if token.type == "xref":
+                refs.append(DocRef(token.meta["kind"], token.meta["target"], line, token.meta["label"]))
+            elif token.type == "link_open":
+                links.append(DocLink(str(token.attrs.get("href", "")), line))
+            else:
+                links.append(image_link(token, line))
+
+
+def image_link(token: Token, line: int) -> DocLink:
+    """What an image token says: its target, text alternative, title, credit and whether it is decorative."""
+    classes = str(token.attrs.get("class", "")).split()
+    extra = (token.meta or {}).get("insecure_attrs", {})  # attributes written in {…} that never reach the HTML
+    alt = "".join(child.content for child in _leaves(token.children or []))
+    return DocLink(str(token.attrs.get("src", "")), line, True, alt.strip(), str(token.attrs.get("title", "") or ""),
+                   str(extra.get("credit", "")).strip(), "decorative" in classes)
+
+
+def _leaves(tokens: Sequence[Token]) -> list[Token]:
+    """The text-bearing tokens of an inline run (an image's alt may hold emphasis or code)."""
+    found: list[Token] = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            found.append(token)
+        elif token.type in ("softbreak", "hardbreak"):
+            found.append(Token("text", "", 0, content=" "))
+        elif token.children:
+            found += _leaves(token.children)
+    return found
 
 
 def summary(doc: Markdown, limit: int = 160) -> str:

@@ -16,8 +16,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from ..model import Markdown
-from .markdown import NO_GLOSSARY, parser
+from ..model import DocLink, Loc, Markdown
+from .markdown import NO_GLOSSARY, image_link, parser
 
 
 class Hooks(Protocol):
@@ -33,7 +33,10 @@ class Hooks(Protocol):
 
     def label(self, name: str) -> str: ...
 
-    def anchor(self, text: str, level: int) -> str: ...
+    def link(self, link: DocLink, path: str) -> str: ...
+
+    def image(self, link: DocLink, path: str, figure: bool) -> str: ...
+    def anchor(self, text: str, level: int, loc: Loc) -> str: ...
 
 
 class HtmlWriter:
@@ -45,13 +48,16 @@ class HtmlWriter:
     our parts replaced by placeholders, so our own markup is never second-guessed.
     """
 
-    def __init__(self, hooks: Hooks) -> None:
+    def __init__(self, hooks: Hooks, loc: Loc | None = None) -> None:
         self.hooks = hooks
+        self.loc = loc or Loc("", 0)  # where the document is written: links and images are reported at their lines
+        self.line = self.loc.line  # the line the inline text being written starts on
         self.md = parser()
         self.heading_depth = 0
         self.link_depth = 0
         self.quiet_depth = 0  # inside a no-glossary span or raw <abbr>/<kbd>/<code>
         self.parts: list[tuple[str, bool]] = []  # (html, trusted)
+        self.inline_text = ""  # the source of the inline text being written: links are placed by their offset in it
         self.raw_html = False
 
     def ours(self, html: str) -> None:
@@ -65,9 +71,22 @@ class HtmlWriter:
         env: EnvType = {}
         rules = cast(RendererHTML, self.md.renderer)
         listed = list(tokens)
+        skip = 0
         for i, token in enumerate(listed):
             kind = token.type
+            if skip:
+                skip -= 1
+                continue
+            if kind == "paragraph_open" and _lone_image(listed, i):
+                inline = listed[i + 1]
+                self.line = self.loc.line + (inline.map[0] if inline.map else 0)
+                image = next(child for child in inline.children or [] if child.type == "image")
+                self.ours(self.hooks.image(image_link(image, self._line_of(image, inline.content)), self.loc.path, True))
+                skip = 2  # the image's inline token and the paragraph's end
+                continue
             if kind == "inline":
+                self.line = self.loc.line + (token.map[0] if token.map else 0)
+                self.inline_text = token.content
                 self.render_inline(token.children or [])
             elif kind == "xref_block":
                 self.ours(self.hooks.xref(token.meta["kind"], token.meta["target"], token.meta["label"], True))
@@ -79,7 +98,8 @@ class HtmlWriter:
                 following = listed[i + 1] if i + 1 < len(listed) else None
                 text = " ".join(child.content for child in (following.children or []) if child.type in ("text", "code_inline")) \
                     if following is not None and following.type == "inline" else ""
-                anchor = self.hooks.anchor(text, int(token.tag[1:])) if text.strip() else ""
+                where = Loc(self.loc.path, self.loc.line + (token.map[0] if token.map else 0))
+                anchor = self.hooks.anchor(text, int(token.tag[1:]), where) if text.strip() else ""
                 self.ours(f'<{token.tag} id="{escape(anchor)}">' if anchor else f"<{token.tag}>")
             elif kind == "heading_close":
                 self.heading_depth -= 1
@@ -118,6 +138,8 @@ class HtmlWriter:
             elif kind == "link_open":
                 self.link_depth += 1
                 self.theirs(rules.renderToken([self.site_link(token)], 0, options, env))
+            elif kind == "image":
+                self.ours(self.hooks.image(image_link(token, self._line_of(token, self.inline_text)), self.loc.path, False))
             elif kind == "link_close":
                 self.link_depth -= 1
                 self.theirs(rules.renderToken(listed, i, options, env))
@@ -136,11 +158,14 @@ class HtmlWriter:
                 self.theirs(rules.renderToken(listed, i, options, env))
 
     def site_link(self, token: Token) -> Token:
-        """A link written from the site root (/overview/) points at that page from wherever it is shown."""
+        """A link as the site reads it (a page's file, a file of the content, a path of the site), from wherever it is shown."""
         href = str(token.attrs.get("href", ""))
-        if not href.startswith("/") or href.startswith("//"):
-            return token
-        return token.copy(attrs={**token.attrs, "href": self.hooks.url(href[1:])})
+        written = DocLink(href, self._line_of(token, self.inline_text))
+        return token.copy(attrs={**token.attrs, "href": self.hooks.link(written, self.loc.path)})
+
+    def _line_of(self, token: Token, content: str) -> int:
+        """The file line of a link or image token, from where it starts in its inline text."""
+        return self.line + content.count("\n", 0, (token.meta or {}).get("pos", 0))
 
     def html(self) -> str:
         """The document's HTML: the parts joined, through the sanitiser when the author wrote raw HTML."""
@@ -213,11 +238,21 @@ def _matching_open(tokens: Sequence[Token], close_index: int) -> Token | None:
     return None
 
 
+def _lone_image(tokens: list[Token], index: int) -> bool:
+    """Whether the paragraph opening at `index` holds one image and nothing else: a figure."""
+    if index + 2 >= len(tokens) or tokens[index + 1].type != "inline" or tokens[index + 2].type != "paragraph_close":
+        return False
+    children = [child for child in tokens[index + 1].children or [] if not (child.type == "text" and not child.content.strip())
+                and child.type not in ("softbreak",)]
+    return len(children) == 1 and children[0].type == "image"
+
+
 def render(doc: Markdown, hooks: Hooks) -> str:
     """Render a parsed document to HTML (block or inline, as it was parsed)."""
-    renderer = HtmlWriter(hooks)
+    renderer = HtmlWriter(hooks, doc.loc)
     if doc.inline:
         if doc.tokens:
+            renderer.inline_text = doc.tokens[0].content
             renderer.render_inline(doc.tokens[0].children or [])
     else:
         renderer.render_block(doc.tokens)

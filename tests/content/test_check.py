@@ -145,16 +145,60 @@ def test_unused_excerpt_is_a_warning(make_site: Callable[..., Run]) -> None:
     assert "content/sources/paper.yaml:10: warning: excerpt 'paper#two' is not cited by any fact, term or page" in run.err
 
 
-def test_archive_in_another_encoding_or_a_folder_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
+def test_archive_in_another_encoding_is_an_error_naming_it(make_site: Callable[..., Run], site_root: Path) -> None:
     (site_root / "archive").mkdir()
-    (site_root / "archive" / "paper.txt").write_bytes("하늘은 파랗다".encode("euc-kr"))
+    (site_root / "archive" / "paper.txt").write_bytes("하늘은 맑은 날에 파랗다. 풀은 초록색이다. 인공지능 동맹이 출범했다.".encode("euc-kr"))
     source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive/paper.txt\n")
     run = make_site({"content/sources/paper.yaml": source})
-    assert run.code == 0 and "Traceback" not in run.err
-    assert "content/sources/paper.yaml:6: warning: archive 'archive/paper.txt' is not UTF-8 text; quotes of 'paper' are not verified" in run.err
-    assert "iconv" in run.err
-    folder = make_site({"content/sources/paper.yaml": source.replace("archive/paper.txt", "archive")})
+    assert run.code == 1 and "Traceback" not in run.err
+    lines = run.err.splitlines()
+    assert ("content/sources/paper.yaml:6: error: archive 'archive/paper.txt' is not UTF-8 text; it looks like CP949; "
+            "its quotes cannot be checked") in lines, run.err
+    assert "       = fix: convert it: iconv -f CP949 -t UTF-8 archive/paper.txt > utf8.txt && mv utf8.txt archive/paper.txt" in lines
+    assert "not verified" not in run.err  # one problem, not a second about the same archive
+
+
+def test_archive_that_is_a_folder_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
+    (site_root / "archive").mkdir()
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive\n")
+    folder = make_site({"content/sources/paper.yaml": source})
     assert "warning: archive 'archive' is not a file" in folder.err
+
+
+ARCHIVE = ("Lede.\nThe council said the \u201calliance\u201d would last\ntwo years \u2014 at least.\n"
+           "Members may borrow up to three tools at a time, for one week.\n")
+NOT_FOUND = {
+    "other words": ("Members may borrow up to four tools at one time, for one week.",
+                    "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive",
+                    ["       = fix: the closest passage of archive/paper.txt (line 4) differs where marked, [-archive-] {+excerpt+}:",
+                     "              Members may borrow up to [-three-]{+four+} tools at [-a-]{+one+} time, for one week."]),
+    "quote marks": ('the "alliance" would last two years',
+                    "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive: the archive has the "
+                    "same words (line 2), with other quote marks (\u201c (U+201C) in the archive, \" in the excerpt)", []),
+    "dashes and spaces": ("two years - at least.",
+                          "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive: the archive has "
+                          "the same words (line 3), with other dashes (\u2014 (U+2014) in the archive, - in the excerpt)", []),
+    "a space left out": ("three toolsat a time",
+                         "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive: the archive has "
+                         "the same words (line 4), with other spaces (a space the excerpt leaves out)", []),
+    "nothing alike": ("Quantum chromodynamics explains the strong force.",
+                      "content/sources/paper.yaml:11: error: excerpt 'paper#two' does not occur in the archive",
+                      ["       = fix: copy the words exactly from archive/paper.txt; no passage of it is close to this excerpt"]),
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_FOUND))
+def test_excerpt_not_in_archive_shows_the_closest_passage(make_site: Callable[..., Run], site_root: Path, name: str) -> None:
+    quote, message, hint = NOT_FOUND[name]
+    (site_root / "archive").mkdir(exist_ok=True)
+    (site_root / "archive" / "paper.txt").write_text(ARCHIVE + "The sky is blue on clear days.\n", encoding="utf-8")
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive/paper.txt\n").replace(
+        "    text: Grass is green.", "    text: '" + quote.replace("'", "''") + "'")
+    run = make_site({"content/sources/paper.yaml": source})
+    lines = run.err.splitlines()
+    assert message in lines, run.err
+    for line in hint:
+        assert line in lines, run.err
 
 
 @pytest.mark.parametrize("style", ["folded", "plain", "quoted", "literal-with-blank-line"])
@@ -184,12 +228,18 @@ def test_second_h1_and_refused_links_are_warnings(make_site: Callable[..., Run])
     assert any(line.startswith("content/pages/intro.md:6: warning: this data: link is not made") for line in lines)
 
 
-def test_relative_site_links_are_a_warning_with_the_rooted_form(make_site: Callable[..., Run]) -> None:
-    run = make_site({"content/pages/intro.md": PAGE_HEAD + "See [facts](../facts/) and [home](/).\n"})
-    assert run.code == 0
-    assert "content/pages/intro.md:4: warning: the relative link '../facts/' breaks where this text is shown elsewhere " \
-           "(the print edition, fact cards, the home page)" in run.err.splitlines()
-    assert "write it from the site root: (/facts/)" in run.err
+def test_relative_links_are_read_from_the_page_their_text_belongs_to(make_site: Callable[..., Run]) -> None:
+    """A fact's text belongs to the facts page: its relative link leads to the same page wherever the card is shown."""
+    facts = FACTS.replace("claim: The sky looks blue when the weather is clear.",
+                          "claim: The sky looks blue, as [the introduction](../intro/) says.")
+    term = "term: sky\nshort: Up.\nbody: Read [the introduction](../../intro/) and [the facts](/facts/).\n"
+    run = make_site({"content/facts/nature.yaml": facts, "content/glossary/sky.yaml": term}, "build", "--strict")
+    assert run.code == 0, run.err
+    assert '<a href="../intro/">the introduction</a>' in run.page("facts/index.html")
+    assert '<a href="./">the introduction</a>' in run.page("intro/index.html")  # the card on the page it links to
+    assert '<a href="../../intro/">the introduction</a>' in run.page("glossary/sky/index.html")
+    printed = run.page("print/index.html")
+    assert '<a href="#page-intro">the introduction</a>' in printed and '<a href="#part-facts">the facts</a>' in printed
 
 
 def test_quoting_too_much_of_an_archive_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:

@@ -170,3 +170,51 @@ def test_yml_files_are_read_too(make_site: Callable[..., Run]) -> None:
     run = make_site({"content/glossary/cloud.yml": "term: cloud\nshort: Water in the air.\n"})
     assert run.code == 0, run.err
     assert (run.site / "glossary" / "cloud" / "index.html").is_file()
+
+
+TAGGED = FACTS.replace("    when: 2023-12\n", "    when: 2023-12\n    tags: [seasons]\n")
+ONE_MISTAKE = {
+    "misplaced indent": (TAGGED.replace("    when: 2023-12\n", "      when: 2023-12\n"),
+                         "content/facts/nature.yaml:5: error: YAML syntax error: mapping values are not allowed here"),
+    "a tab": (TAGGED.replace("    when: 2023-12\n", "\twhen: 2023-12\n"),
+              "content/facts/nature.yaml:5: error: YAML syntax error: a tab in the indentation"),
+    "a comment in a flow list": (TAGGED.replace("    evidence: [paper#one]\n", "    evidence: [paper#one, # the sky\n"),
+                                 "content/facts/nature.yaml:7: error: YAML syntax error: '#' starts a comment inside a [ … ] list, "
+                                 "and hides the rest of the line, its closing ']' too"),
+    "a comment in a flow mapping": ("title: Nature\nfacts:\n  - {id: grass, claim: y, evidence: [paper#two]  # the grass}\n"
+                                    "  - {id: sky, claim: x, tags: [seasons], evidence: [paper#one]}\n",
+                                    "content/facts/nature.yaml:3: error: YAML syntax error: '#' starts a comment inside a { … } "
+                                    "mapping, and hides the rest of the line, its closing '}' too"),
+    "an impossible date": (TAGGED.replace("when: 2023-12\n", "when: 2024-13-45\n"),
+                           "content/facts/nature.yaml:5: error: '2024-13-45' is not a real date (month must be in 1..12)"),
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_MISTAKE))
+def test_one_yaml_mistake_is_one_error(make_site: Callable[..., Run], name: str) -> None:
+    """Facts cited from pages, key facts and timelines by tag are not reported again when their file fails to load."""
+    facts, expected = ONE_MISTAKE[name]
+    site_yaml = MINI["content/site.yaml"] + "key_facts: [sky, grass]\n"
+    page = MINI["content/pages/intro.md"] + "\n[[fact:grass|Grass]] is green.\n\n[[timeline:seasons]]\n"
+    run = make_site({"content/facts/nature.yaml": facts, "content/site.yaml": site_yaml, "content/pages/intro.md": page})
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert expected in lines, run.err
+    assert "1 error." in lines, run.err
+
+
+def test_tab_and_flow_comment_hints(make_site: Callable[..., Run]) -> None:
+    tab = make_site({"content/glossary/sky.yaml": "term: sky\nshort: Up.\nbody: |\n  a\n\tb\n"})
+    assert "       = fix: YAML indents with spaces only: replace the tab at the start of line 5 with spaces" in tab.err.splitlines()
+    flow = make_site({"content/glossary/sky.yaml": "term: sky\nshort: Up.\naliases: [heaven, # the old word\n  firmament]\n"})
+    assert flow.code == 0, flow.err  # a comment that leaves the list's end on the next line is fine
+    hidden = make_site({"content/glossary/sky.yaml": "term: sky\naliases: [heaven, # the old word]\nshort: Up.\n"})
+    assert ("       = fix: close the list before the comment (`[a, b]  # note`), or quote a value that holds '#'"
+            in hidden.err.splitlines()), hidden.err
+
+
+def test_failure_line_does_not_claim_a_site_folder_that_never_was(make_site: Callable[..., Run]) -> None:
+    first = make_site({"content/glossary/sky.yaml": "term: [\n"})
+    assert first.code == 1 and not first.site.exists()
+    assert "Build failed (check); nothing was written." in first.err.splitlines()
+    assert "was left as it was" not in first.err

@@ -52,7 +52,7 @@ def test_broken_links_are_named_with_page_and_line(href: str, expected: str) -> 
     problem = problems[0]
     assert problem.path == "site/index.html" and problem.severity == "warning"
     assert problem.message.startswith("line 4: " + expected), problem.message
-    assert "fix the link in the content" in problem.hint
+    assert "fix the link in the template that writes it" in problem.hint
 
 
 @pytest.mark.parametrize("href", [
@@ -81,12 +81,14 @@ def test_build_warns_and_strict_fails_without_touching_the_site(make_site: Calla
     broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](/facts/#fact-skyy).\n"}
     warned = make_site(broken)
     assert warned.code == 0
-    assert "site/intro/index.html: warning: line " in warned.err
-    assert "link '../facts/#fact-skyy' points to #fact-skyy, which facts/index.html does not have" in warned.err
+    assert ("content/pages/intro.md:4: warning: link '/facts/#fact-skyy' points to #fact-skyy, which facts/ does not have"
+            in warned.err.splitlines()), warned.err
+    assert "       = fix: did you mean '#fact-sky'? link to a heading, fact or excerpt that is there" in warned.err.splitlines()
+    assert warned.err.count("fact-skyy' points") == 1  # not again for the print edition, which shows the same text
     make_site()  # back to the good site
     failed = make_site(broken, "build", "--strict")
     assert failed.code == 1
-    assert "site/intro/index.html: error: line" in failed.err
+    assert "content/pages/intro.md:4: error: link '/facts/#fact-skyy' points to #fact-skyy, which facts/ does not have" in failed.err
     assert "Build failed (links); site/ was left as it was." in failed.err
     assert failed.page("intro/index.html") == before
     checked = make_site(broken, "check")
@@ -139,3 +141,48 @@ def test_the_scan_reads_what_an_html_parser_reads(tmp_path: Path) -> None:
         scanned = linkcheck.parse_page(path, html)
         assert scanned.ids == oracle.found.ids, path
         assert scanned.links == oracle.found.links, path
+
+
+TWO = {
+    "content/pages/two-budgets.md": "---\ntitle: Two budgets\n---\n\n## Costs\n\nText.\n",
+    "content/pages/intro.md": "---\ntitle: Introduction\n---\n\nLook at the sky.\n\n{link}\n",
+}
+
+
+@pytest.mark.parametrize(("link", "expected"), [
+    ("[two](../two-budget/)", ["content/pages/intro.md:7: warning: link '../two-budget/' leads to no page",
+                               "       = fix: did you mean 'two-budgets'? link a page by its file, [words](other-page.md), or the "
+                               "site's own parts from its root, [words](/facts/); [[fact:…]], [[term:…]] and [[cite:…]] "
+                               "references always resolve"]),
+    ("[two](/two-budget/)", ["content/pages/intro.md:7: warning: link '/two-budget/' leads to no page"]),
+    ("[two](two-budget.md)", ["content/pages/intro.md:7: warning: link 'two-budget.md' leads to no page",
+                              "       = fix: did you mean 'two-budgets.md'? a page is linked by its file in content/pages/: "
+                              "[words](other-page.md)"]),
+    ("See\n[the facts](/facts/#fact-skyy) now.", ["content/pages/intro.md:8: warning: link '/facts/#fact-skyy' points to "
+                                                   "#fact-skyy, which facts/ does not have"]),
+])
+def test_broken_content_links_are_reported_at_their_source_line(make_site: Callable[..., Run], link: str, expected: list[str]) -> None:
+    run = make_site({**TWO, "content/pages/intro.md": TWO["content/pages/intro.md"].format(link=link)})
+    lines = run.err.splitlines()
+    for line in expected:
+        assert line in lines, run.err
+    assert "site/" not in run.err  # never the built file
+    assert run.err.count("warning:") == 1, run.err
+
+
+@pytest.mark.parametrize(("link", "href"), [
+    ("[two](two-budgets.md)", "../two-budgets/"),
+    ("[two](two-budgets.md#top)", "../two-budgets/#top"),
+    ("[two](./two-budgets.md)", "../two-budgets/"),
+    ("[two](/pages/two-budgets.md)", "../two-budgets/"),
+    ("[two](../two-budgets/)", "../two-budgets/"),
+    ("[two](/two-budgets/)", "../two-budgets/"),
+])
+def test_links_to_a_pages_markdown_file_lead_to_the_page(make_site: Callable[..., Run], link: str, href: str) -> None:
+    two = TWO["content/pages/two-budgets.md"].replace("## Costs", "<h2 id=\"costs\">Costs</h2>")
+    run = make_site({"content/pages/two-budgets.md": two, "content/pages/intro.md": TWO["content/pages/intro.md"].format(link=link)},
+                    "build", "--strict")
+    assert run.code == 0, run.err
+    assert f'<a href="{href}">two</a>' in run.page("intro/index.html")
+    printed = run.page("print/index.html")
+    assert '<a href="#page-two-budgets">two</a>' in printed  # in the print edition, to the page further down

@@ -150,11 +150,11 @@ def test_an_edit_that_leaves_size_and_times_as_they_were_is_still_seen(site_root
 def test_the_link_check_can_wait_and_be_cancelled(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(site_root, {**MINI, "content/pages/intro.md": "---\ntitle: Intro\n---\nSee [missing](/nope/).\n"})
     rebuilder = Rebuilder(Options(site_root / "content", site_root / "site"))
-    monkeypatch.chdir(site_root)  # the warning names the output folder as the user sees it from here
+    monkeypatch.chdir(site_root)  # the warning names the content file as the user sees it from here
     built = rebuilder.build(links=False)
     assert not any("nope" in p.message for p in built.warnings)
     problems = rebuilder.check_links(lambda: False)
-    assert [p.path for p in problems] == ["site/intro/index.html"] and "'../nope/'" in problems[0].message
+    assert [(p.path, p.line) for p in problems] == [("content/pages/intro.md", 4)] and "'/nope/'" in problems[0].message
     with pytest.raises(Cancelled):
         rebuilder.check_links(lambda: True)
 
@@ -206,3 +206,43 @@ def test_indexing_can_be_cancelled_while_pagefind_runs(english: Path, tmp_path: 
     with pytest.raises(Cancelled):
         rebuilder.index(job, lambda: started.exists())
     assert time.monotonic() - began < 10, "the running Pagefind was stopped, not waited for"
+
+
+def test_a_site_with_images_and_sections_stays_byte_identical_through_edits(english: Path) -> None:
+    """Pages taken from the render cache still publish the images, files and social cards they show."""
+    import io
+
+    from PIL import Image
+
+    def png(width: int, colour: tuple[int, int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (width, width // 2), colour).save(out, "PNG")
+        return out.getvalue()
+
+    (english / "content/files").mkdir()
+    (english / "content/files/chart.png").write_bytes(png(1200, (20, 90, 160)))
+    (english / "content/files/data.csv").write_text("year,words\n1863,272\n", encoding="utf-8")
+    page = "content/pages/speech.md"
+    write_tree(english, {
+        page: (english / page).read_text(encoding="utf-8") + "\n![Words per line](../files/chart.png){credit=own}\n\n"
+                                                              "[The counts](../files/data.csv).\n",
+        "content/pages/notes/reading.md": "---\ntitle: Reading it aloud\n---\n\n## Pace\n\nSlowly. [Back](../speech.md)\n",
+        "content/glossary/hallow.yaml": (english / "content/glossary/hallow.yaml").read_text(encoding="utf-8")
+        + "image: {file: ../files/chart.png, alt: The chart again, credit: own}\n",
+        "content/site.yaml": (english / "content/site.yaml").read_text(encoding="utf-8") + 'accent: {light: "#7b2cbf", dark: "#c9a0ff"}\n',
+    })
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    assert snapshot(english / "site") == clean_build(english)
+    built = snapshot(english / "site")
+    assert any(name.startswith("images/chart-") for name in built) and "files/data.csv" in built and "cards/notes/reading.png" in built
+    steps: list[dict[str, str | None]] = [
+        edit(english, "content/pages/notes/reading.md", "Slowly.", "Slowly, with pauses."),  # the speech page comes from the cache
+        edit(english, "content/glossary/consecrate.yaml", "short: ", "short: Changed, "),
+        {"content/pages/notes/reading.md": None},  # the section goes, and its card
+        edit(english, page, "[The counts](../files/data.csv).\n", ""),  # the file is no longer published
+    ]
+    for number, changes in enumerate(steps, start=2):
+        rebuild(rebuilder, english, changes)
+        assert snapshot(english / "site") == clean_build(english), f"step {number}: {sorted(changes)}"
+    assert "files/data.csv" not in snapshot(english / "site")

@@ -356,7 +356,7 @@ def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser
     write_tree(site_root, {**MINI, **broken_link})
     running = start(site_root)
     try:
-        wait_until(lambda: any("link '../nope/'" in line for line in running.err), "the link warning is printed")
+        wait_until(lambda: any("link '/nope/'" in line for line in running.err), "the link warning is printed")
         assert running.get("intro/")[0] == 200  # served before the check, and still served after it
     finally:
         stop(running)
@@ -364,7 +364,7 @@ def test_links_are_checked_once_edits_pause_and_strict_shows_them_in_the_browser
     try:
         wait_until(lambda: any("Link check failed (--strict)" in line for line in strict.err), "the strict link failure")
         _, body = strict.get("intro/")
-        assert "link &#x27;../nope/&#x27;" in body or "link '../nope/'" in body, body[:500]
+        assert "link &#x27;/nope/&#x27;" in body or "link '/nope/'" in body, body[:500]
     finally:
         stop(strict)
 
@@ -584,3 +584,12 @@ def test_requests_during_rebuilds_always_get_a_whole_page(preview: Preview, site
     assert len(seen) >= 300
     broken = [entry for entry in seen if entry[1] != 200 or not entry[2]]
     assert not broken, broken[:5]
+
+
+def test_a_templates_folder_made_after_serve_started_is_watched(preview: Preview, site_root: Path) -> None:
+    assert not (site_root / "templates").exists()
+    footer = '<footer class="site-footer"><p>A footer of our own.</p></footer>\n'
+    write_tree(site_root, {"templates/footer.html": footer})
+    wait_until(lambda: "A footer of our own." in preview.get("intro/")[1], "the new footer is served")
+    write_tree(site_root, {"templates/footer.html": footer.replace("our own", "our own, edited")})
+    wait_until(lambda: "A footer of our own, edited." in preview.get("intro/")[1], "an edit in the new folder is served")

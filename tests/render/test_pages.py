@@ -289,3 +289,15 @@ def test_timeline_marks_facts_whose_sources_differ_and_sources_name_their_langua
     entry = soup(run, "intro/index.html").select_one(".timeline-entry")
     assert entry.select_one(".timeline-differ").get_text() == "sources differ"
     assert soup(run, "sources/paper/index.html").find("dt", string="Language").find_next("dd").get_text() == "English"
+
+
+def test_one_block_is_replaced_without_copying_base_html(make_site: Callable[..., Run]) -> None:
+    """A site's base.html extends the default theme's own (default/base.html) and replaces only the block it names."""
+    base = ('{% extends "default/base.html" %}\n'
+            '{% block head %}<link rel="stylesheet" href="{{ url(\'assets/extra.css\') }}">{% endblock %}\n')
+    run = make_site({"templates/base.html": base, "templates/static/extra.css": "body { margin: 0; }\n"}, "build", "--strict")
+    assert run.code == 0, run.err
+    page = run.page("intro/index.html")
+    assert '<link rel="stylesheet" href="../assets/extra.css">' in page
+    assert '<main id="main"' in page and "Look at the" in page  # everything else is the default theme's
+    assert (run.site / "assets/extra.css").is_file()

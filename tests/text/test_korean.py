@@ -49,17 +49,27 @@ def test_doubled_consonants_sit_in_the_plain_section() -> None:
 
 def test_sections_for_other_scripts() -> None:
     assert korean.section_of("3파전") == "0–9"
-    assert korean.section_of("LLM") == "A–Z"
-    assert korean.section_of("‘AI 동맹’") == "A–Z"
+    assert korean.section_of("LLM") == "L"
+    assert korean.section_of("‘AI 동맹’") == "A"
+    assert korean.section_of("éclair") == "E"
     assert korean.section_of("αβ") == "…"
 
 
 def test_group_by_section_keeps_only_nonempty_sections_in_order() -> None:
-    items = [("파운드리", 1), ("팹리스", 2), ("까치", 3), ("가방", 4), ("LLM", 5), ("5G", 6), ("온디바이스 AI", 7)]
+    """Hangul first, then Latin letters one by one, then digits, then other scripts."""
+    items = [("파운드리", 1), ("팹리스", 2), ("까치", 3), ("가방", 4), ("LLM", 5), ("5G", 6), ("온디바이스 AI", 7), ("Arm", 8),
+             ("λ", 9), ("Édition", 10)]
     grouped = korean.group_by_section(items)
-    assert [name for name, _ in grouped] == ["0–9", "ㄱ", "ㅇ", "ㅍ", "A–Z"]
+    assert [name for name, _ in grouped] == ["ㄱ", "ㅇ", "ㅍ", "A", "E", "L", "0–9", "…"]
     assert dict(grouped)["ㄱ"] == [4, 3]
     assert dict(grouped)["ㅍ"] == [1, 2]
+
+
+def test_a_latin_glossary_is_split_by_letter() -> None:
+    words = ["zebra", "Apple", "avocado", "banana", "Cherry", "2048", "date"]
+    grouped = korean.group_by_section([(word, word) for word in words])
+    assert grouped == [("A", ["Apple", "avocado"]), ("B", ["banana"]), ("C", ["Cherry"]), ("D", ["date"]), ("Z", ["zebra"]),
+                       ("0–9", ["2048"])]
 
 
 def test_stacked_and_plural_particles_are_in_the_list() -> None:

@@ -32,10 +32,16 @@ class PlainHooks:
     def url(self, target: str) -> str:
         return "../" + target
 
+    def link(self, link: markdown.DocLink, path: str) -> str:
+        return self.url(link.target[1:]) if link.target.startswith("/") and not link.target.startswith("//") else link.target
+
+    def image(self, link: markdown.DocLink, path: str, figure: bool) -> str:
+        return f"<x-image {'figure' if figure else 'inline'}>{link.target}|{link.alt}|{link.line}</x-image>"
+
     def label(self, name: str) -> str:
         return name.title()
 
-    def anchor(self, text: str, level: int) -> str:
+    def anchor(self, text: str, level: int, loc: Loc) -> str:
         self.headings.append((text, level))
         return f"h{len(self.headings)}"
 

@@ -1,0 +1,90 @@
+"""Fonts for what the build draws (social cards): which are there, and which characters each has.
+
+A card is drawn with the site's own font files first (`fonts:` in site.yaml, TTF or OTF), then
+with the machine's fonts for Hangul and for Latin text, found by fontconfig (`fc-match`) or at
+the places Debian, macOS and Windows keep them. Which characters a font has is read from its
+character map with fontTools: a character no font has is left out of the card, never drawn as
+an empty box (mkdocs-material#4354), and the build says so.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+# Where fonts with Hangul (and then Latin letters) are kept when fontconfig is not there to ask.
+KNOWN_FONTS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/AppleSDGothicNeo.ttc", "C:/Windows/Fonts/malgunbd.ttf", "C:/Windows/Fonts/malgun.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/System/Library/Fonts/Helvetica.ttc", "C:/Windows/Fonts/arialbd.ttf",
+)
+# What fontconfig is asked for: a bold sans-serif with Hangul, then one for any language.
+PATTERNS = ("sans-serif:lang=ko:weight=bold", "sans-serif:weight=bold")
+
+
+@dataclass(frozen=True, slots=True)
+class Font:
+    """A font that can draw: its name (for messages), its bytes and the characters it has."""
+
+    name: str
+    data: bytes
+    characters: frozenset[int]
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.characters
+
+
+def characters_of(data: bytes) -> frozenset[int]:
+    """The code points a font's character map gives glyphs for (the first font of a collection); empty when unreadable."""
+    try:
+        collection = data[:4] == b"ttcf"
+        font = TTCollection(io.BytesIO(data), lazy=True).fonts[0] if collection else TTFont(io.BytesIO(data), lazy=True)
+        cmap = font.getBestCmap() or {}
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError):
+        return frozenset()
+    return frozenset(cmap)
+
+
+def load_font(name: str, data: bytes) -> Font | None:
+    """A font from its bytes, or None when it is no font fontTools can read."""
+    characters = characters_of(data)
+    return Font(name, data, characters) if characters else None
+
+
+@lru_cache(maxsize=1)
+def system_fonts() -> tuple[Font, ...]:
+    """The machine's fonts for cards, Hangul first, each once (read once per process: fonts are not installed mid-build)."""
+    import subprocess  # only a build that draws cards without fonts of the site's own runs fontconfig
+
+    paths: list[str] = []
+    fc_match = shutil.which("fc-match")
+    if fc_match is not None:
+        for pattern in PATTERNS:
+            try:
+                found = subprocess.run([fc_match, "--format=%{file}", pattern], capture_output=True, text=True, timeout=10, check=False)
+            except (OSError, subprocess.SubprocessError):
+                continue
+            if found.returncode == 0 and found.stdout.strip():
+                paths.append(found.stdout.strip())
+    paths += [path for path in KNOWN_FONTS if Path(path).is_file()]
+    fonts: list[Font] = []
+    for path in dict.fromkeys(paths):
+        try:
+            font = load_font(Path(path).name, Path(path).read_bytes())
+        except OSError:
+            continue
+        if font is not None:
+            fonts.append(font)
+    return tuple(fonts)
+
+
+def missing(text: str, fonts: tuple[Font, ...]) -> str:
+    """The characters of `text` that no font has (spaces aside), each once, in order."""
+    return "".join(dict.fromkeys(char for char in text if not char.isspace() and not any(font.has(char) for font in fonts)))

@@ -1,0 +1,113 @@
+"""The image each page shows in link previews: its own (`image:`), the site's (`social_image:`), else a card drawn for it.
+
+Cards are drawn once every page is rendered (media/cards.py), with the site's font files and
+then the machine's (media/fonts.py), and kept in the cache's `cards` section between builds
+(key: the card's words and colours and the fonts' bytes). A character no font has is left out
+of its card and named in a warning; with no font at all, no card is drawn and the build says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..cache import Cache, digest
+from ..content.targets import resolve
+from ..errors import Problem
+from ..media.cards import HEIGHT, WIDTH, Card, CardMaker
+from ..media.contrast import DEFAULT_ACCENT, readable_on
+from ..media.fonts import Font, load_font, missing, system_fonts
+from ..model import Output, Site
+
+FOLDER = "cards"
+FONT_HINT = ("name a font file that has them under `fonts:` in site.yaml (TTF or OTF in content/files/), or install one "
+             "(Debian: sudo apt-get install fonts-nanum for Hangul); `cards: false` draws none")
+
+
+@dataclass(frozen=True, slots=True)
+class SocialImage:
+    """What a page's preview shows: an image's absolute URL and size, and its text alternative."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+# A card a page shows: its file in the site, the card, and the content file the page shows (for messages).
+CardWant = tuple[str, Card, str]
+
+
+@dataclass(slots=True)
+class Cards:
+    """The cards of one build: each page's words, drawn at the end."""
+
+    site: Site
+    wanted: dict[str, tuple[Card, str]] = field(default_factory=dict)  # output path -> card, the file the page shows (messages)
+
+    def want(self, card: CardWant) -> None:
+        """Draw this card at the end of the build."""
+        self.wanted[card[0]] = (card[1], card[2])
+
+    def image_for(self, page_path: str, title: str, own: str, origin: str) -> tuple[SocialImage | None, CardWant | None]:
+        """The social image of the page at `page_path` ('' the home page): its own, the site's, else its card (and the card)."""
+        site, config = self.site, self.site.config
+        for written, where in ((own, origin), (config.look.social_image, "site.yaml")):
+            if written:
+                target = resolve(written, site.paths.get(where, where), site)
+                if target.kind == "asset":
+                    asset = site.assets[target.path]
+                    return SocialImage(config.absolute(asset.url), asset.width, asset.height, title), None
+        if not config.look.cards:
+            return None, None
+        name = f"{FOLDER}/{page_path.rstrip('/') or 'index'}.png"
+        address = urlsplit(config.base_url)
+        background = config.look.accent[0] or DEFAULT_ACCENT
+        card = Card(title, config.title, address.netloc + address.path, background, readable_on(background))
+        want = (name, card, origin)
+        self.want(want)
+        return SocialImage(config.absolute(name), WIDTH, HEIGHT, title), want
+
+    def fonts(self) -> tuple[Font, ...]:
+        """The site's font files (Hangul first on a Korean site), then the machine's."""
+        look = self.site.config.look
+        order = (look.font_hangul, look.font_latin) if self.site.config.primary_language == "ko" else (look.font_latin, look.font_hangul)
+        own: list[Font] = []
+        for written in order:
+            target = resolve(written, "site.yaml", self.site) if written else None
+            if target is not None and target.kind == "asset" and target.path.lower().endswith((".ttf", ".otf")):
+                font = load_font(target.path, self.site.assets[target.path].data)
+                if font is not None:
+                    own.append(font)
+        return (*own, *system_fonts())
+
+    def outputs(self, cache: Cache | None, warnings: list[Problem]) -> list[Output]:
+        """Every card wanted, drawn (or taken from the cache); a warning for each character a card had to leave out."""
+        if not self.wanted:
+            return []
+        fonts = self.fonts()
+        if not fonts:
+            warnings.append(Problem(self.site.config.loc.path, 0, "no social cards are drawn: no font was found to draw them with",
+                                    FONT_HINT, "warning"))
+            return []
+        section = cache.section("cards") if cache is not None else None
+        if section is not None:
+            section.start()
+        maker = CardMaker(fonts)
+        fonts_key = digest(*(font.data for font in fonts))
+        outputs: list[Output] = []
+        for name, (card, origin) in sorted(self.wanted.items()):
+            lost = missing(card.title + card.site, fonts)
+            if lost:
+                warnings.append(Problem(origin, 0, f"the social card of this page is drawn without {', '.join(lost)}: no font "
+                                        "found has them", FONT_HINT, "warning"))
+            key = digest(repr(card), fonts_key)
+            data: bytes | None = section.lookup(name, key) if section is not None else None
+            if data is None:
+                data = maker.draw(card)
+                if section is not None:
+                    section.store(name, key, data)
+            outputs.append(Output(name, data, origin))
+        if section is not None:
+            section.sweep()
+        return outputs
