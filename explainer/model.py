@@ -78,6 +78,19 @@ class PartialDate:
     def from_date(cls, value: dt.date) -> PartialDate:
         return cls(value.year, value.month, value.day)
 
+    def first_day(self) -> dt.date:
+        """The earliest day it may mean: 2023-12 -> 2023-12-01."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        """The latest day it may mean: 2023-12 -> 2023-12-31."""
+        if self.day:
+            return dt.date(self.year, self.month, self.day)
+        if self.month:
+            following = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
 
 @dataclass(frozen=True, slots=True)
 class DocRef:
@@ -115,6 +128,16 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction of a page, fact or term: when, what changed, and why (shown to readers, never hidden)."""
+
+    date: PartialDate
+    change: Markdown
+    reason: Markdown
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class Excerpt:
     """A short verbatim quotation from a source."""
 
@@ -141,6 +164,8 @@ class Source:
     excerpts: tuple[Excerpt, ...]
     loc: Loc
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
+    archive_url: str = ""  # a copy of the original in a web archive
+    archive_date: PartialDate | None = None  # when that copy was made
 
     def excerpt(self, excerpt_id: str) -> Excerpt | None:
         """Return the excerpt with this id, or None."""
@@ -174,6 +199,7 @@ class Fact:
     note: Markdown | None
     disagreement: Markdown | None
     loc: Loc
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +219,7 @@ class Term:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
     not_before: tuple[str, ...] = ()  # words after which a form is part of another name
     not_in: tuple[str, ...] = ()  # phrases in which a form is not this term
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -217,6 +244,9 @@ class Page:
     loc: Loc
     no_autolink: tuple[str, ...] = ()  # terms not linked automatically on this page
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front matter key -> line
+    published: PartialDate | None = None  # first published (None: when the site was)
+    updated: PartialDate | None = None  # last changed in substance, as its author says
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +269,7 @@ class SiteConfig:
     loc: Loc = field(default_factory=lambda: Loc("", 0))
     key_lines: dict[str, int] = field(default_factory=dict, compare=False)
     archives: str = ""  # the folder `archive:` paths start from, relative to the site folder ('' : the site folder)
+    published: PartialDate | None = None  # when the explainer was first published
 
     @property
     def base_path(self) -> str:
@@ -308,6 +339,11 @@ class Site:
         """Return the excerpt a reference points at, or None."""
         source = self.source_by_id.get(ref.source)
         return source.excerpt(ref.excerpt) if source else None
+
+    def corrections(self) -> list[tuple[Page | Fact | Term, Correction]]:
+        """Every correction with the page, fact or term it corrects: pages, then facts, then terms, each as written."""
+        records: tuple[Page | Fact | Term, ...] = (*self.pages, *self.facts, *self.terms)
+        return [(record, correction) for record in records for correction in record.corrections]
 
 
 def _index(items: tuple[Any, ...], attr: str) -> dict[str, Any]:

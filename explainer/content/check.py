@@ -10,6 +10,7 @@ from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
+from .history import check_history
 from .schema import REF_RE
 
 # Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
@@ -29,6 +30,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_pages(site)
     problems += _check_markdown(site)
     problems += _check_excerpts(site)
+    problems += check_history(site)
     return problems
 
 
@@ -140,6 +142,9 @@ def _documents(site: Site) -> Iterator[Markdown]:
         yield site.config.intro
     for page in site.pages:
         yield page.body
+    for _, correction in site.corrections():
+        yield correction.change
+        yield correction.reason
     for group in site.groups:
         if group.intro is not None:
             yield group.intro

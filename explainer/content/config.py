@@ -147,6 +147,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markd
         loc=Loc(display, 1),
         key_lines=dict(data.key_lines),
         archives=values["archives"],
+        published=values["published"],
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..cache import Cache
 from ..errors import Problem
-from ..model import Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
+from ..model import Correction, Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
 from .config import make_config, read_config
@@ -65,6 +65,20 @@ class SiteReader(ContentFiles):
         values, problems = schema.check_record(data, kind, path, line)
         self.problems += problems
         return values
+
+    def corrections(self, data: LocMap, path: str) -> tuple[Correction, ...]:
+        """The `corrections:` of a page, fact or term, each checked as a record of its own."""
+        raw = data.get("corrections")
+        if not isinstance(raw, LocList):
+            return ()  # absent, or reported by check_record
+        found: list[Correction] = []
+        for item, line in zip(raw, raw.item_lines, strict=True):
+            values = self.record(item, schema.CORRECTION, path, line)
+            if isinstance(item, LocMap) and all(key in values for key in ("date", "change", "reason")):
+                change, reason = self.md(item, "change", values, path, True), self.md(item, "reason", values, path, True)
+                assert change is not None and reason is not None
+                found.append(Correction(values["date"], change, reason, Loc(path, item.line_of("date"))))
+        return tuple(found)
 
     # -- site.yaml --------------------------------------------------------------------
 
@@ -127,6 +141,8 @@ class SiteReader(ContentFiles):
             excerpts=excerpts,
             loc=Loc(shown, data.line),
             lines=dict(data.key_lines),
+            archive_url=values["archive_url"],
+            archive_date=values["archive_date"],
         )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
@@ -209,6 +225,7 @@ class SiteReader(ContentFiles):
             note=self.md(item, "note", values, path, inline=True),
             disagreement=self.md(item, "disagreement", values, path, inline=True),
             loc=Loc(path, item.line_of("id")),
+            corrections=self.corrections(item, path),
         )
 
     # -- glossary ---------------------------------------------------------------------
@@ -239,6 +256,7 @@ class SiteReader(ContentFiles):
             lines=dict(data.key_lines),
             not_before=values["not_before"],
             not_in=values["not_in"],
+            corrections=self.corrections(data, shown),
         )
 
     # -- pages ------------------------------------------------------------------------
@@ -272,7 +290,7 @@ class SiteReader(ContentFiles):
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
         return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
-                    values["no_autolink"], dict(data.key_lines))
+                    values["no_autolink"], dict(data.key_lines), values["published"], values["updated"], self.corrections(data, shown))
 
 
 def load_site(options: Options, cache: Cache | None = None) -> tuple[Site | None, list[Problem]]:

@@ -103,6 +103,18 @@ SITE = Schema(
               "`$EXPLAINER_ARCHIVES` overrides it. Default: the folder holding `content/`."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "
               "text: quote briefly, say the rest in your own words.", default=25),
+        Field("published", "date", "When the explainer was first published, to the day: the date its pages and its claims carry "
+              "as published (in citations and structured data) unless a page gives its own. Without it they carry no date."),
+    ),
+)
+
+CORRECTION = Schema(
+    "correction",
+    "`corrections:` of a page (front matter), a fact or a term",
+    (
+        Field("date", "date", "The day the correction was made (2024-05-02); it counts as the day the record last changed.", True),
+        Field("change", "inline", "What changed: what the text said, and what it says now.", True),
+        Field("reason", "inline", "Why: what showed it was wrong (a source read again, a reader's report).", True),
     ),
 )
 
@@ -125,7 +137,12 @@ SOURCE = Schema(
         Field("author", "text", "The writer, as credited. Leave it out when not named."),
         Field("published", "date", "Publication date; a partial date (`2023-12`) when only the month is known."),
         Field("published_note", "text", "How the date was read or inferred; required when `published` is partial."),
-        Field("url", "url", "The original address; only when known for certain, never guessed."),
+        Field("url", "url", "The original address; only when known for certain, never guessed. Each excerpt then links to "
+              "its words there (a text fragment, `#:~:text=`)."),
+        Field("archive_url", "url", "A copy of the original in a web archive, shown beside it as “archived copy”: "
+              "`https://web.archive.org/web/20231207031500/https://…`. Needs `url`; checked for form only, never fetched."),
+        Field("archive_date", "date", "The day the archived copy was made. Read from a Wayback Machine address when left out "
+              "(and checked against it when given); required for any other archive."),
         Field("language", "language", "Language of the source.", True),
         Field("archive", "path", "Path of a plain-text copy of the source, relative to the archive folder (`archives:` in site.yaml, "
               "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
@@ -146,6 +163,8 @@ FACT = Schema(
         Field("tags", "texts", "Free labels for grouping and filtering."),
         Field("note", "inline", "A remark shown under the claim."),
         Field("disagreement", "inline", "How the sources differ on this point; shown prominently. Needs evidence from at least two sources."),
+        Field("corrections", "list", "Corrections of the claim, oldest first: shown beside it and on the corrections page. "
+              "A claim that changed since the last published build needs one.", item="correction"),
     ),
 )
 
@@ -177,6 +196,8 @@ TERM = Schema(
               "By default a version number after a term still links the term."),
         Field("not_in", "texts", "Phrases in which the term's form is an ordinary word in another sense, never linked "
               "(with any particle, spacing or case, as the term itself is matched). Each must contain a form of the term."),
+        Field("corrections", "list", "Corrections of the definition: shown at the foot of the term's page and on the corrections page.",
+              item="correction"),
     ),
 )
 
@@ -190,10 +211,14 @@ PAGE = Schema(
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
         Field("no_autolink", "ids", "Terms not linked automatically on this page, where the word means something else; "
               "an explicit `[[term:…]]` still links them."),
+        Field("published", "date", "When the page was first published, to the day. Default: `published` of site.yaml."),
+        Field("updated", "date", "When the page last changed in substance, to the day (a correction counts by itself). "
+              "The page's “last updated” is the latest of `published`, `updated` and the corrections it lists."),
+        Field("corrections", "list", "Corrections of the page: shown at its foot and on the corrections page.", item="correction"),
     ),
 )
 
-SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE)}
+SCHEMAS = {s.name: s for s in (SITE, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE, CORRECTION)}
 
 
 def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
