@@ -29,6 +29,7 @@ class Options:
     strict: bool = False
     archives: Path | None = None  # the archive folder ($EXPLAINER_ARCHIVES), overriding `archives:` in site.yaml
     program: str = "explainer"  # how the user runs explainer, for messages that name a command
+    previous: Path | None = None  # the last published build's facts.json (--previous); None: the output folder's
 
     @property
     def root(self) -> Path:

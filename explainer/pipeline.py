@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
 from .cache import Cache
 from .cancel import never
@@ -22,9 +23,11 @@ from .content.quotelock import lock_path, save_lock
 from .content.quotes import QuoteCheck, verify_quotes
 from .errors import BuildFailed, Problem, display_path
 from .model import Options, Output, Site
+from .output.dataset import FACTS, dataset_files
 from .output.hosting import hosting_files
 from .output.linkcheck import check_links
 from .output.lock import OutputLock
+from .output.revisions import unnoted_changes
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.pages import render_site
 from .render.theme import Theme, check_templates
@@ -88,6 +91,8 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     with clock.stage("check"):
         if site is not None:
             problems += check_site(site, options)
+            if not any(p.severity == "error" for p in problems):  # claims compared only once they read
+                problems += unnoted_changes(site, previous_facts(options), options.root)
             quotes = verify_quotes(site, options)
             problems += quotes.problems
         problems += check_templates(theme)
@@ -97,10 +102,12 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
 
-    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files
+    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files and
+    # the published data (facts.json, glossary.json)
     with clock.stage("render"):
         outputs = render_site(site, options, theme, cache)
         outputs += hosting_files(outputs, site.config)
+        outputs += dataset_files(site)
 
     # links: every internal link and anchor in the rendered pages resolves
     if links:
@@ -126,6 +133,11 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         if options.strict:
             raise BuildFailed(problems, "check", base_path)
     return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked)
+
+
+def previous_facts(options: Options) -> Path:
+    """The last published build's facts.json: --previous, else the output folder's (`site/` beside content/ for check and pdf)."""
+    return options.previous or (options.out_dir or options.root / "site") / FACTS
 
 
 def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:

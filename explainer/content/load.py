@@ -67,16 +67,13 @@ class SiteReader(ContentFiles):
         return values
 
     def corrections(self, data: LocMap, path: str) -> tuple[Correction, ...]:
-        """The `corrections:` of a page, fact or term, each checked as a record of its own."""
+        """The `corrections:` of a page, fact or term (absent, or not a list: none; check_record said why)."""
         raw = data.get("corrections")
-        if not isinstance(raw, LocList):
-            return ()  # absent, or reported by check_record
         found: list[Correction] = []
-        for item, line in zip(raw, raw.item_lines, strict=True):
+        for item, line in zip(raw, raw.item_lines, strict=True) if isinstance(raw, LocList) else ():
             values = self.record(item, schema.CORRECTION, path, line)
-            if isinstance(item, LocMap) and all(key in values for key in ("date", "change", "reason")):
-                change, reason = self.md(item, "change", values, path, True), self.md(item, "reason", values, path, True)
-                assert change is not None and reason is not None
+            change, reason = (self.md(item, key, values, path, True) if isinstance(item, LocMap) else None for key in ("change", "reason"))
+            if "date" in values and change is not None and reason is not None:
                 found.append(Correction(values["date"], change, reason, Loc(path, item.line_of("date"))))
         return tuple(found)
 
@@ -141,8 +138,7 @@ class SiteReader(ContentFiles):
             excerpts=excerpts,
             loc=Loc(shown, data.line),
             lines=dict(data.key_lines),
-            archive_url=values["archive_url"],
-            archive_date=values["archive_date"],
+            archive_url=values["archive_url"], archive_date=values["archive_date"],
         )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:

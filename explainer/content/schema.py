@@ -110,7 +110,7 @@ SITE = Schema(
 
 CORRECTION = Schema(
     "correction",
-    "`corrections:` of a page (front matter), a fact or a term",
+    "corrections: of a page (front matter), a fact or a term",
     (
         Field("date", "date", "The day the correction was made (2024-05-02); it counts as the day the record last changed.", True),
         Field("change", "inline", "What changed: what the text said, and what it says now.", True),
