@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ SOURCE = MINI["content/sources/paper.yaml"]
 FACTS = MINI["content/facts/nature.yaml"]
 TERM = MINI["content/glossary/sky.yaml"]
 PAGE = MINI["content/pages/intro.md"]
+ROOMY = {"content/site.yaml": SITE + "quote_share: 100\n"}  # these archives are a sentence or two: quoting most of them is the point
 WAYBACK = "https://web.archive.org/web/20231206120000/https://example.org/paper"
 
 
@@ -167,3 +169,28 @@ def test_wayback_addresses_are_read(url: str, date: PartialDate | None, original
                                  "https://example.org/web/20231207000000/https://example.org/"])
 def test_other_addresses_are_no_wayback_copies(url: str) -> None:
     assert read_wayback(url) is None
+
+
+def test_an_excerpt_a_link_cannot_find_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
+    """Where a source has a url, its excerpts link to their words: words that start inside a word are never found."""
+    (site_root / "archive").mkdir()
+    (site_root / "archive" / "paper.txt").write_text("The bluesky is blue on clear days. Grass is green.", encoding="utf-8")
+    source = SOURCE.replace("language: en\n", "language: en\narchive: archive/paper.txt\nurl: https://example.org/paper\n")
+    run = make_site({"content/sources/paper.yaml": source.replace("The sky is blue on clear days.", "sky is blue on clear days."), **ROOMY})
+    assert ("content/sources/paper.yaml:10: warning: the link to excerpt 'paper#one' cannot find its words in the original: "
+            "they start or end inside the word ‘bluesky’") in run.err.splitlines(), run.err
+    assert make_site({"content/sources/paper.yaml": source.replace("The sky is blue on clear days.", "bluesky is blue"), **ROOMY}).err == ""
+    without_url = source.replace("url: https://example.org/paper\n", "")
+    assert make_site({"content/sources/paper.yaml": without_url.replace("The sky is blue on clear days.", "sky is blue"), **ROOMY}).err == ""
+
+
+def test_a_korean_excerpt_may_stop_before_its_particle(make_site: Callable[..., Run], site_root: Path) -> None:
+    """전략 of 전략이다 is found without its last word; one word cut short is not found at all."""
+    (site_root / "archive").mkdir()
+    (site_root / "archive" / "paper.txt").write_text("기술 공유로 속도를 내겠다는 전략이다. 잔디는 초록이다.", encoding="utf-8")
+    source = SOURCE.replace("language: en\n", "language: ko\narchive: archive/paper.txt\nurl: https://example.org/paper\n")
+    two_words = source.replace("The sky is blue on clear days.", "속도를 내겠다는 전략").replace("Grass is green.", "잔디는 초록이다.")
+    assert make_site({"content/sources/paper.yaml": two_words, **ROOMY}).err == ""
+    one_word = two_words.replace("속도를 내겠다는 전략", "전략")
+    run = make_site({"content/sources/paper.yaml": one_word, **ROOMY})
+    assert "they start or end inside the word ‘전략이다.’" in run.err, run.err

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from explainer.text.fragment import EDGE_WORDS, link_to_words, text_directive
+from explainer.text.fragment import EDGE_WORDS, at_word_boundary, findable, link_to_words, phrases, text_directive, word_bounded
 
 # Every character a text directive may carry unencoded (the spec's TextDirectiveExplicitChar) or percent-encoded.
 DIRECTIVE_RE = re.compile(r"^text=(?:[A-Za-z0-9!$'()*+./:;=?@_~]|%[0-9A-F]{2})+(?:,(?:[A-Za-z0-9!$'()*+./:;=?@_~]|%[0-9A-F]{2})+)?$")
@@ -71,3 +71,43 @@ def test_links_keep_the_address_and_its_fragment(url: str, expected: str) -> Non
 
 def test_no_words_no_directive() -> None:
     assert link_to_words("https://example.org/a", "  ") == "https://example.org/a"
+
+
+def test_a_quotation_ending_in_hangul_also_asks_without_its_last_word() -> None:
+    """전략 may be 전략이다 in the source: the second directive finds the words before it all the same."""
+    assert phrases("속도를 내겠다는 전략") == ["속도를 내겠다는 전략", "속도를 내겠다는"]
+    assert link_to_words("https://example.org/a", "속도를 내겠다는 전략") == (
+        "https://example.org/a#:~:text=%EC%86%8D%EB%8F%84%EB%A5%BC%20%EB%82%B4%EA%B2%A0%EB%8B%A4%EB%8A%94%20%EC%A0%84%EB%9E%B5"
+        "&text=%EC%86%8D%EB%8F%84%EB%A5%BC%20%EB%82%B4%EA%B2%A0%EB%8B%A4%EB%8A%94")
+    assert phrases("전략") == ["전략"]  # one word: nothing shorter to ask for
+    assert phrases("conceived in Liberty") == ["conceived in Liberty"]  # Latin letters end where the word ends
+    assert phrases("AI 동맹 결성을 예고.") == ["AI 동맹 결성을 예고."]
+
+
+@pytest.mark.parametrize(("text", "position", "boundary"), [
+    ("전략이다", 2, False),  # Hangul runs together
+    ("AI보다", 2, True),  # but with nothing else (ICU)
+    ("3파전", 1, True),
+    ("말’며", 1, True),  # ’ joins no Hangul
+    ("don’t", 3, False),  # ’ joins two letters (MidNumLet)
+    ("don’t", 4, False),
+    ("9,000", 1, False),  # , joins two digits (MidNum)
+    ("a,b", 1, True),  # but not two letters
+    ("x·y", 1, False),  # · joins two letters (MidLetter)
+    ("AI2", 2, False),  # letters and digits run together
+    ("e\u0301t", 2, False),  # a combining mark belongs to its letter
+    ("word.", 4, True),
+    ("one two", 3, True),
+])
+def test_word_boundaries_are_where_a_browser_puts_them(text: str, position: int, boundary: bool) -> None:
+    assert at_word_boundary(text, position) is boundary
+
+
+def test_findable_with_either_directive() -> None:
+    text = "이들은 기술 공유로 AI 개발에 속도를 내겠다는 전략이다. 다음"
+    words = "기술 공유로 AI 개발에 속도를 내겠다는 전략"
+    at = text.find(words)
+    assert not word_bounded(text, at, at + len(words))
+    assert findable(text, at, words)  # without 전략
+    assert not findable("이들은 전략이다", 4, "전략")
+    assert not findable("unfinished", 2, "finished")
