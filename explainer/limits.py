@@ -39,12 +39,14 @@ CONTENT_BYTES = Limit(16 * MIB, "bytes", "all content files together",
 ARCHIVE_BYTES = Limit(4 * MIB, "bytes", "size of one source's archive text (`archive:`)",
                       "quotes are searched in it; a news article is well under 100 KB")
 ARCHIVE_PATH = Limit(1_024, "characters", "length of `archive:` (a relative path)", "no file name is longer")
+PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's facts.json (`--previous`), read to compare claims",
+                      "the flagship's is under 100 KB; a site with 10,000 facts stays well under the limit")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
                     "a line of binary data must not flood the terminal")
 
 LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML_DEPTH, "YAML_NODES": YAML_NODES,
           "FOLDER_FILES": FOLDER_FILES, "CONTENT_BYTES": CONTENT_BYTES, "ARCHIVE_BYTES": ARCHIVE_BYTES,
-          "ARCHIVE_PATH": ARCHIVE_PATH, "SHOWN_CHARS": SHOWN_CHARS}
+          "ARCHIVE_PATH": ARCHIVE_PATH, "PREVIOUS_BYTES": PREVIOUS_BYTES, "SHOWN_CHARS": SHOWN_CHARS}
 
 
 def size(count: int) -> str:

@@ -14,6 +14,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from .. import limits
+from ..content.files import TooLarge, read_bounded
 from ..errors import Problem, display_path
 from ..model import Fact, Site
 from ..render.structured import plain
@@ -24,10 +26,10 @@ def unnoted_changes(site: Site, previous: Path, root: Path | None = None) -> lis
     """Compare the claims with a previous facts.json; return a warning per claim changed without a new correction."""
     shown = display_path(previous, root) if root is not None else str(previous)
     try:
-        data = json.loads(previous.read_bytes())
+        data = json.loads(read_bounded(previous, limits.PREVIOUS_BYTES.value))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, TooLarge) as exc:
         return [Problem(shown, 0, f"cannot compare the claims with the last published build: {_reason(exc)}",
                         "give a facts.json written by explainer with --previous, or remove the file", "warning")]
     before = _facts(data)
@@ -73,6 +75,8 @@ def _same(old: Any, new: str) -> bool:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, TooLarge):
+        return f"it is too large ({exc}; the limit is {limits.shown(limits.PREVIOUS_BYTES)})"
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return "it is not JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import MINI, Run
 
 FACTS = MINI["content/facts/nature.yaml"]
@@ -85,3 +87,15 @@ def test_a_file_that_is_no_facts_json_is_said_so(make_site: Callable[..., Run], 
     run = make_site({}, "check", "--previous", "other.json")
     assert ("other.json: warning: cannot compare the claims with the last published build: not a facts.json of version 1"
             in run.err.splitlines()), run.err
+
+
+def test_a_previous_file_past_its_limit_is_not_read(make_site: Callable[..., Run], site_root: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer import limits
+
+    monkeypatch.setattr(limits, "PREVIOUS_BYTES", limits.Limit(100, "bytes", "test", "test"))
+    (site_root / "big.json").write_text(json.dumps({"format": "explainer-facts", "version": 1, "facts": [], "pad": "x" * 200}),
+                                        encoding="utf-8")
+    run = make_site({}, "check", "--previous", "big.json")
+    assert ("big.json: warning: cannot compare the claims with the last published build: it is too large (267 bytes; the limit is "
+            "100 bytes)") in run.err.splitlines(), run.err
