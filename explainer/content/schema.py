@@ -6,22 +6,20 @@ The field tables of docs/content.md are generated from these declarations
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import limits
 from ..errors import Problem
-from ..model import PartialDate
+from .values import ID_RE as ID_RE  # the patterns and the conversion other modules read from here
+from .values import LANG_RE as LANG_RE
+from .values import PARTIAL_RE as PARTIAL_RE
+from .values import REF_RE as REF_RE
+from .values import _kind
+from .values import convert as convert
 from .yamlfile import UNREADABLE, LocList, LocMap
 
-ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 NAV_PAGES = 8  # without `nav:`, pages are listed in the navigation only while there are at most this many
 UNSET: Any = object()  # a field declared without a default of its own takes its type's empty value
 
@@ -272,143 +270,6 @@ def _unreadable(raw: Any) -> bool:
     if isinstance(raw, dict):
         raw = list(raw.values())
     return raw is UNREADABLE or (isinstance(raw, list) and any(item is UNREADABLE for item in raw))
-
-
-def convert(raw: Any, type_: str) -> tuple[Any, str]:
-    """Convert one YAML value to the declared type; return (value, '') or (None, what is wrong)."""
-    if raw is None:
-        return None, "is empty"
-    if type_ in ("text", "markdown", "inline"):
-        if isinstance(raw, str):
-            text = raw.strip()
-            return (text, "") if text else (None, "is empty")
-        return None, f"must be text, not {_kind(raw)} (quote it)"
-    if type_ == "id":
-        if isinstance(raw, str) and ID_RE.match(raw):
-            return raw, ""
-        return None, f"must be an id like 'my-id' (lowercase a-z, 0-9, hyphens), not {_shown_value(raw)}"
-    if type_ == "integer":
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw, ""
-        return None, f"must be a whole number, not {_kind(raw)}"
-    if type_ == "boolean":
-        if isinstance(raw, bool):
-            return raw, ""
-        return None, f"must be true or false, not {_shown_value(raw)}"
-    if type_ == "date":
-        return _convert_date(raw)
-    if type_ == "url":
-        if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()) and _url_parts(raw.strip()):
-            return raw.strip(), ""
-        return None, f"must be an http:// or https:// URL, not {_shown_value(raw)}"
-    if type_ == "path":
-        return _convert_path(raw)
-    if type_ == "language":
-        if isinstance(raw, str) and LANG_RE.match(raw.strip()):
-            return raw.strip(), ""
-        return None, f"must be a BCP 47 language tag such as 'ko' or 'en-GB', not {_shown_value(raw)}"
-    if type_ in ("texts", "ids", "refs"):
-        return _convert_list(raw, type_)
-    if type_ == "labels":
-        if isinstance(raw, LocMap) and all(isinstance(v, str) for v in raw.values()):
-            return dict(raw), ""
-        return None, "must be a mapping of names to strings"
-    raise ValueError(f"unknown field type {type_!r}")  # a bug in a schema declaration
-
-
-def _convert_path(raw: Any) -> tuple[Any, str]:
-    """A relative path to a file beside the project: no control characters, not absolute, not endless."""
-    if not isinstance(raw, str) or not raw.strip():
-        return None, f"must be a relative file path, not {_kind(raw)}"
-    path = raw.strip()
-    if len(path) > limits.ARCHIVE_PATH.value:
-        return None, f"is {len(path):,} characters long; a path may have at most {limits.shown(limits.ARCHIVE_PATH)}"
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
-        return None, f"holds a control character: {_shown_value(path)}"
-    if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):
-        return None, f"must be relative to the folder holding content/, not {_shown_value(path)}"
-    return path, ""
-
-
-def _url_parts(url: str) -> bool:
-    """Whether a URL splits into parts with a host name (urllib refuses https://[::1/, an unclosed IPv6 address)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (reading it raises ValueError for a port that is no number)
-    except ValueError:
-        return False
-    return bool(parts.hostname)
-
-
-def _shown_value(raw: Any) -> str:
-    """A value as a message quotes it: its repr, at most 80 characters of it."""
-    text = repr(raw)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def _convert_list(raw: Any, type_: str) -> tuple[Any, str]:
-    if isinstance(raw, str):
-        raw = [raw]  # a single item written without a list is accepted
-    if not isinstance(raw, list):
-        return None, f"must be a list, not {_kind(raw)}"
-    out: list[Any] = []
-    for item in raw:
-        if type_ == "texts":
-            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
-                return None, f"must be a list of strings; {_shown_value(item)} is not one"
-            out.append(str(item).strip())
-        elif type_ == "ids":
-            if not isinstance(item, str) or not ID_RE.match(item):
-                return None, f"must be a list of ids (lowercase a-z, 0-9, hyphens); {_shown_value(item)} is not one"
-            out.append(item)
-        else:
-            if not isinstance(item, str) or not REF_RE.match(item.strip()):
-                return None, f"must be a list of references 'source-id#excerpt-id'; {_shown_value(item)} is not one"
-            out.append(item.strip())
-    return tuple(out), ""
-
-
-def _convert_date(raw: Any) -> tuple[Any, str]:
-    if isinstance(raw, dt.datetime):
-        raw = raw.date()
-    if isinstance(raw, dt.date):
-        return PartialDate.from_date(raw), ""
-    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
-        return PartialDate(raw), ""
-    if isinstance(raw, str):
-        match = PARTIAL_RE.match(raw.strip())
-        if match:
-            year, month, day = (int(g) if g else 0 for g in match.groups())
-            given_month, given_day = match.group(2) is not None, match.group(3) is not None
-            if year < 1 or (given_month and not 1 <= month <= 12):  # 0000, 2023-00: no year or month of any calendar
-                return None, f"is not a real date: {raw!r}"
-            if given_day:
-                try:
-                    dt.date(year, month, day)
-                except ValueError:
-                    return None, f"is not a real date: {raw!r}"
-            return PartialDate(year, month, day), ""
-    return None, f"must be a date like 2023-12-07, 2023-12 or 2023, not {_shown_value(raw)}"
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "a date"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bytes):
-        return "binary data (!!binary)"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
 
 
 def _names(schema: Schema) -> str:
