@@ -15,7 +15,7 @@ from .schema import REF_RE
 
 # Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
 # and a few that would confuse; tests/content/test_check.py builds a site and keeps this in step with what it writes.
-RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index"})
+RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index", "corrections"})
 EXCERPT_WARN_LENGTH = 200
 
 

@@ -113,15 +113,20 @@ def claim(site: Site, fact: Fact) -> dict[str, Any]:
     return node
 
 
-def defined_term(site: Site, term: Term) -> dict[str, Any]:
-    """A glossary term as a DefinedTerm of the site's DefinedTermSet."""
+def defined_term(site: Site, term: Term, *, alone: bool = True) -> dict[str, Any]:
+    """A glossary term as a DefinedTerm of the site's DefinedTermSet (named in full when `alone`, on the term's own page)."""
+    config = site.config
+    in_set: dict[str, Any] = {"@id": term_set_id(site)}
+    if alone:
+        in_set = {"@type": "DefinedTermSet", **in_set, "name": f"{config.title}: {config.labels['glossary']}",
+                  "url": config.absolute("glossary/")}
     data: dict[str, Any] = {
         "@type": "DefinedTerm",
         "@id": site.config.absolute(f"glossary/{term.id}/") + "#term",
         "name": term.term,
         "description": term.short,
         "url": site.config.absolute(f"glossary/{term.id}/"),
-        "inDefinedTermSet": {"@id": term_set_id(site)},
+        "inDefinedTermSet": in_set,
     }
     if term.en or term.aliases:
         data["alternateName"] = [form for form in (term.en, *term.aliases) if form]
@@ -137,7 +142,7 @@ def term_set(site: Site, terms: Iterable[Term]) -> dict[str, Any]:
     config = site.config
     return {"@type": "DefinedTermSet", "@id": term_set_id(site), "name": f"{config.title}: {config.labels['glossary']}",
             "url": config.absolute("glossary/"), "inLanguage": config.language,
-            "hasDefinedTerm": [defined_term(site, term) for term in terms]}
+            "hasDefinedTerm": [defined_term(site, term, alone=False) for term in terms]}
 
 
 def page_graph(site: Site, *, kind: str, path: str, title: str, description: str, history: History | None,

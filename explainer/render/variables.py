@@ -14,6 +14,8 @@ from typing import Any, TypedDict
 from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
+from .citation import Citation
+from .revisions import History, Listed
 from .state import GroupOfFacts
 
 SITE_WIDE = {
@@ -27,6 +29,8 @@ SITE_WIDE = {
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
+    "link_to_words(url, words)": "`url` with a text fragment (`#:~:text=`) that leads the reader to `words` on that page",
+    "archive_date(s)": "the day a source's archived copy was made (`archive_date`, else read from its Wayback Machine address)",
 }
 
 PAGE_FUNCTIONS = {
@@ -54,10 +58,13 @@ class Common(TypedDict):
 
     title: str  # the page's title
     description: str  # its meta description
-    kind: str  # home, page, facts, glossary, term, sources, source, print or 404
+    kind: str  # home, page, facts, glossary, term, sources, source, corrections, print or 404
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
     nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`
+    json_ld: Markup  # its structured data (schema.org JSON-LD), safe inside <script>; empty on the 404 page
+    history: History | None  # its dates and corrections: `published`, `updated` (last updated), `corrections` (as on corrections.html)
+    citation: Citation | None  # how to cite it: `title`, `author`, `container` (the site), `publisher`, `url`, `date`, `files`
 
 
 class HomeValues(TypedDict):
@@ -86,7 +93,6 @@ class GlossaryValues(TypedDict):
     """glossary.html"""
 
     sections: tuple[tuple[str, tuple[Term, ...]], ...]  # (initial-consonant heading, terms) pairs in 가나다 order
-    json_ld: Markup  # the glossary as schema.org DefinedTermSet
 
 
 class TermValues(TypedDict):
@@ -96,7 +102,6 @@ class TermValues(TypedDict):
     body: Markup  # its explanation, rendered
     related: list[Term]  # its related terms
     appearances: dict[str, list[Any]]  # where it is linked from: `pages` (each `path`, `title`) and `facts`
-    json_ld: Markup  # the term as schema.org DefinedTerm
 
 
 class SourcesValues(TypedDict):
@@ -120,12 +125,18 @@ class PrintValues(TypedDict):
     excerpt_anchor: Callable[[str, str], str]  # excerpt_anchor(source id, excerpt id): an excerpt's id on this page
 
 
+class CorrectionsValues(TypedDict):
+    """corrections.html"""
+
+    corrections: tuple[Listed, ...]  # newest first: each `correction` (`date`, `change`, `reason`), its `record`, `kind`, `path`
+
+
 class NotFoundValues(TypedDict):
     """404.html (nothing more; its url() gives absolute paths)"""
 
 
-TEMPLATES = (HomeValues, PageValues, FactsValues, GlossaryValues, TermValues, SourcesValues, SourceValues, PrintValues,
-             NotFoundValues)
+TEMPLATES = (HomeValues, PageValues, FactsValues, GlossaryValues, TermValues, SourcesValues, SourceValues, CorrectionsValues,
+             PrintValues, NotFoundValues)
 
 
 def field_docs(kind: type) -> list[tuple[str, str]]:
