@@ -39,6 +39,7 @@ FAULTY = """<!doctype html>
 <p class="narrow">국제표준화기구국제전기기술위원회합동기술위원회</p>
 <p>첫째 줄의 글</p>
 <p class="lifted">위로 올라간 둘째 줄</p>
+<details><summary>접힌 내용</summary><p class="lifted">접혀서 보이지 않는 글</p></details>
 <p><a href="#a">보이지 않는 초점</a></p>
 <p><span class="term"><a class="term-link" href="#t" aria-describedby="no-such-tip">용어</a></span></p>
 <img src="https://fonts.example.invalid/logo.png" alt="">
@@ -103,6 +104,7 @@ def test_layout_check_reports_each_fault(faulty: Views) -> None:
     assert 'Korean text without word-break: keep-all in <p.narrow>' in found
     assert 'the word "국제표준화기구국제전기기술위원회합동기술위원회" breaks across lines' in found
     assert 'text "첫째 줄의 글" overlaps "위로 올라간 둘째 줄"' in found
+    assert "접혀서 보이지 않는 글" not in found  # the inside of a closed <details> is not drawn
 
 
 @pytest.mark.browser
