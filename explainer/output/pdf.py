@@ -1,4 +1,12 @@
-"""The PDF edition: the print edition (print/) printed to a PDF file by headless Chromium."""
+"""The PDF edition: the print edition (print/) printed to a PDF file by headless Chromium.
+
+Chromium does not implement CSS's target-counter(), so the contents of the edition cannot
+give the page each part starts on by themselves. The edition is printed once; the page of
+every link target is read from the PDF (Chromium names each one in the catalog's /Dests);
+the contents are given those numbers (a style added to the page: `.print-toc a[href="#x"]::after
+{content: "12"}`) and the edition is printed again. The numbers sit at the end of lines that are
+already there, so the pages come out the same; the numbers are checked against the second print.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +37,10 @@ EDITION = "print/index.html"
 # Font packages that give a language's script on Debian, for the warning when none is installed.
 FONT_PACKAGES = {"ko": "fonts-nanum", "ja": "fonts-noto-cjk", "zh": "fonts-noto-cjk"}
 PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+OBJECT_RE = re.compile(rb"(?m)^(\d+) 0 obj\b")
+REF_RE = re.compile(rb"(\d+) 0 R")
+DEST_RE = re.compile(rb"/([^\s/\[\]<>()]+)\s*\[\s*(\d+) 0 R")
+PRINTS = 3  # the most times the edition is printed before its contents' page numbers hold
 # Skia writes the time of printing into the document info; blanking it (same length, so
 # every byte offset stays right) makes the same site give the same PDF.
 DATE_RE = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9Z+\-']*\)")
@@ -94,22 +106,79 @@ def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str) -> PdfRe
     with tempfile.TemporaryDirectory(prefix="explainer-pdf-") as tmp:
         folder = Path(tmp)
         write_site(outputs, folder / "site")
-        printed = folder / "edition.pdf"
-        command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}",
-                   (folder / "site" / EDITION).as_uri()]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False,
-                                    stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as exc:
-            raise PdfFailed(f"{chromium} did not finish printing within {TIMEOUT} s") from exc
-        except OSError as exc:
-            raise PdfFailed(f"{chromium} could not be started ({exc.strerror}); {INSTALL_HINT}") from exc
-        data = printed.read_bytes() if printed.is_file() else b""
-        if result.returncode != 0 or not data.startswith(b"%PDF-"):
-            raise PdfFailed(f"{chromium} did not write a PDF (exit status {result.returncode}): {_last_words(result.stderr)}")
+        edition = folder / "site" / EDITION
+        html = edition.read_text(encoding="utf-8")
+        data = _print(chromium, folder, edition)
+        for _ in range(PRINTS - 1):  # number the contents until a print keeps the pages it was numbered for
+            pages = target_pages(data)
+            if not pages:
+                break
+            edition.write_text(numbered_contents(html, pages), encoding="utf-8")
+            data = _print(chromium, folder, edition)
+            if target_pages(data) == pages:
+                break
     data = DATE_RE.sub(lambda m: b" " * len(m.group()), data)
     _replace(pdf_path, data)
     return PdfResult(pdf_path, count_pages(data), len(data))
+
+
+def _print(chromium: str, folder: Path, page: Path) -> bytes:
+    """Print one page of the written site with headless Chromium; return the PDF's bytes."""
+    printed = folder / "edition.pdf"
+    printed.unlink(missing_ok=True)
+    command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}", page.as_uri()]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise PdfFailed(f"{chromium} did not finish printing within {TIMEOUT} s") from exc
+    except OSError as exc:
+        raise PdfFailed(f"{chromium} could not be started ({exc.strerror}); {INSTALL_HINT}") from exc
+    data = printed.read_bytes() if printed.is_file() else b""
+    if result.returncode != 0 or not data.startswith(b"%PDF-"):
+        raise PdfFailed(f"{chromium} did not write a PDF (exit status {result.returncode}): {_last_words(result.stderr)}")
+    return data
+
+
+def target_pages(pdf: bytes) -> dict[str, int]:
+    """Return the page (1-based) of each link target of a PDF as Chromium writes it: the catalog's /Dests, by name."""
+    starts = [(int(m.group(1)), m.end()) for m in OBJECT_RE.finditer(pdf)]
+    objects = {number: pdf[start:pdf.find(b"endobj", start)] for number, start in starts}
+    catalog = next((body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body)), b"")
+    root = re.search(rb"/Pages\s+(\d+) 0 R", catalog)
+    dests = re.search(rb"/Dests\s+(\d+) 0 R", catalog)
+    if root is None or dests is None:
+        return {}
+    order: list[int] = []
+
+    def walk(number: int, depth: int = 0) -> None:
+        body = objects.get(number, b"")
+        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
+        if kids is None or depth > 32:
+            order.append(number)  # a page
+            return
+        for kid in REF_RE.findall(kids.group(1)):
+            walk(int(kid), depth + 1)
+
+    walk(int(root.group(1)))
+    index = {number: position + 1 for position, number in enumerate(order)}
+    return {name.decode("latin-1"): index[int(page)] for name, page in DEST_RE.findall(objects.get(int(dests.group(1)), b""))
+            if int(page) in index}
+
+
+def numbered_contents(html: str, pages: dict[str, int]) -> str:
+    """Return the print edition with each contents entry given the page its target starts on (a style before </head>)."""
+    rules = [".print-toc .leader { display: block; }"]
+    for name, page in sorted(pages.items()):
+        target = _pdf_name(name).replace("\\", "\\\\").replace('"', '\\"')
+        rules.append(f'.print-toc a[href="#{target}"]::after {{ content: "{page}"; }}')
+    style = "<style media=\"print\">\n" + "\n".join(rules) + "\n</style>\n"
+    return html.replace("</head>", style + "</head>", 1)
+
+
+def _pdf_name(name: str) -> str:
+    """A PDF name as text: #xx escapes undone, UTF-8 decoded (Chromium writes 한 as #ED#95#9C)."""
+    raw = re.sub(r"#([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), name)
+    return raw.encode("latin-1").decode("utf-8", "replace")
 
 
 def _replace(path: Path, data: bytes) -> None:

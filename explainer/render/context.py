@@ -10,7 +10,17 @@ from ..model import Fact, Markdown, Ref, Term
 from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
+from .display import slug
 from .state import Record, RenderState
+from .variables import TocItem
+
+# Ids the theme gives elements of its own: a heading whose id would be one of them (or start like
+# one of the families) gets HEADING_PREFIX in front, so that an author's "## Main" never takes #main.
+THEME_IDS = frozenset({"main", "top", "site-nav", "site-search", "site-search-form", "site-search-results", "page-toc",
+                       "key-facts", "start-here", "glance", "in-sources", "related", "appears", "tags", "print-toc"})
+THEME_ID_FAMILIES = ("fact-", "term-", "tip-", "excerpt-", "group-", "tag-", "section-", "source-", "glossary-", "page-",
+                     "part-", "letter-", "appears-", "h-")
+HEADING_PREFIX = "h-"
 
 
 class PageContext:
@@ -33,6 +43,9 @@ class PageContext:
         self.linked: dict[str, None] = {}  # terms linked on this page, for the printed list of definitions
         self.records: list[Record] = []  # every glossary link made, for the render cache to replay
         self.reads: set[str] = set()  # the cache inputs read: "body:<slug>" of each page body rendered
+        self.headings: list[TocItem] = []  # headings of the Markdown rendered so far, for the table of contents
+        self.anchors: set[str] = set()  # ids given to headings on this page
+        self.anchor_prefix = ""  # put before every heading id (the print edition: one per part)
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None
@@ -64,9 +77,9 @@ class PageContext:
 
     def read(self, doc: Markdown) -> None:
         """Note that this page shows `doc`: when it is a page's body, the page depends on that body."""
-        slug = self.state.body_slugs.get(doc.loc.path)
-        if slug is not None:
-            self.reads.add(f"body:{slug}")
+        body = self.state.body_slugs.get(doc.loc.path)
+        if body is not None:
+            self.reads.add(f"body:{body}")
 
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
         """Render a document on this page (inside `fact` when it is part of one)."""
@@ -92,6 +105,20 @@ class PageContext:
 
     def text(self, text: str, linkable: bool) -> str:
         return self.linker.text(text, linkable)
+
+    def anchor(self, text: str, level: int) -> str:
+        """Give a heading of rendered Markdown its id (unique on the page) and note it for the table of contents."""
+        title = " ".join(text.split())
+        base = slug(title) or "section"
+        if self.anchor_prefix or base in THEME_IDS or base.startswith(THEME_ID_FAMILIES):
+            base = (self.anchor_prefix or HEADING_PREFIX) + base
+        anchor, number = base, 1
+        while anchor in self.anchors:
+            number += 1
+            anchor = f"{base}-{number}"
+        self.anchors.add(anchor)
+        self.headings.append({"title": title, "anchor": anchor, "level": level})
+        return anchor
 
     def section(self, title: str = "") -> str:
         """Start a new section for glossary linking; returns `title` so templates can wrap headings."""

@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 from markupsafe import Markup
 
 from ..model import PartialDate, Source
 
+NOT_IN_ID_RE = re.compile(r"[^\w\s-]")
 
-def format_date(value: PartialDate | None, labels: dict[str, Any]) -> str:
-    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023."""
+
+def slug(text: str) -> str:
+    """Return text as the readable part of an id: NFC, lower case, words joined by hyphens, no punctuation (앞장선-두-회사)."""
+    words = NOT_IN_ID_RE.sub("", unicodedata.normalize("NFC", text).lower()).split()
+    return "-".join(words).strip("-_")
+
+
+def tag_anchor(tag: str) -> str:
+    """Return the id of a tag's list on the facts page: tag-<slug> (facts/#tag-회원)."""
+    return f"tag-{slug(tag) or 'untitled'}"
+
+
+def format_date(value: PartialDate | None, labels: dict[str, Any], in_month: bool = False) -> str:
+    """Format a (partial) date with the site's labels: 2023년 12월 5일, December 2023.
+
+    `in_month`: a day without its year (12월 5일, December 5), where the month is given above it.
+    """
     if value is None:
         return ""
     months = labels.get("months") or [str(i) for i in range(1, 13)]
-    pattern = labels["date_" + value.precision]
+    pattern = labels["date_in_month" if in_month and value.day else "date_" + value.precision]
     month_name = months[value.month - 1] if value.month else ""
     return str(pattern.format(year=value.year, month=value.month, day=value.day, month_name=month_name))
 

@@ -16,9 +16,11 @@ from ..errors import BuildFailed, Problem, display_path
 from ..model import BUILTIN_SECTIONS, Fact, Options, Output, Page, Site, Source, Term, primary_language
 from ..text import korean, markdown
 from ..text.fragment import link_to_words
+from ..text.timeline import months_of
+from ..text.typeset import hold_joined_words
 from .citation import Citation, citation_files, cite
 from .context import PageContext
-from .display import format_date, json_script, source_name
+from .display import format_date, json_script, source_name, tag_anchor
 from .printed import print_edition
 from .reuse import cached_page, render_inputs
 from .revisions import History, page_history, site_history
@@ -37,7 +39,10 @@ from .variables import (
     SourcesValues,
     SourceValues,
     TermValues,
+    TocItem,
 )
+
+TOC_EXCERPT_WORDS = 28  # characters of an excerpt shown in a source page's table of contents
 
 
 def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None) -> jinja2.Environment:
@@ -51,11 +56,12 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
         env.globals.update(
             config=site.config,
             labels=labels,
-            format_date=lambda value: format_date(value, labels),
+            format_date=lambda value, in_month=False: format_date(value, labels, in_month),
             source_name=lambda source: source_name(source, labels),
             short_name=lambda source: source.outlet or source.author or source_name(source, labels),
             language_name=lambda code: labels["languages"].get(primary_language(code), code),
             plain=markdown.plain_text,
+            tag_anchor=tag_anchor,
             link_to_words=link_to_words,
             archive_date=archive_date,
         )
@@ -93,8 +99,8 @@ class Renderer:
         return items
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
-             og_type: str = "article", origin: str = "", history: History | None = None, facts: Iterable[Fact] = (),
-             entity: dict[str, Any] | None = None) -> Output:
+             og_type: str = "article", origin: str = "", toc: list[TocItem] | None = None, history: History | None = None,
+             facts: Iterable[Fact] = (), entity: dict[str, Any] | None = None) -> Output:
         """Render one template for one page context: the common variables, then the page kind's own `values`.
 
         `origin` names the content file the page shows (for messages about the output), else the template;
@@ -111,21 +117,24 @@ class Renderer:
             "og_type": og_type,
             "canonical": self.site.config.absolute("404.html" if kind == "404" else ctx.path),
             "nav": self.nav(ctx),
+            "toc": toc or [],
             "json_ld": json_script(graph) if graph is not None else Markup(""),
             "history": history,
             "citation": cite(site.config, ctx.path, title, history.updated) if history is not None and kind != "404" else None,
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
-        return Output(filename, html.encode("utf-8"), origin or template)
+        return Output(filename, hold_joined_words(html).encode("utf-8"), origin or template)
 
     # -- the pages ------------------------------------------------------------------------
 
     def home(self) -> Output:
         config = self.site.config
         ctx = PageContext(self.state, "", config.title, (0, ""))
+        timeline = next((p for p in self.site.pages if any(r.kind == "timeline" and not r.target for r in p.body.refs)), None)
         key_facts = [self.site.fact_by_id[i] for i in config.key_facts]
-        values: HomeValues = {"key_facts": key_facts, "excerpt_count": self.excerpt_count}
+        values: HomeValues = {"key_facts": key_facts, "excerpt_count": self.excerpt_count,
+                              "glance": months_of([f for f in self.site.facts if f.when]), "timeline_page": timeline}
         history = self.dated(ctx, config.title, page_history(self.site, key_facts))
         return cached_page(self.state, ctx, "home", (), lambda: self.page(
             "home.html", ctx, values, title=config.title, description=config.description, kind="home", og_type="website",
@@ -149,15 +158,18 @@ class Renderer:
                               "next": pages[index + 1] if index + 1 < len(pages) else None}
         description = page.summary or markdown.summary(page.body) or self.site.config.description
         return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path,
-                         history=history, facts=cards)
+                         toc=headings_toc(ctx.headings), history=history, facts=cards)
 
     def facts(self) -> Output:
         labels = self.site.config.labels
         ctx = PageContext(self.state, "facts/", labels["facts"], (4, ""))
-        values: FactsValues = {"groups": self.state.groups}
+        values: FactsValues = {"groups": self.state.groups, "tags": self.state.tags}
+        toc: list[TocItem] = [{"title": g.group.title, "anchor": f"group-{g.group.id}", "level": 2} for g in self.state.groups]
+        if self.state.tags:
+            toc.append({"title": labels["facts_by_tag"], "anchor": "tags", "level": 2})
         history = self.dated(ctx, labels["facts"], page_history(self.site, self.site.facts))
         return cached_page(self.state, ctx, "facts", (), lambda: self.page(
-            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts",
+            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts", toc=toc,
             history=history, facts=self.site.facts))
 
     def glossary_index(self) -> Output:
@@ -171,8 +183,9 @@ class Renderer:
         sections = self.state.sections
         values: GlossaryValues = {"sections": sections}
         entity = term_set(self.site, (t for _, terms in sections for t in terms))
+        toc: list[TocItem] = [{"title": name, "anchor": f"section-{n}", "level": 2} for n, (name, _) in enumerate(sections, start=1)]
         return self.page("glossary.html", ctx, values, title=config.labels["glossary"], description=config.description, kind="glossary",
-                         history=history, entity=entity)
+                         toc=toc, history=history, entity=entity)
 
     def term(self, term: Term, rendering: int) -> Output:
         """Render a term's page; `rendering` counts its renderings in this build (the first only gathers links)."""
@@ -188,11 +201,14 @@ class Renderer:
     def _term(self, ctx: PageContext, term: Term, history: History) -> Output:
         found = self.state.appearances.get(term.id)
         fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
-        pages = [{"path": path, "title": title} for path, (rank, title) in
-                 sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if path != ctx.path] if found else []
+        # by kind of page, from the rank each page was rendered with: 0 home, 1 narrative page, 2 term, 3 source
+        kinds: dict[str, list[dict[str, str]]] = {"pages": [], "terms": [], "sources": []}
+        for path, (rank, title) in sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if found else []:
+            if path != ctx.path:
+                kinds[{2: "terms", 3: "sources"}.get(rank[0], "pages")].append({"path": path, "title": title})
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id]) if found else []
         values: TermValues = {"term": term, "body": ctx.md(term.body), "related": [self.site.term_by_id[r] for r in term.related],
-                              "appearances": {"pages": pages, "facts": facts}}
+                              "appearances": {**kinds, "facts": facts}}
         return self.page("term.html", ctx, values, title=term.term, description=term.short, kind="term", origin=term.loc.path,
                          history=history, entity=defined_term(self.site, term))
 
@@ -210,9 +226,11 @@ class Renderer:
         ctx = PageContext(self.state, f"sources/{source.id}/", name, (3, f"{index:05d}"))
         values: SourceValues = {"source": source, "uses": self.state.uses}
         description = f"{self.site.config.labels['source_of']}: {name}"
+        toc: list[TocItem] = [{"title": f"{n}. {shortened(e.text, TOC_EXCERPT_WORDS)}", "anchor": f"excerpt-{e.id}", "level": 2}
+                              for n, e in enumerate(source.excerpts, start=1)] if len(source.excerpts) > 2 else []
         history = self.dated(ctx, name, page_history(self.site, ()))
         return cached_page(self.state, ctx, f"source:{source.id}", index, lambda: self.page(
-            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path,
+            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path, toc=toc,
             history=history))
 
     def corrections(self) -> Output:
@@ -231,6 +249,21 @@ class Renderer:
         values: NotFoundValues = {}
         return cached_page(self.state, ctx, "404", (), lambda: self.page(
             "404.html", ctx, values, title=labels["not_found_title"], description=labels["not_found_text"], kind="404"))
+
+
+def headings_toc(headings: list[TocItem]) -> list[TocItem]:
+    """A narrative page's table of contents: its h2 and h3 headings, when it has at least two sections."""
+    shown = [h for h in headings if h["level"] in (2, 3)]
+    return shown if sum(h["level"] == 2 for h in shown) >= 2 else []
+
+
+def shortened(text: str, limit: int) -> str:
+    """Return the start of `text`, at most `limit` characters, cut at a space, with … when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",.;:·") + "…"
 
 
 def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> list[Output]:

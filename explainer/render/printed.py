@@ -28,6 +28,8 @@ def in_page_anchor(target: str, site: Site) -> str | None:
     path, _, fragment = target.partition("#")
     parts = [part for part in path.split("/") if part]
     if parts == ["facts"]:
+        if fragment.startswith("tag-"):
+            return None  # the lists by tag are the facts page's own: the edition leaves them out
         return f"#{fragment}" if fragment else "#part-facts"
     if parts in (["glossary"], ["sources"]):
         return f"#part-{parts[0]}"
@@ -38,6 +40,8 @@ def in_page_anchor(target: str, site: Site) -> str | None:
         return f"#{excerpt_anchor(parts[1], excerpt)}" if fragment.startswith("excerpt-") else f"#source-{parts[1]}"
     if len(parts) == 1 and parts[0] in site.page_by_slug:
         return f"#page-{parts[0]}"
+    if parts == ["print"]:
+        return "#top"  # the edition itself
     return None
 
 
@@ -70,19 +74,23 @@ class PrintContext(PageContext):
              skip: tuple[str, ...] = ()) -> Markup:
         """Render one page's or term's body as a part of the edition.
 
-        A part starts a glossary section and numbers its own tooltips (tip-<kind>-<name>-N), so its
-        HTML depends on nothing but the part itself: the cache keeps it while its inputs are
-        unchanged (a 1,000-page edition is not re-rendered for one edit).
+        A part starts a glossary section, numbers its own tooltips (tip-<kind>-<name>-N) and names
+        its own headings (h-<kind>-<name>-<heading>), so its HTML depends on nothing but the part
+        itself: the cache keeps it while its inputs are unchanged (a 1,000-page edition is not
+        re-rendered for one edit).
         """
         def render() -> str:
             self.section()
-            saved = self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count
+            saved = (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
+                     self.linker.count, self.anchor_prefix)
             self.linker.enabled, self.linker.exclude, self.linker.skip = glossary, exclude, frozenset(skip)
             self.linker.id_prefix, self.linker.count = f"tip-{kind}-{name}-", 0
+            self.anchor_prefix = f"h-{kind}-{name}-"  # heading ids of their own too
             try:
                 return shift_headings(self.md(doc))
             finally:
-                self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix, self.linker.count = saved
+                (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
+                 self.linker.count, self.anchor_prefix) = saved
 
         return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render))
 

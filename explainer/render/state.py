@@ -11,6 +11,7 @@ from ..cache import Section
 from ..model import Fact, FactGroup, Options, Site, Term
 from ..text import korean
 from ..text.glossary import Glossary
+from .display import tag_anchor
 
 # (term id, the id of the fact whose text linked it, or ''): one glossary link made while rendering
 Record = tuple[str, str]
@@ -32,6 +33,15 @@ class GroupOfFacts:
     facts: tuple[Fact, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TagOfFacts:
+    """A tag with the facts that carry it, as the facts page lists them (its id: `anchor`)."""
+
+    name: str
+    anchor: str
+    facts: tuple[Fact, ...]
+
+
 @dataclass(slots=True)
 class RenderState:
     """One build's rendering: the site, the templates, the glossary, the cache, and the term links made so far."""
@@ -46,6 +56,7 @@ class RenderState:
     sections: tuple[tuple[str, tuple[Term, ...]], ...]  # the glossary in 가나다 sections
     uses: dict[str, dict[str, list[Any]]]  # excerpt reference -> the facts and terms citing it
     body_slugs: dict[str, str]  # a page's file (as shown) -> its slug: which Markdown is a page body
+    tags: tuple[TagOfFacts, ...]  # the facts' tags in 가나다 order, each with its facts
     appearances: dict[str, Appearances] = field(default_factory=dict)
 
     @classmethod
@@ -55,7 +66,7 @@ class RenderState:
         groups = tuple(GroupOfFacts(g, tuple(f for f in site.facts if f.group == g.id)) for g in site.groups)
         sections = tuple((name, tuple(terms)) for name, terms in korean.group_by_section([(t.term, t) for t in site.terms]))
         return cls(site, options, env, Glossary.build(site.terms), cache, parts, groups, sections, excerpt_uses(site),
-                   {page.loc.path: page.slug for page in site.pages})
+                   {page.loc.path: page.slug for page in site.pages}, tags_of(site.facts))
 
     def note(self, term_id: str, fact: Fact | None, path: str, rank: tuple[int, str], title: str) -> None:
         """Note a link to a term made on the page at `path` (from inside `fact` when given)."""
@@ -64,6 +75,18 @@ class RenderState:
             found.facts[fact.id] = fact
         if path != "facts/":  # the facts page is listed fact by fact
             found.pages[path] = (rank, title)
+
+
+def tags_of(facts: tuple[Fact, ...]) -> tuple[TagOfFacts, ...]:
+    """Each tag with its facts in site order; tags that make the same id (Field notes, field-notes) are one, named as first written."""
+    found: dict[str, tuple[str, list[Fact]]] = {}
+    for fact in facts:
+        for tag in fact.tags:
+            _, tagged = found.setdefault(tag_anchor(tag), (tag, []))
+            if fact not in tagged:
+                tagged.append(fact)
+    ordered = sorted(found.items(), key=lambda item: (korean.sort_key(item[1][0]), item[0]))
+    return tuple(TagOfFacts(name, anchor, tuple(tagged)) for anchor, (name, tagged) in ordered)
 
 
 def excerpt_uses(site: Site) -> dict[str, dict[str, list[Any]]]:

@@ -14,9 +14,10 @@ from typing import Any, TypedDict
 from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
+from ..text.timeline import Month
 from .citation import Citation
 from .revisions import History, Listed
-from .state import GroupOfFacts
+from .state import GroupOfFacts, TagOfFacts
 
 SITE_WIDE = {
     "site": "the whole site: `site.pages`, `site.facts`, `site.terms`, `site.sources`, `site.groups`, and `site.fact_by_id`, "
@@ -25,12 +26,13 @@ SITE_WIDE = {
               "`config.base_path`, `config.copyright`, `config.author`, `config.publisher`, `config.locale`, `config.intro`, "
               "`config.key_facts`",
     "labels": "the interface's words in the site's language (`explainer/locales/*.yaml`, with `labels:` overrides)",
-    "format_date(d)": "a (partial) date in the site's language",
+    "format_date(d, in_month=False)": "a (partial) date in the site's language; `in_month`: a day without its year (12월 5일)",
     "source_name(s)": "a source's name",
     "short_name(s)": "a source's short name, for citation marks",
     "language_name(code)": "the name of a language in the site's language",
     "link_to_words(url, words)": "`url` with a text fragment (`#:~:text=`) that leads the reader to `words` on that page",
     "archive_date(s)": "the day a source's archived copy was made (`archive_date`, else read from its Wayback Machine address)",
+    "tag_anchor(tag)": "the id of a tag's list on the facts page (`url('facts/#' ~ tag_anchor(tag))` links to it)",
 }
 
 PAGE_FUNCTIONS = {
@@ -53,6 +55,14 @@ class NavItem(TypedDict):
     current: bool
 
 
+class TocItem(TypedDict):
+    """One entry of a page's table of contents."""
+
+    title: str
+    anchor: str
+    level: int
+
+
 class Common(TypedDict):
     """What every page template gets about its page."""
 
@@ -62,6 +72,7 @@ class Common(TypedDict):
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
     nav: list[NavItem]  # the navigation entries: `title`, `path`, `current`
+    toc: list[TocItem]  # the page's own contents, when it is long enough to need them: `title`, `anchor` (an id on it), `level` (2, 3)
     json_ld: Markup  # its structured data (schema.org JSON-LD), safe inside <script>; empty on the 404 page
     history: History | None  # its dates and corrections: `published`, `updated` (last updated), `corrections` (as on corrections.html)
     citation: Citation | None  # how to cite it: `title`, `author`, `container` (the site), `publisher`, `url`, `date`, `files`
@@ -72,6 +83,8 @@ class HomeValues(TypedDict):
 
     key_facts: list[Fact]  # the facts named in `key_facts` of site.yaml
     excerpt_count: int  # how many excerpts the sources have
+    glance: list[Month]  # the timeline at a glance: each `date` (a month) with its dated `facts`
+    timeline_page: Page | None  # the first page that shows the whole timeline (`[[timeline]]`), if any
 
 
 class PageValues(TypedDict):
@@ -87,6 +100,7 @@ class FactsValues(TypedDict):
     """facts.html"""
 
     groups: tuple[GroupOfFacts, ...]  # each `group` with its `facts`
+    tags: tuple[TagOfFacts, ...]  # each tag (`name`, `anchor`) with its `facts`, in 가나다 order
 
 
 class GlossaryValues(TypedDict):
@@ -101,7 +115,7 @@ class TermValues(TypedDict):
     term: Term  # the term
     body: Markup  # its explanation, rendered
     related: list[Term]  # its related terms
-    appearances: dict[str, list[Any]]  # where it is linked from: `pages` (each `path`, `title`) and `facts`
+    appearances: dict[str, list[Any]]  # where it is linked from: `pages`, `terms` and `sources` (each `path`, `title`), and `facts`
 
 
 class SourcesValues(TypedDict):

@@ -54,7 +54,7 @@ class SearchDoc:
 
     url: str
     title: str
-    kind: str  # "page" or "fact"
+    kind: str  # "fact", "term" (a glossary entry's page), "source", "home" or "page"
     blocks: tuple[Block, ...]
 
 
@@ -169,11 +169,21 @@ def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], 
             continue
         blocks = tuple(b for b in page.blocks if (b.in_body if marked else b.in_main))
         if blocks:
-            docs.append(SearchDoc(page_url(page.path), page.h1 or blocks[0].text, "page", blocks))
+            docs.append(SearchDoc(page_url(page.path), page.h1 or blocks[0].text, kind_of(page_url(page.path)), blocks))
     facts_page = next((page for page in pages if page.path == FACTS_PAGE), None)
     if facts_page is not None:
         docs += fact_documents(facts_page, fact_titles)
     return docs
+
+
+def kind_of(url: str) -> str:
+    """What a page is, from where the site puts it: a term's page (glossary/x/), a source's (sources/x/), home, or a page."""
+    parts = [part for part in url.split("/") if part]
+    if not parts:
+        return "home"
+    if len(parts) == 2 and parts[0] in ("glossary", "sources"):
+        return "term" if parts[0] == "glossary" else "source"
+    return "page"
 
 
 def fact_documents(page: ReadPage, titles: Mapping[str, str]) -> list[SearchDoc]:

@@ -33,6 +33,8 @@ class Hooks(Protocol):
 
     def label(self, name: str) -> str: ...
 
+    def anchor(self, text: str, level: int) -> str: ...
+
 
 class HtmlWriter:
     """Walks tokens and writes HTML, asking the hooks for references and text.
@@ -73,10 +75,15 @@ class HtmlWriter:
                 if token.tag in ("h1", "h2"):
                     self.hooks.section()
                 self.heading_depth += 1
-                self.theirs(rules.renderToken(listed, i, options, env))
+                # the page gives each heading its id (for its table of contents): our markup, kept from the sanitiser
+                following = listed[i + 1] if i + 1 < len(listed) else None
+                text = " ".join(child.content for child in (following.children or []) if child.type in ("text", "code_inline")) \
+                    if following is not None and following.type == "inline" else ""
+                anchor = self.hooks.anchor(text, int(token.tag[1:])) if text.strip() else ""
+                self.ours(f'<{token.tag} id="{escape(anchor)}">' if anchor else f"<{token.tag}>")
             elif kind == "heading_close":
                 self.heading_depth -= 1
-                self.theirs(rules.renderToken(listed, i, options, env))
+                self.ours(f"</{token.tag}>\n")
             elif kind == "html_block":
                 self.raw_html = True
                 self.theirs(token.content)

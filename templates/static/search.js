@@ -7,7 +7,9 @@
 // not a shown word starts with JOIN. A query is turned into the same keys here, with the
 // table pagefind/keys.json (term forms and the particle rules of explainer/korean.py), so
 // that 사과 finds 사과를 and not 사과나무, and an English or spaced form finds its term.
-// Only the shown words are shown, without MARK.
+// Only the shown words are shown, without MARK. While a word is being typed (the query does not
+// end with a space), a query that finds nothing as whole words is tried again with its last word
+// as the start of a word: 도서 finds 도서관, 도서관ㅇ finds 도서관의.
 (function () {
   "use strict";
 
@@ -70,6 +72,28 @@
     return keys;
   }
 
+  // What a word still being typed may be the start of: the word, and, when its last letter may
+  // still change (a Korean input method shows 도석 on the way to 도서관, 도서관ㅇ on the way to
+  // 도서관의), the word without what is being composed.
+  function partials(word) {
+    const found = [word];
+    const last = word.charCodeAt(word.length - 1);
+    if (last >= 0x3131 && last <= 0x318e && word.length > 1) {
+      found.push(word.slice(0, -1)); // a lone consonant or vowel
+    } else if (last >= 0xac00 && last <= 0xd7a3 && (last - 0xac00) % 28 !== 0) {
+      found.push(word.slice(0, -1) + String.fromCharCode(last - ((last - 0xac00) % 28))); // its final consonant dropped
+    }
+    return found;
+  }
+
+  // The keys of a query whose last word is a start of a word: the other words as whole words, the
+  // last as a start (MARK before it, none after, so that Pagefind finds the words it begins).
+  function prefixKeys(query, prefix, table) {
+    const list = words(query, table);
+    list.pop();
+    return [...queryKeys(list.join(" "), table).map((key) => table.mark + key + table.mark), table.mark + prefix];
+  }
+
   // The words of an indexed text as shown: keys that are not words left out, MARK removed.
   function shownText(text, table) {
     return text.split(" ").filter((word) => !word.startsWith(table.join + table.mark))
@@ -83,6 +107,8 @@
       this.bundle = new URL(bundle, document.baseURI).href;
       this.root = root; // the site root relative to this page, for result links
       this.ready = null;
+      this.loads = 0; // how many times the index was forgotten: each load after that imports a module of its own
+      this.retired = Promise.resolve(); // the forgotten index, until it is destroyed
     }
 
     load() {
@@ -92,7 +118,10 @@
             if (!response.ok) throw new Error("keys.json: " + response.status);
             return response.json();
           }),
-          import(this.bundle + "pagefind.js").then(async (pagefind) => {
+          // A module is imported once per address, so a reloaded index asks for pagefind.js?load=N: a
+          // module of its own, which the destruction of the one before cannot reach; that destruction
+          // ends before the new one starts.
+          this.retired.then(() => import(this.bundle + "pagefind.js" + (this.loads ? "?load=" + this.loads : ""))).then(async (pagefind) => {
             // a term's page has its forms in the field `headword` (explainer/search.py): a match there outweighs the text
             await pagefind.options({ basePath: this.bundle, excerptLength: 24, ranking: { metaWeights: { headword: 20 } } });
             await pagefind.init();
@@ -113,7 +142,8 @@
     reset() {
       const loaded = this.ready;
       this.ready = null;
-      if (loaded) loaded.then((engine) => engine.pagefind.destroy()).catch(() => {});
+      this.loads += 1;
+      if (loaded) this.retired = loaded.then((engine) => engine.pagefind.destroy()).catch(() => {});
     }
 
     wrap(key) {
@@ -125,7 +155,14 @@
     async search(query) {
       await this.load();
       const keys = queryKeys(query, this.table);
-      const found = keys.length ? (await this.pagefind.search(keys.map((key) => this.wrap(key)).join(" "))).results : [];
+      let found = keys.length ? (await this.pagefind.search(keys.map((key) => this.wrap(key)).join(" "))).results : [];
+      const last = words(query, this.table).pop();
+      if (!found.length && last && !/\s$/u.test(query)) { // the last word may be half typed
+        for (const prefix of partials(last)) {
+          found = (await this.pagefind.search(prefixKeys(query, prefix, this.table).join(" "))).results;
+          if (found.length) break;
+        }
+      }
       return {
         total: found.length,
         page: async (start, count) => {
@@ -137,19 +174,21 @@
 
     describe(data) {
       const meta = data.meta || {};
+      const title = shownText(meta.title || "", this.table);
       return {
         url: this.root + (meta.link || ""),
-        title: shownText(meta.title || "", this.table),
+        title: title,
         kind: meta.kind || "page",
-        excerpt: this.excerpt(data),
+        excerpt: this.excerpt(data, title),
       };
     }
 
     // About 24 shown words of the result's text around its best hit, as [text, isHit] pieces.
     // Pagefind counts every word of the indexed text, keys too: a hit on a key is a hit on
     // the shown word before it, and where the key is written in that word (사과 in 사과를,
-    // Meta in (Meta)의) only that part is marked.
-    excerpt(data, length = 24) {
+    // Meta in (Meta)의) only that part is marked. The result's title, shown above the excerpt,
+    // is not repeated in it: the excerpt comes from the text after the title when it can.
+    excerpt(data, title = "", length = 24) {
       const { join, mark } = this.table;
       const words = data.content.split(" ");
       const shown = [];
@@ -164,12 +203,15 @@
         const key = word.startsWith(join + mark) ? word.slice(join.length).split(mark)[1] : "";
         hits.set(owner[location], (hits.get(owner[location]) || []).concat([key]));
       }
-      let best = owner[(data.locations || [0])[0] || 0] || 0;
+      const body = afterTitle(shown, title); // where the text after the title starts
+      let best = body < shown.length ? body : 0;
       let score = -1;
       for (const location of data.weighted_locations || []) {
-        if (location.balanced_score > score) { score = location.balanced_score; best = owner[location.location] || 0; }
+        const at = owner[location.location] || 0;
+        if (at >= body && location.balanced_score > score) { score = location.balanced_score; best = at; }
       }
-      const start = Math.max(0, Math.min(best - Math.floor(length / 3), shown.length - length));
+      const first = body < shown.length ? body : 0;
+      const start = Math.max(first, Math.min(best - Math.floor(length / 3), shown.length - length));
       const end = Math.min(shown.length, start + length);
       const pieces = start > 0 ? [["… ", false]] : [];
       for (let i = start; i < end; i++) {
@@ -179,6 +221,18 @@
       if (end < shown.length) pieces.push([" …", false]);
       return pieces;
     }
+  }
+
+  // The index of the first shown word after the title, when the text starts with the title (a
+  // page's heading, a fact's claim, maybe after the fact's date); 0 when it does not.
+  function afterTitle(shown, title) {
+    const want = title.split(" ").filter(Boolean);
+    if (!want.length) return 0;
+    const plain = (word) => word.replace(/[.\u2060]+$/u, "").split("\u2060").join("");
+    for (let at = 0; at <= Math.min(8, shown.length - want.length); at++) {
+      if (want.every((word, i) => plain(shown[at + i]) === plain(word))) return at + want.length;
+    }
+    return 0;
   }
 
   // A shown word as [text, isHit] pieces: where a key that hit it is written in it, that part;
@@ -239,12 +293,8 @@
     return Array.from(list.querySelectorAll("a"));
   }
 
-  const narrow = window.matchMedia("(max-width: 30rem)");
   function show(open) {
-    const opening = panel.hidden && open && summary.textContent;
     panel.hidden = !open || !summary.textContent;
-    // on a phone the header above the box is tall: bring the box to the top so the results have the screen
-    if (opening && narrow.matches) form.scrollIntoView({ block: "start" });
   }
 
   function append(results) {
@@ -252,12 +302,10 @@
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = result.url;
-      if (result.kind === "fact") {
-        const kind = document.createElement("span");
-        kind.className = "search-kind";
-        kind.textContent = text.labelFact;
-        link.append(kind, " ");
-      }
+      const kind = document.createElement("span");
+      kind.className = "search-kind search-kind-" + result.kind;
+      kind.textContent = kindLabel(result.kind);
+      link.append(kind);
       const title = document.createElement("span");
       title.className = "search-title";
       title.textContent = result.title;
@@ -276,6 +324,11 @@
       item.append(link);
       list.append(item);
     }
+  }
+
+  // What a result is (a fact, a term, a source, a page), in the site's words.
+  function kindLabel(kind) {
+    return { fact: text.labelFact, term: text.labelTerm, source: text.labelSource, home: text.labelHome }[kind] || text.labelPage;
   }
 
   // The "more results" button: shown while results are left, it adds the next ones and moves
@@ -323,7 +376,7 @@
       return;
     }
     try {
-      const [found, first] = await find(query);
+      const [found, first] = await find(input.value.trimStart()); // a space at the end: the last word is whole
       failed = false;
       if (ticket === latest) render(found, first, query); // else a newer query is under way
     } catch (error) {
@@ -354,13 +407,20 @@
   });
 
   form.addEventListener("submit", async (event) => {
-    // Enter (or the button) opens the first result; when search cannot run, the form opens the glossary.
+    // Enter (or the button) shows the results and moves to the first of them (Enter again opens
+    // it); when search cannot run, the form opens the glossary.
     if (failed) return;
     event.preventDefault();
     clearTimeout(timer);
     await run();
+    show(true);
     const first = links()[0];
-    if (first) first.click();
+    if (first) first.focus();
+  });
+
+  // On a narrow screen the form is a panel the header's search button opens: typing starts at once.
+  form.addEventListener("toggle", (event) => {
+    if (event.newState === "open") input.focus();
   });
 
   form.addEventListener("keydown", (event) => {

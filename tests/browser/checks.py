@@ -60,7 +60,8 @@ def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 
 
 # Layout: sideways scrolling, boxes sticking out of the window, text overlapping other text,
-# Korean text without keep-all, and Korean words broken across two lines.
+# Korean text without keep-all, Korean words broken across two lines, a line that starts with a
+# middle dot or tilde joining two words (삼성 / ·LG와), and two horizontal rules with nothing between.
 LAYOUT_JS = r"""
 () => {
   const problems = [];
@@ -98,6 +99,13 @@ LAYOUT_JS = r"""
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const boxes = [];
   const loose = new Set();
+  let previous = null;  // the last rendered text node before this one
+  const charBox = (node, index) => {
+    const one = document.createRange();
+    one.setStart(node, index);
+    one.setEnd(node, index + 1);
+    return [...one.getClientRects()].find((r) => r.width > 0) || null;
+  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(parent.tagName) || !node.data.trim()) continue;
@@ -106,6 +114,20 @@ LAYOUT_JS = r"""
     const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
     if (!rects.length || !parent.checkVisibility()) continue;  // not rendered (a closed <details> still gives boxes)
     for (const r of rects) boxes.push({node, parent, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    // a middle dot or tilde between two words must not start a line
+    for (const mark of node.data.matchAll(/[·~](?=[\p{L}\p{N}])/gu)) {
+      const at = mark.index;
+      const back = node.data[at - 1] === "\u2060" ? at - 2 : at - 1;  // a word joiner is no character of its own
+      let before = null;
+      if (back >= 0 && /[\p{L}\p{N}]/u.test(node.data[back])) before = charBox(node, back);
+      else if (back < 0 && previous && /[\p{L}\p{N}]$/u.test(previous.data)) before = charBox(previous, previous.data.length - 1);
+      if (!before) continue;
+      const own = charBox(node, at);
+      if (own && own.top > before.top + 2) {
+        problems.push(`a line starts with "${node.data.slice(at, at + 6)}" in ${describe(parent)}`);
+      }
+    }
+    previous = node;
     if (!hangul.test(node.data)) continue;
     if (getComputedStyle(parent).wordBreak !== "keep-all") loose.add(parent);
     for (const match of node.data.matchAll(word)) {
@@ -133,9 +155,65 @@ LAYOUT_JS = r"""
     }
   }
   problems.push(...overlaps);
+
+  // Horizontal rules: hr, and the top or bottom border of an element with no border at its sides
+  // (a box's border is not a rule). Two in a row, one over the other with no text between, is one too many.
+  const rules = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    const has = (side) => style[`border${side}Style`] !== "none" && parseFloat(style[`border${side}Width`]) > 0;
+    const box = el.getBoundingClientRect();
+    if (box.width < 80 || box.height === 0 || !el.checkVisibility()) continue;
+    if (el.tagName === "HR") { rules.push({el, y: box.top + box.height / 2, left: box.left, right: box.right}); continue; }
+    if (has("Left") || has("Right")) continue;
+    if (has("Top")) rules.push({el, y: box.top, left: box.left, right: box.right});
+    if (has("Bottom")) rules.push({el, y: box.bottom, left: box.left, right: box.right});
+  }
+  rules.sort((a, b) => a.y - b.y);
+  const across = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 * Math.min(a.right - a.left, b.right - b.left);
+  for (let i = 0; i < rules.length; i++) {
+    const a = rules[i];
+    const b = rules.slice(i + 1).find((r) => r.y > a.y + 2 && across(a, r));
+    if (!b || b.y - a.y > 400) continue;
+    const between = boxes.some((t) => (t.top + t.bottom) / 2 > a.y && (t.top + t.bottom) / 2 < b.y
+      && t.right > Math.max(a.left, b.left) && t.left < Math.min(a.right, b.right));
+    if (!between) {
+      problems.push(`two rules in a row, ${Math.round(b.y - a.y)}px apart with nothing between: under ${describe(a.el)} and over ${describe(b.el)}`);
+    }
+  }
   return problems;
 }
 """.replace("HANGUL", HANGUL)
+
+
+# Targets (WCAG 2.5.8, and what a thumb needs): every link, button or field is at least 24 px tall
+# and wide, unless it is a link in running text, which is as tall as its line. A link counts as in
+# running text when the block around it has at least 25 letters of its own besides its links.
+TARGETS_JS = r"""
+() => {
+  const problems = [];
+  const blocks = "p, li, dd, dt, td, th, figcaption, blockquote, h1, h2, h3, h4, h5, h6, div, nav, section, header, footer, main, article";
+  for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary")) {
+    if (!el.checkVisibility({visibilityProperty: true}) || el.closest(".term-tip, .skip-link")) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width || (box.height >= 23.5 && box.width >= 23.5)) continue;
+    const block = el.parentElement && el.parentElement.closest(blocks);
+    let own = block ? block.textContent : "";
+    if (block) for (const other of block.querySelectorAll("a, button, .term-tip")) own = own.replace(other.textContent, "");
+    if (own.replace(/[^\p{L}\p{N}]/gu, "").length >= 25) continue;
+    const text = (el.textContent || el.getAttribute("aria-label") || "").trim().replace(/\s+/g, " ").slice(0, 40);
+    const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
+    problems.push(`<${el.tagName.toLowerCase()}${cls}> "${text}" is a target of ${Math.round(box.width)}x${Math.round(box.height)}px, under 24px`);
+  }
+  return problems;
+}
+"""
+
+
+def small_targets(page: Page) -> list[str]:
+    """Links, buttons and fields smaller than 24 x 24 px that are not links in running text."""
+    found: list[str] = page.evaluate(TARGETS_JS)
+    return found
 
 
 def layout_problems(page: Page) -> list[str]:
@@ -185,9 +263,21 @@ FOCUS_JS = r"""
     isSkipLink: skipsToMain(el),
     outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
     outlineContrast: contrast(parse(style.outlineColor), background(el)),
-    inWindow: box.left >= -1 && box.right <= width + 1 && box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.width > 0,
+    inWindow: false,
+    underHeader: false,
     tip: null,
   };
+  // a sticky header must not cover what has focus (WCAG 2.4.11): the top of the element, where it is drawn
+  const header = document.querySelector("body > header");
+  const edge = header && getComputedStyle(header).position !== "static" ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  if (header && !header.contains(el) && box.width > 0 && box.top < edge - 1) {
+    const hit = document.elementFromPoint(Math.min(Math.max(box.left + box.width / 2, 0), width - 1), Math.max(box.top + 2, 0));
+    info.underHeader = !!hit && header.contains(hit) && !el.contains(hit);
+  }
+  // in the window: wholly, or from its top when it is taller than the room below the header
+  // (2px of slack below: scrolled to by Tab, a box may end a fraction of a pixel past the window)
+  info.inWindow = box.left >= -1 && box.right <= width + 1 && box.top >= -1 && box.width > 0
+    && (box.bottom <= window.innerHeight + 2 || (box.height > window.innerHeight - edge && box.top < window.innerHeight / 2));
   const tipId = el.classList.contains("term-link") ? el.getAttribute("aria-describedby") : null;
   if (tipId !== null) {
     const tip = document.getElementById(tipId);
@@ -239,6 +329,8 @@ def focus_problems(info: dict[str, Any], scripted: bool) -> list[str]:
         problems.append(f"focus is not clearly visible on {where} (outline {info['outline']}px, contrast {info['outlineContrast']:.2f}:1)")
     if not info["inWindow"]:
         problems.append(f"{where} has focus but is not inside the window")
+    elif info.get("underHeader"):
+        problems.append(f"{where} has focus but the sticky header covers it")
     tip = info["tip"]
     if tip is None:
         return problems

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import ROOT
+from explainer.content.load import load_site
+from explainer.model import Options, Site
 from siteserver import ServedSite, serve_site
 
 from .harness import Built, Views, build_site, site_pages
@@ -35,6 +37,14 @@ if TYPE_CHECKING:
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The flagship site, built once per session into a temporary folder."""
     return build_site(ROOT / "content", tmp_path_factory.mktemp("flagship") / "site")
+
+
+@pytest.fixture(scope="session")
+def flagship_model(flagship: Built) -> Site:
+    """The flagship's content, loaded: what the tests expect of its pages is worked out from it."""
+    loaded, _ = load_site(Options(content_dir=ROOT / "content", out_dir=flagship.folder))
+    assert loaded is not None
+    return loaded
 
 
 @pytest.fixture(scope="session")

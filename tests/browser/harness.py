@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from bs4 import BeautifulSoup
 
 from explainer.content.load import load_site
 from explainer.errors import BuildFailed, format_report
@@ -46,6 +47,18 @@ def build_site(content: Path, out: Path) -> Built:
     site, _ = load_site(Options(content_dir=content, out_dir=out))
     assert site is not None
     return Built(out, site.config.base_path)
+
+
+def built_page(built: Built, path: str) -> BeautifulSoup:
+    """A page of a built site, parsed (word joiners, which only hold lines together, left out)."""
+    file = built.folder / (path if path.endswith(".html") else path + "index.html")
+    return BeautifulSoup(file.read_text(encoding="utf-8").replace("\u2060", ""), "html.parser")
+
+
+def header_bottom(page: Page) -> float:
+    """Where the site's header ends, from the top of the window (negative once it has scrolled away)."""
+    bottom: float = page.evaluate("() => document.querySelector('body > header').getBoundingClientRect().bottom")
+    return bottom
 
 
 def site_pages(site: Path) -> list[str]:

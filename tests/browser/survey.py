@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import FOCUS_JS, describe_violations, focus_problems, layout_problems, run_axe
+from .checks import FOCUS_JS, describe_violations, focus_problems, layout_problems, run_axe, small_targets
 from .harness import PHONE, Tab, View, Views
 
 # The views every page is surveyed in: both widths in both schemes, and a phone without JavaScript.
@@ -46,6 +46,8 @@ class Visit:
     background: float = 0.0
     main_text: str = ""
     unrendered: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)  # links and buttons under 24 x 24 px, not in running text
+    header: float = 0.0  # the height of the site's header, px
 
 
 def settle(tab: Tab, quiet: float = 0.15, limit: float = 3.0) -> None:
@@ -72,6 +74,8 @@ def visit(tab: Tab, path: str, screenshots: Path | None) -> Visit:
     if not any(hit.url.endswith("/assets/style.css") for hit in tab.log.hits):
         found.requests.append("the stylesheet was not requested (are requests being recorded?)")
     found.layout = layout_problems(page)
+    found.targets = small_targets(page)
+    found.header = page.evaluate("() => { const h = document.querySelector('body > header'); return h ? h.getBoundingClientRect().height : 0; }")
     found.background = page.evaluate(BACKGROUND_JS)
     found.main_text = page.locator("main").inner_text()
     found.unrendered = page.evaluate(UNRENDERED_JS)

@@ -11,7 +11,7 @@ import pytest
 from siteserver import serve_site
 from tools import missing
 
-from .checks import describe_violations, layout_problems, run_axe, walk_with_tab
+from .checks import FOCUS_JS, describe_violations, focus_problems, layout_problems, run_axe, small_targets, walk_with_tab
 from .harness import PHONE, View, Views, site_pages
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ FAULTY = """<!doctype html>
   .narrow { width: 7rem; }
   .lifted { position: relative; top: -2em; }
   a:focus { outline: none; }
+  hr { border: 0; border-top: 1px solid #000; }
 </style>
 </head>
 <body>
@@ -43,6 +44,8 @@ FAULTY = """<!doctype html>
 <p><a href="#a">보이지 않는 초점</a></p>
 <p><span class="term"><a class="term-link" href="#t" aria-describedby="no-such-tip">용어</a></span></p>
 <img src="https://fonts.example.invalid/logo.png" alt="">
+<p style="width: 70px">가 삼성·LG와</p>
+<hr><hr>
 </main>
 </body>
 </html>
@@ -84,6 +87,7 @@ def faulty(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     folder = tmp_path_factory.mktemp("faulty")
     (folder / "index.html").write_text(FAULTY, encoding="utf-8")
     (folder / "tooltips.html").write_text(TOOLTIPS, encoding="utf-8")
+    (folder / "sticky.html").write_text(STICKY, encoding="utf-8")
     with serve_site(folder, "/faulty/") as served:
         views = Views(browser, served)
         yield views
@@ -105,6 +109,48 @@ def test_layout_check_reports_each_fault(faulty: Views) -> None:
     assert 'the word "국제표준화기구국제전기기술위원회합동기술위원회" breaks across lines' in found
     assert 'text "첫째 줄의 글" overlaps "위로 올라간 둘째 줄"' in found
     assert "접혀서 보이지 않는 글" not in found  # the inside of a closed <details> is not drawn
+    assert 'a line starts with "·LG와" in <p> "가 삼성·LG와"' in found
+    assert "two rules in a row" in found and "under <hr>" in found
+
+
+@pytest.mark.browser
+def test_target_check_reports_a_small_link_that_stands_alone_but_not_one_in_a_sentence(faulty: Views) -> None:
+    found = small_targets(faulty.tab(View(PHONE)).visit(""))
+    assert any(line.startswith('<a> "보이지 않는 초점" is a target of') for line in found), found
+    assert any(line.startswith('<a.term-link> "용어" is a target of') for line in found), found
+    in_a_sentence = small_targets(faulty.tab(View(PHONE)).visit("sticky.html"))
+    assert any('"첫째 링크"' in line for line in in_a_sentence) and not any('"링크"' in line for line in in_a_sentence), in_a_sentence
+
+
+STICKY = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<title>sticky</title>
+<style>
+  body { margin: 0; font: 16px/1.5 sans-serif; }
+  body > header { position: sticky; top: 0; height: 60px; background: #fff; }
+  main p { margin: 0 0 40px; }
+  :focus-visible { outline: 3px solid #c24100; }
+</style>
+</head>
+<body>
+<header><a href="#top">머리</a></header>
+<main><p><a href="#a" id="first">첫째 링크</a></p>
+<p>문장 속의 <a href="#s">링크</a>는 그 줄의 높이만큼이면 되니, 이 문장은 스물다섯 자를 넘게 씁니다.</p>
+<p style="height: 3000px">긴 글</p></main>
+</body>
+</html>
+"""
+
+
+@pytest.mark.browser
+def test_focus_check_reports_a_focused_link_under_a_sticky_header(faulty: Views, tmp_path: Path) -> None:
+    page = faulty.tab(View()).visit("sticky.html")
+    page.evaluate("() => { window.scrollTo(0, 30); document.getElementById('first').focus({preventScroll: true}); }")
+    assert focus_problems(page.evaluate(FOCUS_JS), scripted=True) == ['<a> "첫째 링크" has focus but the sticky header covers it']
+    page.evaluate("() => { window.scrollTo(0, 0); document.getElementById('first').focus({preventScroll: true}); }")
+    assert focus_problems(page.evaluate(FOCUS_JS), scripted=True) == []
 
 
 @pytest.mark.browser

@@ -123,8 +123,11 @@ def hostile_served(hostile: Built) -> Iterator[ServedSite]:
 
 
 OURS = {"assets/explainer.js", "assets/search.js"}
-DANGEROUS = ("iframe", "object", "embed", "svg", "math", "style", "textarea", "base", "meta[http-equiv]", "link[rel=import]",
+DANGEROUS = ("iframe", "object", "embed", "svg:not(.icon)", "math", "style", "textarea", "base", "meta[http-equiv]", "link[rel=import]",
              "form:not(.site-search)", "input:not(#site-search)")  # the theme's own search form is the one form
+
+
+ICON = {"class", "aria-hidden", "focusable", "viewbox", "width", "height"}
 
 
 def problems_in(path: Path, root: Path) -> list[str]:
@@ -150,6 +153,10 @@ def problems_in(path: Path, root: Path) -> list[str]:
             found.append(f"a script not ours: {str(script)[:60]}")
     for selector in DANGEROUS:
         found += [f"a <{selector}> element" for _ in doc.select(selector)]
+    for icon in doc.select("svg.icon"):  # the theme's icons (macros.html): shapes and nothing else
+        if set(icon.attrs) != ICON or any(shape.name not in ("path", "circle") or set(shape.attrs) - {"d", "cx", "cy", "r"}
+                                          for shape in icon.find_all(True)):
+            found.append(f"an icon that is not the theme's: {str(icon)[:60]}")
     if re.search("\ue000[0-9a-f]{32}:", html):
         found.append("a marker of the sanitiser left in the page")
     return [f"{path.relative_to(root)}: {problem}" for problem in found]

@@ -4,6 +4,10 @@ files and folders that cannot be read are problems like any other."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from conftest import MINI, Run, run_cli, write_tree
 from explainer import errors, limits
 from explainer.errors import Problem, format_problem
 from support import ROOT, snapshot, within
+from tools import require
 
 TERM = MINI["content/glossary/sky.yaml"]
 FIFTY_MB = 50 * 1024 * 1024
@@ -159,18 +164,26 @@ def test_unreadable_files_and_folders_are_problems(site_root: Path, monkeypatch:
     assert "content/pages: error: cannot list this folder (Permission denied)" in lines
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file whatever its permissions")
-def test_unreadable_files_and_folders_are_problems_for_real(site_root: Path) -> None:
-    write_tree(site_root, dict(MINI))
-    (site_root / "content" / "sources" / "paper.yaml").chmod(0)
-    (site_root / "content" / "pages").chmod(0)
+def test_unreadable_files_and_folders_are_problems_for_real() -> None:
+    """Real permissions, not simulated ones. Root reads every file whatever its mode, so as root the
+    build runs as the unprivileged user `nobody` (util-linux's setpriv) in a folder everyone may enter."""
+    root = Path(tempfile.mkdtemp(prefix="explainer-permissions-"))
     try:
-        run = run_cli(site_root, "build")
+        write_tree(root, dict(MINI))
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o644)  # the build writes site/ here as whoever runs it
+        (root / "content" / "sources" / "paper.yaml").chmod(0)
+        (root / "content" / "pages").chmod(0)
+        command = [sys.executable, str(ROOT / "build.py"), "build"]
+        if os.geteuid() == 0:
+            command = [require("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        run = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     finally:
-        (site_root / "content" / "pages").chmod(0o755)
-    assert run.code == 1
-    assert "content/sources/paper.yaml: error: cannot read this file (Permission denied)" in run.err.splitlines()
-    assert "content/pages: error: cannot list this folder (Permission denied)" in run.err.splitlines()
+        (root / "content" / "pages").chmod(0o755)
+        shutil.rmtree(root, ignore_errors=True)
+    assert run.returncode == 1, run.stderr
+    assert "content/sources/paper.yaml: error: cannot read this file (Permission denied)" in run.stderr.splitlines()
+    assert "content/pages: error: cannot list this folder (Permission denied)" in run.stderr.splitlines()
 
 
 def test_the_limits_table_in_the_docs_is_generated() -> None:

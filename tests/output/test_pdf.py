@@ -28,8 +28,9 @@ class Printed:
 
 
 def squeeze(text: str) -> str:
-    """Drop all whitespace: PDF text breaks lines (and pages) wherever the layout did."""
-    return re.sub(r"\s+", "", text)
+    """Drop all whitespace and word joiners: PDF text breaks lines (and pages) wherever the layout did, and
+    the text carries the invisible joiner that keeps a middle dot from starting a line (text/typeset.py)."""
+    return re.sub(r"[\s\u2060]+", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     out = tmp_path_factory.mktemp("pdf") / "flagship.pdf"
     run = run_cli(ROOT, "pdf", "--out", str(out))
     assert run.code == 0, run.err
-    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    # -raw: the text in the order Chromium wrote it (the document's), not as pdftotext reads columns,
+    # where the glossary's two columns interleave line by line
+    text = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
     return Printed(run, out, text)
 
 
@@ -71,6 +74,44 @@ def test_pdf_text_holds_the_korean_claims_and_definitions(printed: Printed, flag
     for term in flagship_site.terms:
         assert squeeze(term.short) in text, term.id
     assert squeeze(flagship_site.config.title) in text
+
+
+def pages_of(path: Path) -> list[str]:
+    """The text of each page of a PDF, laid out as on the page."""
+    text = subprocess.run([require("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_the_contents_give_the_page_each_part_starts_on(printed: Printed, flagship_site: Site) -> None:
+    pages = pages_of(printed.path)
+    labels = flagship_site.config.labels
+    parts = [labels["introduction"], *(page.title for page in flagship_site.pages), labels["facts"],
+             *(group.title for group in flagship_site.groups), labels["glossary"], labels["sources"]]
+    contents = "\n".join(pages[:2])
+    problems = []
+    for title in parts:
+        entry = re.search(rf"^\s*{re.escape(title)}\s+(\d+)\s*$", contents, re.MULTILINE)
+        if entry is None:
+            problems.append(f"the contents give no page for {title!r}")
+            continue
+        number = int(entry.group(1))
+        # the part's heading is a line of its own on that page
+        if not 1 <= number <= len(pages) or not re.search(rf"^\s*{re.escape(title)}\s*$", pages[number - 1], re.MULTILINE):
+            problems.append(f"{title!r} is not on page {number}, where the contents send the reader")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_but_the_last_is_left_mostly_empty(printed: Printed) -> None:
+    bbox = subprocess.run([require("pdftotext"), "-bbox", str(printed.path), "-"], capture_output=True, text=True, check=True).stdout
+    fills = []
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', bbox, re.DOTALL):
+        page = float(height)
+        top, bottom = 0.07 * page, 0.93 * page  # the text area, within the margins; the page number below it
+        lowest = [float(y) for y in re.findall(r'yMax="([\d.]+)"', body) if float(y) < bottom]
+        fills.append((max(lowest) - top) / (bottom - top) if lowest else 0.0)
+    assert len(fills) == pdf.count_pages(printed.path.read_bytes())
+    thin = [(number, round(fill, 2)) for number, fill in enumerate(fills[:-1], start=1) if fill < 1 / 3]
+    assert not thin, f"pages less than a third full (page, fill): {thin}"
 
 
 def test_pdf_embeds_a_font_that_has_hangul(printed: Printed) -> None:

@@ -222,7 +222,7 @@ def test_a_bug_in_python_called_from_a_template_is_not_blamed_on_the_template(ma
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from explainer.render import display
 
-    def broken(value: object, labels: object) -> str:
+    def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("a bug of ours")
 
     monkeypatch.setattr(display, "format_date", broken)
@@ -267,10 +267,11 @@ def test_default_navigation_lists_pages_only_while_they_are_few(make_site: Calla
     many = {f"content/pages/p{n}.md": f"---\ntitle: Page {n}\norder: {n}\n---\nText {n}.\n" for n in range(9)}
     run = make_site(many)
     nav = [a.get_text() for a in soup(run, "index.html").select("nav.site-nav a")]
-    assert nav == ["Facts", "Glossary", "Sources"]
-    assert len(soup(run, "index.html").select(".page-list li")) == 10  # the home page lists every page
+    assert nav == ["Home", "Facts", "Glossary", "Sources", "Print edition"]  # the home page and the print edition always
+    assert len(soup(run, "index.html").select(".chapter-list li")) == 10  # the home page lists every page
     few = make_site(dict.fromkeys(many))  # the same site without the nine extra pages
-    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == ["Introduction", "Facts", "Glossary", "Sources"]
+    assert [a.get_text() for a in soup(few, "index.html").select("nav.site-nav a")] == [
+        "Home", "Introduction", "Facts", "Glossary", "Sources", "Print edition"]
 
 
 def test_sources_are_listed_oldest_first(make_site: Callable[..., Run]) -> None:

@@ -55,7 +55,7 @@ def test_every_fact_term_and_source_is_in_it(make_site: Callable[..., Run]) -> N
 def test_references_stay_on_the_page(make_site: Callable[..., Run]) -> None:
     run = make_site(base=KOREAN)
     main = main_of(run)
-    ids = {tag["id"] for tag in main.find_all(id=True)}
+    ids = {tag["id"] for tag in soup(run, "print/index.html", tips=False).find_all(id=True)}
     hrefs = [str(a["href"]) for a in main.find_all("a", href=True)]
     internal = [h for h in hrefs if h.startswith("#")]
     assert internal and all(h[1:] in ids for h in internal)
@@ -63,7 +63,7 @@ def test_references_stay_on_the_page(make_site: Callable[..., Run]) -> None:
     links = {a.get_text(): a["href"] for a in main.select("#page-intro a.term-link")}
     assert links["팹리스"] == "#glossary-fabless"
     nav = [a["href"] for a in soup(run, "print/index.html").select("nav.site-nav a")]
-    assert nav == ["#page-intro", "#page-quiet", "#part-facts", "#part-glossary", "#part-sources"]
+    assert nav == ["https://example.org/chips/", "#page-intro", "#page-quiet", "#part-facts", "#part-glossary", "#part-sources", "#top"]
 
 
 def test_page_headings_move_down_a_level_and_glossary_setting_holds(make_site: Callable[..., Run]) -> None:
@@ -105,7 +105,8 @@ def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Tag]:
     assert run.code == 0, run.err
     site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=out))
     assert site is not None
-    doc = BeautifulSoup((Path(out) / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    # the word joiners that keep a middle dot from starting a line (text/typeset.py) are not text
+    doc = BeautifulSoup((Path(out) / "print" / "index.html").read_text(encoding="utf-8").replace("\u2060", ""), "html.parser")
     for tip in doc.select(".term-tip"):
         tip.decompose()
     main = doc.find("main")

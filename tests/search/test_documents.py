@@ -63,3 +63,12 @@ def test_each_fact_is_a_result_linking_to_its_anchor_and_the_facts_page_is_not()
 def test_home_page_url_is_the_site_root() -> None:
     docs = search_documents([Output("index.html", page("<p data-pagefind-body>소개</p>").encode())], {})
     assert [(d.url, d.title) for d in docs] == [("", "소개")]
+
+
+def test_each_page_is_a_result_of_its_kind() -> None:
+    pages = [Output(path, page(f"<article data-pagefind-body><h1>{path}</h1><p>글</p></article>").encode())
+             for path in ("index.html", "overview/index.html", "glossary/index.html", "glossary/x/index.html",
+                          "sources/index.html", "sources/y/index.html")]
+    docs = search_documents(pages, {})
+    assert [(d.url, d.kind) for d in docs] == [("", "home"), ("overview/", "page"), ("glossary/", "page"), ("glossary/x/", "term"),
+                                               ("sources/", "page"), ("sources/y/", "source")]

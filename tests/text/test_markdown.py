@@ -17,6 +17,7 @@ class PlainHooks:
     def __init__(self) -> None:
         self.sections = 0
         self.texts: list[tuple[str, bool]] = []
+        self.headings: list[tuple[str, int]] = []
 
     def xref(self, kind: str, target: str, label: str, block: bool) -> str:
         return f"<x-{kind} {'block' if block else 'inline'}>{target}|{label}</x-{kind}>"
@@ -33,6 +34,10 @@ class PlainHooks:
 
     def label(self, name: str) -> str:
         return name.title()
+
+    def anchor(self, text: str, level: int) -> str:
+        self.headings.append((text, level))
+        return f"h{len(self.headings)}"
 
 
 def parse(text: str, line: int = 10, inline: bool = False) -> markdown.Markdown:
