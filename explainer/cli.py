@@ -62,6 +62,8 @@ OPTIONS = (
     Option(("--strict",), BUILDING, "treat warnings (unverified quotes, unused excerpts …) as errors", (("action", "store_true"),)),
     Option(("--base-url",), BUILDING, "publish address overriding base_url in site.yaml, e.g. https://user.github.io/repo/",
            (("default", ""), ("metavar", "URL"))),
+    Option(("--previous",), BUILDING, "the facts.json of the last published build, to find claims changed without a correction "
+           "(default: the one in the output folder)", (("type", Path), ("default", None), ("metavar", "FILE"))),
     Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
@@ -231,7 +233,8 @@ def options_from(args: argparse.Namespace) -> Options:
     out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
     archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
-                   archives=Path(archives) if archives else None, program=program_name(), jobs=getattr(args, "jobs", 0))
+                   archives=Path(archives) if archives else None, program=program_name(), jobs=getattr(args, "jobs", 0),
+                   previous=args.previous)
 
 
 def run(args: argparse.Namespace) -> int:

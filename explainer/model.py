@@ -1,15 +1,20 @@
 """The content as frozen data: what every later stage reads, never writes.
 
-Also the two values every stage is handed: the build's Options and each file it produces (Output).
+Also, from artifacts.py, the values every stage is handed: the build's Options, each file it produces
+(Output) with its links (LinkRecord), and places in the content (Loc).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from .artifacts import LinkRecord as LinkRecord
+from .artifacts import Loc as Loc
+from .artifacts import Options as Options
+from .artifacts import Output as Output
 
 BUILTIN_SECTIONS = ("facts", "glossary", "sources")  # the pages every site has besides its own
 
@@ -17,58 +22,6 @@ BUILTIN_SECTIONS = ("facts", "glossary", "sources")  # the pages every site has 
 def primary_language(tag: str) -> str:
     """Return the language of a BCP 47 tag without its region or script, lower-cased: ko-KR -> ko."""
     return tag.split("-")[0].lower()
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What the command line decided: where to read, where to write (None: nowhere), how strict to be."""
-
-    content_dir: Path
-    out_dir: Path | None = None
-    base_url: str = ""  # overrides site.yaml when set
-    strict: bool = False
-    archives: Path | None = None  # the archive folder ($EXPLAINER_ARCHIVES), overriding `archives:` in site.yaml
-    program: str = "explainer"  # how the user runs explainer, for messages that name a command
-    jobs: int = 0  # processes to build with: 0 decides by the site's size and the cores (workers.py), 1 is one process
-
-    @property
-    def root(self) -> Path:
-        """The folder holding content/: archives and a site's own templates/ are found from here."""
-        return self.content_dir.parent
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One file of the built site: its path inside the site, its bytes, and what produced it (for messages).
-
-    A page also carries what its Markdown produced, recorded while rendering: every link and
-    image, each with the URL it has in the page and where it was written (`links`).
-    """
-
-    path: str
-    content: bytes
-    origin: str = field(default="", compare=False)
-    links: tuple[LinkRecord, ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRecord:
-    """A link, image or anchor of a page that its Markdown produced: its URL (or id) in the page, as written, and where."""
-
-    url: str  # as it is in the page's HTML ('../two-budgets/', 'images/chart-….webp'); an anchor: its id
-    written: str  # as the writer wrote it ('two-budgets.md'); the same as url for an anchor
-    loc: Loc
-    kind: str = "link"  # link, image (url: the fallback file; asset: the file shown) or anchor
-    asset: str = ""  # an image: its path inside content/
-    reported: bool = False  # it names a page or file of the content that is not there: the checks said so already
-
-
-@dataclass(frozen=True, slots=True)
-class Loc:
-    """Where something was written: a file (as shown to the user) and a 1-based line."""
-
-    path: str
-    line: int
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -95,6 +48,19 @@ class PartialDate:
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
         return cls(value.year, value.month, value.day)
+
+    def first_day(self) -> dt.date:
+        """The earliest day it may mean: 2023-12 -> 2023-12-01."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        """The latest day it may mean: 2023-12 -> 2023-12-31."""
+        if self.day:
+            return dt.date(self.year, self.month, self.day)
+        if self.month:
+            following = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +147,16 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction of a page, fact or term: when, what changed, and why (shown to readers, never hidden)."""
+
+    date: PartialDate
+    change: Markdown
+    reason: Markdown
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class Excerpt:
     """A short verbatim quotation from a source."""
 
@@ -208,6 +184,8 @@ class Source:
     loc: Loc
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> line
     image: Figure | None = None
+    archive_url: str = ""  # a copy of the original in a web archive
+    archive_date: PartialDate | None = None  # when that copy was made
 
     def excerpt(self, excerpt_id: str) -> Excerpt | None:
         """Return the excerpt with this id, or None."""
@@ -241,6 +219,7 @@ class Fact:
     note: Markdown | None
     disagreement: Markdown | None
     loc: Loc
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +240,7 @@ class Term:
     not_before: tuple[str, ...] = ()  # words after which a form is part of another name
     not_in: tuple[str, ...] = ()  # phrases in which a form is not this term
     image: Figure | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -285,6 +265,9 @@ class Page:
     loc: Loc
     no_autolink: tuple[str, ...] = ()  # terms not linked automatically on this page
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front matter key -> line
+    published: PartialDate | None = None  # first published (None: when the site was)
+    updated: PartialDate | None = None  # last changed in substance, as its author says
+    corrections: tuple[Correction, ...] = ()
     image: str = ""  # the page's own social image: a file inside content/ ('' : the card drawn for it)
 
 
@@ -325,6 +308,7 @@ class SiteConfig:
     key_lines: dict[str, int] = field(default_factory=dict, compare=False)
     archives: str = ""  # the folder `archive:` paths start from, relative to the site folder ('' : the site folder)
     look: Look = field(default_factory=Look)
+    published: PartialDate | None = None  # when the explainer was first published
 
     @property
     def base_path(self) -> str:
@@ -400,6 +384,11 @@ class Site:
         """Return the excerpt a reference points at, or None."""
         source = self.source_by_id.get(ref.source)
         return source.excerpt(ref.excerpt) if source else None
+
+    def corrections(self) -> list[tuple[Page | Fact | Term, Correction]]:
+        """Every correction with the page, fact or term it corrects: pages, then facts, then terms, each as written."""
+        records: tuple[Page | Fact | Term, ...] = (*self.pages, *self.facts, *self.terms)
+        return [(record, correction) for record in records for correction in record.corrections]
 
 
 def _index(items: tuple[Any, ...], attr: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import workers
@@ -24,9 +25,11 @@ from .content.quotelock import lock_path, save_lock
 from .content.quotes import QuoteCheck, verify_quotes
 from .errors import BuildFailed, Problem, display_path
 from .model import Options, Output, Site
+from .output.dataset import FACTS, dataset_files
 from .output.hosting import hosting_files
 from .output.linkcheck import check_links
 from .output.lock import OutputLock
+from .output.revisions import unnoted_changes
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.look import check_look
 from .render.pages import render_site
@@ -98,6 +101,8 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     with clock.stage("check"):
         if site is not None:
             problems += check_site(site, options)
+            if not any(p.severity == "error" for p in problems):  # claims compared only once they read
+                problems += unnoted_changes(site, previous_facts(options), options.root)
             quotes = verify_quotes(site, options)
             problems += quotes.problems
             problems += check_look(site, theme)
@@ -108,9 +113,10 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     if site is None or quotes is None or any(p.severity == "error" for p in problems):
         raise BuildFailed(problems, "check", base_path)
 
-    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files;
-    # on a large site, workers render the narrative pages first and read every page for links and search (workers.py)
-    # (only in a build of its own: the preview's cache already holds all but the pages edited)
+    # render: every page to HTML in memory (term pages last: they list who links to them), then the hosting files and
+    # the published data (facts.json, glossary.json); on a large site, workers render the narrative pages first and
+    # read every page for links and search (workers.py) (only in a build of its own: the preview's cache already
+    # holds all but the pages edited)
     count = workers.processes(options, len(site.pages)) if cache is None else 1
     cache = Cache() if count > 1 else cache
     with clock.stage("render"):
@@ -120,6 +126,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         outputs = render_site(site, options, theme, cache, made)
         problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
+        outputs += dataset_files(site)
         if count > 1 and cache is not None and (links or search):
             workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
 
@@ -149,6 +156,11 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         if options.strict:
             raise BuildFailed(problems, "check", base_path)
     return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked, tuple(page_weights(outputs, site)))
+
+
+def previous_facts(options: Options) -> Path:
+    """The last published build's facts.json: --previous, else the output folder's (`site/` beside content/ for check and pdf)."""
+    return options.previous or (options.out_dir or options.root / "site") / FACTS
 
 
 def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:

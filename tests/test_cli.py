@@ -36,7 +36,7 @@ def test_build_is_the_default_command(make_site: Callable[..., Run]) -> None:
     run = make_site({}, "--out", "public")
     assert run.code == 0, run.err
     assert (run.root / "public" / "index.html").is_file()
-    assert "Built 9 pages" in run.out
+    assert "Built 10 pages" in run.out
 
 
 def test_check_command_writes_nothing(make_site: Callable[..., Run]) -> None:

@@ -8,7 +8,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "explainer"
 # From the bottom up: a module may import its own folder and anything lower, never anything higher.
-LAYERS = ("cancel limits errors model cache", "text", "media", "content", "render", "output", "search", "workers", "pipeline",
+LAYERS = ("cancel limits errors artifacts model cache", "text", "media", "content", "render", "output", "search", "workers", "pipeline",
           "preview scaffold", "cli __main__")
 
 

@@ -10,12 +10,14 @@ from ..errors import Problem
 from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
+from .history import check_history
 from .links import check_links, documents
 from .schema import REF_RE
 
 # Every top-level name a build writes besides the pages (pagefind: the search index's folder, search.BUNDLE),
 # and a few that would confuse; tests/content/test_check.py builds a site and keeps this in step with what it writes.
-RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index", "cards", "images", "files", "pages"})
+RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "search", "404", "index", "cards", "images", "files", "pages",
+                            "corrections"})
 EXCERPT_WARN_LENGTH = 200
 
 
@@ -31,6 +33,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_markdown(site)
     problems += _check_excerpts(site)
     problems += check_links(site)
+    problems += check_history(site)
     return problems
 
 

@@ -162,6 +162,7 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markd
         key_lines=dict(data.key_lines),
         archives=values["archives"],
         look=make_look(data, values),
+        published=values["published"],
     )
 
 

@@ -28,6 +28,9 @@ def documents(site: Site) -> Iterator[Markdown]:
         yield site.config.intro
     for page in site.pages:
         yield page.body
+    for _, correction in site.corrections():
+        yield correction.change
+        yield correction.reason
     for group in site.groups:
         if group.intro is not None:
             yield group.intro

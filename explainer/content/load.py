@@ -8,7 +8,7 @@ from typing import Any
 
 from ..cache import Cache
 from ..errors import Problem
-from ..model import Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
+from ..model import Correction, Excerpt, Fact, FactGroup, Loc, Markdown, Options, Page, PartialDate, Ref, Site, SiteConfig, Source, Term
 from ..text import markdown
 from . import schema
 from .assets import AssetReader
@@ -69,6 +69,17 @@ class SiteReader(ContentFiles, AssetReader):
         values, problems = schema.check_record(data, kind, path, line)
         self.problems += problems
         return values
+
+    def corrections(self, data: LocMap, path: str) -> tuple[Correction, ...]:
+        """The `corrections:` of a page, fact or term (absent, or not a list: none; check_record said why)."""
+        raw = data.get("corrections")
+        found: list[Correction] = []
+        for item, line in zip(raw, raw.item_lines, strict=True) if isinstance(raw, LocList) else ():
+            values = self.record(item, schema.CORRECTION, path, line)
+            change, reason = (self.md(item, key, values, path, True) if isinstance(item, LocMap) else None for key in ("change", "reason"))
+            if "date" in values and change is not None and reason is not None:
+                found.append(Correction(values["date"], change, reason, Loc(path, item.line_of("date"))))
+        return tuple(found)
 
     # -- site.yaml --------------------------------------------------------------------
 
@@ -136,6 +147,7 @@ class SiteReader(ContentFiles, AssetReader):
             loc=Loc(shown, data.line),
             lines=dict(data.key_lines),
             image=self.figure(data, values, shown),
+            archive_url=values["archive_url"], archive_date=values["archive_date"],
         )
 
     def excerpts(self, data: LocMap, path: str) -> tuple[Excerpt, ...]:
@@ -219,6 +231,7 @@ class SiteReader(ContentFiles, AssetReader):
             note=self.md(item, "note", values, path, inline=True),
             disagreement=self.md(item, "disagreement", values, path, inline=True),
             loc=Loc(path, item.line_of("id")),
+            corrections=self.corrections(item, path),
         )
 
     # -- glossary ---------------------------------------------------------------------
@@ -250,6 +263,7 @@ class SiteReader(ContentFiles, AssetReader):
             not_before=values["not_before"],
             not_in=values["not_in"],
             image=self.figure(data, values, shown),
+            corrections=self.corrections(data, shown),
         )
 
     # -- pages ------------------------------------------------------------------------
@@ -307,7 +321,8 @@ class SiteReader(ContentFiles, AssetReader):
         body_line = text.count("\n", 0, match.end()) + 1
         body = markdown.parse(text[match.end():], Loc(shown, body_line), inline=False)
         return Page(slug, values["title"], values["summary"], values["order"], values["glossary"], body, Loc(shown, 1),
-                    values["no_autolink"], dict(data.key_lines), values["image"])
+                    values["no_autolink"], dict(data.key_lines), values["published"], values["updated"], self.corrections(data, shown),
+                    values["image"])
 
 
 NAME_RE = re.compile(r"[^\s\[\]{},:#'\"]+")

@@ -21,6 +21,7 @@ import charset_normalizer
 from .. import limits
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
+from ..text.fragment import findable
 from .files import TooLarge, read_bounded
 from .passage import excerpt_hint
 from .quotelock import Lock, Locked, LockedSource, lock_path, read_lock, text_hash
@@ -161,6 +162,12 @@ def _against_archive(source: Source, archive: str, path: Path, site: Site, probl
             continue
         excerpts[excerpt.id] = Locked(at, text_hash(quote))
         spans.append((at, len(quote)))
+        if (source.url or source.archive_url) and not findable(archive, at, quote):
+            word = _word_around(archive, at, at + len(quote))
+            problems.append(Problem(excerpt.loc.path, excerpt.loc.line, f"the link to excerpt '{source.id}#{excerpt.id}' cannot find "
+                                    f"its words in the original: they start or end inside the word ‘{word}’",
+                                    "a browser finds words only from a word's start to its end: begin the excerpt where a word begins "
+                                    "(a Korean excerpt may stop before a particle, if it has more than one word)", "warning"))
     problems += _share_problems(source, share_of(len(archive), spans), site)
     return LockedSource(source.archive, text_hash(archive), len(archive), excerpts), len(excerpts)
 
@@ -191,6 +198,14 @@ def _against_lock(source: Source, locked: LockedSource, site: Site, shown_lock: 
                                 + (", or undo the change" if record is not None else ""), "warning"))
     problems += _share_problems(source, share_of(locked.characters, spans), site)
     return _kept(source, locked), len(spans)
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    """The source's word cut by an excerpt at `start` (else at `end`): from the space before it to the space after."""
+    cut = start if start > 0 and not text[start - 1].isspace() else end
+    left = text.rfind(" ", 0, cut) + 1
+    right = text.find(" ", cut)
+    return text[left:right if right >= 0 else len(text)]
 
 
 def _kept(source: Source, locked: LockedSource) -> LockedSource:

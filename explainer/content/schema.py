@@ -116,6 +116,8 @@ SITE = Schema(
               "(`\"Inter, sans-serif\"`) or a font file inside `content/` (WOFF2, WOFF, TTF or OTF; a TTF or OTF also draws "
               "the social cards).", item="fonts"),
         Field("cards", "boolean", "Set to false to draw no social cards (link previews then show no image).", default=True),
+        Field("published", "date", "When the explainer was first published, to the day: the date its pages and its claims carry "
+              "as published (in citations and structured data) unless a page gives its own. Without it they carry no date."),
     ),
 )
 
@@ -152,6 +154,16 @@ IMAGE = Schema(
     ),
 )
 
+CORRECTION = Schema(
+    "correction",
+    "corrections: of a page (front matter), a fact or a term",
+    (
+        Field("date", "date", "The day the correction was made (2024-05-02); it counts as the day the record last changed.", True),
+        Field("change", "inline", "What changed: what the text said, and what it says now.", True),
+        Field("reason", "inline", "Why: what showed it was wrong (a source read again, a reader's report).", True),
+    ),
+)
+
 EXCERPT = Schema(
     "excerpt",
     "content/sources/<source-id>.yaml → excerpts",
@@ -171,7 +183,12 @@ SOURCE = Schema(
         Field("author", "text", "The writer, as credited. Leave it out when not named."),
         Field("published", "date", "Publication date; a partial date (`2023-12`) when only the month is known."),
         Field("published_note", "text", "How the date was read or inferred; required when `published` is partial."),
-        Field("url", "url", "The original address; only when known for certain, never guessed."),
+        Field("url", "url", "The original address; only when known for certain, never guessed. Each excerpt then links to "
+              "its words there (a text fragment, `#:~:text=`)."),
+        Field("archive_url", "url", "A copy of the original in a web archive, shown beside it as “archived copy”: "
+              "`https://web.archive.org/web/20231207031500/https://…`. Needs `url`; checked for form only, never fetched."),
+        Field("archive_date", "date", "The day the archived copy was made. Read from a Wayback Machine address when left out "
+              "(and checked against it when given); required for any other archive."),
         Field("language", "language", "Language of the source.", True),
         Field("archive", "path", "Path of a plain-text copy of the source, relative to the archive folder (`archives:` in site.yaml, "
               "else the folder holding `content/`); every excerpt must occur in it. Where it is absent, content/quotes.lock "
@@ -193,6 +210,8 @@ FACT = Schema(
         Field("tags", "texts", "Free labels for grouping and filtering."),
         Field("note", "inline", "A remark shown under the claim."),
         Field("disagreement", "inline", "How the sources differ on this point; shown prominently. Needs evidence from at least two sources."),
+        Field("corrections", "list", "Corrections of the claim, oldest first: shown beside it and on the corrections page. "
+              "A claim that changed since the last published build needs one.", item="correction"),
     ),
 )
 
@@ -225,6 +244,8 @@ TERM = Schema(
         Field("not_in", "texts", "Phrases in which the term's form is an ordinary word in another sense, never linked "
               "(with any particle, spacing or case, as the term itself is matched). Each must contain a form of the term."),
         Field("image", "record", "An image shown on the term's page (see `image` below).", item="image"),
+        Field("corrections", "list", "Corrections of the definition: shown at the foot of the term's page and on the corrections page.",
+              item="correction"),
     ),
 )
 
@@ -238,12 +259,16 @@ PAGE = Schema(
         Field("glossary", "boolean", "Set to false to switch automatic glossary links off for the whole page.", default=True),
         Field("no_autolink", "ids", "Terms not linked automatically on this page, where the word means something else; "
               "an explicit `[[term:…]]` still links them."),
+        Field("published", "date", "When the page was first published, to the day. Default: `published` of site.yaml."),
+        Field("updated", "date", "When the page last changed in substance, to the day (a correction counts by itself). "
+              "The page's “last updated” is the latest of `published`, `updated` and the corrections it lists."),
+        Field("corrections", "list", "Corrections of the page: shown at its foot and on the corrections page.", item="correction"),
         Field("image", "text", "The image link previews show for this page, a path from the page's file (`chart.png`) "
               "or from `content/` (`/files/chart.png`). Default: `social_image` in site.yaml, else a card drawn for the page."),
     ),
 )
 
-SCHEMAS = {s.name: s for s in (SITE, LOGO, FONTS, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE, IMAGE)}
+SCHEMAS = {s.name: s for s in (SITE, LOGO, FONTS, EXCERPT, SOURCE, FACT, FACT_GROUP, TERM, PAGE, IMAGE, CORRECTION)}
 
 
 def check_record(data: Any, schema: Schema, path: str, line: int) -> tuple[dict[str, Any], list[Problem]]:

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..cache import Cache, digest
+from ..content.history import archive_date
 from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
 from ..errors import BuildFailed, Problem, display_path
-from ..model import BUILTIN_SECTIONS, Options, Output, Page, Site, Source, Term, primary_language
+from ..model import BUILTIN_SECTIONS, Fact, Options, Output, Page, Site, Source, Term, primary_language
 from ..text import korean, markdown
+from ..text.fragment import link_to_words
 from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
+from .citation import Citation, citation_files, cite
 from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
 from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, print_edition
 from .reuse import cached_page, render_inputs
+from .revisions import History, page_history, site_history
 from .state import RenderState
+from .structured import defined_term, page_graph, term_set
 from .theme import Theme, make_environment, template_error
 from .variables import (
     Common,
+    CorrectionsValues,
     Crumb,
     FactsValues,
     GlossaryValues,
@@ -58,6 +65,8 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
             language_name=lambda code: labels["languages"].get(primary_language(code), code),
             plain=markdown.plain_text,
             tag_anchor=tag_anchor,
+            link_to_words=link_to_words,
+            archive_date=archive_date,
         )
         if section is not None:
             section.store("environment", key, env)
@@ -73,6 +82,12 @@ class Renderer:
         self.state = state
         self.site = state.site
         self.excerpt_count = sum(len(s.excerpts) for s in state.site.sources)
+        self.citations: dict[str, Citation] = {}  # page path -> its citation, noted whether the page is rendered or reused
+
+    def dated(self, ctx: PageContext, title: str, history: History) -> History:
+        """Note the citation of the page at ctx.path (its files are written beside it); return its history."""
+        self.citations[ctx.path] = cite(self.site.config, ctx.path, title, history.updated)
+        return history
 
     def nav(self, ctx: PageContext) -> list[NavItem]:
         config = self.site.config
@@ -103,15 +118,21 @@ class Renderer:
         return crumbs
 
     def page(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str, kind: str,
-             og_type: str = "article", origin: str = "", image: str = "", toc: list[TocItem] | None = None) -> Output:
+             og_type: str = "article", origin: str = "", image: str = "", toc: list[TocItem] | None = None,
+             history: History | None = None, facts: Iterable[Fact] = (), entity: dict[str, Any] | None = None) -> Output:
         """Render one template for one page context: the common variables, then the page kind's own `values`.
 
         `origin` names the content file the page shows (for messages about the output), else the template;
-        `image` is the page's own social image, as written in that file.
+        `image` is the page's own social image, as written in that file; `history` its dates and corrections,
+        `facts` the fact cards it shows and `entity` what it is about, for its structured data and citation
+        (the 404 page has neither).
         """
         social = None
         if kind not in ("404", "print"):
             social, ctx.card = self.state.cards.image_for(ctx.path, title, image, origin or "site.yaml")
+        site = self.site
+        graph = None if kind == "404" else page_graph(site, kind=kind, path=ctx.path, title=title, description=description,
+                                                      history=history, facts=facts, entity=entity)
         common: Common = {
             "social_image": social,
             "title": title,
@@ -122,6 +143,9 @@ class Renderer:
             "nav": self.nav(ctx),
             "breadcrumbs": self.breadcrumbs(ctx),
             "toc": toc or [],
+            "json_ld": json_script(graph) if graph is not None else Markup(""),
+            "history": history,
+            "citation": cite(site.config, ctx.path, title, history.updated) if history is not None and kind != "404" else None,
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
@@ -133,23 +157,33 @@ class Renderer:
         config = self.site.config
         ctx = PageContext(self.state, "", config.title, (0, ""))
         timeline = next((p for p in self.site.pages if any(r.kind == "timeline" and not r.target for r in p.body.refs)), None)
-        values: HomeValues = {"key_facts": [self.site.fact_by_id[i] for i in config.key_facts], "excerpt_count": self.excerpt_count,
+        key_facts = [self.site.fact_by_id[i] for i in config.key_facts]
+        values: HomeValues = {"key_facts": key_facts, "excerpt_count": self.excerpt_count,
                               "glance": months_of([f for f in self.site.facts if f.when]), "timeline_page": timeline}
+        history = self.dated(ctx, config.title, page_history(self.site, key_facts))
         return cached_page(self.state, ctx, "home", (), lambda: self.page(
-            "home.html", ctx, values, title=config.title, description=config.description, kind="home", og_type="website"))
+            "home.html", ctx, values, title=config.title, description=config.description, kind="home", og_type="website",
+            history=history, facts=key_facts))
 
     def narrative(self, index: int, page: Page) -> Output:
         ctx = PageContext(self.state, f"{page.slug}/", page.title, (1, f"{index:05d}"), glossary=page.glossary,
                           skip_terms=frozenset(page.no_autolink))
-        return cached_page(self.state, ctx, f"page:{page.slug}", index, partial(self._narrative, ctx, index, page))
+        cards = self.cards(page)
+        history = self.dated(ctx, page.title, page_history(self.site, (page, *cards), published=page.published, updated=page.updated))
+        return cached_page(self.state, ctx, f"page:{page.slug}", index, partial(self._narrative, ctx, index, page, history, cards))
 
-    def _narrative(self, ctx: PageContext, index: int, page: Page) -> Output:
+    def cards(self, page: Page) -> list[Fact]:
+        """The facts a narrative page shows as cards (`[[fact:…]]` on a line of its own), in order."""
+        found = (self.site.fact_by_id[ref.target] for ref in page.body.refs if ref.kind == "fact" and ref.block)
+        return list(dict.fromkeys(found))
+
+    def _narrative(self, ctx: PageContext, index: int, page: Page, history: History, cards: list[Fact]) -> Output:
         pages = self.site.pages
         values: PageValues = {"page": page, "body": ctx.md(page.body), "previous": pages[index - 1] if index > 0 else None,
                               "next": pages[index + 1] if index + 1 < len(pages) else None}
         description = page.summary or markdown.summary(page.body) or self.site.config.description
         return self.page("page.html", ctx, values, title=page.title, description=description, kind="page", origin=page.loc.path,
-                         image=page.image, toc=headings_toc(ctx.headings))
+                         image=page.image, toc=headings_toc(ctx.headings), history=history, facts=cards)
 
     def facts(self) -> Output:
         labels = self.site.config.labels
@@ -158,40 +192,25 @@ class Renderer:
         toc: list[TocItem] = [{"title": g.group.title, "anchor": f"group-{g.group.id}", "level": 2} for g in self.state.groups]
         if self.state.tags:
             toc.append({"title": labels["facts_by_tag"], "anchor": "tags", "level": 2})
+        history = self.dated(ctx, labels["facts"], page_history(self.site, self.site.facts))
         return cached_page(self.state, ctx, "facts", (), lambda: self.page(
-            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts", toc=toc))
+            "facts.html", ctx, values, title=labels["facts"], description=self.site.config.description, kind="facts", toc=toc,
+            history=history, facts=self.site.facts))
 
     def glossary_index(self) -> Output:
         labels = self.site.config.labels
         ctx = PageContext(self.state, "glossary/", labels["glossary"], (2, ""))
-        return cached_page(self.state, ctx, "glossary", (), partial(self._glossary_index, ctx))
+        history = self.dated(ctx, labels["glossary"], page_history(self.site, self.site.terms))
+        return cached_page(self.state, ctx, "glossary", (), partial(self._glossary_index, ctx, history))
 
-    def _glossary_index(self, ctx: PageContext) -> Output:
+    def _glossary_index(self, ctx: PageContext, history: History) -> Output:
         config = self.site.config
         sections = self.state.sections
-        values: GlossaryValues = {"sections": sections, "json_ld": json_script({
-            "@context": "https://schema.org",
-            "@type": "DefinedTermSet",
-            "name": f"{config.title}: {config.labels['glossary']}",
-            "url": config.absolute("glossary/"),
-            "inLanguage": config.language,
-            "hasDefinedTerm": [self.defined_term(t) for _, terms in sections for t in terms],
-        })}
+        values: GlossaryValues = {"sections": sections}
+        entity = term_set(self.site, (t for _, terms in sections for t in terms))
         toc: list[TocItem] = [{"title": name, "anchor": f"section-{n}", "level": 2} for n, (name, _) in enumerate(sections, start=1)]
         return self.page("glossary.html", ctx, values, title=config.labels["glossary"], description=config.description, kind="glossary",
-                         toc=toc)
-
-    def defined_term(self, term: Term) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "@type": "DefinedTerm",
-            "name": term.term,
-            "description": term.short,
-            "url": self.site.config.absolute(f"glossary/{term.id}/"),
-            "inDefinedTermSet": self.site.config.absolute("glossary/"),
-        }
-        if term.en or term.aliases:
-            data["alternateName"] = [form for form in (term.en, *term.aliases) if form]
-        return data
+                         toc=toc, history=history, entity=entity)
 
     def term(self, term: Term, rendering: int) -> Output:
         """Render a term's page; `rendering` counts its renderings in this build (the first only gathers links)."""
@@ -200,10 +219,11 @@ class Renderer:
         found = self.state.appearances.get(term.id)
         pages = sorted(found.pages.items()) if found else []
         facts = sorted(found.facts) if found else []
+        history = self.dated(ctx, term.term, page_history(self.site, (term,)))
         # all a term page reads besides the site: where the term appears
-        return cached_page(self.state, ctx, f"term:{term.id}:{rendering}", (pages, facts), partial(self._term, ctx, term))
+        return cached_page(self.state, ctx, f"term:{term.id}:{rendering}", (pages, facts), partial(self._term, ctx, term, history))
 
-    def _term(self, ctx: PageContext, term: Term) -> Output:
+    def _term(self, ctx: PageContext, term: Term, history: History) -> Output:
         found = self.state.appearances.get(term.id)
         fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
         # by kind of page, from the rank each page was rendered with: 0 home, 1 narrative page, 2 term, 3 source
@@ -213,16 +233,18 @@ class Renderer:
                 kinds[{2: "terms", 3: "sources"}.get(rank[0], "pages")].append({"path": path, "title": title})
         facts = sorted(found.facts.values(), key=lambda f: fact_order[f.id]) if found else []
         values: TermValues = {"term": term, "body": ctx.md(term.body), "related": [self.site.term_by_id[r] for r in term.related],
-                              "appearances": {**kinds, "facts": facts},
-                              "json_ld": json_script({"@context": "https://schema.org", **self.defined_term(term)})}
-        return self.page("term.html", ctx, values, title=term.term, description=term.short, kind="term", origin=term.loc.path)
+                              "appearances": {**kinds, "facts": facts}}
+        return self.page("term.html", ctx, values, title=term.term, description=term.short, kind="term", origin=term.loc.path,
+                         history=history, entity=defined_term(self.site, term))
 
     def sources_index(self) -> Output:
         labels = self.site.config.labels
         ctx = PageContext(self.state, "sources/", labels["sources"], (3, ""))
         values: SourcesValues = {}
+        history = self.dated(ctx, labels["sources"], page_history(self.site, ()))
         return cached_page(self.state, ctx, "sources", (), lambda: self.page(
-            "sources.html", ctx, values, title=labels["sources"], description=self.site.config.description, kind="sources"))
+            "sources.html", ctx, values, title=labels["sources"], description=self.site.config.description, kind="sources",
+            history=history))
 
     def source(self, index: int, source: Source) -> Output:
         name = source_name(source, self.site.config.labels)
@@ -231,8 +253,20 @@ class Renderer:
         description = f"{self.site.config.labels['source_of']}: {name}"
         toc: list[TocItem] = [{"title": f"{n}. {shortened(e.text, TOC_EXCERPT_WORDS)}", "anchor": f"excerpt-{e.id}", "level": 2}
                               for n, e in enumerate(source.excerpts, start=1)] if len(source.excerpts) > 2 else []
+        history = self.dated(ctx, name, page_history(self.site, ()))
         return cached_page(self.state, ctx, f"source:{source.id}", index, lambda: self.page(
-            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path, toc=toc))
+            "source.html", ctx, values, title=name, description=description, kind="source", origin=source.loc.path, toc=toc,
+            history=history))
+
+    def corrections(self) -> Output:
+        """The corrections page: every correction of the site, newest first, each linking to what it corrects."""
+        labels = self.site.config.labels
+        ctx = PageContext(self.state, "corrections/", labels["corrections"], (5, ""))
+        history = self.dated(ctx, labels["corrections"], site_history(self.site))
+        values: CorrectionsValues = {"corrections": history.corrections}
+        return cached_page(self.state, ctx, "corrections", (), lambda: self.page(
+            "corrections.html", ctx, values, title=labels["corrections"], description=labels["corrections_intro"],
+            kind="corrections", history=history))
 
     def not_found(self) -> Output:
         labels = self.site.config.labels
@@ -318,9 +352,10 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     for index, page in enumerate(site.pages):
         outputs += attempt(partial(renderer.narrative, index, page))
     outputs += attempt(renderer.facts) + attempt(renderer.glossary_index) + attempt(renderer.sources_index)
+    outputs += attempt(renderer.corrections)
     for index, source in enumerate(site.sources):
         outputs += attempt(partial(renderer.source, index, source))
-    outputs += attempt(renderer.not_found) + attempt(partial(print_edition, state, renderer.page))
+    outputs += attempt(renderer.not_found) + attempt(partial(print_edition, state, renderer.page, renderer.dated))
     for term in site.terms:  # first rendering: gather the links made from term pages to each other
         attempt(partial(renderer.term, term, 1))
     for term in site.terms:
@@ -330,6 +365,7 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     if section is not None and parts is not None:
         section.sweep()
         parts.sweep()
+    outputs += [file for citation in renderer.citations.values() for file in citation_files(citation)]
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
     linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
     outputs += state.pictures.outputs(linked, cache)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from markupsafe import Markup
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..model import Markdown, Output, Page, Site, Term
 from .context import PageContext
 from .reuse import cached_page, cached_part
+from .revisions import History, site_history
 from .state import RenderState
 from .variables import PrintValues
 
@@ -107,10 +108,10 @@ class PageMaker(Protocol):
     """Renderer.page: one template rendered for one page context."""
 
     def __call__(self, template: str, ctx: PageContext, values: Mapping[str, Any], *, title: str, description: str,
-                 kind: str) -> Output: ...
+                 kind: str, history: History | None = None) -> Output: ...
 
 
-def print_edition(state: RenderState, page: PageMaker) -> Output:
+def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageContext, str, History], History]) -> Output:
     """Render print/index.html: cover and contents, introduction, pages, facts, glossary (가나다), sources."""
     site = state.site
     labels = site.config.labels
@@ -118,5 +119,7 @@ def print_edition(state: RenderState, page: PageMaker) -> Output:
     ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
     values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
                            "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
+    history = dated(ctx, labels["print_edition"], site_history(site))  # it shows everything: every correction
     return cached_page(state, ctx, "print", (), lambda: page(
-        "print.html", ctx, values, title=labels["print_edition"], description=site.config.description, kind="print"))
+        "print.html", ctx, values, title=labels["print_edition"], description=site.config.description, kind="print",
+        history=history))

@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from ..model import Fact, Page, Source, Term
 from ..text.timeline import Month
+from .citation import Citation
+from .revisions import History, Listed
 from .social import SocialImage
 from .state import GroupOfFacts, TagOfFacts
 
@@ -32,6 +34,8 @@ SITE_WIDE = {
     "look": "the site's look from site.yaml: `look.stylesheets` (site paths of the stylesheets to load after the theme's: "
             "`assets/look.css` with its accent and fonts, then its own `css:`), `look.favicon` (a site path, '' for the theme's) "
             "and `look.favicon_type`, `look.logo` (`path`, `alt`, `width`, `height`; None for none)",
+    "link_to_words(url, words)": "`url` with a text fragment (`#:~:text=`) that leads the reader to `words` on that page",
+    "archive_date(s)": "the day a source's archived copy was made (`archive_date`, else read from its Wayback Machine address)",
     "tag_anchor(tag)": "the id of a tag's list on the facts page (`url('facts/#' ~ tag_anchor(tag))` links to it)",
 }
 
@@ -77,13 +81,16 @@ class Common(TypedDict):
 
     title: str  # the page's title
     description: str  # its meta description
-    kind: str  # home, page, facts, glossary, term, sources, source, print or 404
+    kind: str  # home, page, facts, glossary, term, sources, source, corrections, print or 404
     og_type: str  # its Open Graph type
     canonical: str  # its absolute URL
     nav: list[NavItem]  # the navigation entries: `title`, `path`, `current` (it or a section it is in), `here`, `children`
     breadcrumbs: list[Crumb]  # a page in a section: the home page and its sections (`title`, `path`), outermost first; else empty
     social_image: SocialImage | None  # the image of its link previews: `url` (absolute), `width`, `height`, `alt`; None for none
     toc: list[TocItem]  # the page's own contents, when it is long enough to need them: `title`, `anchor` (an id on it), `level` (2, 3)
+    json_ld: Markup  # its structured data (schema.org JSON-LD), safe inside <script>; empty on the 404 page
+    history: History | None  # its dates and corrections: `published`, `updated` (last updated), `corrections` (as on corrections.html)
+    citation: Citation | None  # how to cite it: `title`, `author`, `container` (the site), `publisher`, `url`, `date`, `files`
 
 
 class HomeValues(TypedDict):
@@ -115,7 +122,6 @@ class GlossaryValues(TypedDict):
     """glossary.html"""
 
     sections: tuple[tuple[str, tuple[Term, ...]], ...]  # (initial-consonant heading, terms) pairs in 가나다 order
-    json_ld: Markup  # the glossary as schema.org DefinedTermSet
 
 
 class TermValues(TypedDict):
@@ -125,7 +131,6 @@ class TermValues(TypedDict):
     body: Markup  # its explanation, rendered
     related: list[Term]  # its related terms
     appearances: dict[str, list[Any]]  # where it is linked from: `pages`, `terms` and `sources` (each `path`, `title`), and `facts`
-    json_ld: Markup  # the term as schema.org DefinedTerm
 
 
 class SourcesValues(TypedDict):
@@ -149,12 +154,18 @@ class PrintValues(TypedDict):
     excerpt_anchor: Callable[[str, str], str]  # excerpt_anchor(source id, excerpt id): an excerpt's id on this page
 
 
+class CorrectionsValues(TypedDict):
+    """corrections.html"""
+
+    corrections: tuple[Listed, ...]  # newest first: each `correction` (`date`, `change`, `reason`), its `record`, `kind`, `path`
+
+
 class NotFoundValues(TypedDict):
     """404.html (nothing more; its url() gives absolute paths)"""
 
 
-TEMPLATES = (HomeValues, PageValues, FactsValues, GlossaryValues, TermValues, SourcesValues, SourceValues, PrintValues,
-             NotFoundValues)
+TEMPLATES = (HomeValues, PageValues, FactsValues, GlossaryValues, TermValues, SourcesValues, SourceValues, CorrectionsValues,
+             PrintValues, NotFoundValues)
 
 
 def field_docs(kind: type) -> list[tuple[str, str]]:

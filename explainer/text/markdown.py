@@ -163,16 +163,19 @@ def summary(doc: Markdown, limit: int = 160) -> str:
     return ""
 
 
-def plain_text(doc: Markdown) -> str:
-    """Return the document's text without markup (for meta descriptions and search)."""
+def plain_text(doc: Markdown, name: Callable[[str, str], str] | None = None) -> str:
+    """Return the document's text without markup (for meta descriptions and search).
+
+    A reference written without words ([[term:gpu]]) is left out, unless `name(kind, target)` names it.
+    """
     parts: list[str] = []
 
     def walk(tokens: Sequence[Any]) -> None:
         for token in tokens:
             if token.type in ("text", "code_inline"):
                 parts.append(token.content)
-            elif token.type == "xref" and token.meta.get("label"):
-                parts.append(token.meta["label"])
+            elif token.type == "xref":
+                parts.append(token.meta.get("label") or (name(token.meta["kind"], token.meta["target"]) if name else ""))
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
             elif token.children:

@@ -163,3 +163,36 @@
     follow();
   }
 })();
+
+/* A fact's "Copy link" button: shown only where scripts run; copies the fact's permanent address
+   and says so in its own words (a polite live region beside it), then reads as before. */
+(function () {
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var done = document.execCommand("copy");
+    document.body.removeChild(field);
+    return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+  document.querySelectorAll("button.copy-link[data-copy]").forEach(function (button) {
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    button.after(status);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copy(button.dataset.copy).then(function () {
+        status.textContent = button.dataset.copied;
+        setTimeout(function () { status.textContent = ""; }, 4000);
+      }, function () {
+        window.prompt(button.textContent, button.dataset.copy);
+      });
+    });
+  });
+})();

@@ -112,7 +112,7 @@ LAYOUT_JS = r"""
     const range = document.createRange();
     range.selectNodeContents(node);
     const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
-    if (!rects.length) continue;  // not rendered
+    if (!rects.length || !parent.checkVisibility()) continue;  // not rendered (a closed <details> still gives boxes)
     for (const r of rects) boxes.push({node, parent, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
     // a middle dot or tilde between two words must not start a line
     for (const mark of node.data.matchAll(/[·~](?=[\p{L}\p{N}])/gu)) {

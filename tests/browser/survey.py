@@ -45,6 +45,7 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     background: float = 0.0
     main_text: str = ""
+    controls: set[str] = field(default_factory=set)  # the text of the buttons in <main>: controls, which scripts may add
     unrendered: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)  # links and buttons under 24 x 24 px, not in running text
     header: float = 0.0  # the height of the site's header, px
@@ -78,6 +79,7 @@ def visit(tab: Tab, path: str, screenshots: Path | None) -> Visit:
     found.header = page.evaluate("() => { const h = document.querySelector('body > header'); return h ? h.getBoundingClientRect().height : 0; }")
     found.background = page.evaluate(BACKGROUND_JS)
     found.main_text = page.locator("main").inner_text()
+    found.controls = set(page.eval_on_selector_all("main button", "buttons => buttons.map(b => b.innerText.trim())"))
     found.unrendered = page.evaluate(UNRENDERED_JS)
     if view.javascript:
         found.axe = describe_violations(run_axe(page))

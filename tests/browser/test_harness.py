@@ -50,6 +50,23 @@ FAULTY = """<!doctype html>
 </html>
 """
 
+FOLDED = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>folded</title>
+<style>body { margin: 0 1rem; font: 16px/1.5 sans-serif; } .lifted { position: relative; top: -2em; }</style>
+</head>
+<body>
+<main id="main">
+<p>첫째 줄의 글</p>
+<details><summary>접힌 내용</summary><p class="lifted">접혀서 보이지 않는 글</p></details>
+</main>
+</body>
+</html>
+"""
+
 TOOLTIPS = """<!doctype html>
 <html lang="ko">
 <head>
@@ -87,6 +104,7 @@ def faulty(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     (folder / "index.html").write_text(FAULTY, encoding="utf-8")
     (folder / "tooltips.html").write_text(TOOLTIPS, encoding="utf-8")
     (folder / "sticky.html").write_text(STICKY, encoding="utf-8")
+    (folder / "folded.html").write_text(FOLDED, encoding="utf-8")
     with serve_site(folder, "/faulty/") as served:
         views = Views(browser, served)
         yield views
@@ -107,6 +125,8 @@ def test_layout_check_reports_each_fault(faulty: Views) -> None:
     assert 'Korean text without word-break: keep-all in <p.narrow>' in found
     assert 'the word "국제표준화기구국제전기기술위원회합동기술위원회" breaks across lines' in found
     assert 'text "첫째 줄의 글" overlaps "위로 올라간 둘째 줄"' in found
+    folded = "\n".join(layout_problems(faulty.tab(View(PHONE)).visit("folded.html")))
+    assert "접혀서 보이지 않는 글" not in folded, folded  # the inside of a closed <details> is not drawn
     assert 'a line starts with "·LG와" in <p> "가 삼성·LG와"' in found
     assert "two rules in a row" in found and "under <hr>" in found
 

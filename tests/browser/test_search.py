@@ -189,6 +189,8 @@ def test_keyboard_only_type_arrow_enter_and_tab(views: Views, documents: tuple[l
             break
     if page.evaluate("document.activeElement.matches('.search-toggle')"):
         page.keyboard.press("Enter")  # opens the search panel, the box in it taking the focus
+        # on the popover's toggle event, which the browser fires a task later
+        page.wait_for_function("document.activeElement.id === 'site-search'", timeout=2000)
     assert page.evaluate("document.activeElement.id") == "site-search", "Tab never reaches the search box"
     page.keyboard.type("프레너미")
     page.wait_for_selector('#site-search-results[data-query="프레너미"]', state="attached")

@@ -318,6 +318,9 @@ def own_voice(site: Site) -> list[tuple[str, str]]:
         texts += [(f"term {term.id}", term.short)] + ([(f"term {term.id}", term.body.text)] if term.body else [])
     for page in site.pages:
         texts.append((f"page {page.slug}", page.body.text))
+    for record, correction in site.corrections():
+        texts += [(f"correction of {type(record).__name__.lower()} {getattr(record, 'id', getattr(record, 'slug', ''))}", doc.text)
+                  for doc in (correction.change, correction.reason)]
     for source in site.sources:
         texts += [(f"source {source.id}", source.note.text)] if source.note else []
         texts += [(f"excerpt {source.id}#{e.id}", e.note.text) for e in source.excerpts if e.note is not None]

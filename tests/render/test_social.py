@@ -52,7 +52,7 @@ def test_cards_are_drawn_for_every_page_and_are_the_same_bytes_each_build(make_s
     first = make_site(korean)
     assert first.code == 0, first.err
     cards = sorted(path.relative_to(first.site).as_posix() for path in (first.site / "cards").rglob("*.png"))
-    assert cards == ["cards/facts.png", "cards/glossary.png", "cards/glossary/sky.png", "cards/index.png", "cards/intro.png",
+    assert cards == ["cards/corrections.png", "cards/facts.png", "cards/glossary.png", "cards/glossary/sky.png", "cards/index.png", "cards/intro.png",
                      "cards/sources.png", "cards/sources/paper.png"]
     before = {name: (first.site / name).read_bytes() for name in cards}
     again = make_site(korean)
