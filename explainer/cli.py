@@ -68,8 +68,8 @@ OPTIONS = (
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
            (("action", "store_true"),)),
-    Option(("-j", "--jobs"), ("build", "check", "pdf"), "processes to build with: 1 builds in this one; the default, 0, uses every "
-           "core for a site of 48 pages or more (the output is the same bytes either way)",
+    Option(("-j", "--jobs"), ("build", "check", "pdf"), "processes to build with: 1 builds in this one; the default, 0, uses the "
+           "cores other programs leave idle for a site of 48 pages or more (the output is the same bytes either way)",
            (("type", job_count), ("default", 0), ("metavar", "N"))),
     Option(("--no-search",), ("build",), "leave out the search index (pagefind/), for a faster build: the site's search "
            "box then says search is unavailable and its button opens the glossary", (("action", "store_true"),)),
