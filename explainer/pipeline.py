@@ -129,6 +129,9 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
         outputs += dataset_files(site)
         if count > 1 and cache is not None and (links or search):
             workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
+    if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,
+        # also where no link check follows (the preview)
+        raise BuildFailed(problems, "render", base_path)
 
     # links: every internal link and anchor in the rendered pages resolves
     if links:

@@ -70,6 +70,21 @@ def test_a_title_with_characters_no_font_has_is_a_warning(make_site: Callable[..
     assert strict.code == 1 and "drawn without" in strict.err
 
 
+def test_under_strict_a_card_warning_stops_the_build_where_no_link_check_follows(tmp_path: Path) -> None:
+    # the preview builds without the link check, which was where a strict build stopped on errors before
+    from conftest import write_tree
+    from explainer.errors import BuildFailed
+    from explainer.model import Options
+    from explainer.pipeline import make
+
+    hangul_fonts()
+    write_tree(tmp_path, {**MINI, "content/pages/intro.md": MINI["content/pages/intro.md"].replace(
+        "title: Introduction", "title: Party \U0001F389")})
+    with pytest.raises(BuildFailed) as failed:
+        make(Options(content_dir=tmp_path / "content", strict=True), links=False, search=False)
+    assert [p.severity for p in failed.value.problems if "drawn without" in p.message] == ["error"]
+
+
 def test_without_any_font_no_card_is_drawn_and_the_build_says_why(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("explainer.render.social.system_fonts", lambda: ())
     run = make_site()
