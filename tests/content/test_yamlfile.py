@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from explainer.content import yamlfile
 from explainer.content.yamlfile import LocList, LocMap, parse_yaml
 from support import within
 
@@ -107,3 +108,45 @@ def test_values_up_to_the_limit_are_read_and_one_more_is_refused() -> None:
 def test_values_that_are_no_text_or_not_their_type_are_one_problem_each(text: str, message: str) -> None:
     _, problems = parse_yaml(text, "f.yaml")
     assert [(p.line, p.message) for p in problems] == [(1, message)]
+
+
+# Every shape of the content's YAML, and a few that are rare: block and folded text, flow
+# collections, quotes and escapes, dates, numbers, empty values, comments, CRLF line ends, merges.
+SHAPES = (
+    "# a comment\ntitle: Kalomi 연합\nlist:\n  - x\n  - {a: 1, b: [2, 3]}\n  - - nested\n    - twice\n"
+    "body: |\n  text\n  more\n\nfolded: >-\n  one\n  two\nquoted: \"a: b \\u00e9\"\nsingle: 'it''s'\n"
+    "date: 2023-12-05\nnumber: 1.5\nyes: no\nempty:\nnull_value: ~\nbase: &b {x: 1}\nmerged:\n  <<: {y: 2}\n  z: 3\n",
+    "a: 1\r\nb:\r\n  - 2\r\n  - |\r\n    text\r\n",
+    "- one\n- two: 2\n  three: 3\n",
+    "",
+    "just text\n",
+)
+
+
+def lines_of(value: object) -> object:
+    """Every line a parsed value remembers, nested as the value is."""
+    if isinstance(value, LocMap):
+        return (value.line, value.key_lines, value.value_lines, {key: lines_of(item) for key, item in value.items()})
+    if isinstance(value, LocList):
+        return (value.line, value.item_lines, [lines_of(item) for item in value])
+    return None
+
+
+@pytest.mark.skipif(yamlfile.FAST_LOADER is None, reason="PyYAML is built without libyaml here")
+@pytest.mark.parametrize("text", SHAPES)
+def test_libyaml_composes_valid_yaml_to_the_same_values_and_lines(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    composed, _ = yamlfile.compose_fast(text)
+    assert composed  # libyaml did the parsing
+    fast = parse_yaml(text, "f.yaml", first_line=3)
+    monkeypatch.setattr(yamlfile, "FAST_LOADER", None)
+    slow = parse_yaml(text, "f.yaml", first_line=3)
+    assert fast == slow
+    assert lines_of(fast[0]) == lines_of(slow[0])
+
+
+@pytest.mark.parametrize("text", ["a: 1\n\tb: 2\n", "a: [1, 2\n", "a: *nothing\n", "a: 1\x85b: 2\n", "a: \x07\n"])
+def test_what_libyaml_cannot_vouch_for_is_read_by_pyyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert yamlfile.compose_fast(text) == (False, None)
+    fast = parse_yaml(text, "f.yaml")
+    monkeypatch.setattr(yamlfile, "FAST_LOADER", None)
+    assert fast == parse_yaml(text, "f.yaml")
