@@ -46,6 +46,9 @@ def characters_of(data: bytes) -> frozenset[int]:
     try:
         collection = data[:4] == b"ttcf"
         font = TTCollection(io.BytesIO(data), lazy=True).fonts[0] if collection else TTFont(io.BytesIO(data), lazy=True)
+        # Placeholder glyph names: the map is wanted for its code points only, and fontTools would
+        # otherwise read the font's real names (its post or CFF table) first, three times the work.
+        font.setGlyphOrder([f"g{index}" for index in range(font["maxp"].numGlyphs)])
         cmap = font.getBestCmap() or {}
     except (TTLibError, OSError, ValueError, KeyError, AssertionError):
         return frozenset()
