@@ -69,13 +69,22 @@ def system_fonts() -> tuple[Font, ...]:
     paths: list[str] = []
     fc_match = shutil.which("fc-match")
     if fc_match is not None:
-        for pattern in PATTERNS:
+        asked: list[subprocess.Popen[str]] = []
+        for pattern in PATTERNS:  # all at once: each run spends most of its time starting and loading fontconfig's cache
             try:
-                found = subprocess.run([fc_match, "--format=%{file}", pattern], capture_output=True, text=True, timeout=10, check=False)
-            except (OSError, subprocess.SubprocessError):
+                asked.append(subprocess.Popen([fc_match, "--format=%{file}", pattern], stdin=subprocess.DEVNULL,
+                                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+            except OSError:
                 continue
-            if found.returncode == 0 and found.stdout.strip():
-                paths.append(found.stdout.strip())
+        for process in asked:  # in the patterns' order: Hangul first
+            try:
+                said, _ = process.communicate(timeout=10)
+            except subprocess.SubprocessError:
+                process.kill()
+                process.communicate()
+                continue
+            if process.returncode == 0 and said.strip():
+                paths.append(said.strip())
     paths += [path for path in KNOWN_FONTS if Path(path).is_file()]
     fonts: list[Font] = []
     for path in dict.fromkeys(paths):
