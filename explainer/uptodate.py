@@ -7,9 +7,9 @@ Python and the versions of every installed package), the options that decide the
 archive files the quotes were checked against (or their absence), the facts.json compared
 against (as it is after the write), and on a site with social cards the machine's fonts and
 which of them fontconfig chooses. The next build hashes the same things again: when every input
-and every file of the output folder (by content: a file deleted, added or edited there counts)
-is the same, it writes nothing, reports the warnings the build reported and says the site is up
-to date; otherwise it runs in full, with the stage caches (`stages`) of the last one warm. Only
+and every file of the output folder is the same (a file deleted, added or edited there counts;
+see `record_output` for how an edit is seen without reading every file), it writes nothing,
+reports the warnings the build reported and says the site is up to date; otherwise it runs in full, with the stage caches (`stages`) of the last one warm. Only
 `--jobs` (the same bytes either way) and what is printed (-q, -v) are not inputs.
 """
 
@@ -21,6 +21,7 @@ import json
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,7 @@ PACKAGE = Path(__file__).resolve().parent
 RECORD, STAGES = "record", "stages"
 UNPICKLED = ("templates",)  # compiled templates hold functions: each process compiles its own
 Note = Callable[[str], None]
+RECENT_NS = 200_000_000  # 0.2 s: far more than one tick of the clock the system stamps files with (1 to 10 ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class Record:
     """What one build read and wrote, hashed, with what it reported: enough to say the next one has nothing to do."""
 
     inputs: tuple[tuple[str, str], ...]  # (what, hash): "options", "explainer", "tree:<folder>", "file:<path>", "fonts"
-    outputs: tuple[tuple[str, str], ...]  # (path inside the output folder, hash) of every file it holds
+    outputs: tuple[tuple[str, str], ...]  # (path inside the output folder, signature[|hash]) of every file it holds
     warnings: tuple[Problem, ...]
     pages: int
     search: int  # the search index's bytes, or -1 without one
@@ -175,9 +177,53 @@ def is_current(record: Record, options: Options, search: bool, note: Note) -> bo
         if hash_input(name, options, search) != value:
             note(f"changed since the last build: {name}")
             return False
-    if tree_files(options.out_dir) != dict(record.outputs):
+    if not output_unchanged(options.out_dir, record.outputs):
         note(f"the files in {options.out_dir}/ are not those the last build wrote")
         return False
+    return True
+
+
+def output_files(out_dir: Path) -> dict[str, os.stat_result]:
+    """Every file in the output folder, by its path inside it, with what the system says of it."""
+    found: dict[str, os.stat_result] = {}
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, out_dir).replace(os.sep, "/")] = os.lstat(path)
+    return found
+
+
+def signature(st: os.stat_result) -> str:
+    """A file's size, inode, modification and change times: the change time no program can set back."""
+    return f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def record_output(out_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The output folder as written: each file's signature, and its content hash too when its change time is recent.
+
+    A file changed after this moment gets a change time after it (the system sets it, from a clock
+    at most one tick behind): so a file whose change time is older than RECENT_NS shows any later
+    edit by its signature. One changed within RECENT_NS of now could be edited again within the
+    same tick, unseen: it is known by its content (as git treats the "racily clean" ones).
+    """
+    files = output_files(out_dir)
+    now = time.time_ns()
+    return tuple((path, signature(st) + ("|" + hash_file(out_dir / path) if st.st_ctime_ns >= now - RECENT_NS else ""))
+                 for path, st in sorted(files.items()))
+
+
+def output_unchanged(out_dir: Path, recorded: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the output folder holds exactly the recorded files, each unchanged (by signature, or by content when recent)."""
+    files = output_files(out_dir)
+    if files.keys() != {path for path, _ in recorded}:
+        return False
+    for path, value in recorded:
+        kept, _, content = value.partition("|")
+        if content:
+            if hash_file(out_dir / path) != content:
+                return False
+        elif signature(files[path]) != kept:
+            return False
     return True
 
 
@@ -257,7 +303,7 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
         built = build(options, cache, search=search, lock=lock)
         inputs |= later_inputs(built, options)
         search_size = built.made.search.size if built.made.search is not None else -1
-        record = Record(tuple(sorted(inputs.items())), tuple(sorted(tree_files(options.out_dir).items())),
+        record = Record(tuple(sorted(inputs.items())), record_output(options.out_dir),
                         built.made.warnings, built.made.pages, search_size)
         save(folder, record, cache, note)
     return built
