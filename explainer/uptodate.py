@@ -9,8 +9,8 @@ against (as it is after the write), and on a site with social cards the machine'
 which of them fontconfig chooses. The next build hashes the same things again: when every input
 and every file of the output folder is the same (a file deleted, added or edited there counts;
 see `record_output` for how an edit is seen without reading every file), it writes nothing,
-reports the warnings the build reported and says the site is up to date; otherwise it runs in full, with the stage caches (`stages`) of the last one warm. Only
-`--jobs` (the same bytes either way) and what is printed (-q, -v) are not inputs.
+reports the warnings the build reported and says the site is up to date; otherwise it runs in
+full, with the stage caches (`stages`) of the last one warm. Only `--jobs` (the same bytes either way) and what is printed (-q, -v) are not inputs.
 """
 
 from __future__ import annotations
