@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import secrets
 from pathlib import Path
@@ -31,6 +32,15 @@ MAC_BYTES = 32
 
 class Unusable(Exception):
     """A cache file that is not trusted or not readable: why, for the note under -v."""
+
+
+class Bounded(io.BytesIO):
+    """A buffer that refuses to grow past the cache file's limit (a site too large to cache stops costing memory there)."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > CACHE_BYTES.value:
+            raise Unusable("larger than the limit: not kept")
+        return super().write(data)
 
 
 def cache_folder(content_dir: Path, out_dir: Path) -> Path:

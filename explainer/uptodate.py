@@ -34,7 +34,7 @@ from .errors import Problem
 from .model import Options
 from .output.lock import OutputLock
 from .output.write import check_out_dir, tidy
-from .store import CACHE_FOLDER, Unusable, cache_folder, read_sealed, write_sealed
+from .store import CACHE_FOLDER, Bounded, Unusable, cache_folder, read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from .pipeline import Built
@@ -85,7 +85,11 @@ def tree_files(folder: Path) -> dict[str, str]:
             name = f"{relative}{entry.name}"
             if entry.name == "__pycache__":
                 continue
-            if entry.is_dir():
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # a link that leads nowhere (a loop): hashed as unreadable, as the build reports it
+                is_folder = False
+            if is_folder:
                 visit(os.path.realpath(entry.path), name + "/")
             else:
                 found[name] = hash_file(entry.path)
@@ -279,11 +283,20 @@ def save(folder: Path, record: Record, cache: Cache, note: Note) -> None:
         ignore.write_text(f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n", encoding="utf-8")
     kept = Cache()
     kept.sections = {name: section for name, section in cache.sections.items() if name not in UNPICKLED}
-    stages = hash_explainer().encode() + pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = Bounded()
+    try:
+        buffer.write(hash_explainer().encode())
+        pickle.dump(kept, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        stages: bytes | None = buffer.getvalue()
+    except Unusable as why:
+        note(f"stage cache {folder / STAGES} {why}")
+        stages = None
+        (folder / STAGES).unlink(missing_ok=True)
+    del buffer
     for name, payload in ((STAGES, stages), (RECORD, encode_record(record))):
-        why = write_sealed(folder / name, name, payload)
-        if why is not None:
-            note(f"{folder / name} {why}")
+        failed = write_sealed(folder / name, name, payload) if payload is not None else None
+        if failed is not None:
+            note(f"{folder / name} {failed}")
 
 
 def build_cached(options: Options, *, search: bool, note: Note) -> Built | Record:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Run, run_cli
-from explainer import pipeline, uptodate
+from explainer import pipeline, store, uptodate
+from explainer.limits import Limit
 from explainer.model import Options
 from explainer.store import CACHE_FOLDER, cache_folder, header
 
@@ -200,3 +201,12 @@ def test_the_up_to_date_path_loads_no_render_or_search_code(make_site: Callable[
         shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert UP_TO_DATE in shown.stdout and shown.stdout.strip().endswith("0 []"), shown.stdout
+
+
+def test_stage_caches_past_the_limit_are_not_kept(make_site: Callable[..., Run], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "CACHE_BYTES", Limit(64 * 1024, "bytes", "test", "test"))
+    first = make_site({}, "build", "-v")
+    assert "larger than the limit: not kept" in first.out
+    assert not (cache_folder(tmp_path / "content", tmp_path / "site") / "stages").exists()
+    assert UP_TO_DATE in make_site().out  # the record is small, and kept
