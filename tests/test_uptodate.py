@@ -210,3 +210,12 @@ def test_stage_caches_past_the_limit_are_not_kept(make_site: Callable[..., Run],
     assert "larger than the limit: not kept" in first.out
     assert not (cache_folder(tmp_path / "content", tmp_path / "site") / "stages").exists()
     assert UP_TO_DATE in make_site().out  # the record is small, and kept
+
+
+def test_a_sealed_cache_this_code_cannot_read_is_ignored(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    make_site()
+    folder = cache_folder(tmp_path / "content", tmp_path / "site")
+    assert store.write_sealed(folder / "stages", "stages", uptodate.hash_explainer().encode() + b"no pickle") is None
+    (folder / "record").unlink()
+    again = make_site({}, "build", "-v")
+    assert again.code == 0 and "Built" in again.out and "UnpicklingError" in again.out
