@@ -48,7 +48,7 @@ IMAGE_PIXELS = Limit(20_000_000, "pixels", "size of one image (20 MP: 5,477 × 3
 PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's facts.json (`--previous`), read to compare claims",
                       "the flagship's is under 100 KB; a site with 10,000 facts stays well under the limit")
 CACHE_BYTES = Limit(512 * MIB, "bytes", "size of one file of the build cache (.explainer-cache/, beside content/)",
-                    "the stage caches of the 1,000-page benchmark site take 213 MiB; past the limit a build keeps none (its "
+                    "the stage caches of a generated 1,000-page site take 213 MiB; past the limit a build keeps none (its "
                     "no-change check still works: that record is small)")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
                     "a line of binary data must not flood the terminal")
