@@ -123,7 +123,7 @@ def explainer_slots(site: Path, checkout: Path, no_search: bool, label: str = "e
     env = {"XDG_CACHE_HOME": str(xdg)}
     build = [PYTHON, str(checkout / "build.py")]
     command = build if label == "flagship" else [*build, "build", "--content", "content", "--out", "site", "--strict", "-q"]
-    cold = functools.partial(reset, site, keep, (xdg,))
+    cold = functools.partial(reset, site, keep, (xdg, site / ".explainer-cache"))  # the build cache (explainer/store.py) too
     slots = [Slot(label, (Step(f"{label} (everything)", command, site, cold, env),
                           Step(f"{label} no-change rebuild", command, site, lambda: None, env)), site / "site")]
     if no_search and label == "explainer":

@@ -17,13 +17,15 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .content.quotelock import lock_path
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
-from .pipeline import Made, build, make
+from .uptodate import Record, build_cached
+
+if TYPE_CHECKING:  # the build's code loads only when there is something to build (uptodate.py)
+    from .pipeline import Built, Made
 
 COMMANDS = ("build", "check", "serve", "pdf", "new")
 LANGUAGE_NAMES = {"en": "English", "ko": "Korean"}
@@ -73,6 +75,8 @@ OPTIONS = (
            (("type", job_count), ("default", 0), ("metavar", "N"))),
     Option(("--no-search",), ("build",), "leave out the search index (pagefind/), for a faster build: the site's search "
            "box then says search is unavailable and its button opens the glossary", (("action", "store_true"),)),
+    Option(("--no-cache",), ("build", "serve"), "neither use nor keep the build cache (.explainer-cache/ beside the content "
+           "folder): build everything afresh", (("action", "store_true"),)),
     Option(("--out",), ("build", "serve"), "output folder (default: site)", (("type", Path), ("default", Path("site")), ("metavar", "DIR"))),
     Option(("--host",), ("serve",), "address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)",
            (("default", "127.0.0.1"),)),
@@ -248,6 +252,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "pdf":
         return run_pdf(args, options, started)
     if args.command == "check":
+        from .pipeline import make
+
         made = make(options, search=False)  # everything a build checks; the search index checks nothing
         if made.warnings:
             print(format_report(made.warnings), file=sys.stderr)
@@ -256,7 +262,23 @@ def run(args: argparse.Namespace) -> int:
             print("No errors.")
             print_lock(made, options)
         return 0
-    built = build(options, search=not args.no_search)
+    notes: list[str] = []
+    if args.no_cache:
+        from .pipeline import build
+
+        built: Built | Record = build(options, search=not args.no_search)
+    else:
+        built = build_cached(options, search=not args.no_search, note=notes.append)
+    if args.verbose:
+        for note in notes:
+            print(f"Cache: {note}.")
+    if isinstance(built, Record):  # nothing changed since the last build: nothing written
+        if built.warnings:
+            print(format_report(built.warnings), file=sys.stderr)
+        if not args.quiet:
+            print(f"{options.out_dir}/ is up to date: {built.pages} pages ({len(built.outputs) - 1} files), nothing changed "
+                  f"since the last build; checked in {time.perf_counter() - started:.2f} s.")
+        return 0
     if built.made.warnings:
         print(format_report(built.made.warnings), file=sys.stderr)
     print_timings(args, built.timings)
@@ -297,6 +319,8 @@ def print_lock(made: Made, options: Options) -> None:
     """Say so when the quote lock was written: it is a file to commit."""
     if not made.locked or made.quotes is None:
         return
+    from .content.quotelock import lock_path
+
     shown, count = display_path(lock_path(options.content_dir)), made.quotes.by_archive
     if count:
         print(f"Recorded {count} quote{'s' if count != 1 else ''} verified against their archives in {shown}; commit it.")
@@ -345,6 +369,7 @@ def print_timings(args: argparse.Namespace, timings: Sequence[tuple[str, float]]
 def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
     """Build in memory, then print the print edition to args.out with headless Chromium."""
     from .output.pdf import find_chromium, font_warning, write_pdf  # only this command runs Chromium
+    from .pipeline import make
 
     chromium = find_chromium(args.chromium)
     made = make(options, search=False)  # paper has no search
@@ -377,5 +402,12 @@ def run_serve(args: argparse.Namespace, options: Options) -> int:
         if said.out:
             print(said.out, flush=True)
 
-    preview.serve(options, args.host, args.port, report)
+    cache = None
+    if not args.no_cache:  # start warm from what the last build left (it is not written back: the next build checks the folder)
+        from .store import cache_folder
+        from .uptodate import load_stages
+
+        assert options.out_dir is not None
+        cache = load_stages(cache_folder(options.content_dir, options.out_dir), lambda note: None)
+    preview.serve(options, args.host, args.port, report, cache)
     return 0

@@ -47,13 +47,16 @@ IMAGE_PIXELS = Limit(20_000_000, "pixels", "size of one image (20 MP: 5,477 × 3
                      "decoding takes memory for every pixel; a page shows at most 1,440 pixels across")
 PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's facts.json (`--previous`), read to compare claims",
                       "the flagship's is under 100 KB; a site with 10,000 facts stays well under the limit")
+CACHE_BYTES = Limit(512 * MIB, "bytes", "size of one file of the build cache (.explainer-cache/, beside content/)",
+                    "the stage caches of a generated 1,000-page site take 213 MiB; past the limit a build keeps none (its "
+                    "no-change check still works: that record is small)")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
                     "a line of binary data must not flood the terminal")
 
 LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML_DEPTH, "YAML_NODES": YAML_NODES,
           "FOLDER_FILES": FOLDER_FILES, "CONTENT_BYTES": CONTENT_BYTES, "ARCHIVE_BYTES": ARCHIVE_BYTES,
           "ARCHIVE_PATH": ARCHIVE_PATH, "ASSET_BYTES": ASSET_BYTES, "ASSETS_BYTES": ASSETS_BYTES, "IMAGE_PIXELS": IMAGE_PIXELS,
-          "PREVIOUS_BYTES": PREVIOUS_BYTES, "SHOWN_CHARS": SHOWN_CHARS}
+          "PREVIOUS_BYTES": PREVIOUS_BYTES, "CACHE_BYTES": CACHE_BYTES, "SHOWN_CHARS": SHOWN_CHARS}
 
 
 def size(count: int) -> str:

@@ -110,6 +110,14 @@ def run_cli(root: Path, *args: str) -> Run:
     return Run(code, out.getvalue(), err.getvalue(), root)
 
 
+@pytest.fixture(autouse=True)
+def user_cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder holding the build cache's key (store.py) in every test: the session's own, never the user's ~/.cache."""
+    home = tmp_path_factory.getbasetemp() / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Run]:
     """Return a function that writes MINI updated with `changes` and runs the CLI on it."""

@@ -71,7 +71,7 @@ def test_internal_error_prints_one_line_and_no_traceback(make_site: Callable[...
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(cli, "build", broken)
+    monkeypatch.setattr(cli, "build_cached", broken)
     run = make_site()
     assert run.code == 3
     assert run.err.startswith("internal error: ZeroDivisionError: oops\n")
@@ -131,10 +131,10 @@ def test_messages_name_the_command_as_it_was_run(make_site: Callable[..., Run], 
     missing = run_cli(site_root, "build")
     assert f"start a new site with `{program} new DIR`" in missing.err
 
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(cli, "build", broken)
+    monkeypatch.setattr(cli, "build_cached", broken)
     crashed = make_site({}, "build", "--out", "my site")
     assert crashed.err.splitlines()[-1].endswith(f"with the output of: {program} build --out 'my site' --debug")
 

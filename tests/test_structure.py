@@ -9,6 +9,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "explainer"
 # From the bottom up: a module may import its own folder and anything lower, never anything higher.
 LAYERS = ("cancel limits errors artifacts model cache", "text", "media", "content", "render", "output", "search", "workers", "pipeline",
+          "store uptodate",
           "preview scaffold", "cli __main__")
 
 

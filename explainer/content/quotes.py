@@ -36,6 +36,7 @@ class QuoteCheck:
     by_archive: int  # excerpts found in their archive just now
     by_lock: int  # excerpts whose archive is absent, unchanged since the lock recorded them
     writable: bool = True  # False when the lock could not be read and an absent archive needed it: rewriting it would lose it
+    archives: tuple[Path, ...] = ()  # every archive file looked for, found or not (the build cache hashes them)
 
 
 def normalize_quote(text: str) -> str:
@@ -145,7 +146,7 @@ def verify_quotes(site: Site, options: Options) -> QuoteCheck:
                                 + (f"; {why}" if "(" in why else ""), "warning"))
     if damage is not None and lock_needed:
         problems.append(damage)
-    return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed)
+    return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed, tuple(archives))
 
 
 def _against_archive(source: Source, archive: str, path: Path, site: Site, problems: list[Problem]) -> tuple[LockedSource, int]:

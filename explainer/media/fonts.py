@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
-
 # Where fonts with Hangul (and then Latin letters) are kept when fontconfig is not there to ask.
 KNOWN_FONTS = (
     "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
@@ -43,6 +41,8 @@ class Font:
 
 def characters_of(data: bytes) -> frozenset[int]:
     """The code points a font's character map gives glyphs for (the first font of a collection); empty when unreadable."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError  # here: asking which fonts there are needs none of it
+
     try:
         collection = data[:4] == b"ttcf"
         font = TTCollection(io.BytesIO(data), lazy=True).fonts[0] if collection else TTFont(io.BytesIO(data), lazy=True)
@@ -61,9 +61,8 @@ def load_font(name: str, data: bytes) -> Font | None:
     return Font(name, data, characters) if characters else None
 
 
-@lru_cache(maxsize=1)
-def system_fonts() -> tuple[Font, ...]:
-    """The machine's fonts for cards, Hangul first, each once (read once per process: fonts are not installed mid-build)."""
+def system_font_paths() -> tuple[str, ...]:
+    """The machine's font files for cards, Hangul first, each once: fontconfig's choice, then the known places."""
     import subprocess  # only a build that draws cards without fonts of the site's own runs fontconfig
 
     paths: list[str] = []
@@ -86,8 +85,14 @@ def system_fonts() -> tuple[Font, ...]:
             if process.returncode == 0 and said.strip():
                 paths.append(said.strip())
     paths += [path for path in KNOWN_FONTS if Path(path).is_file()]
+    return tuple(dict.fromkeys(paths))
+
+
+@lru_cache(maxsize=1)
+def system_fonts() -> tuple[Font, ...]:
+    """The machine's fonts for cards, Hangul first, each once (read once per process: fonts are not installed mid-build)."""
     fonts: list[Font] = []
-    for path in dict.fromkeys(paths):
+    for path in system_font_paths():
         try:
             font = load_font(Path(path).name, Path(path).read_bytes())
         except OSError:

@@ -38,12 +38,13 @@ class SearchJob:
 class Rebuilder:
     """Keeps one site's cache and last write between builds; `build` raises BuildFailed on problems."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, cache: Cache | None = None) -> None:
         assert options.out_dir is not None, "the preview writes its site into a folder"
         self.out_dir = options.out_dir.resolve()
-        # absolute paths, so that the watcher's paths and the messages name the same files whatever the working folder
-        self.options = replace(options, content_dir=options.content_dir.resolve(), out_dir=self.out_dir)
-        self.cache = Cache()
+        # absolute paths, so that the watcher's paths and the messages name the same files whatever the working folder;
+        # one process (jobs=1): the server's threads run beside its builds, which must fork no workers (workers.py)
+        self.options = replace(options, content_dir=options.content_dir.resolve(), out_dir=self.out_dir, jobs=1)
+        self.cache = cache if cache is not None else Cache()  # warm: the stage caches the last build left on disk
         self.last: Written | None = None  # the record of the last write into the output folder
         self.made: pipeline.Made | None = None  # the last good build, for its links and search index
         self.base_path = "/"  # the URL path the site lives under, from the last site.yaml read

@@ -24,6 +24,7 @@ from pathlib import Path
 import tornado.httpserver
 import tornado.netutil
 
+from ..cache import Cache
 from ..cancel import Cancelled
 from ..content.quotelock import lock_path
 from ..errors import BuildFailed, ExplainerError, Problem, display_path
@@ -46,8 +47,8 @@ class PortInUse(ExplainerError):
 class Server:
     """Builds, serves, watches and rebuilds one site until stopped."""
 
-    def __init__(self, options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
-        self.rebuilder = Rebuilder(options)
+    def __init__(self, options: Options, host: str, port: int, report: Callable[[Event], None], cache: Cache | None = None) -> None:
+        self.rebuilder = Rebuilder(options, cache)
         self.preview = Preview(self.rebuilder.options, host, port, report, busy=self.busy)
         self.pending = False  # changes seen that no build has taken in yet
         self.changes = asyncio.Event()
@@ -257,9 +258,9 @@ class Server:
             return Failed((), "internal", exc)
 
 
-def serve(options: Options, host: str, port: int, report: Callable[[Event], None]) -> None:
-    """Build, serve and watch the site until Ctrl-C; `report` receives every event to show the user."""
-    server = Server(options, host, port, report)
+def serve(options: Options, host: str, port: int, report: Callable[[Event], None], cache: Cache | None = None) -> None:
+    """Build, serve and watch the site until Ctrl-C, from `cache` when given; `report` receives every event to show the user."""
+    server = Server(options, host, port, report, cache)
     with server.rebuilder.holding():
         asyncio.run(server.run())
 

@@ -173,7 +173,7 @@ def test_a_full_or_read_only_disk_is_an_error_of_the_system_and_keeps_the_old_si
         return write_bytes(path, data)
 
     monkeypatch.setattr(Path, "write_bytes", refuse)
-    run = make_site()
+    run = make_site({}, "build", "--no-cache")  # nothing changed: without --no-cache the build would write nothing
     assert run.code == 2, run.err
     assert run.err.startswith(f"error: cannot write the site to site/: {words} (")
     assert run.err.rstrip().endswith("; site/ was left as it was")
@@ -211,7 +211,7 @@ def test_a_read_only_output_folder_is_an_error_of_the_system(make_site: Callable
         monkeypatch.setattr(os, "open", read_only_open)
     else:
         monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
-    run = run_cli(site_root, "build")
+    run = run_cli(site_root, "build", "--no-cache")  # nothing changed: without --no-cache the build would write nothing
     assert run.code == 2, run.err
     expected = (f"error: cannot write to {site_root}: Read-only file system; " if where == "lock" else
                 "error: cannot write the site to site/: Read-only file system (")

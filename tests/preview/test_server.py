@@ -324,7 +324,7 @@ def test_a_taken_port_is_reported_without_a_traceback(site_root: Path) -> None:
 
 def test_binding_beyond_loopback_warns(make_site: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(explainer_preview, "serve", lambda options, host, port, report: calls.append((host, port)))
+    monkeypatch.setattr(explainer_preview, "serve", lambda options, host, port, report, cache: calls.append((host, port)))
     run = make_site({}, "serve", "--host", "0.0.0.0", "--port", "8123")
     assert run.code == 0 and calls == [("0.0.0.0", 8123)]
     assert "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview" in run.err

@@ -1,0 +1,132 @@
+"""The build cache on disk: sealed files beside content/, trusted only when this user's key sealed them.
+
+A build keeps two files per output folder in `.explainer-cache/` beside content/ (never in the
+output folder, which is published): `record`, what the last build read and wrote (uptodate.py),
+and `stages`, the stage caches (cache.py) pickled. Content is untrusted: a guest's pull request
+may commit a crafted file there, and unpickling runs code. So every file is sealed with an
+HMAC-SHA256 under a key of this user's, kept outside every project (`$XDG_CACHE_HOME/explainer/key`,
+else `~/.cache/explainer/key`, made 0600), and its bytes are unpickled only after the MAC checks:
+a file sealed elsewhere (committed, copied, another user's), truncated or damaged is ignored,
+with a note under -v, and the build runs as if there were none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+import secrets
+from pathlib import Path
+
+from . import __version__
+from .limits import CACHE_BYTES
+from .output.write import replace_file
+
+CACHE_FOLDER = ".explainer-cache"
+FORMAT = 1  # the layout of a sealed file; a file of another format is ignored
+MAGIC = b"explainer-cache"
+KEY_BYTES = 32
+MAC_BYTES = 32
+
+
+class Unusable(Exception):
+    """A cache file that is not trusted or not readable: why, for the note under -v."""
+
+
+class Bounded(io.BytesIO):
+    """A buffer that refuses to grow past the cache file's limit (a site too large to cache stops costing memory there)."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > CACHE_BYTES.value:
+            raise Unusable("larger than the limit: not kept")
+        return super().write(data)
+
+
+def cache_folder(content_dir: Path, out_dir: Path) -> Path:
+    """The folder of the cache of builds from content_dir into out_dir: one per output folder, beside content/."""
+    out = os.path.realpath(out_dir).encode("utf-8", "surrogateescape")
+    return content_dir.parent / CACHE_FOLDER / hashlib.blake2b(out, digest_size=8).hexdigest()
+
+
+def key_path() -> Path:
+    """Where this user's key lives: under $XDG_CACHE_HOME, else ~/.cache, never in a project."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    home = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return home / "explainer" / "key"
+
+
+def user_key() -> bytes:
+    """This user's key, made at first use (0600, written whole before it gets its name, so a reader never sees half)."""
+    path = key_path()
+    try:
+        key = path.read_bytes()
+        if len(key) == KEY_BYTES:
+            return key
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".key.new-{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(KEY_BYTES))
+        try:
+            os.link(temporary, path)  # fails when another build made the key first: then that one is the key
+        except FileExistsError:
+            if len(path.read_bytes()) != KEY_BYTES:  # a damaged key: replace it (what it sealed is lost, never trusted)
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+def header(kind: str) -> bytes:
+    """The first line of a sealed file: what it is, its format and the explainer that wrote it."""
+    return b"%s %d %s %s\n" % (MAGIC, FORMAT, kind.encode(), __version__.encode())
+
+
+def seal(kind: str, payload: bytes, key: bytes) -> bytes:
+    """The header, the MAC of header and payload under key, then the payload."""
+    head = header(kind)
+    return head + hmac.new(key, head + payload, hashlib.sha256).digest() + payload
+
+
+def unseal(kind: str, data: bytes, key: bytes) -> bytes:
+    """The payload of a sealed file, once its header and MAC check; Unusable otherwise."""
+    head = header(kind)
+    if not data.startswith(head):
+        raise Unusable("made by another version of explainer, or not a cache file")
+    mac, payload = data[len(head):len(head) + MAC_BYTES], data[len(head) + MAC_BYTES:]
+    if not hmac.compare_digest(mac, hmac.new(key, head + payload, hashlib.sha256).digest()):
+        raise Unusable("not sealed by this user's key (made elsewhere, copied, or damaged)")
+    return payload
+
+
+def read_sealed(path: Path, kind: str) -> bytes:
+    """The authenticated payload of one cache file; Unusable when absent, too large, foreign or damaged."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(CACHE_BYTES.value + 1)
+    except FileNotFoundError:
+        raise Unusable("none yet") from None
+    except OSError as exc:
+        raise Unusable(f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > CACHE_BYTES.value:
+        raise Unusable("larger than the limit")
+    try:
+        key = user_key()
+    except OSError as exc:
+        raise Unusable(f"no key to check it with ({exc.strerror or exc}, {key_path()})") from None
+    return unseal(kind, data, key)
+
+
+def write_sealed(path: Path, kind: str, payload: bytes) -> str | None:
+    """Seal and write one cache file atomically (0600); return why it was not written, or None."""
+    if len(payload) > CACHE_BYTES.value:
+        return "larger than the limit: not kept"
+    try:
+        replace_file(path, seal(kind, payload, user_key()), 0o600)
+    except OSError as exc:
+        return f"cannot be written ({exc.strerror or exc})"
+    return None

@@ -1,0 +1,322 @@
+"""The build with its cache on disk: nothing to do when nothing changed, as make and ninja know.
+
+A build records (store.py, `record`) the hash of every input it read and of every file the
+output folder holds after it wrote: the content folder (every file, quotes.lock as the build
+left it), the site's own templates/, explainer itself (its code, default theme and locales, the
+Python and the versions of every installed package), the options that decide the output, the
+archive files the quotes were checked against (or their absence), the facts.json compared
+against (as it is after the write), and on a site with social cards the machine's fonts and
+which of them fontconfig chooses. The next build hashes the same things again: when every input
+and every file of the output folder is the same (a file deleted, added or edited there counts;
+see `record_output` for how an edit is seen without reading every file), it writes nothing,
+reports the warnings the build reported and says the site is up to date; otherwise it runs in
+full, with the stage caches (`stages`) of the last one warm. Only `--jobs` (the same bytes either way) and what is printed (-q, -v) are not inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .cache import Cache
+from .errors import Problem
+from .model import Options
+from .output.lock import OutputLock
+from .output.write import check_out_dir, tidy
+from .store import CACHE_FOLDER, Bounded, Unusable, cache_folder, read_sealed, write_sealed
+
+if TYPE_CHECKING:
+    from .pipeline import Built
+
+PACKAGE = Path(__file__).resolve().parent
+RECORD, STAGES = "record", "stages"
+UNPICKLED = ("templates",)  # compiled templates hold functions: each process compiles its own
+Note = Callable[[str], None]
+RECENT_NS = 200_000_000  # 0.2 s: far more than one tick of the clock the system stamps files with (1 to 10 ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What one build read and wrote, hashed, with what it reported: enough to say the next one has nothing to do."""
+
+    inputs: tuple[tuple[str, str], ...]  # (what, hash): "options", "explainer", "tree:<folder>", "file:<path>", "fonts"
+    outputs: tuple[tuple[str, str], ...]  # (path inside the output folder, signature[|hash]) of every file it holds
+    warnings: tuple[Problem, ...]
+    pages: int
+    search: int  # the search index's bytes, or -1 without one
+
+
+def hash_file(path: Path | str) -> str:
+    """The content hash of one file; 'absent' or 'unreadable' when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return "unreadable"
+
+
+def tree_files(folder: Path) -> dict[str, str]:
+    """Every file under folder (through links, each real folder once) by its path inside it -> its content hash."""
+    found: dict[str, str] = {}
+    seen: set[str] = set()
+
+    def visit(real: str, relative: str) -> None:
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(real), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.name == "__pycache__":
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # a link that leads nowhere (a loop): hashed as unreadable, as the build reports it
+                is_folder = False
+            if is_folder:
+                visit(os.path.realpath(entry.path), name + "/")
+            else:
+                found[name] = hash_file(entry.path)
+
+    if folder.is_dir():
+        visit(os.path.realpath(folder), "")
+    return found
+
+
+def hash_tree(folder: Path) -> str:
+    """One hash of every file under folder, names included: any edit, addition or removal changes it."""
+    if not folder.is_dir():
+        return "absent"
+    return hashlib.blake2b(json.dumps(sorted(tree_files(folder).items())).encode(), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def hash_explainer() -> str:
+    """Explainer as installed: its version, every file of the package, the Python, and every installed distribution."""
+    distributions = sorted(name for folder in sys.path if os.path.isdir(folder)
+                           for name in os.listdir(folder) if name.endswith(".dist-info"))
+    parts = [__version__, sys.version, hash_tree(PACKAGE), *distributions]
+    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=16).hexdigest()
+
+
+def hash_options(options: Options, search: bool) -> str:
+    """The options that decide what is built and what is reported (not --jobs, which makes the same bytes)."""
+    real = {field.name: (os.path.realpath(value) if isinstance(value, Path) else value)
+            for field in dataclasses.fields(options) if field.name != "jobs" for value in [getattr(options, field.name)]}
+    real["search"] = search
+    real["archives_env"] = os.environ.get("EXPLAINER_ARCHIVES", "")
+    return hashlib.blake2b(json.dumps(real, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
+def hash_fonts() -> str:
+    """The machine's fonts a card is drawn with: which fontconfig chooses, and their bytes."""
+    from .media.fonts import system_font_paths  # fontconfig only: no font is read as a font here
+
+    return hashlib.blake2b(json.dumps([(path, hash_file(path)) for path in system_font_paths()]).encode(),
+                           digest_size=16).hexdigest()
+
+
+def hash_input(name: str, options: Options, search: bool) -> str:
+    """An input's hash now, by its name in a record."""
+    kind, _, where = name.partition(":")
+    if kind == "options":
+        return hash_options(options, search)
+    if kind == "explainer":
+        return hash_explainer()
+    if kind == "tree":
+        return hash_tree(Path(where))
+    if kind == "file":
+        return hash_file(where)
+    if kind == "fonts":
+        return hash_fonts()
+    return "unknown"  # a name this version does not know: never current
+
+
+def first_inputs(options: Options, search: bool) -> dict[str, str]:
+    """The inputs hashed before the build reads them: options, explainer, the content folder, the site's templates."""
+    content = os.path.realpath(options.content_dir)
+    templates = os.path.realpath(options.root / "templates")
+    return {"options": hash_options(options, search), "explainer": hash_explainer(),
+            f"tree:{content}": hash_tree(Path(content)), f"tree:{templates}": hash_tree(Path(templates))}
+
+
+def later_inputs(built: Built, options: Options) -> dict[str, str]:
+    """The inputs known once built: the archives looked for, the facts.json compared against (as written), the fonts."""
+    from .pipeline import previous_facts
+
+    found: dict[str, str] = {}
+    made = built.made
+    for path in made.quotes.archives if made.quotes is not None else ():
+        found[f"file:{os.path.realpath(path)}"] = hash_file(path)
+    previous = os.path.realpath(previous_facts(options))
+    found[f"file:{previous}"] = hash_file(previous)
+    if made.site.config.look.cards:
+        found["fonts"] = hash_fonts()
+    if made.locked:  # the build wrote quotes.lock: the content folder as it left it
+        content = os.path.realpath(options.content_dir)
+        found[f"tree:{content}"] = hash_tree(Path(content))
+    return found
+
+
+def is_current(record: Record, options: Options, search: bool, note: Note) -> bool:
+    """Whether every input hashes as recorded and the output folder holds exactly the files recorded."""
+    assert options.out_dir is not None
+    for name, value in record.inputs:
+        if hash_input(name, options, search) != value:
+            note(f"changed since the last build: {name}")
+            return False
+    if not output_unchanged(options.out_dir, record.outputs):
+        note(f"the files in {options.out_dir}/ are not those the last build wrote")
+        return False
+    return True
+
+
+def output_files(out_dir: Path) -> dict[str, os.stat_result]:
+    """Every file in the output folder, by its path inside it, with what the system says of it."""
+    found: dict[str, os.stat_result] = {}
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, out_dir).replace(os.sep, "/")] = os.lstat(path)
+    return found
+
+
+def signature(st: os.stat_result) -> str:
+    """A file's size, inode, modification and change times: the change time no program can set back."""
+    return f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def record_output(out_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The output folder as written: each file's signature, and its content hash too when its change time is recent.
+
+    A file changed after this moment gets a change time after it (the system sets it, from a clock
+    at most one tick behind): so a file whose change time is older than RECENT_NS shows any later
+    edit by its signature. One changed within RECENT_NS of now could be edited again within the
+    same tick, unseen: it is known by its content (as git treats the "racily clean" ones).
+    """
+    files = output_files(out_dir)
+    now = time.time_ns()
+    return tuple((path, signature(st) + ("|" + hash_file(out_dir / path) if st.st_ctime_ns >= now - RECENT_NS else ""))
+                 for path, st in sorted(files.items()))
+
+
+def output_unchanged(out_dir: Path, recorded: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the output folder holds exactly the recorded files, each unchanged (by signature, or by content when recent)."""
+    files = output_files(out_dir)
+    if files.keys() != {path for path, _ in recorded}:
+        return False
+    for path, value in recorded:
+        kept, _, content = value.partition("|")
+        if content:
+            if hash_file(out_dir / path) != content:
+                return False
+        elif signature(files[path]) != kept:
+            return False
+    return True
+
+
+def encode_record(record: Record) -> bytes:
+    """A record as JSON (no code runs to read it back)."""
+    return json.dumps({"inputs": record.inputs, "outputs": record.outputs, "pages": record.pages, "search": record.search,
+                       "warnings": [dataclasses.astuple(p) for p in record.warnings]}, ensure_ascii=False).encode()
+
+
+def decode_record(data: bytes) -> Record:
+    """A record from its JSON; Unusable when it is not one."""
+    try:
+        raw = json.loads(data)
+        return Record(tuple((str(a), str(b)) for a, b in raw["inputs"]), tuple((str(a), str(b)) for a, b in raw["outputs"]),
+                      tuple(Problem(str(p[0]), int(p[1]), str(p[2]), str(p[3]), p[4]) for p in raw["warnings"]),
+                      int(raw["pages"]), int(raw["search"]))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise Unusable(f"not a record ({exc})") from None
+
+
+def load_record(folder: Path, note: Note) -> Record | None:
+    """The last build's record, when there is one this user's key sealed."""
+    try:
+        return decode_record(read_sealed(folder / RECORD, RECORD))
+    except Unusable as why:
+        note(f"build record {folder / RECORD} not used: {why}")
+        return None
+
+
+def load_stages(folder: Path, note: Note) -> Cache:
+    """The stage caches the last build left, when this user's key sealed them for this very explainer; else empty."""
+    path = folder / STAGES
+    try:
+        payload = read_sealed(path, STAGES)
+        if not payload.startswith(hash_explainer().encode()):
+            raise Unusable("made by another explainer (its code or libraries changed)")
+        cache = pickle.loads(payload[32:])  # authenticated above: sealed by this user's key
+        if not isinstance(cache, Cache):
+            raise Unusable("not a cache")
+        return cache
+    except Unusable as why:
+        note(f"stage cache {path} not used: {why}")
+    except Exception as exc:  # sealed by us, yet unreadable by this code (a class changed shape): start afresh
+        note(f"stage cache {path} not used: {type(exc).__name__}: {exc}")
+    return Cache()
+
+
+def save(folder: Path, record: Record, cache: Cache, note: Note) -> None:
+    """Keep the record and the stage caches for the next build; a cache that cannot be written is only noted."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    ignore = folder.parent / ".gitignore"
+    if not ignore.exists():  # so that no project commits it, even one whose .gitignore does not name it
+        ignore.write_text(f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n", encoding="utf-8")
+    kept = Cache()
+    kept.sections = {name: section for name, section in cache.sections.items() if name not in UNPICKLED}
+    buffer = Bounded()
+    try:
+        buffer.write(hash_explainer().encode())
+        pickle.dump(kept, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        stages: bytes | None = buffer.getvalue()
+    except Unusable as why:
+        note(f"stage cache {folder / STAGES} {why}")
+        stages = None
+        (folder / STAGES).unlink(missing_ok=True)
+    del buffer
+    for name, payload in ((STAGES, stages), (RECORD, encode_record(record))):
+        failed = write_sealed(folder / name, name, payload) if payload is not None else None
+        if failed is not None:
+            note(f"{folder / name} {failed}")
+
+
+def build_cached(options: Options, *, search: bool, note: Note) -> Built | Record:
+    """Build into options.out_dir with the cache on disk: the last build's record when nothing changed, else the build."""
+    assert options.out_dir is not None, "build needs an output folder"
+    check_out_dir(options.out_dir, options.content_dir)
+    folder = cache_folder(options.content_dir, options.out_dir)
+    with OutputLock.take(options.out_dir) as lock:
+        tidy(options.out_dir)
+        record = load_record(folder, note)
+        if record is not None and is_current(record, options, search, note):
+            return record
+        from .pipeline import build  # the build's code loads only when there is something to build
+
+        inputs = first_inputs(options, search)  # hashed before they are read: an edit during the build is seen next time
+        cache = load_stages(folder, note)
+        built = build(options, cache, search=search, lock=lock)
+        inputs |= later_inputs(built, options)
+        search_size = built.made.search.size if built.made.search is not None else -1
+        record = Record(tuple(sorted(inputs.items())), record_output(options.out_dir),
+                        built.made.warnings, built.made.pages, search_size)
+        save(folder, record, cache, note)
+    return built

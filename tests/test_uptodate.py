@@ -1,0 +1,221 @@
+"""The build cache on disk: a build with nothing changed writes nothing; every kind of change builds again."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Run, run_cli
+from explainer import pipeline, store, uptodate
+from explainer.limits import Limit
+from explainer.model import Options
+from explainer.store import CACHE_FOLDER, cache_folder, header
+
+UP_TO_DATE = "is up to date"
+ARCHIVED = {"content/sources/paper.yaml": (
+    "title: A Paper\noutlet: The Journal\nauthor: A. Writer\npublished: 2023-12-05\nlanguage: en\narchive: paper.txt\n"
+    "excerpts:\n  - id: one\n    text: The sky is blue on clear days.\n  - id: two\n    text: Grass is green.\n"),
+    "paper.txt": "Some words. The sky is blue on clear days. Grass is green. More words.\n"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_explainer_hash() -> Iterator[None]:
+    """Each test hashes explainer afresh (a test may change its version)."""
+    uptodate.hash_explainer.cache_clear()
+    yield
+    uptodate.hash_explainer.cache_clear()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_with_nothing_changed_writes_nothing_and_says_so(make_site: Callable[..., Run]) -> None:
+    first = make_site()
+    assert first.code == 0 and "Built" in first.out
+    before = os.stat(first.site).st_ino
+    files = tree(first.site)
+    again = make_site()
+    assert again.code == 0 and UP_TO_DATE in again.out and "Built" not in again.out
+    assert os.stat(first.site).st_ino == before  # not swapped for a new folder: nothing was written
+    assert tree(first.site) == files
+    assert (first.root / CACHE_FOLDER / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+
+def test_the_same_warnings_are_reported_and_strict_fails_the_same_way(make_site: Callable[..., Run]) -> None:
+    unused = {"content/sources/paper.yaml": ARCHIVED["content/sources/paper.yaml"].replace("archive: paper.txt\n", "")
+              + "  - id: three\n    text: Nobody cites this.\n"}
+    first = make_site(unused)
+    assert first.code == 0 and "warning" in first.err
+    again = make_site(unused)
+    assert UP_TO_DATE in again.out and again.err == first.err
+    strict = [make_site(unused, "build", "--strict") for _ in range(2)]
+    assert [run.code for run in strict] == [1, 1] and strict[0].err == strict[1].err and "error" in strict[0].err
+
+
+CHANGES: dict[str, tuple[dict[str, str | None], tuple[str, ...]]] = {
+    "a content file": ({"content/pages/intro.md": "---\ntitle: Introduction\nsummary: Where it starts.\n---\n\nLook up.\n"}, ()),
+    "a new content file": ({"content/glossary/grass.yaml": "term: grass\nshort: Green.\n"}, ()),
+    "a template": ({"templates/static/extra.css": "body { color: red; }\n"}, ()),
+    "config": ({"content/site.yaml": "title: Mini 2\ndescription: A tiny site.\nlanguage: en\n"
+                                     "base_url: https://example.org/mini/\ncopyright: © Test\n"}, ()),
+    "an option": ({}, ("build", "--base-url", "https://example.com/other/")),
+    "search left out": ({}, ("build", "--no-search")),
+    "an archive": ({"paper.txt": "The sky is blue on clear days. Grass is green. Other words now.\n"}, ()),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_every_kind_of_input_builds_again(make_site: Callable[..., Run], change: str) -> None:
+    files, args = CHANGES[change]
+    make_site(ARCHIVED)
+    assert UP_TO_DATE in make_site(ARCHIVED).out
+    changed = make_site({**ARCHIVED, **files}, *args)
+    assert changed.code == 0 and "Built" in changed.out, changed.err
+    assert UP_TO_DATE in make_site({**ARCHIVED, **files}, *args).out
+
+
+def test_a_new_explainer_version_builds_again(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site()
+    monkeypatch.setattr(uptodate, "__version__", "99.0")
+    uptodate.hash_explainer.cache_clear()
+    assert "Built" in make_site().out
+
+
+def test_the_previous_facts_compared_against_is_an_input(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    first = make_site()
+    (tmp_path / "previous.json").write_bytes((first.site / "facts.json").read_bytes())
+    make_site({}, "build", "--previous", "previous.json")
+    assert UP_TO_DATE in make_site({}, "build", "--previous", "previous.json").out
+    (tmp_path / "previous.json").write_text("{}", encoding="utf-8")
+    assert "Built" in make_site({}, "build", "--previous", "previous.json").out
+
+
+@pytest.mark.parametrize("tamper", ["deleted", "added", "edited", "edited, same size"])
+def test_a_file_changed_in_the_output_folder_builds_again(make_site: Callable[..., Run], tamper: str) -> None:
+    first = make_site()
+    files = tree(first.site)
+    page = first.site / "index.html"
+    if tamper == "deleted":
+        page.unlink()
+    elif tamper == "added":
+        (first.site / "extra.html").write_text("hello", encoding="utf-8")
+    elif tamper == "edited":
+        page.write_text("changed", encoding="utf-8")
+    else:
+        data = page.read_bytes()
+        page.write_bytes(data[:-1] + b"X")
+    again = make_site()
+    assert "Built" in again.out
+    assert tree(first.site) == files
+
+
+def test_warm_and_cold_builds_are_byte_identical_and_an_edit_reuses_the_rest(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    make_site({"content/pages/more.md": "---\ntitle: More\nsummary: More.\n---\n\nMore sky.\n"})
+    edit = {"content/pages/intro.md": "---\ntitle: Introduction\nsummary: Where it starts.\n---\n\nLook at the grass.\n"}
+    options = Options(content_dir=tmp_path / "content", out_dir=tmp_path / "site")
+    cache = uptodate.load_stages(cache_folder(options.content_dir, tmp_path / "site"), lambda _: None)
+    assert cache.sections, "the first build left its stage caches"
+    warm = make_site(edit, "build", "-v")
+    assert "Built" in warm.out and "not used" not in warm.out
+    pipeline.build(options, cache)  # the same build, to count what it reused
+    assert cache.section("load").hits > 0 and "Look at the grass." in warm.page("intro/index.html")
+    cold = run_cli(tmp_path, "build", "--no-cache", "--out", "cold")
+    assert cold.code == 0 and tree(tmp_path / "cold") == tree(warm.site)
+
+
+def test_two_output_folders_from_one_content_folder_keep_a_cache_each(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    make_site({}, "build", "--out", "a")
+    make_site({}, "build", "--out", "b", "--base-url", "https://example.com/b/")
+    assert UP_TO_DATE in run_cli(tmp_path, "build", "--out", "a").out
+    assert UP_TO_DATE in run_cli(tmp_path, "build", "--out", "b", "--base-url", "https://example.com/b/").out
+    assert len([p for p in (tmp_path / CACHE_FOLDER).iterdir() if p.is_dir()]) == 2
+
+
+def test_no_cache_builds_everything_and_keeps_nothing(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    runs = [make_site({}, "build", "--no-cache") for _ in range(2)]
+    assert all("Built" in run.out for run in runs)
+    assert not (tmp_path / CACHE_FOLDER).exists()
+
+
+def cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE_FOLDER).rglob("*") if p.is_file() and p.name != ".gitignore")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt", "empty"])
+def test_a_damaged_cache_is_ignored(make_site: Callable[..., Run], damage: str) -> None:
+    first = make_site()
+    for path in cache_files(first.root):
+        data = path.read_bytes()
+        path.write_bytes({"truncated": data[: len(data) // 2], "corrupt": data[:-10] + b"0123456789", "empty": b""}[damage])
+    again = make_site({}, "build", "-v")
+    assert again.code == 0 and "Built" in again.out and "not used" in again.out
+    assert UP_TO_DATE in make_site().out  # and replaced by a good one
+
+
+def test_a_cache_sealed_with_another_key_is_ignored(make_site: Callable[..., Run], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site()  # sealed with this user's key
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    again = make_site({}, "build", "-v")
+    assert "Built" in again.out and "not sealed by this user's key" in again.out
+
+
+class Planted:
+    """What a crafted cache file would run when unpickled: it makes a file."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.target,))
+
+
+def test_a_crafted_pickle_without_a_valid_mac_is_never_loaded(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    first = make_site()
+    planted = tmp_path / "planted"
+    folder = cache_folder(tmp_path / "content", tmp_path / "site")
+    crafted = pickle.dumps(Planted(planted))
+    assert not planted.exists()
+    (folder / "stages").write_bytes(header("stages") + b"\0" * 32 + uptodate.hash_explainer().encode() + crafted)
+    (folder / "record").unlink()
+    again = make_site({}, "build", "-v")
+    assert again.code == 0 and "Built" in again.out and "not sealed by this user's key" in again.out
+    assert not planted.exists()
+    pickle.loads(crafted)  # the same bytes, unpickled, would have made it
+    assert planted.exists()
+    assert first.code == 0
+
+
+def test_the_up_to_date_path_loads_no_render_or_search_code(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    make_site()
+    script = ("import sys; from explainer.cli import main; code = main(['build']); "
+              "print(code, sorted(m for m in sys.modules if m.startswith(('explainer.render', 'explainer.search', 'jinja2'))))")
+    for _ in range(2):  # the first builds, in the same interpreter as the second
+        shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert UP_TO_DATE in shown.stdout and shown.stdout.strip().endswith("0 []"), shown.stdout
+
+
+def test_stage_caches_past_the_limit_are_not_kept(make_site: Callable[..., Run], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "CACHE_BYTES", Limit(64 * 1024, "bytes", "test", "test"))
+    first = make_site({}, "build", "-v")
+    assert "larger than the limit: not kept" in first.out
+    assert not (cache_folder(tmp_path / "content", tmp_path / "site") / "stages").exists()
+    assert UP_TO_DATE in make_site().out  # the record is small, and kept
+
+
+def test_a_sealed_cache_this_code_cannot_read_is_ignored(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    make_site()
+    folder = cache_folder(tmp_path / "content", tmp_path / "site")
+    assert store.write_sealed(folder / "stages", "stages", uptodate.hash_explainer().encode() + b"no pickle") is None
+    (folder / "record").unlink()
+    again = make_site({}, "build", "-v")
+    assert again.code == 0 and "Built" in again.out and "UnpicklingError" in again.out
