@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 from .limits import CACHE_BYTES
@@ -34,13 +35,19 @@ class Unusable(Exception):
     """A cache file that is not trusted or not readable: why, for the note under -v."""
 
 
-class Bounded(io.BytesIO):
-    """A buffer that refuses to grow past the cache file's limit (a site too large to cache stops costing memory there)."""
+class Sealing:
+    """Where a sealed file's payload is written piece by piece: into the file, into its MAC, never past the limit."""
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        if self.tell() + len(data) > CACHE_BYTES.value:
+    def __init__(self, handle: BinaryIO, mac: hmac.HMAC, size: int) -> None:
+        self.handle, self.mac, self.size = handle, mac, size
+
+    def write(self, data: bytes) -> int:
+        """Pass one piece on (pickle.dump calls this); Unusable once the file would outgrow the limit."""
+        self.size += len(data)
+        if self.size > CACHE_BYTES.value:
             raise Unusable("larger than the limit: not kept")
-        return super().write(data)
+        self.mac.update(data)
+        return self.handle.write(data)
 
 
 def cache_folder(content_dir: Path, out_dir: Path) -> Path:
@@ -92,18 +99,22 @@ def seal(kind: str, payload: bytes, key: bytes) -> bytes:
     return head + hmac.new(key, head + payload, hashlib.sha256).digest() + payload
 
 
-def unseal(kind: str, data: bytes, key: bytes) -> bytes:
-    """The payload of a sealed file, once its header and MAC check; Unusable otherwise."""
+def unseal(kind: str, data: bytes, key: bytes) -> memoryview:
+    """The payload of a sealed file (a view of data, not a copy: stage caches run to hundreds of MB), once its header
+    and MAC check; Unusable otherwise."""
     head = header(kind)
     if not data.startswith(head):
         raise Unusable("made by another version of explainer, or not a cache file")
-    mac, payload = data[len(head):len(head) + MAC_BYTES], data[len(head) + MAC_BYTES:]
-    if not hmac.compare_digest(mac, hmac.new(key, head + payload, hashlib.sha256).digest()):
+    view = memoryview(data)
+    mac, payload = view[len(head):len(head) + MAC_BYTES], view[len(head) + MAC_BYTES:]
+    expected = hmac.new(key, head, hashlib.sha256)
+    expected.update(payload)
+    if not hmac.compare_digest(mac, expected.digest()):
         raise Unusable("not sealed by this user's key (made elsewhere, copied, or damaged)")
     return payload
 
 
-def read_sealed(path: Path, kind: str) -> bytes:
+def read_sealed(path: Path, kind: str) -> memoryview:
     """The authenticated payload of one cache file; Unusable when absent, too large, foreign or damaged."""
     try:
         with open(path, "rb") as handle:
@@ -127,6 +138,29 @@ def write_sealed(path: Path, kind: str, payload: bytes) -> str | None:
         return "larger than the limit: not kept"
     try:
         replace_file(path, seal(kind, payload, user_key()), 0o600)
+    except OSError as exc:
+        return f"cannot be written ({exc.strerror or exc})"
+    return None
+
+
+def write_sealed_stream(path: Path, kind: str, dump: Callable[[Sealing], None]) -> str | None:
+    """Seal and write one cache file that `dump` writes piece by piece, atomically (0600), never holding it whole
+    in memory; return why it was not written (the file as it was is removed then), or None."""
+    head = header(kind)
+
+    def write(handle: BinaryIO) -> None:
+        mac = hmac.new(key, head, hashlib.sha256)
+        handle.write(head + bytes(MAC_BYTES))  # the MAC's place, filled in once the payload is all written
+        dump(Sealing(handle, mac, len(head) + MAC_BYTES))
+        handle.seek(len(head))
+        handle.write(mac.digest())
+
+    try:
+        key = user_key()
+        replace_file(path, write, 0o600)
+    except Unusable as why:
+        path.unlink(missing_ok=True)
+        return str(why)
     except OSError as exc:
         return f"cannot be written ({exc.strerror or exc})"
     return None

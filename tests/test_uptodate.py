@@ -122,10 +122,11 @@ def test_warm_and_cold_builds_are_byte_identical_and_an_edit_reuses_the_rest(mak
     options = Options(content_dir=tmp_path / "content", out_dir=tmp_path / "site")
     cache = uptodate.load_stages(cache_folder(options.content_dir, tmp_path / "site"), lambda _: None)
     assert cache.sections, "the first build left its stage caches"
+    assert "load" not in cache.sections, "the load stage's results are parsed again, not pickled"
     warm = make_site(edit, "build", "-v")
     assert "Built" in warm.out and "not used" not in warm.out
     pipeline.build(options, cache)  # the same build, to count what it reused
-    assert cache.section("load").hits > 0 and "Look at the grass." in warm.page("intro/index.html")
+    assert cache.section("cards").hits > 0 and cache.section("links").hits > 0 and "Look at the grass." in warm.page("intro/index.html")
     cold = run_cli(tmp_path, "build", "--no-cache", "--out", "cold")
     assert cold.code == 0 and tree(tmp_path / "cold") == tree(warm.site)
 

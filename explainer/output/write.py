@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import BuildFailed, CannotWrite, ExplainerError, Problem, display_path
 from ..model import Output
@@ -161,10 +162,12 @@ def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
     return identity
 
 
-def replace_file(target: Path, content: bytes, mode: int | None = None) -> None:
+def replace_file(target: Path, content: bytes | Callable[[BinaryIO], None], mode: int | None = None) -> None:
     """Write one file atomically: readers see the old bytes or the new, never half.
 
-    The new file gets `mode`, or else the permissions the umask gives any new file.
+    `content` is the bytes, or a function that writes them into the open file (a large file made
+    piece by piece, never held whole in memory). The new file gets `mode`, or else the
+    permissions the umask gives any new file.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     while True:
@@ -176,7 +179,10 @@ def replace_file(target: Path, content: bytes, mode: int | None = None) -> None:
             continue
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content)
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, target)
