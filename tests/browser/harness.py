@@ -47,6 +47,11 @@ def build_site(content: Path, out: Path) -> Built:
         build(Options(content_dir=content, out_dir=out))
     except BuildFailed as failed:
         pytest.fail(f"{content} does not build:\n{format_report(failed.problems, show_source=False)}", pytrace=False)
+    return built_at(content, out)
+
+
+def built_at(content: Path, out: Path) -> Built:
+    """The site in `content`, already built into `out`, with the path it is published under."""
     site, _ = load_site(Options(content_dir=content, out_dir=out))
     assert site is not None
     return Built(out, site.config.base_path)
