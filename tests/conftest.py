@@ -132,6 +132,15 @@ def make_site(tmp_path: Path) -> Callable[..., Run]:
 
 
 @pytest.fixture(scope="session")
+def built_flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The flagship, built once per session as `build.py build` builds it; the tests that use it only read it."""
+    out = tmp_path_factory.mktemp("flagship") / "site"
+    run = run_cli(ROOT, "build", "--out", str(out), "--quiet")
+    assert run.code == 0, run.err
+    return out
+
+
+@pytest.fixture(scope="session")
 def playwright() -> Iterator[Any]:
     """Playwright, started once for the whole run (one sync instance per process is all it allows)."""
     try:

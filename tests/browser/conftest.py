@@ -1,6 +1,6 @@
 """Session fixtures for the browser tests, shared by every browser test module (search, print, preview too).
 
-- `flagship`: the flagship site, built once into a temporary folder;
+- `flagship`: the flagship site, built once per session (`built_flagship`, tests/conftest.py);
 - `served`: that build served on 127.0.0.1 under the sub-path of its base_url (tests/siteserver.py);
 - `pages`: every HTML page the build wrote, found in the built folder (never a hand-written list);
 - `browser` (from tests/conftest.py): Debian's Chromium, launched once through Playwright;
@@ -26,7 +26,7 @@ from explainer.content.load import load_site
 from explainer.model import Options, Site
 from siteserver import ServedSite, serve_site
 
-from .harness import Built, Views, build_site, site_pages
+from .harness import Built, Views, built_at, site_pages
 from .survey import Survey
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def flagship(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The flagship site, built once per session into a temporary folder."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("flagship") / "site")
+def flagship(built_flagship: Path) -> Built:
+    """The flagship site, built once per session (tests/conftest.py), with the path it is published under."""
+    return built_at(ROOT / "content", built_flagship)
 
 
 @pytest.fixture(scope="session")

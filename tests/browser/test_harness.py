@@ -105,6 +105,8 @@ def faulty(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     (folder / "tooltips.html").write_text(TOOLTIPS, encoding="utf-8")
     (folder / "sticky.html").write_text(STICKY, encoding="utf-8")
     (folder / "folded.html").write_text(FOLDED, encoding="utf-8")
+    for name in ("js", "nojs"):  # an icon each: Chromium asks for an icon that failed only once per browser
+        (folder / f"iconless-{name}.html").write_text(ICONLESS.replace("no-such-icon", f"no-such-icon-{name}"), encoding="utf-8")
     with serve_site(folder, "/faulty/") as served:
         views = Views(browser, served)
         yield views
@@ -177,6 +179,22 @@ def test_request_log_blocks_and_reports_requests_leaving_the_site(faulty: Views)
     tab.visit("", wait_until="networkidle")
     assert "request outside the site: https://fonts.example.invalid/logo.png" in tab.log.problems()
     assert [hit.blocked for hit in tab.log.hits if "example.invalid" in hit.url] == [True]
+
+
+# A page whose icon is missing: Chromium asks for the icon only after `load`.
+ICONLESS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>iconless</title><link rel="icon" href="no-such-icon.svg" type="image/svg+xml"></head>
+<body><main><p>No icon here.</p></main></body></html>
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("view", "name"), [(View(), "js"), (View(PHONE, javascript=False), "nojs")], ids=["scripted", "no-JS"])
+def test_request_problems_wait_for_the_icon_chromium_asks_for_after_load(faulty: Views, view: View, name: str) -> None:
+    tab = faulty.tab(view)
+    tab.visit(f"iconless-{name}.html")
+    problems = tab.problems()
+    assert [problem for problem in problems if f"no-such-icon-{name}.svg answered 404" in problem], problems
 
 
 @pytest.mark.browser

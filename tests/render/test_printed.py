@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, Run, run_cli
+from conftest import ROOT, Run
 from explainer.content.load import load_site
 from explainer.model import Options, Site
 from explainer.render.display import source_name
@@ -99,10 +99,8 @@ def test_every_page_lists_its_terms_for_print(make_site: Callable[..., Run]) -> 
 
 
 @pytest.fixture(scope="module")
-def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Tag]:
-    out = tmp_path_factory.mktemp("flagship") / "site"
-    run = run_cli(ROOT, "build", "--out", str(out), "--quiet")
-    assert run.code == 0, run.err
+def flagship(built_flagship: Path) -> tuple[Site, Tag]:
+    out = built_flagship
     site, _ = load_site(Options(content_dir=ROOT / "content", out_dir=out))
     assert site is not None
     # the word joiners that keep a middle dot from starting a line (text/typeset.py) are not text

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,12 +111,11 @@ def blocks(site: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 @pytest.fixture(scope="module", params=["flagship", "english"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp(request.param)
     if request.param == "flagship":
-        shutil.copytree(ROOT / "content", folder / "content")
-        run = run_cli(folder, "build", "--out", "site")
-    else:
-        run = run_cli(ROOT / "examples" / "english", "build", "--strict", "--out", str(folder / "site"))
+        shared: Path = request.getfixturevalue("built_flagship")  # the session's build, only read here
+        return shared
+    folder = tmp_path_factory.mktemp(request.param)
+    run = run_cli(ROOT / "examples" / "english", "build", "--strict", "--out", str(folder / "site"))
     assert run.code == 0, run.err
     return folder / "site"
 
