@@ -140,6 +140,8 @@ def _candidate_pattern(prefixes: Iterable[str], words: Iterable[str]) -> re.Patt
     """
     tree: dict[str, Any] = {}
     for key, mark in [*((key, _PREFIX) for key in prefixes), *((key, _WHOLE) for key in words)]:
+        if len(key) > _DEPTH:  # a pattern nested as deep as a long form is would overflow the parser's stack
+            key, mark = key[:_DEPTH], _PREFIX
         node = tree
         for char in key:
             node = node.setdefault(char, {})
@@ -150,6 +152,7 @@ def _candidate_pattern(prefixes: Iterable[str], words: Iterable[str]) -> re.Patt
 
 
 _PREFIX, _WHOLE = "prefix", "whole"  # marks in the tree: not letters, since they are longer than one
+_DEPTH = 16  # letters of a key the pattern spells out; a longer key's word is let through on its first 16
 
 
 def _branches(node: dict[str, Any]) -> str:

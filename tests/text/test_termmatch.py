@@ -124,3 +124,11 @@ def test_a_form_is_found_after_a_letter_outside_ascii_and_hangul() -> None:
     matcher = TermMatcher([("strasse", "street"), ("kb", "kilobyte"), ("AI", "ai")])
     assert mark("Straße, STRASSE와 \u212ab", matcher) == "[Straße](street), [STRASSE](street)와 [\u212ab](kilobyte)"
     assert mark("연합체 ‘AI’를 만든 «AI»", matcher) == "연합체 ‘[AI](ai)’를 만든 «[AI](ai)»"
+
+
+def test_a_form_of_thousands_of_letters_compiles_and_matches() -> None:
+    long_form, long_latin = "가나" * 1500, "ab" * 1500
+    matcher = TermMatcher([(long_form, "long"), (long_latin + " 문서", "doc"), ("가나다", "short")])
+    text = f"{long_form}를 {long_latin.upper()} 문서와 가나다 {long_form[:-1]}"
+    assert [(m.start, m.end, m.term) for m in matcher.find(text)] == [
+        (0, 3000, "long"), (3002, 6005, "doc"), (6007, 6010, "short")]
