@@ -37,11 +37,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .korean import HEAD_NOUNS, PARTICLES, has_hangul, is_hangul_syllable, particle_allowed, spaces_dropped, spaces_put, stems
 
 # Letters and digits, less footnote marks: superscripts (¹ ² ³ ⁴ …) and circled numbers (① ❶ …).
-WORD_RE = re.compile(r"[^\W\u00b2\u00b3\u00b9\u2070-\u207f\u2460-\u24ff\u2776-\u2793]+")
+WORD_CHAR = r"[^\W\u00b2\u00b3\u00b9\u2070-\u207f\u2460-\u24ff\u2776-\u2793]"
+WORD_RE = re.compile(WORD_CHAR + "+")
+WORD_CHAR_RE = re.compile(WORD_CHAR)
+# A character whose casefold a pattern cannot foresee from its ASCII or Hangul self: outside both.
+UNFORESEEN = r"[^\W\x00-\x7f\uac00-\ud7a3\u00b2\u00b3\u00b9\u2070-\u207f\u2460-\u24ff\u2776-\u2793]"
 FULLWIDTH_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 FULLWIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
@@ -125,6 +130,71 @@ def _script(char: str) -> str:
     return "d" if char.isdigit() else "o"
 
 
+def _candidate_pattern(prefixes: Iterable[str], words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for the whole words whose casefold starts with one of `prefixes` or is one of `words`, and a few more.
+
+    The keys are spelled out as a tree (one branch per letter, so the engine follows one path,
+    not every key); ASCII letters match in either case, and a letter outside ASCII and Hangul
+    is let through at once, since its casefold may be more than one letter (ß is ss): the
+    caller tests each word again.
+    """
+    tree: dict[str, Any] = {}
+    for key, mark in [*((key, _PREFIX) for key in prefixes), *((key, _WHOLE) for key in words)]:
+        if len(key) > _DEPTH:  # a pattern nested as deep as a long form is would overflow the parser's stack
+            key, mark = key[:_DEPTH], _PREFIX
+        node = tree
+        for char in key:
+            node = node.setdefault(char, {})
+        node[mark] = True
+    # one test of the first letter, before any branch is tried: most places start no key
+    firsts = "".join(_spellings(char) for char in sorted(tree))
+    return re.compile(f"(?=[{firsts}]|{UNFORESEEN})(?<!{WORD_CHAR}){_branches(tree)}{WORD_CHAR}*")
+
+
+_PREFIX, _WHOLE = "prefix", "whole"  # marks in the tree: not letters, since they are longer than one
+_DEPTH = 16  # letters of a key the pattern spells out; a longer key's word is let through on its first 16
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """The pattern of one node of `_candidate_pattern`'s tree: what may follow the letters so far."""
+    if _PREFIX in node:
+        return ""
+    letters = [(char, _letter(char) + _branches(child)) for char, child in sorted(node.items()) if len(char) == 1]
+    ends = [f"(?!{WORD_CHAR})"] if _WHOLE in node else []
+    return "(?:" + "|".join([*ends, _split(letters), UNFORESEEN] if letters else [*ends, UNFORESEEN]) + ")"
+
+
+def _letter(char: str) -> str:
+    """A letter of a key in the pattern: an ASCII letter in either case."""
+    return f"[{_spellings(char)}]" if char.isascii() and char.isalpha() else re.escape(char)
+
+
+def _spellings(char: str) -> str:
+    """A letter of a key inside a character class: an ASCII letter in either case."""
+    return re.escape(char) + (char.upper() if char.isascii() and char.isalpha() else "")
+
+
+def _split(letters: list[tuple[str, str]]) -> str:
+    """Branches on the next letter, halved behind a test of their letters: the engine tries
+    branches one after the other, and a node of the tree may have a hundred."""
+    if len(letters) <= 8:
+        return "|".join(branch for _, branch in letters)
+    half = len(letters) // 2
+    return "|".join(f"(?=[{''.join(_spellings(char) for char, _ in part)}])(?:{_split(part)})"
+                    for part in (letters[:half], letters[half:]))
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word that ends last before `start` ("" when there is none)."""
+    end = start
+    while end > 0 and WORD_CHAR_RE.match(text, end - 1) is None:
+        end -= 1
+    begin = end
+    while begin > 0 and WORD_CHAR_RE.match(text, begin - 1) is not None:
+        begin -= 1
+    return text[begin:end]
+
+
 class TermMatcher:
     """Compiled from (form, term id) pairs; `find` returns every match, leftmost-longest.
 
@@ -146,9 +216,12 @@ class TermMatcher:
                     self._add(variant, term)
         for entries in self.multi.values():
             entries.sort(key=lambda m: -m.words)
-        self.lengths = tuple(sorted({len(key) for key in self.single if len(key) > 1}, reverse=True))
         # what a word that starts with a one-word form starts with: its first two letters, or its one
         self.starts = frozenset(key[:2] for key in self.single)
+        # every prefix of a one-word form, so that the forms a word starts with are found by
+        # lengthening a prefix until it is no form's, not by trying every form length
+        self.prefixes = frozenset(key[:size] for key in self.single for size in range(1, len(key) + 1))
+        self.candidates = _candidate_pattern(self.single, self.multi)
         self.heads: dict[str, tuple[str, ...]] = {}
         for head in sorted(HEAD_NOUNS, key=len, reverse=True):
             self.heads[head[:1]] = (*self.heads.get(head[:1], ()), head)
@@ -186,26 +259,25 @@ class TermMatcher:
             text = text.translate(FULLWIDTH)  # one character for one: the offsets stay
         found: list[Match] = []
         resume = 0
-        previous = ""
         multi, starts = self.multi, self.starts
-        for word_match in WORD_RE.finditer(text):
+        # most words start like no form, and no particle or glued word can make them one: the
+        # pattern skips them without a step of Python; it lets through a few more than the test below
+        for word_match in self.candidates.finditer(text):
             start = word_match.start()
-            word = word_match.group()
             if start >= resume:
+                word = word_match.group()
                 lower = word.casefold()
-                # most words start like no form: no particle or glued word can make them one
                 if lower[:2] in starts or lower[:1] in starts or lower in multi:
-                    hits = self._word(text, start, word_match.end(), word, lower, previous)
+                    hits = self._word(text, start, word_match.end(), word, lower)
                     if hits:
                         found += hits
                         resume = hits[-1].end
-            previous = word
         if self.vetoes is not None and found:
             vetoed = self.vetoes.find(text)
             found = [m for m in found if not any(v.term == m.term and v.start <= m.start and m.end <= v.end for v in vetoed)]
         return found
 
-    def _word(self, text: str, start: int, end: int, word: str, lower: str, previous: str) -> list[Match]:
+    def _word(self, text: str, start: int, end: int, word: str, lower: str) -> list[Match]:
         """The matches starting at one word (several when terms are glued together), or []."""
         for entry in self.multi.get(lower, ()):  # 6: the form with the most words first
             stop = _tail_end(text, end, entry.tail)
@@ -213,13 +285,13 @@ class TermMatcher:
                 continue
             attached = entry.ends_in_word and WORD_RE.match(text, stop) is not None
             glued = self._glued(text, stop, text[start:stop]) if attached else []
-            if glued is None or not self._case_ok(entry.form, text[start:stop], None if attached else (text, stop, previous)):
+            if glued is None or not self._case_ok(entry.form, text[start:stop], None if attached else (text, start, stop)):
                 continue
             if self._kept(entry.form, text, start, stop, attached):
                 return self._merged([Match(start, stop, entry.form.term), *glued])
         found = self.single.get(lower)
         if found is not None:
-            if self._case_ok(found, word, (text, end, previous)) and self._kept(found, text, start, end, False):
+            if self._case_ok(found, word, (text, start, end)) and self._kept(found, text, start, end, False):
                 return [Match(start, end, found.term)]
             return []
         if lower[-1] in PARTICLE_ENDINGS and (lower[:2] in self.starts or lower[:1] in self.starts):  # 2: a form + a particle
@@ -231,12 +303,8 @@ class TermMatcher:
                         return [Match(start, noun_end, found.term)]
                     break
         if lower[:2] in self.starts and len(lower) == len(word):  # 2: a form with a known word glued on
-            for length in self.lengths:
-                if length >= len(lower):
-                    continue
-                found = self.single.get(lower[:length])
-                if found is None:
-                    continue
+            for length in self._form_lengths(lower, len(lower) - 1):
+                found = self.single[lower[:length]]
                 glued = self._glued(text, start + length, word[:length])
                 if glued is not None and self._case_ok(found, word[:length], None):
                     return self._merged([Match(start, start + length, found.term), *glued])
@@ -259,11 +327,9 @@ class TermMatcher:
         if depth == 0 or len(noun) < 2 or then in "do" or (kind != "h" and then != "h") or len(lower) != len(word):
             return None
         term = self.single[noun.casefold()].term if noun.casefold() in self.single else ""
-        for length in self.lengths:
-            if length > len(lower):
-                continue
-            found = self.single.get(lower[:length])
-            if found is None or (found.term == term and kind == then):  # 사과사과 is no compound
+        for length in self._form_lengths(lower, len(lower)):
+            found = self.single[lower[:length]]
+            if found.term == term and kind == then:  # 사과사과 is no compound
                 continue
             if not self._case_ok(found, word[:length], None):
                 continue
@@ -277,10 +343,20 @@ class TermMatcher:
                     return []
         return None
 
-    def _case_ok(self, form: _Form, surface: str, around: tuple[str, int, str] | None) -> bool:
+    def _form_lengths(self, lower: str, longest: int) -> list[int]:
+        """The lengths, longest first, of the one-word forms of two letters or more that `lower` starts with, up to `longest`."""
+        lengths: list[int] = []
+        size = 1
+        while size <= longest and lower[:size] in self.prefixes:
+            if size > 1 and lower[:size] in self.single:
+                lengths.append(size)
+            size += 1
+        return lengths[::-1]
+
+    def _case_ok(self, form: _Form, surface: str, around: tuple[str, int, int] | None) -> bool:
         """Rule 4: a form in capitals as written, or in lower or title case in Korean text.
 
-        `around` is (text, end of the match, the word before it) when nothing is attached to the
+        `around` is (text, start of the match, end of the match) when nothing is attached to the
         match; None when a particle or word is, which makes the text Korean.
         """
         if not form.capitals or re.sub(r"\s+", " ", surface) == form.written:
@@ -292,9 +368,9 @@ class TermMatcher:
             return False
         if around is None or has_hangul(form.written):
             return True
-        text, stop, previous = around
+        text, start, stop = around
         after = WORD_RE.search(text, stop)
-        return has_hangul(previous) or (after is not None and has_hangul(after.group()))
+        return has_hangul(_word_before(text, start)) or (after is not None and has_hangul(after.group()))
 
     def _kept(self, form: _Form, text: str, start: int, stop: int, attached: bool) -> bool:
         """Rules 5 and 7: False when what follows a bare match makes it part of another word or name."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 
 import pytest
 
 from conftest import ROOT
-from explainer.text.termmatch import TermMatcher
+from explainer.text.termmatch import WORD_RE, TermMatcher
 
 CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
 
@@ -102,3 +103,32 @@ def test_spaceless_variant_does_not_steal_another_terms_form() -> None:
     matcher = TermMatcher([("AI 동맹", "alliance"), ("AI동맹", "other")])
     assert [m.term for m in matcher.find("AI동맹")] == ["other"]
     assert [m.term for m in matcher.find("AI 동맹")] == ["alliance"]
+
+
+def test_the_word_filter_passes_every_word_a_form_may_start() -> None:
+    # find() looks only at the words its compiled pattern lets through; looking at every word
+    # must find the same, whatever the case, quotes, marks or letters that casefold to two
+    matcher = GLOSSARIES[0].matcher()
+    every_word = TermMatcher(GLOSSARIES[0].forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
+    every_word.candidates = WORD_RE
+    forms = [form for form, _ in GLOSSARIES[0].forms]
+    pieces = [*forms, *(f.upper() for f in forms), *(f.lower() for f in forms), *(f.title() for f in forms),
+              "를", "의", "에서는", "시대", "시장", "s", "2", "ß", "Straße", "\u212a", "é", "Ｘ", "¹", "①", "‘", "’", "-", " ", " ", "\n", "(", ")"]
+    rng = random.Random(14)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert matcher.find(text) == every_word.find(text), text
+
+
+def test_a_form_is_found_after_a_letter_outside_ascii_and_hangul() -> None:
+    matcher = TermMatcher([("strasse", "street"), ("kb", "kilobyte"), ("AI", "ai")])
+    assert mark("Straße, STRASSE와 \u212ab", matcher) == "[Straße](street), [STRASSE](street)와 [\u212ab](kilobyte)"
+    assert mark("연합체 ‘AI’를 만든 «AI»", matcher) == "연합체 ‘[AI](ai)’를 만든 «[AI](ai)»"
+
+
+def test_a_form_of_thousands_of_letters_compiles_and_matches() -> None:
+    long_form, long_latin = "가나" * 1500, "ab" * 1500
+    matcher = TermMatcher([(long_form, "long"), (long_latin + " 문서", "doc"), ("가나다", "short")])
+    text = f"{long_form}를 {long_latin.upper()} 문서와 가나다 {long_form[:-1]}"
+    assert [(m.start, m.end, m.term) for m in matcher.find(text)] == [
+        (0, 3000, "long"), (3002, 6005, "doc"), (6007, 6010, "short")]
