@@ -29,7 +29,7 @@ def hold_joined_words(html: str) -> str:
     if not any(mark in html for mark in HELD):
         return html
     # the page is copied once: in slices between the texts that change (a print edition is 20 million
-    # characters; a list of its every text and tag cost 140 MB and a second of CPU time)
+    # characters; a list of its every text and tag cost 140 MB and half a second)
     out: list[str] = []
     copied = 0  # html[:copied] is in out
     previous: tuple[int, int] | None = None  # the readable text before the one at hand
