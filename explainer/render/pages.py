@@ -148,8 +148,9 @@ class Renderer:
             "citation": cite(site.config, ctx.path, title, history.updated) if history is not None and kind != "404" else None,
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
-        html = self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values})
-        return Output(filename, hold_joined_words(html).encode("utf-8"), origin or template, tuple(ctx.links))
+        # the page as rendered is let go before it is encoded: the print edition is tens of megabytes
+        html = hold_joined_words(self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values}))
+        return Output(filename, html.encode("utf-8"), origin or template, tuple(ctx.links))
 
     # -- the pages ------------------------------------------------------------------------
 

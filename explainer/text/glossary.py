@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from ..model import Term
-from .termmatch import TermMatcher
+from .termmatch import Match, TermMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,9 @@ class Glossary:
 
     terms: dict[str, Term]
     matcher: TermMatcher = field(repr=False)
+    # the matches of each text already searched: the print edition shows every page body and term
+    # explanation a second time, and matching is most of what rendering them costs
+    found: dict[str, tuple[Match, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, terms: tuple[Term, ...]) -> Glossary:
@@ -26,6 +29,13 @@ class Glossary:
         not_in = [(phrase, term.id) for term in linked for phrase in term.not_in]
         matcher = TermMatcher(forms, not_before={term.id: term.not_before for term in linked if term.not_before}, not_in=not_in)
         return cls({term.id: term for term in terms}, matcher)
+
+    def find(self, text: str) -> tuple[Match, ...]:
+        """Return the term matches in `text` (see TermMatcher.find), searching each text once per build."""
+        matches = self.found.get(text)
+        if matches is None:
+            matches = self.found[text] = tuple(self.matcher.find(text))
+        return matches
 
 
 class Linker:
@@ -82,7 +92,7 @@ class Linker:
         """Escape text (quotes too, wherever it lands), turning the first occurrence of each term in this section into a link."""
         if not (linkable and self.enabled):
             return escape(text)
-        matches = self.glossary.matcher.find(text)
+        matches = self.glossary.find(text)
         if not matches:
             return escape(text)
         out: list[str] = []

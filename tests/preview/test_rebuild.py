@@ -129,6 +129,8 @@ def test_editing_one_page_renders_only_what_it_affects(site_root: Path) -> None:
     # the term appears (it no longer does there)
     pages = tuple(path for path in result.changed if not path.startswith("pagefind/"))  # the search index follows any text
     assert pages == ("extra-3/index.html", "print/index.html", "glossary/sky/index.html")
+    printed = (site_root / "site/print/index.html").read_text(encoding="utf-8")
+    assert "Page three, edited." in printed and "Page 3 under" not in printed and "Page 4 under" in printed
     assert result.reused >= 5  # the five other narrative pages came from the cache
     untouched = rebuild(rebuilder, site_root, {})
     assert untouched.changed == () and untouched.removed == ()

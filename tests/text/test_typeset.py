@@ -19,3 +19,13 @@ def test_code_is_left_as_written() -> None:
 def test_every_mark_of_a_long_page_is_held() -> None:
     page = "".join(f"<li><a href='x'>삼성{i}</a>·LG{i}</li>" for i in range(3000))
     assert hold_joined_words(page).count(f"{J}·") == 3000
+
+
+def test_only_texts_with_a_mark_change_and_code_lookalikes_are_text() -> None:
+    # <codex> and <code-x> are not code: <codex> is text's neighbour like any tag, <code-x> opens code
+    assert hold_joined_words("가<codex>·나") == f"가<codex>{J}·나"
+    assert hold_joined_words("가<code-x>·나</code-x>·다") == f"가<code-x>·나</code-x>{J}·다"
+    # the neighbour of a text is the nearest readable text, skipping code and empty stretches between tags
+    assert hold_joined_words("가<pre>x</pre><b></b>·나") == f"가<pre>x</pre><b></b>{J}·나"
+    page = "<p>plain</p>" * 500 + "<p>삼성·LG</p>" + "<p>plain</p>" * 500
+    assert hold_joined_words(page) == page.replace("삼성·", f"삼성{J}·")
