@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import ROOT
-from explainer.text.termmatch import WORD_RE, TermMatcher
+from explainer.text.termmatch import FOLDS_TO_ASCII, WORD_RE, TermMatcher
 
 CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
 
@@ -117,6 +117,36 @@ def test_the_word_filter_passes_every_word_a_form_may_start() -> None:
     rng = random.Random(14)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert matcher.find(text) == every_word.find(text), text
+
+
+def test_the_narrow_class_holds_every_letter_that_folds_to_ascii_and_none_folds_to_hangul() -> None:
+    # the candidate pattern writes FOLDS_TO_ASCII, not every unforeseen letter, after key letters in
+    # ASCII, and nothing after key letters in Hangul: both hold only while Unicode's casefold does
+    characters = (chr(code) for code in range(0x80, 0x110000) if not 0xD800 <= code <= 0xDFFF)
+    to_ascii, to_hangul = set(), set()
+    for char in characters:
+        first = char.casefold()[:1]
+        if first.isascii():
+            to_ascii.add(char)
+        elif "\uac00" <= first <= "\ud7a3" and not "\uac00" <= char <= "\ud7a3":
+            to_hangul.add(char)
+    assert to_ascii == {char for char in map(chr, range(0x80, 0x10000)) if re.fullmatch(FOLDS_TO_ASCII, char)}
+    assert not to_hangul
+
+
+def test_the_word_filter_passes_what_folds_into_keys_outside_ascii_and_hangul() -> None:
+    forms = [("café", "cafe"), ("Ωmega", "omega"), ("Straße", "street"), ("ﬁle", "file"), ("İstanbul", "city"),
+             ("팹리스", "fabless"), ("fabless", "fabless"), ("ǰet", "jet"), ("kb", "kilobyte")]
+    matcher = TermMatcher(forms)
+    every_word = TermMatcher(forms)
+    every_word.candidates = WORD_RE
+    pieces = ["caf", "CAF", "é", "É", "Ω", "ω", "mega", "MEGA", "stra", "STRA", "ß", "ẞ", "ss", "SS", "e", "E", "ﬁ", "fi",
+              "FI", "le", "İ", "i̇", "i", "I", "stanbul", "ǰ", "J̌", "j", "et", "\u212a", "k", "b", "팹", "리스", "를",
+              "fab", "FAB", "less", "ſ", " ", "-", "(", "ﬆ"]
+    rng = random.Random(15)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
         assert matcher.find(text) == every_word.find(text), text
 
 
