@@ -26,6 +26,7 @@ from .cache import Cache, Digest, Entry, digest
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
 from .render.pages import environment, render_narratives, render_state
+from .media.fonts import system_fonts
 from .render.theme import Theme
 
 if TYPE_CHECKING:  # loaded where used: a build in one process (or without search) loads neither
@@ -128,6 +129,8 @@ def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: i
     """Render the narrative pages and their print parts in `count` workers, and read them for links and search."""
     slices = split(range(len(site.pages)), count * CHUNKS_PER_WORKER)
     environment(site, theme, theme.digest(), cache)  # compiled once, here: the workers inherit it
+    if site.config.look.cards:
+        system_fonts()  # read once, here, for the cards the workers draw
     run(Job(site, options, theme, cache, links, search), count, render_slice, slices)
 
 
@@ -137,6 +140,7 @@ def render_slice(indices: Sequence[int]) -> Entries:
     own = Cache()
     state = render_state(job.site, job.options, job.theme, job.cache, own)
     outputs = render_narratives(state, indices)
+    state.cards.draw_ahead(own.section("cards"))  # the cards of these pages: drawn here, not one by one at the end
     analyse_into(own, outputs, job)
     return {name: section.entries for name, section in own.sections.items()}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..cache import Cache, digest
+from ..cache import Cache, Digest, Section, digest
 from ..content.targets import resolve
 from ..errors import Problem
 from ..media.cards import HEIGHT, WIDTH, Card, CardMaker
@@ -101,7 +101,7 @@ class Cards:
             if lost:
                 warnings.append(Problem(origin, 0, f"the social card of this page is drawn without {', '.join(lost)}: no font "
                                         "found has them", FONT_HINT, "warning"))
-            key = digest(repr(card), fonts_key)
+            key = card_key(card, fonts_key)
             data: bytes | None = section.lookup(name, key) if section is not None else None
             if data is None:
                 data = maker.draw(card)
@@ -111,3 +111,18 @@ class Cards:
         if section is not None:
             section.sweep()
         return outputs
+
+    def draw_ahead(self, section: Section) -> None:
+        """Draw the cards wanted so far into `section`, under the names and keys `outputs` looks for (a worker's share)."""
+        fonts = self.fonts() if self.wanted else ()
+        if not fonts:
+            return
+        maker = CardMaker(fonts)
+        fonts_key = digest(*(font.data for font in fonts))
+        for name, (card, _) in sorted(self.wanted.items()):
+            section.store(name, card_key(card, fonts_key), maker.draw(card))
+
+
+def card_key(card: Card, fonts_key: Digest) -> Digest:
+    """What a drawn card depends on: its words and colours, and the fonts' bytes."""
+    return digest(repr(card), fonts_key)
