@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cache import Cache, Digest, Entry, digest
+from .media.fonts import system_fonts
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
 from .render.pages import environment, render_narratives, render_state
-from .media.fonts import system_fonts
 from .render.theme import Theme
 
 if TYPE_CHECKING:  # loaded where used: a build in one process (or without search) loads neither
