@@ -53,6 +53,23 @@ def test_the_flagship_and_the_example_built_by_workers_are_the_same_bytes(tmp_pa
     assert two.warnings == one.warnings
 
 
+@needs_fork
+def test_workers_draw_the_cards_of_the_pages_they_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.media.cards import CardMaker
+
+    many_pages(tmp_path, 30)
+    drawn: list[str] = []  # by this process only: a forked worker counts in its own copy
+    draw = CardMaker.draw
+    monkeypatch.setattr(CardMaker, "draw", lambda self, card: drawn.append(card.title) or draw(self, card))
+    made(tmp_path, 1, search=False)
+    alone = list(drawn)
+    drawn.clear()
+    made(tmp_path, 2, search=False)
+    assert {f"Page {number}" for number in range(30)} <= set(alone)
+    assert set(alone) - set(drawn) >= {f"Page {number}" for number in range(30)}  # the narrative pages' cards came from workers
+    assert drawn  # the build's own pages (home, facts, glossary …) are still drawn here
+
+
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
