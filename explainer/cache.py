@@ -100,3 +100,8 @@ class Cache:
         if found is None:
             found = self.sections.setdefault(name, Section())
         return found
+
+    def holds(self, name: str) -> bool:
+        """Whether the section `name` holds any result (of an earlier run: the stages before this one make theirs too)."""
+        found = self.sections.get(name)
+        return found is not None and bool(found.entries)

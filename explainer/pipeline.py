@@ -117,7 +117,7 @@ def make(options: Options, cache: Cache | None = None, *, links: bool = True, se
     # the published data (facts.json, glossary.json); on a large site, workers render the narrative pages first and
     # read every page for links and search (workers.py) (only when no cache holds the pages yet: the preview's, or the
     # one the last build left on disk, holds all but the pages edited)
-    count = workers.processes(options, len(site.pages)) if cache is None or not cache.sections else 1
+    count = workers.processes(options, len(site.pages)) if cache is None or not cache.holds("pages") else 1
     cache = Cache() if count > 1 and cache is None else cache
     with clock.stage("render"):
         if count > 1 and cache is not None:

@@ -80,15 +80,31 @@ def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.Monke
     assert workers.processes(Options(Path("c"), jobs=3), 5) == (3 if workers.can_fork() else 1)
 
 
-def test_a_build_with_a_cache_never_starts_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_whose_cache_holds_the_pages_never_starts_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the preview server's cache holds every page but the one edited: rendering all of them again elsewhere would be slower
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("workers started")
 
+    many_pages(tmp_path, 5)
+    options = Options(tmp_path / "content", tmp_path / "site", jobs=2)
+    cache = Cache()
+    make(options, cache, search=False)  # an empty cache (a cold build's, or the first preview): workers render
     monkeypatch.setattr(workers, "prerender", refuse)
     monkeypatch.setattr(workers, "analyse", refuse)
+    make(options, cache, search=False)
+
+
+@needs_fork
+def test_a_cold_build_with_the_cache_on_disk_renders_in_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    prerender = workers.prerender
+    monkeypatch.setattr(workers, "prerender", lambda *args, **kwargs: started.append(args[4]) or prerender(*args, **kwargs))
     many_pages(tmp_path, 5)
-    make(Options(tmp_path / "content", tmp_path / "site", jobs=2), Cache(), search=False)
+    assert run_cli(tmp_path, "build", "--jobs", "2").code == 0
+    assert started == [2]
+    (tmp_path / "content" / "pages" / "p01.md").write_text("---\ntitle: Edited\n---\n\nOne page edited.\n", encoding="utf-8")
+    assert run_cli(tmp_path, "build", "--jobs", "2").code == 0
+    assert started == [2]  # a warm build: the cache on disk holds every page but the one edited
 
 
 def test_slices_hold_every_index_once_in_order() -> None:
