@@ -84,6 +84,7 @@ class Renderer:
         self.excerpt_count = sum(len(s.excerpts) for s in state.site.sources)
         self.citations: dict[str, Citation] = {}  # page path -> its citation, noted whether the page is rendered or reused
         self.nav_entries = nav_entries(state.site)
+        self.fact_order = {f.id: i for i, f in enumerate(state.site.facts)}  # where each fact stands in the site's order
 
     def dated(self, ctx: PageContext, title: str, history: History) -> History:
         """Note the citation of the page at ctx.path (its files are written beside it); return its history."""
@@ -224,7 +225,7 @@ class Renderer:
 
     def _term(self, ctx: PageContext, term: Term, history: History) -> Output:
         found = self.state.appearances.get(term.id)
-        fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
+        fact_order = self.fact_order
         # by kind of page, from the rank each page was rendered with: 0 home, 1 narrative page, 2 term, 3 source
         kinds: dict[str, list[dict[str, str]]] = {"pages": [], "terms": [], "sources": []}
         for path, (rank, title) in sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if found else []:
