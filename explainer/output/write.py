@@ -11,6 +11,7 @@ removed after that: a reader sees each file old or new, never half.
 from __future__ import annotations
 
 import os
+import posixpath
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -147,10 +148,13 @@ def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
     staging.mkdir(0o700)
     try:
         (staging / MARKER).write_bytes(MARKER_TEXT)  # first: a folder cut off while being written is still known as ours
+        made = {""}  # folders made so far (inside staging): one mkdir per folder, not per file
         for relative, content in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            folder = posixpath.dirname(relative)
+            if folder not in made:
+                (staging / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            (staging / relative).write_bytes(content)
         os.chmod(staging, 0o755)
         identity = folder_identity(staging)
         swap.swap_in(staging, out_dir)

@@ -56,11 +56,19 @@ class PageContext:
         self.linker = Linker(state.glossary, lambda term_id: self.url(f"glossary/{term_id}/"), self.record,
                              enabled=glossary, exclude=exclude_term, skip=skip_terms)
         self._macros: Any = None
+        self._urls: dict[str, str] = {}  # site path -> its URL from this page
 
     # -- URLs -------------------------------------------------------------------------
 
     def url(self, target: str) -> str:
         """Return the URL of a site path ('facts/#fact-x', 'assets/style.css') from this page."""
+        found = self._urls.get(target)
+        if found is None:
+            found = self._urls[target] = self._url(target)
+        return found
+
+    def _url(self, target: str) -> str:
+        """The URL of a site path from this page, worked out (url() keeps each: a page links the same places many times)."""
         if self.absolute:
             return self.state.site.config.base_path + target
         target_path, _, fragment = target.partition("#")

@@ -83,6 +83,8 @@ class Renderer:
         self.site = state.site
         self.excerpt_count = sum(len(s.excerpts) for s in state.site.sources)
         self.citations: dict[str, Citation] = {}  # page path -> its citation, noted whether the page is rendered or reused
+        self.nav_entries = nav_entries(state.site)
+        self.fact_order = {f.id: i for i, f in enumerate(state.site.facts)}  # where each fact stands in the site's order
 
     def dated(self, ctx: PageContext, title: str, history: History) -> History:
         """Note the citation of the page at ctx.path (its files are written beside it); return its history."""
@@ -90,11 +92,8 @@ class Renderer:
         return history
 
     def nav(self, ctx: PageContext) -> list[NavItem]:
-        config = self.site.config
-        top = [page for page in self.site.pages if "/" not in page.slug]
-        pages = top if len(top) <= NAV_PAGES else []  # a long list belongs on the home page
-        entries = config.nav or (*(p.slug for p in pages), *BUILTIN_SECTIONS)
-        return [self.nav_item(entry, ctx) for entry in entries]
+        """The navigation as the page at ctx.path shows it (which entry is current)."""
+        return [self.nav_item(entry, ctx) for entry in self.nav_entries]
 
     def nav_item(self, entry: str, ctx: PageContext) -> NavItem:
         """One entry of the navigation: a page (with its section's pages when it is a section's own), or a built-in section."""
@@ -226,7 +225,7 @@ class Renderer:
 
     def _term(self, ctx: PageContext, term: Term, history: History) -> Output:
         found = self.state.appearances.get(term.id)
-        fact_order = {f.id: i for i, f in enumerate(self.site.facts)}
+        fact_order = self.fact_order
         # by kind of page, from the rank each page was rendered with: 0 home, 1 narrative page, 2 term, 3 source
         kinds: dict[str, list[dict[str, str]]] = {"pages": [], "terms": [], "sources": []}
         for path, (rank, title) in sorted(found.pages.items(), key=lambda item: (item[1][0], item[0])) if found else []:
@@ -275,6 +274,14 @@ class Renderer:
         values: NotFoundValues = {}
         return cached_page(self.state, ctx, "404", (), lambda: self.page(
             "404.html", ctx, values, title=labels["not_found_title"], description=labels["not_found_text"], kind="404"))
+
+
+def nav_entries(site: Site) -> tuple[str, ...]:
+    """The slugs the navigation lists, in order: the site's own `nav`, else its top-level pages (when few) and the built-in sections."""
+    if site.config.nav:
+        return tuple(site.config.nav)
+    top = [page.slug for page in site.pages if "/" not in page.slug]
+    return (*(top if len(top) <= NAV_PAGES else ()), *BUILTIN_SECTIONS)  # a long list belongs on the home page
 
 
 def headings_toc(headings: list[TocItem]) -> list[TocItem]:

@@ -66,6 +66,9 @@ class Theme:
         return digest(*parts)
 
 
+DICT_ATTRIBUTES = frozenset(dir(dict))  # what `obj.name` finds on a dict before its keys (obj.items is the method)
+
+
 class ThemeEnvironment(jinja2.Environment):
     """Jinja with one rule of ours: a template reads Markdown only through md() or plain().
 
@@ -74,6 +77,12 @@ class ThemeEnvironment(jinja2.Environment):
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            # the theme's dicts (nav, toc, crumbs…): their key, as Jinja finds it, without raising AttributeError first
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         if isinstance(obj, Markdown):
             raise jinja2.TemplateRuntimeError(f"a Markdown field is read through md() or plain(), not .{attribute}")
         return super().getattr(obj, attribute)

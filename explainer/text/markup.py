@@ -242,9 +242,14 @@ def _lone_image(tokens: list[Token], index: int) -> bool:
     """Whether the paragraph opening at `index` holds one image and nothing else: a figure."""
     if index + 2 >= len(tokens) or tokens[index + 1].type != "inline" or tokens[index + 2].type != "paragraph_close":
         return False
-    children = [child for child in tokens[index + 1].children or [] if not (child.type == "text" and not child.content.strip())
-                and child.type not in ("softbreak",)]
-    return len(children) == 1 and children[0].type == "image"
+    image = False
+    for child in tokens[index + 1].children or []:  # stops at the first child that is neither blank nor the one image
+        if child.type == "softbreak" or (child.type == "text" and not child.content.strip()):
+            continue
+        if child.type != "image" or image:
+            return False
+        image = True
+    return image
 
 
 def render(doc: Markdown, hooks: Hooks) -> str:

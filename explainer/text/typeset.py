@@ -10,14 +10,15 @@ find 삼성·LG in the page all the same; copied text and a PDF's text carry the
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
 
 WORD_JOINER = "\u2060"
 HELD = "·~"  # marks that must neither start nor end a line when they join two words
 # a tag; groups 1 and 2 say when it opens or closes an element whose text is kept verbatim
 TAG_RE = re.compile(r"<(/?)(?:(code|pre|script|style|textarea|title)\b)?[^>]*>", re.IGNORECASE)
-MARK_RE = re.compile(f"[{re.escape(HELD)}]")
+# where a tag that opens or closes verbatim text starts, as TAG_RE reads it
+VERBATIM_RE = re.compile(r"<(/?)(code|pre|script|style|textarea|title)\b", re.IGNORECASE)
 
 
 def hold_joined_words(html: str) -> str:
@@ -28,42 +29,114 @@ def hold_joined_words(html: str) -> str:
     """
     if not any(mark in html for mark in HELD):
         return html
-    # the page is copied once: in slices between the texts that change (a print edition is 20 million
-    # characters; a list of its every text and tag cost 140 MB and half a second)
+    # only the texts around the marks are looked at, not every tag of the page: a print edition is
+    # 20 million characters and a million tags; the page is copied once, in slices between the texts that change
+    page = _Page(html)
     out: list[str] = []
     copied = 0  # html[:copied] is in out
-    previous: tuple[int, int] | None = None  # the readable text before the one at hand
-    marked = False  # whether it holds a mark
-    before = ""  # the last character of the readable text before that one
-    mark = MARK_RE.search(html)
-    for start, end in _readable(html):
-        while mark is not None and mark.start() < start:
-            mark = MARK_RE.search(html, mark.end())
-        if previous is not None:
-            if marked:
-                out += (html[copied:previous[0]], _hold(html[previous[0]:previous[1]], before, html[start]))
-                copied = previous[1]
-            before = html[previous[1] - 1]
-        previous, marked = (start, end), mark is not None and mark.start() < end
-    if previous is not None and marked:
-        out += (html[copied:previous[0]], _hold(html[previous[0]:previous[1]], before, ""))
-        copied = previous[1]
+    position = 0
+    for mark in _marks(html):
+        if mark < position:
+            continue  # in a text already seen
+        found = page.text_at(mark)
+        if found is None:  # in a tag
+            continue
+        start, end = found
+        position = end
+        if not page.readable(start, end):
+            continue
+        before = page.neighbour(start, -1)
+        after = page.neighbour(end, 1)
+        out += (html[copied:start], _hold(html[start:end], html[before[1] - 1] if before else "", html[after[0]] if after else ""))
+        copied = end
     out.append(html[copied:])
     return "".join(out)
 
 
-def _readable(html: str) -> Iterator[tuple[int, int]]:
-    """Yield where each stretch of text between tags lies that is read as text (not empty, not code), in order."""
-    verbatim = 0
-    position = 0
-    for tag in TAG_RE.finditer(html):
-        if tag.start() > position and not verbatim:
-            yield position, tag.start()
-        if tag.group(2):
-            verbatim = max(0, verbatim + (-1 if tag.group(1) else 1))
-        position = tag.end()
-    if position < len(html) and not verbatim:
-        yield position, len(html)
+def _marks(html: str) -> list[int]:
+    """Where each mark is, in order (str.find: many times faster than a regular expression over a long page)."""
+    found: list[int] = []
+    for mark in HELD:
+        at = html.find(mark)
+        while at != -1:
+            found.append(at)
+            at = html.find(mark, at + 1)
+    return sorted(found)
+
+
+class _Page:
+    """Where the tags of one page lie, found around a position rather than by reading every tag from the start.
+
+    A tag (TAG_RE) runs from a '<' to the first '>' after it, and the next one starts at the first '<'
+    after that: a '<' with no '>' anywhere after it is text. Between two tags lies one stretch of text.
+    """
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.last_close = html.rfind(">")  # a '<' after it starts no tag
+        self.starts: list[int] = []  # where each tag that opens or closes verbatim text starts, in order
+        self.verbatim: list[int] = []  # how deep in verbatim text the page is after that tag
+        self.read = False  # whether those two lists are filled: only once a text with a mark is met
+
+    def read_verbatim(self) -> None:
+        """Find the tags that open or close verbatim text (code, pre, script, style, textarea, title)."""
+        depth = 0
+        for tag in VERBATIM_RE.finditer(self.html, 0, max(self.last_close, 0)):
+            if self.tag_start(tag.start()):
+                depth = max(0, depth + (-1 if tag.group(1) else 1))
+                self.starts.append(tag.start())
+                self.verbatim.append(depth)
+        self.read = True
+
+    def tag_start(self, at: int) -> bool:
+        """Whether the '<' at `at` starts a tag (rather than lying inside one, or in text with no '>' after it)."""
+        if at >= self.last_close:
+            return False
+        inside = self.html.rfind("<", 0, at)
+        return inside == -1 or self.html.find(">", inside, at) != -1
+
+    def text_at(self, at: int) -> tuple[int, int] | None:
+        """The stretch of text (start, end) that holds the character at `at` (never '<' or '>'), or None inside a tag."""
+        html = self.html
+        limit = min(at, self.last_close)
+        opening = html.rfind("<", 0, limit) if limit > 0 else -1
+        if opening != -1:
+            closing = html.find(">", opening)
+            if closing > at:
+                return None  # the tag that holds that '<' runs past `at`
+            start = closing + 1
+        else:
+            start = 0
+        following = html.find("<", at, self.last_close) if at < self.last_close else -1
+        return start, following if following != -1 else len(html)
+
+    def readable(self, start: int, end: int) -> bool:
+        """Whether a stretch of text between tags is read as text: not empty, not in code."""
+        if not self.read:
+            self.read_verbatim()
+        index = bisect.bisect_left(self.starts, start)
+        return end > start and (index == 0 or self.verbatim[index - 1] == 0)
+
+    def neighbour(self, edge: int, step: int) -> tuple[int, int] | None:
+        """The nearest readable stretch before the one starting at `edge` (step -1) or after the one ending there (1)."""
+        html = self.html
+        while True:
+            if step < 0:
+                if edge == 0:
+                    return None
+                tag = html.find("<", html.rfind(">", 0, edge - 1) + 1)  # the tag that ends at edge - 1 starts there
+                opening = html.rfind("<", 0, tag)
+                stretch = (html.find(">", opening) + 1 if opening != -1 else 0, tag)
+                edge = stretch[0]
+            else:
+                if edge == len(html):
+                    return None
+                start = html.find(">", edge) + 1  # the tag that starts at edge ends there
+                following = html.find("<", start, self.last_close)
+                stretch = (start, following if following != -1 else len(html))
+                edge = stretch[1]
+            if self.readable(*stretch):
+                return stretch
 
 
 def _hold(text: str, before: str, after: str) -> str:

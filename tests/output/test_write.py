@@ -49,6 +49,14 @@ def test_swap_replaces_whole_folder(site_root: Path) -> None:
     assert snapshot(out) == {"index.html": b"2", write.MARKER: write.MARKER_TEXT}
 
 
+def test_a_whole_write_makes_every_folder_in_any_order(site_root: Path) -> None:
+    out = site_root / "site"
+    files = {"a/b/c/deep.html": b"1", "a/top.html": b"2", "x/y.css": b"3", "a/b/mid.html": b"4", "index.html": b"5",
+             "a/b/c/d/e.txt": b"6", "x/z/w.png": b"7"}
+    write.write_site([Output(path, content) for path, content in files.items()], out)
+    assert snapshot(out) == {**files, write.MARKER: write.MARKER_TEXT}
+
+
 @pytest.mark.parametrize("out", [".", "content", "content/..", "content/pages"])
 def test_refuses_output_over_content_or_project(make_site: Callable[..., Run], out: str) -> None:
     run = make_site({}, "build", "--out", out)

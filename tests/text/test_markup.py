@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from explainer.model import Loc
+from explainer.model import DocLink, Loc
 from explainer.text import markdown, markup
 
 
@@ -109,3 +109,28 @@ def test_text_reaching_html_has_its_quotes_escaped() -> None:
     assert '"' not in text and "'" not in text, html
     assert "x&quot; onmouseover=&quot;alert(1)&quot; &#x27;y&#x27; the " in text
     assert "the &quot;sky&quot;" in text and "it&#x27;s &#x27;up&#x27;" in text
+
+
+class ImageHooks(LooseHooks):
+    """Hooks that show whether each image was given as a figure (a paragraph of its own) or inline."""
+
+    def image(self, link: DocLink, path: str, figure: bool) -> str:
+        return f'<img src="{link.target}" class="{"figure" if figure else "inline"}">'
+
+    def link(self, link: DocLink, path: str) -> str:
+        return link.target
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("![a](x.png)\n", ["figure"]),
+    ("Text.\n\n![a](x.png)   \n\nMore.\n", ["figure"]),
+    ("![a](x.png)\n![b](y.png)\n", ["inline", "inline"]),
+    ("![a](x.png) and words\n", ["inline"]),
+    ("Words ![a](x.png)\n", ["inline"]),
+    ("*![a](x.png)*\n", ["inline"]),
+    ("[![a](x.png)](https://example.org/)\n", ["inline"]),
+    ("- ![a](x.png)\n", ["figure"]),  # an item of a tight list is a paragraph too
+])
+def test_an_image_alone_in_its_paragraph_is_a_figure(text: str, expected: list[str]) -> None:
+    html = markup.render(markdown.parse(text, Loc("page.md", 1)), ImageHooks())
+    assert re.findall(r'class="(figure|inline)"', html) == expected
