@@ -145,13 +145,30 @@ def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     return keys if keys is not None else cache.store("keys", key, SearchKeys(terms, key))
 
 
+MADE_KEYS: dict[str, SearchKeys] = {}  # the keys last made by index_pages in this process, by keys_digest
+
+
+def process_keys(terms: Sequence[Term]) -> SearchKeys:
+    """The keys of `terms`, made once in this process while the terms are the same.
+
+    A worker reads a dozen slices of pages in one process: they share the compiled glossary and
+    the pieces of the words met so far, instead of starting again for each slice.
+    """
+    key = keys_digest(terms)
+    keys = MADE_KEYS.get(key)
+    if keys is None:
+        MADE_KEYS.clear()  # only the last glossary: a preview server changes it without end
+        keys = MADE_KEYS[key] = SearchKeys(terms, key)
+    return keys
+
+
 def index_pages(outputs: Sequence[Output], site: Site, cache: Section) -> None:
     """Read rendered pages and make their index HTML ahead of search_bundle, into `cache` (a worker process's share).
 
     Only pages that mark what is indexed (data-pagefind-body) get their HTML here: whether the
     others are results depends on the whole site, which search_bundle sees.
     """
-    keys = SearchKeys(site.terms, keys_digest(site.terms))
+    keys = process_keys(site.terms)
     headwords = term_headwords(site.terms)
     language = site.config.primary_language
     for output in outputs:

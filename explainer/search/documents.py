@@ -141,6 +141,8 @@ class TextCollector:
 
     def skip(self, node: LexborNode) -> None:
         """Pass over an element whose text is left out: a block inside still ends the text before it, a <br> a word."""
+        if next(node.iter(), None) is None:  # text only (most are a term's tooltip): nothing to look for
+            return
         if node.css_first(BOUNDARIES) is not None:
             self.flush()
         elif node.css_first("br") is not None:

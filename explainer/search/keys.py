@@ -29,6 +29,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 from ..model import Term
@@ -60,7 +61,7 @@ class SearchKeys:
         self.digest = digest  # the hash of the terms' forms it was made from (the search cache's key)
         self.keys = {term.id: term_key(term) for term in self.terms}
         self.seen: dict[tuple[str, str], tuple[str, ...]] = {}  # word_keys of words met before
-        self.pieces: dict[tuple[str, str], str] = {}  # index_text's piece for words in no term, met before
+        self.pieces: dict[tuple[str, ...], str] = {}  # index_text's piece of a word (what follows it, its terms' keys) met before
         forms = [(form, term.id) for term in self.terms for form in term.forms]
         # the forms as written come first: where a spaced variant is also another term's form, that term wins
         self.matcher = TermMatcher(forms + [(variant, term) for form, term in forms for variant in spaces_added(form)],
@@ -89,29 +90,43 @@ class SearchKeys:
     def index_text(self, text: str) -> str:
         """Return `text` as indexed: each word's parts wrapped in MARK, then its further keys (ǂ사과를ǂ ^ǂ사과ǂ)."""
         text = text.replace(MARK, "")
-        tokens = list(TOKEN_RE.finditer(text))
-        ends = [token.end() for token in tokens]
+        words = text.split()
+        if " ".join(words) == text:  # the usual text, words one space apart: each is followed by a space
+            following: list[str] | None = None
+            ends = [end - 1 for end in accumulate(len(word) + 1 for word in words)]
+        else:
+            tokens = list(TOKEN_RE.finditer(text))
+            words = [token.group() for token in tokens]
+            following = [text[token.end():token.end() + 1] or " " for token in tokens]
+            ends = [token.end() for token in tokens]
         terms_at: dict[int, list[str]] = {}
         for match in self.matcher.find(text):
             index = bisect.bisect_right(ends, match.start)  # the first word ending after the match starts
-            while index < len(tokens) and tokens[index].start() < match.end:
+            while index < len(words) and ends[index] - len(words[index]) < match.end:
                 terms_at.setdefault(index, []).append(self.keys[match.term])
                 index += 1
-        words: list[str] = []
-        for index, token in enumerate(tokens):
-            word, following = token.group(), text[token.end():token.end() + 1] or " "
+        pieces = self.pieces
+        shown: list[str] = []
+        for index, word in enumerate(words):
+            after = following[index] if following is not None else " "
             term_keys = terms_at.get(index)
-            if term_keys is None:  # most words: the same piece wherever they stand
-                piece = self.pieces.get((word, following))
-                if piece is None:
-                    piece = self.pieces[(word, following)] = self.piece(word, following, ())
-                words.append(piece)
-            else:
-                words.append(self.piece(word, following, term_keys))
-        return " ".join(words)
+            # the same piece wherever the word stands, with the same terms around it: made once per build
+            key = (word, after, *term_keys) if term_keys else (word, after)
+            piece = pieces.get(key)
+            if piece is None:
+                piece = pieces[key] = self.piece(word, after, term_keys or ())
+            shown.append(piece)
+        return " ".join(shown)
 
     def piece(self, word: str, following: str, term_keys: Iterable[str]) -> str:
         """Return one word as indexed: shown, then the keys it does not show itself."""
+        if PART_RE.fullmatch(word):  # most words: letters only, one part (what follows them is what follows the part)
+            own = compact(word)
+            keys = [own] if own else []
+            keys += [stem for stem, _ in stems(own, following) if stem not in keys]  # longest first: no two alike
+            keys += [key for key in term_keys if key not in keys]
+            return " ".join([f"{MARK}{word}{MARK}", *(f"{JOIN}{MARK}{key}{MARK}" for key in keys[1:])]) if own else \
+                " ".join([word, *(f"{JOIN}{MARK}{key}{MARK}" for key in keys)])
         parts = PART_RE.findall(word)
         keys = self.word_keys(word, following)
         keys += [key for key in term_keys if key not in keys]

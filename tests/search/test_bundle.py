@@ -13,9 +13,10 @@ import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
 from explainer.cache import Cache
-from explainer.model import Options
+from explainer.model import Loc, Options, Term
 from explainer.pipeline import make
-from explainer.search.bundle import document_path, index_html, search_bundle
+from explainer.search import bundle
+from explainer.search.bundle import document_path, index_html, process_keys, search_bundle
 from explainer.search.documents import Block, SearchDoc
 from explainer.search.keys import MARK, SearchKeys
 from explainer.search.pagefind import bundle_problem
@@ -162,6 +163,21 @@ def test_index_document_carries_title_link_and_kind() -> None:
     assert 'data-pagefind-meta="kind[data-value]" data-value="fact"' in html
     assert f"<p>{MARK}사과를{MARK} ^{MARK}사과{MARK} {MARK}먹다{MARK}</p>" in html  # 사 + 과를 is no stack of particles
     assert document_path(doc) == "facts/fact-x/index.html"
+
+
+def test_a_process_keeps_the_keys_of_the_last_glossary_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a worker indexes a dozen slices of pages: they share one SearchKeys while the glossary is the same
+    monkeypatch.setattr(bundle, "MADE_KEYS", {})
+    apple = [Term("apple", "사과", "", ("애플",), "A fruit.", None, (), (), True, Loc(Path("apple.yaml"), 1))]
+    pear = [Term("apple", "배", "", (), "A fruit.", None, (), (), True, Loc(Path("apple.yaml"), 1))]
+    first = process_keys(apple)
+    first.index_text("애플을")
+    assert process_keys(list(apple)) is first
+    changed = process_keys(pear)  # the same term id, another form: keys of its own
+    assert changed is not first and list(bundle.MADE_KEYS.values()) == [changed]
+    assert shown_text(changed.index_text("애플을 배를")) == "애플을 배를"
+    assert f"^{MARK}사과{MARK}" not in changed.index_text("애플을") and f"^{MARK}배{MARK}" in changed.index_text("배를")
+    assert f"^{MARK}사과{MARK}" in process_keys(apple).index_text("애플을")
 
 
 def test_a_bundle_with_an_empty_or_cut_file_is_not_whole(korean: Callable[..., Run], tmp_path: Path) -> None:

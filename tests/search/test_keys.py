@@ -122,3 +122,23 @@ def test_a_word_that_starts_like_a_key_is_still_shown() -> None:
     indexed = SearchKeys([]).index_text("각주 ^1 참고")
     assert shown_text(indexed) == "각주 ^1 참고"
     assert f"{JOIN}{MARK}1{MARK}" in indexed.split(" ")  # and found by its digits
+
+
+@pytest.mark.parametrize(("number", "text", "expected"), CASES, ids=[f"line{n}" for n, _, _ in CASES])
+def test_words_further_apart_than_one_space_get_the_same_keys(number: int, text: str, expected: str) -> None:
+    # text of words one space apart is keyed without the regular expression the rest needs: both ways agree
+    for spacing in ("  ", "\t", " \u00a0"):
+        assert KEYS.index_text(text.replace(" ", spacing)) == KEYS.index_text(text), f"{CASES_FILE.name}:{number} {spacing!r}"
+
+
+def test_a_word_is_keyed_once_however_often_it_stands_with_the_same_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = SearchKeys(TERMS)
+    made: list[str] = []
+    piece = keys.piece
+    monkeypatch.setattr(keys, "piece", lambda word, following, terms: made.append(word) or piece(word, following, terms))
+    indexed = keys.index_text("팹리스가 팹리스를 사과 팹리스가 사과")
+    assert written(indexed) == written(KEYS.index_text("팹리스가 팹리스를 사과 팹리스가 사과"))
+    assert "{" in written(indexed).split(" ")[0]  # 팹리스가 carries its term's key
+    assert made == ["팹리스가", "팹리스를", "사과"]
+    keys.index_text("팹리스가 사과")
+    assert made == ["팹리스가", "팹리스를", "사과"]
