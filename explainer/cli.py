@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
+from .output.swap import finish_removals
 from .uptodate import Record, build_cached
 
 if TYPE_CHECKING:  # the build's code loads only when there is something to build (uptodate.py)
@@ -196,7 +197,10 @@ def run_command(argv: Sequence[str] | None) -> int:
         make_parser().print_help()
         return 0
     try:
-        return run(args)
+        try:
+            return run(args)
+        finally:
+            finish_removals()  # the folders a build removes in the background: gone when the command returns
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

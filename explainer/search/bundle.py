@@ -23,6 +23,7 @@ from pathlib import Path
 from ..cache import Cache, Section, digest
 from ..cancel import Cancelled, never
 from ..model import Output, Site, Term
+from ..output.swap import remove_soon
 from ..text.markdown import plain_text
 from .documents import BODY_ATTRIBUTE, FACTS_PAGE, SearchDoc, cached_read, page_document, search_documents
 from .keys import SearchKeys
@@ -97,8 +98,9 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         if cancelled():
             raise Cancelled
         indexed.append((doc, document_html(doc, keys, language, headwords, cache)))
-    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
-        source, bundle = Path(temp, "documents"), Path(temp, "bundle")
+    temp = Path(tempfile.mkdtemp(prefix="explainer-search-"))
+    try:
+        source, bundle = temp / "documents", temp / "bundle"
         for doc, html in indexed:
             target = source / document_path(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +108,8 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         run_pagefind(source, bundle, language, cancelled)
         files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes(), ORIGIN)
                  for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]
+    finally:
+        remove_soon(temp)  # a folder for each document: removed while the build writes the site
     table = json.dumps(keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     files.append(Output(f"{BUNDLE}/{KEYS_FILE}", table.encode("utf-8"), ORIGIN))
     files.sort(key=lambda output: output.path == f"{BUNDLE}/{ENTRY}")  # the entry last

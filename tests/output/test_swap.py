@@ -8,6 +8,7 @@ import errno
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -60,7 +61,31 @@ def test_a_reader_never_finds_the_site_missing_during_builds(tmp_path: Path) -> 
         looks, missing = map(int, reader.communicate(timeout=30)[0].split())
     assert looks > 1000 and missing == 0, (looks, missing)
     assert (out / "index.html").read_bytes() == b"build 40"
+    swap.finish_removals()  # old sites are removed in the background
     assert ours(out) == []
+
+
+def test_an_old_site_is_removed_in_the_background_and_gone_when_the_command_returns(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write.write_site(site_of(1), out)
+    removing = threading.Event()
+    rmtree = swap.shutil.rmtree
+    monkeypatch.setattr(swap.shutil, "rmtree", lambda path, **kw: removing.wait(10) and rmtree(path, **kw))
+    write.write_site(site_of(2), out)  # returns while the old site is still being removed
+    assert (out / "index.html").read_bytes() == b"build 2"
+    assert [name.split("-")[0] for name in ours(out)] == [".site.del"]
+    removing.set()
+    swap.finish_removals()
+    assert ours(out) == []
+
+
+def test_a_command_waits_for_the_folders_it_removes(tmp_path: Path) -> None:
+    write_tree(tmp_path, MINI)
+    for _ in range(2):
+        assert run_cli(tmp_path, "build", "--no-cache").code == 0
+        assert ours(tmp_path / "site") == []
+        assert not swap._REMOVALS
 
 
 def test_where_the_system_cannot_exchange_two_renames_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,6 +93,7 @@ def test_where_the_system_cannot_exchange_two_renames_do(tmp_path: Path, monkeyp
     out = tmp_path / "site"
     write.write_site(site_of(1), out)
     write.write_site(site_of(2), out)
+    swap.finish_removals()
     assert (out / "index.html").read_bytes() == b"build 2" and ours(out) == []
 
 
