@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, limits
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
 from .uptodate import Record, build_cached
@@ -53,7 +53,7 @@ class Option:
 
     @property
     def takes_value(self) -> bool:
-        return dict(self.settings).get("action") is None
+        return dict(self.settings).get("action") in (None, "append")
 
 
 ALL = COMMANDS
@@ -66,6 +66,9 @@ OPTIONS = (
            (("default", ""), ("metavar", "URL"))),
     Option(("--previous",), BUILDING, "the facts.json of the last published build, to find claims changed without a correction "
            "(default: the one in the output folder)", (("type", Path), ("default", None), ("metavar", "FILE"))),
+    Option(("--limit",), BUILDING, "set one of the limits the content is held to, up or down (repeatable): "
+           f"{', '.join(map(limits.option_name, limits.LIMITS))}; e.g. content-bytes=128MiB, folder-files=20000 (docs/content.md)",
+           (("type", limits.setting), ("action", "append"), ("default", None), ("metavar", "NAME=VALUE"))),
     Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
@@ -196,7 +199,8 @@ def run_command(argv: Sequence[str] | None) -> int:
         make_parser().print_help()
         return 0
     try:
-        return run(args)
+        with limits.applied(limits.settings(getattr(args, "limit", None) or ())):  # the operator's, for the whole command
+            return run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -238,7 +242,7 @@ def options_from(args: argparse.Namespace) -> Options:
     archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
                    archives=Path(archives) if archives else None, program=program_name(), jobs=getattr(args, "jobs", 0),
-                   previous=args.previous)
+                   previous=args.previous, limits=limits.settings(args.limit or ()))
 
 
 def run(args: argparse.Namespace) -> int:
