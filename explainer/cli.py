@@ -66,9 +66,7 @@ OPTIONS = (
            (("default", ""), ("metavar", "URL"))),
     Option(("--previous",), BUILDING, "the facts.json of the last published build, to find claims changed without a correction "
            "(default: the one in the output folder)", (("type", Path), ("default", None), ("metavar", "FILE"))),
-    Option(("--limit",), BUILDING, "set one of the limits the content is held to, up or down (repeatable): "
-           f"{', '.join(map(limits.option_name, limits.LIMITS))}; e.g. content-bytes=128MiB, folder-files=20000 (docs/content.md)",
-           (("type", limits.setting), ("action", "append"), ("default", None), ("metavar", "NAME=VALUE"))),
+    Option(("--limit",), BUILDING, limits.HELP, (("type", limits.setting), ("action", "append"), ("metavar", "NAME=VALUE"))),
     Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
@@ -193,14 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(argv: Sequence[str] | None) -> int:
-    """Parse the arguments and run the command; every error meant for a person is printed here."""
+    """Parse the arguments and run the command with the limits they set."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         make_parser().print_help()
         return 0
+    with limits.applied(limits.settings(getattr(args, "limit", None) or ())):  # the operator's, for the command and its report
+        return reported(args, argv)
+
+
+def reported(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    """Run the command; every error meant for a person is printed here."""
     try:
-        with limits.applied(limits.settings(getattr(args, "limit", None) or ())):  # the operator's, for the whole command
-            return run(args)
+        return run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -89,6 +89,10 @@ def option_name(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
+HELP = (f"raise or lower one of the limits the content is held to (repeatable): {', '.join(map(option_name, LIMITS))}; "
+        "e.g. content-bytes=128MiB, folder-files=20000; bytes take KiB, MiB, GiB (or KB, MB, GB: powers of 1,000) (docs/content.md)")
+
+
 def setting(text: str) -> tuple[str, int]:
     """The value of one --limit NAME=VALUE: the declared name and the number; ArgumentTypeError, said for people."""
     written, equals, raw = text.partition("=")
