@@ -76,7 +76,7 @@ LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML
 
 
 Settings = tuple[tuple[str, int], ...]  # (declared name, value) of each limit the operator set, by name
-_OPERATOR: dict[Limit, int] = {}  # the limits in force that are not their default (set only by `impose`)
+_OPERATOR: dict[Limit, int] = {}  # the limits in force that are not their default (replaced only by `impose`)
 UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
          "kib": KIB, "mib": MIB, "gib": 1024**3, "tib": 1024**4}  # case does not matter; KB is 1,000 bytes, KiB 1,024
 MOST_BYTES = 1024**4  # 1 TiB: past this, a setting is a typo rather than a limit
@@ -136,9 +136,9 @@ def settings(given: Iterable[tuple[str, int]]) -> Settings:
 
 def impose(chosen: Settings) -> Settings:
     """Hold every limit to `chosen` (the others to their default) from now on; return what was held before."""
+    global _OPERATOR
     before = tuple(sorted((name, _OPERATOR[limit]) for name, limit in LIMITS.items() if limit in _OPERATOR))
-    _OPERATOR.clear()
-    _OPERATOR.update((LIMITS[name], value) for name, value in chosen)
+    _OPERATOR = {LIMITS[name]: value for name, value in chosen}  # one step: a thread reading a limit meanwhile sees one or the other
     return before
 
 

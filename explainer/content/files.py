@@ -5,6 +5,7 @@ folders listed within a count. ContentFiles does this for load.SiteReader; the l
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from ..model import Options
 from .places import Places
 
 T = TypeVar("T")
+COUNTED = 1_000_000  # files counted past a limit, to suggest a raised one: the count stays bounded in time too
 
 
 class TooLarge(Exception):
@@ -62,12 +64,12 @@ def long_line(text: str, shown: str) -> Problem | None:
 
 
 def folder_bytes(folder: Path) -> int:
-    """The bytes of every file under `folder` (links not followed): what a raised limit on the total must let through."""
+    """The bytes of the files under `folder` (links not followed, at most COUNTED files): what a raised total must let through."""
+    paths = (os.path.join(where, name) for where, _, names in os.walk(folder) for name in names)
     total = 0
-    for where, _, names in os.walk(folder):
-        for name in names:
-            with contextlib.suppress(OSError):  # gone since it was listed
-                total += os.lstat(os.path.join(where, name)).st_size
+    for path in itertools.islice(paths, COUNTED):
+        with contextlib.suppress(OSError):  # gone since it was listed
+            total += os.lstat(path).st_size
     return total
 
 
@@ -200,7 +202,7 @@ class ContentFiles:
                 for entry in scan:
                     entries.append(entry)
                     if len(entries) > limits.FOLDER_FILES.value:
-                        held = len(entries) + sum(1 for _ in scan)  # counted, not kept: what a raised limit must let through
+                        held = len(entries) + sum(1 for _ in itertools.islice(scan, COUNTED))  # counted, not kept
                         self.problems.append(Problem(self.show(folder), 0, f"more than {limits.shown(limits.FOLDER_FILES)} in one folder; "
                                                      "none of them was read", "an explainer needs far fewer: remove what does not "
                                                      f"belong; {limits.raise_hint(limits.FOLDER_FILES, held)}"))
