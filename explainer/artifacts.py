@@ -22,6 +22,7 @@ class Options:
     program: str = "explainer"  # how the user runs explainer, for messages that name a command
     jobs: int = 0  # processes to build with: 0 decides by the site's size and the cores (workers.py), 1 is one process
     previous: Path | None = None  # the last published build's facts.json (--previous); None: the output folder's
+    limits: tuple[tuple[str, int], ...] = ()  # the operator's --limit settings (limits.settings); none from the content
 
     @property
     def root(self) -> Path:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, limits
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
 from .output.swap import finish_removals
@@ -54,7 +54,7 @@ class Option:
 
     @property
     def takes_value(self) -> bool:
-        return dict(self.settings).get("action") is None
+        return dict(self.settings).get("action") in (None, "append")
 
 
 ALL = COMMANDS
@@ -67,6 +67,7 @@ OPTIONS = (
            (("default", ""), ("metavar", "URL"))),
     Option(("--previous",), BUILDING, "the facts.json of the last published build, to find claims changed without a correction "
            "(default: the one in the output folder)", (("type", Path), ("default", None), ("metavar", "FILE"))),
+    Option(("--limit",), BUILDING, limits.HELP, (("type", limits.setting), ("action", "append"), ("metavar", "NAME=VALUE"))),
     Option(("--debug",), ALL, "show the traceback of an internal error", (("action", "store_true"),)),
     Option(("-q", "--quiet"), ALL, "print only problems", (("action", "store_true"),)),
     Option(("-v", "--verbose"), ("build", "check", "pdf"), "also print how long each stage of the build took",
@@ -191,11 +192,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(argv: Sequence[str] | None) -> int:
-    """Parse the arguments and run the command; every error meant for a person is printed here."""
+    """Parse the arguments and run the command with the limits they set."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         make_parser().print_help()
         return 0
+    with limits.applied(limits.settings(getattr(args, "limit", None) or ())):  # the operator's, for the command and its report
+        return reported(args, argv)
+
+
+def reported(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    """Run the command; every error meant for a person is printed here."""
     try:
         try:
             return run(args)
@@ -242,7 +249,7 @@ def options_from(args: argparse.Namespace) -> Options:
     archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
                    archives=Path(archives) if archives else None, program=program_name(), jobs=getattr(args, "jobs", 0),
-                   previous=args.previous)
+                   previous=args.previous, limits=limits.settings(args.limit or ()))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,21 +4,37 @@ Each is far above what an explainer needs (the flagship's largest file is 8 KB, 
 300 characters, its deepest YAML 4 levels) and low enough that a build past it would take minutes
 or gigabytes. Past a limit the input is refused at once, with its file and line. The table in
 docs/content.md is generated from these declarations (`python -m explainer.limits`).
+
+The person running the build, and only they, may set any limit: `--limit content-bytes=128MiB`
+(`setting` reads one, by the name `option_name` derives from the declaration). Nothing in the
+content can: the settings travel in the build's Options, and `applied` holds every limit to them
+for as long as a command or a build runs, so every `X.value` read anywhere (and in the worker
+processes, which inherit it or are handed it) is the operator's.
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """One limit: its value, the unit it counts, and what it bounds."""
+    """One limit: its default value, the unit it counts, and what it bounds."""
 
-    value: int
+    default: int
     unit: str
     what: str
     why: str
+
+    @property
+    def value(self) -> int:
+        """The limit in force: the operator's setting (`applied`), else the default."""
+        return _OPERATOR.get(self, self.default)
 
 
 KIB = 1024
@@ -59,12 +75,105 @@ LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML
           "PREVIOUS_BYTES": PREVIOUS_BYTES, "CACHE_BYTES": CACHE_BYTES, "SHOWN_CHARS": SHOWN_CHARS}
 
 
+Settings = tuple[tuple[str, int], ...]  # (declared name, value) of each limit the operator set, by name
+_OPERATOR: dict[Limit, int] = {}  # the limits in force that are not their default (replaced only by `impose`)
+UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+         "kib": KIB, "mib": MIB, "gib": 1024**3, "tib": 1024**4}  # case does not matter; KB is 1,000 bytes, KiB 1,024
+MOST_BYTES = 1024**4  # 1 TiB: past this, a setting is a typo rather than a limit
+MOST_COUNT = 1_000_000_000
+NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(\.\d+)?\s*([a-z]*)", re.IGNORECASE)  # 20,000 20_000 1.5GiB
+
+
+def option_name(name: str) -> str:
+    """A declared limit's name as people write it after --limit: CONTENT_BYTES -> content-bytes."""
+    return name.lower().replace("_", "-")
+
+
+HELP = (f"raise or lower one of the limits the content is held to (repeatable): {', '.join(map(option_name, LIMITS))}; "
+        "e.g. content-bytes=128MiB, folder-files=20000; bytes take KiB, MiB, GiB (or KB, MB, GB: powers of 1,000) (docs/content.md)")
+
+
+def setting(text: str) -> tuple[str, int]:
+    """The value of one --limit NAME=VALUE: the declared name and the number; ArgumentTypeError, said for people."""
+    written, equals, raw = text.partition("=")
+    names = {option_name(name): name for name in LIMITS}
+    name = names.get(option_name(written.strip()))
+    if name is None:
+        close = difflib.get_close_matches(option_name(written.strip()), names, n=1)
+        raise argparse.ArgumentTypeError(f"no limit is called '{written.strip()}'" + (f"; did you mean '{close[0]}'?" if close else "")
+                                         + f" (limits: {', '.join(names)}; see docs/content.md)")
+    if not equals or not raw.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' gives no value: write {option_name(name)}={example(LIMITS[name])}")
+    return name, number(LIMITS[name], option_name(name), raw.strip())
+
+
+def number(limit: Limit, name: str, raw: str) -> int:
+    """The number a --limit VALUE gives for `limit`: bytes with a unit or without, a count without one."""
+    found = NUMBER.fullmatch(raw)
+    bytes_ = limit.unit == "bytes"
+    unit = found[3].lower() if found else ""
+    if found is None or (bytes_ and unit not in UNITS and unit) or (not bytes_ and (unit or found[2])):
+        how = ("a number of bytes, with a unit or without: 128MiB, 2GiB, 1.5GiB, 900KB (1,000 bytes each), 1048576" if bytes_
+               else f"a whole number of {limit.unit}, without a unit: 20000, 20_000 or 20,000")
+        zero = raw.startswith("-") and NUMBER.fullmatch(raw[1:]) is not None
+        raise argparse.ArgumentTypeError(f"{name}={raw}: " + ("a limit is 1 or more" if zero else f"{name} is {how}"))
+    whole = int(found[1].replace(",", "").replace("_", ""))
+    value = int((whole + float("0" + found[2] if found[2] else 0)) * UNITS[unit or "b"])
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{name}={raw}: a limit is 1 or more (lower it as far as you like, but not to nothing)")
+    most = MOST_BYTES if bytes_ else MOST_COUNT
+    if value > most:
+        shown_most = size(most) if bytes_ else f"{most:,}"
+        raise argparse.ArgumentTypeError(f"{name}={raw}: more than {shown_most} is no limit at all; give a value a build can meet")
+    return value
+
+
+def settings(given: Iterable[tuple[str, int]]) -> Settings:
+    """The operator's settings as a build records them: the last of each name, those equal to the default left out."""
+    chosen = dict(given)
+    return tuple(sorted((name, value) for name, value in chosen.items() if value != LIMITS[name].default))
+
+
+def impose(chosen: Settings) -> Settings:
+    """Hold every limit to `chosen` (the others to their default) from now on; return what was held before."""
+    global _OPERATOR
+    before = tuple(sorted((name, _OPERATOR[limit]) for name, limit in LIMITS.items() if limit in _OPERATOR))
+    _OPERATOR = {LIMITS[name]: value for name, value in chosen}  # one step: a thread reading a limit meanwhile sees one or the other
+    return before
+
+
+@contextmanager
+def applied(chosen: Settings) -> Iterator[None]:
+    """Hold every limit to the operator's `chosen` while the block runs (a command, a build); then as before."""
+    before = impose(chosen)
+    try:
+        yield
+    finally:
+        impose(before)
+
+
+def example(limit: Limit, needed: int = 0) -> str:
+    """A value for --limit that lets `needed` through with room to spare (or doubles the limit), as people write it."""
+    wanted = max(needed + needed // 4, limit.value * 2 if not needed else 0, 1)
+    if limit.unit == "bytes":
+        step = KIB if wanted < MIB else MIB if wanted < 1024 * MIB else 1024 * MIB
+        unit = {KIB: "KiB", MIB: "MiB", 1024 * MIB: "GiB"}[step]
+        return f"{-(-wanted // step)}{unit}"
+    step = 10 ** max(0, len(str(wanted)) - 2)
+    return str(-(-wanted // step) * step)
+
+
+def raise_hint(limit: Limit, needed: int = 0) -> str:
+    """What a refusal tells the operator: how to raise `limit`, if they trust the content."""
+    name = next((option_name(key) for key, declared in LIMITS.items() if declared is limit), "NAME")
+    return f"if you trust this content, raise the limit with `--limit {name}={example(limit, needed)}`"
+
+
 def size(count: int) -> str:
-    """A byte count as people read it: 512 KiB, 16 MiB, 52.4 MB."""
-    if count >= MIB:
-        return f"{count / MIB:g} MiB" if count % MIB == 0 else f"{count / MIB:.1f} MiB"
-    if count >= KIB:
-        return f"{count / KIB:g} KiB" if count % KIB == 0 else f"{count / KIB:.1f} KiB"
+    """A byte count as people read it: 512 KiB, 16 MiB, 52.4 MiB, 1 TiB."""
+    for unit, step in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", MIB), ("KiB", KIB)):
+        if count >= step:
+            return f"{count / step:g} {unit}" if count % step == 0 else f"{count / step:.1f} {unit}"
     return f"{count} bytes"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import workers
+from . import limits, workers
 from .cache import Cache
 from .cancel import never
 from .content.check import check_site
@@ -89,6 +89,12 @@ class Stopwatch:
 
 def make(options: Options, cache: Cache | None = None, *, links: bool = True, search: bool = True) -> Made:
     """Load, check and render the site in memory (then its links and search index); raise BuildFailed with every problem."""
+    with limits.applied(options.limits):  # every stage (and every worker) reads the limits the operator set
+        return make_within(options, cache, links=links, search=search)
+
+
+def make_within(options: Options, cache: Cache | None, *, links: bool, search: bool) -> Made:
+    """`make` with the operator's limits in force."""
     clock = Stopwatch()
     theme = Theme.for_site(options)
 

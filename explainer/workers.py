@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import limits
 from .cache import Cache, Digest, Entry, digest
 from .media.fonts import system_fonts
 from .model import Options, Output, Site
@@ -54,8 +55,9 @@ _JOB: list[Job] = []  # in a worker process: the build it works for (set by adop
 
 
 def adopt(job: Job) -> None:
-    """Take the build's job in a new worker process."""
+    """Take the build's job in a new worker process, and the limits it is held to (forked, it has them already)."""
     _JOB[:] = [job]
+    limits.impose(job.options.limits)
 
 
 def processes(options: Options, pages: int) -> int:

@@ -72,8 +72,8 @@ class AssetReader:
         try:
             found = probe(data) if kind == "image" else probe_svg(data) if kind == "vector" else None
         except ImageProblem as exc:
-            self.problems.append(Problem(shown, 0, f"this image {exc}", "open it in an image editor and save it again "
-                                         "(PNG, JPEG, WebP or GIF; SVG for drawings)"))
+            self.problems.append(Problem(shown, 0, f"this image {exc}", exc.hint or "open it in an image editor and save it "
+                                         "again (PNG, JPEG, WebP or GIF; SVG for drawings)"))
             return None
         if found is None:
             return Asset(self.content_path(path), shown, kind, data, digest(data))

@@ -4,6 +4,8 @@ folders listed within a count. ContentFiles does this for load.SiteReader; the l
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import unicodedata
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from ..model import Options
 from .places import Places
 
 T = TypeVar("T")
+COUNTED = 1_000_000  # files counted past a limit, to suggest a raised one: the count stays bounded in time too
 
 
 class TooLarge(Exception):
@@ -56,8 +59,18 @@ def long_line(text: str, shown: str) -> Problem | None:
             return Problem(shown, number, f"line {number} has {len(line):,} characters; a line may have at most "
                            f"{limits.shown(limits.LINE_CHARS)}",
                            "break it into several lines (Markdown and YAML text may wrap anywhere); "
-                           "if it is not text, it does not belong in content/")
+                           f"if it is not text, it does not belong in content/; {limits.raise_hint(limits.LINE_CHARS, len(line))}")
     return None
+
+
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under `folder` (links not followed, at most COUNTED files): what a raised total must let through."""
+    paths = (os.path.join(where, name) for where, _, names in os.walk(folder) for name in names)
+    total = 0
+    for path in itertools.islice(paths, COUNTED):
+        with contextlib.suppress(OSError):  # gone since it was listed
+            total += os.lstat(path).st_size
+    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +120,9 @@ class ContentFiles:
             data = read_bounded(path, limit.value)
         except TooLarge as exc:
             self.problems.append(Problem(shown, 0, f"this file is {exc}; a content file may have at most {limits.shown(limit)}",
-                                         "split it into several files (facts may live in many files, a page may become two)"
-                                         if limit is limits.FILE_BYTES else "make it smaller (an image of 2,000 pixels across is "
-                                         "plenty for a page), or link to where it is published"))
+                                         ("split it into several files (facts may live in many files, a page may become two)"
+                                          if limit is limits.FILE_BYTES else "make it smaller (an image of 2,000 pixels across is "
+                                          "plenty for a page), or link to where it is published") + "; " + limits.raise_hint(limit, exc.size)))
             return None
         except OSError as exc:
             self.problems.append(Problem(shown, 0, f"cannot read this file ({exc.strerror or exc})",
@@ -119,7 +132,8 @@ class ContentFiles:
         if self.totals[total.what] > total.value:
             self.problems.append(Problem(self.show(self.options.content_dir), 0, f"the content files pass {limits.shown(total)} "
                                          f"together (at {shown}); the rest were not read", "an explainer site is far smaller: "
-                                         "remove what does not belong in content/"))
+                                         "remove what does not belong in content/; "
+                                         + limits.raise_hint(total, folder_bytes(self.options.content_dir))))
             return None
         self.digests[shown] = digest(data)
         self.paths[shown] = self.content_path(path)
@@ -188,8 +202,10 @@ class ContentFiles:
                 for entry in scan:
                     entries.append(entry)
                     if len(entries) > limits.FOLDER_FILES.value:
+                        held = len(entries) + sum(1 for _ in itertools.islice(scan, COUNTED))  # counted, not kept
                         self.problems.append(Problem(self.show(folder), 0, f"more than {limits.shown(limits.FOLDER_FILES)} in one folder; "
-                                                     "none of them was read", "an explainer needs far fewer: remove what does not belong"))
+                                                     "none of them was read", "an explainer needs far fewer: remove what does not "
+                                                     f"belong; {limits.raise_hint(limits.FOLDER_FILES, held)}"))
                         return []
         except OSError as exc:
             self.problems.append(Problem(self.show(folder), 0, f"cannot list this folder ({exc.strerror or exc})",

@@ -54,7 +54,8 @@ def read_archive(path: Path) -> tuple[str | None, str]:
         data = read_bounded(path, limits.ARCHIVE_BYTES.value)
         return normalize_quote(data.decode("utf-8-sig")), ""
     except TooLarge as exc:
-        return None, f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)})"
+        return None, (f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)}); "
+                      + limits.raise_hint(limits.ARCHIVE_BYTES, exc.size))
     except UnicodeDecodeError:
         return None, NOT_UTF8
     except OSError as exc:

@@ -70,7 +70,8 @@ def _convert_path(raw: Any) -> tuple[Any, str]:
         return None, f"must be a relative file path, not {_kind(raw)}"
     path = raw.strip()
     if len(path) > limits.ARCHIVE_PATH.value:
-        return None, f"is {len(path):,} characters long; a path may have at most {limits.shown(limits.ARCHIVE_PATH)}"
+        return None, (f"is {len(path):,} characters long; a path may have at most {limits.shown(limits.ARCHIVE_PATH)}; "
+                      + limits.raise_hint(limits.ARCHIVE_PATH, len(path)))
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
         return None, f"holds a control character: {_shown_value(path)}"
     if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):

@@ -84,13 +84,14 @@ class Bounds:
         self.nodes += 1
         if self.nodes > limits.YAML_NODES.value:
             raise Refused(event, f"more than {limits.shown(limits.YAML_NODES)} in one file",
-                          "split the file: facts may live in several files under facts/")
+                          f"split the file: facts may live in several files under facts/; {limits.raise_hint(limits.YAML_NODES)}")
         nested = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))  # a level is a mapping or a list
         self.depth += nested
         try:
             if self.depth > limits.YAML_DEPTH.value:
                 raise Refused(event, f"YAML nested more than {limits.shown(limits.YAML_DEPTH)} deep",
-                              "content needs a few levels at most: a mapping, a list of records, their keys")
+                              "content needs a few levels at most: a mapping, a list of records, their keys; "
+                              + limits.raise_hint(limits.YAML_DEPTH))
             node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
             return node
         finally:

@@ -19,7 +19,6 @@ from PIL import __version__ as PILLOW_VERSION
 
 from .. import limits
 
-MAX_PIXELS = limits.IMAGE_PIXELS.value  # an image of more is refused: a camera's 24 MP photo is ten times what a page shows
 WIDTHS = (480, 960, 1440)  # a phone (375 px at 1x-2x), a desktop column (44rem at 2x), a wide figure
 QUALITY = {"WEBP": 80, "JPEG": 82}
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP", ".avif": "AVIF"}
@@ -29,7 +28,11 @@ SUFFIX = {"WEBP": "webp", "JPEG": "jpg", "PNG": "png", "GIF": "gif", "AVIF": "av
 
 
 class ImageProblem(Exception):
-    """An image that cannot be used; its message says why, for a Problem."""
+    """An image that cannot be used; its message says why, for a Problem (and `hint` what to do, when not the usual)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +67,10 @@ def probe(data: bytes) -> Probe:
         try:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ImageProblem(f"is {width} × {height} pixels ({width * height / 1e6:.0f} MP); "
-                                       f"an image may have at most {MAX_PIXELS / 1e6:.0f} MP")
+                if width * height > limits.IMAGE_PIXELS.value:  # a camera's 24 MP photo is ten times what a page shows
+                    raise ImageProblem(f"is {width} × {height} pixels ({width * height / 1e6:.0f} MP); an image may have at "
+                                       f"most {limits.IMAGE_PIXELS.value / 1e6:g} MP", "scale it down (a page shows at most 1,440 "
+                                       f"pixels across); {limits.raise_hint(limits.IMAGE_PIXELS, width * height)}")
                 orientation = image.getexif().get(0x0112, 1)
                 if orientation in (5, 6, 7, 8):  # turned a quarter: shown with width and height swapped
                     width, height = height, width

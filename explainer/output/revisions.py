@@ -31,7 +31,8 @@ def unnoted_changes(site: Site, previous: Path, root: Path | None = None) -> lis
         return []
     except (OSError, ValueError, TooLarge) as exc:
         return [Problem(shown, 0, f"cannot compare the claims with the last published build: {_reason(exc)}",
-                        "give a facts.json written by explainer with --previous, or remove the file", "warning")]
+                        "give a facts.json written by explainer with --previous, or remove the file"
+                        + (f"; {limits.raise_hint(limits.PREVIOUS_BYTES, exc.size)}" if isinstance(exc, TooLarge) else ""), "warning")]
     before = _facts(data)
     if before is None:
         return [Problem(shown, 0, f"cannot compare the claims with the last published build: not a facts.json of version {VERSION}",

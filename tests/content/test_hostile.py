@@ -134,7 +134,8 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
     ),
     "5,000 characters in archive": (
         {"content/sources/paper.yaml": SOURCE + "archive: " + "a" * 5000 + "\n"},
-        "content/sources/paper.yaml:11: error: 'archive' is 5,000 characters long; a path may have at most 1,024 characters",
+        "content/sources/paper.yaml:11: error: 'archive' is 5,000 characters long; a path may have at most 1,024 characters; "
+        "if you trust this content, raise the limit with `--limit archive-path=6300`",
     ),
     "absolute archive path": (
         {"content/sources/paper.yaml": SOURCE + "archive: /etc/passwd\n"},

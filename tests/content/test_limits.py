@@ -51,6 +51,7 @@ def test_a_50_mb_file_is_refused_at_once_in_bounded_memory(make_site: Callable[.
         run = run_cli(site_root, "build")
     assert run.code == 1
     assert f"{name}: error: this file is 50 MiB; a content file may have at most 512 KiB" in run.err.splitlines()
+    assert "if you trust this content, raise the limit with `--limit file-bytes=63MiB`" in run.err  # 50 MiB and a quarter more
     assert len(run.err) < 2000  # the report quotes no part of the file's 50 MB
 
 
@@ -92,6 +93,7 @@ def test_a_folder_of_more_files_than_the_limit_is_refused(make_site: Callable[..
     run = make_site({"content/glossary/sky.yaml": None})
     assert run.code == 1
     assert "content/glossary: error: more than 5,000 files in one folder; none of them was read" in run.err.splitlines()
+    assert "if you trust this content, raise the limit with `--limit folder-files=6300`" in run.err  # 5,001 files and a quarter more
 
 
 def test_content_past_the_total_limit_is_refused(make_site: Callable[..., Run], site_root: Path) -> None:
@@ -101,6 +103,7 @@ def test_content_past_the_total_limit_is_refused(make_site: Callable[..., Run], 
     run = make_site({})
     assert run.code == 1
     assert "content: error: the content files pass 16 MiB together (at content/glossary/t36.yaml); the rest were not read" in run.err
+    assert "if you trust this content, raise the limit with `--limit content-bytes=22MiB`" in run.err  # all 17.6 MiB, not 16
 
 
 def test_a_symbolic_link_out_of_the_project_is_not_read(site_root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from explainer.media.images import MAX_PIXELS, ImageProblem, encode, plan, probe
+from explainer.limits import IMAGE_PIXELS
+from explainer.media.images import ImageProblem, encode, plan, probe
 from explainer.media.vector import probe_svg
 
 
@@ -57,7 +58,7 @@ def test_variants_are_byte_identical_and_carry_no_metadata() -> None:
 
 
 def test_too_large_and_broken_images_are_problems_not_tracebacks() -> None:
-    side = int(MAX_PIXELS ** 0.5) + 10
+    side = int(IMAGE_PIXELS.value ** 0.5) + 10
     with pytest.raises(ImageProblem, match=r"is \d+ × \d+ pixels \(20 MP\); an image may have at most 20 MP"):
         probe(png(side, side))
     with pytest.raises(ImageProblem, match="cannot be read as an image"):
