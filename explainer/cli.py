@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, limits
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
-from .output.swap import finish_removals
 from .uptodate import Record, build_cached
 
 if TYPE_CHECKING:  # the build's code loads only when there is something to build (uptodate.py)
@@ -204,10 +203,7 @@ def run_command(argv: Sequence[str] | None) -> int:
 def reported(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
     """Run the command; every error meant for a person is printed here."""
     try:
-        try:
-            return run(args)
-        finally:
-            finish_removals()  # the folders a build removes in the background: gone when the command returns
+        return run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

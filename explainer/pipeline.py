@@ -30,6 +30,7 @@ from .output.hosting import hosting_files
 from .output.linkcheck import check_links
 from .output.lock import OutputLock
 from .output.revisions import unnoted_changes
+from .output.swap import finish_removals
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.look import check_look
 from .render.pages import render_site
@@ -213,4 +214,6 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
         clock = Stopwatch()
         with clock.stage("write"):
             result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
+        if lock is None:
+            finish_removals()  # the old site and the search step's documents: gone before the output's lock is let go
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

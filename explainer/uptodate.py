@@ -33,6 +33,7 @@ from .cache import Cache
 from .errors import Problem
 from .model import Options
 from .output.lock import OutputLock
+from .output.swap import finish_removals
 from .output.write import check_out_dir, tidy
 from .store import CACHE_FOLDER, Sealing, Unusable, cache_folder, read_sealed, write_sealed, write_sealed_stream
 
@@ -317,4 +318,5 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
         record = Record(tuple(sorted(inputs.items())), record_output(options.out_dir),
                         built.made.warnings, built.made.pages, search_size)
         save(folder, record, cache, note)
+        finish_removals()  # the old site and the search step's documents, removed while the cache was saved
     return built

@@ -103,7 +103,7 @@ def remove_soon(folder: Path) -> None:
     """
     thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name=f"remove {folder.name}")
     thread.start()
-    _REMOVALS.append(thread)
+    _REMOVALS[:] = [*(running for running in _REMOVALS if running.is_alive()), thread]  # a preview's build never waits
 
 
 def finish_removals() -> None:
