@@ -273,7 +273,7 @@ class SiteReader(ContentFiles, AssetReader):
         base = self.options.content_dir / "pages"
         found: list[Page] = []
         seen: dict[str, str] = {}
-        for path in page_files(base, self.show, self.problems):
+        for path in page_files(base, self.listed, self.show, self.problems):
             page = self.cached(path, self.page)
             if page is None:
                 continue

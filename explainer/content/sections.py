@@ -22,33 +22,38 @@ from .targets import ASSET_SUFFIXES
 MAX_DEPTH = 4  # folders inside pages/: guide/part/chapter/page.md is deep enough for an explainer
 
 
-def page_files(base: Path, show: Callable[[Path], str], problems: list[Problem]) -> list[Path]:
-    """Every .md file under pages/, at most MAX_DEPTH folders deep, by path; other files (not images or files) are warned about."""
+def page_files(base: Path, listed: Callable[[Path], list[os.DirEntry[str]]], show: Callable[[Path], str],
+               problems: list[Problem]) -> list[Path]:
+    """Every .md file under pages/, at most MAX_DEPTH folders deep, by path; other files (not images or files) are warned about.
+
+    Each folder is listed by `listed` (ContentFiles.listed), which holds it to the folder-files limit.
+    """
     found: list[Path] = []
     if not base.is_dir():
         return found
-    def unlisted(error: OSError) -> None:
-        problems.append(Problem(show(Path(error.filename)), 0, f"cannot list this folder ({error.strerror or error})",
-                                "check that it is a folder that may be read (a symbolic link must lead to one)"))
 
-    for folder, folders, files in os.walk(base, onerror=unlisted):
-        here = Path(folder)
-        depth = len(here.relative_to(base).parts)
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
+    def visit(here: Path, depth: int) -> None:
+        entries = listed(here)
+        folders = [entry for entry in entries if not entry.name.startswith(".") and entry.is_dir()]
         if depth >= MAX_DEPTH and folders:
-            for name in folders:
-                problems.append(Problem(show(here / name), 0, f"ignored: pages are read at most {MAX_DEPTH} folders deep in pages/",
+            for entry in folders:
+                problems.append(Problem(show(here / entry.name), 0, f"ignored: pages are read at most {MAX_DEPTH} folders deep in pages/",
                                         "move its pages up a level", "warning"))
-            folders[:] = []
-        for name in sorted(files):
-            path = here / name
-            if name.startswith(".") or name.endswith("~") or path.suffix.lower() in ASSET_SUFFIXES:
+            folders = []
+        for entry in entries:
+            path = here / entry.name
+            if entry.is_dir() or entry.name.startswith(".") or entry.name.endswith("~") or path.suffix.lower() in ASSET_SUFFIXES:
                 continue  # an image or file beside its pages is read by assets()
             if path.suffix == ".md":
                 found.append(path)
             else:
                 problems.append(Problem(show(path), 0, "ignored: only *.md files are read in pages/",
                                         "rename it to end in .md, or move it out of content/pages/", "warning"))
+        for entry in folders:
+            if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                visit(here / entry.name, depth + 1)
+
+    visit(base, 0)
     return sorted(found)
 
 

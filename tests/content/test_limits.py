@@ -96,6 +96,15 @@ def test_a_folder_of_more_files_than_the_limit_is_refused(make_site: Callable[..
     assert "if you trust this content, raise the limit with `--limit folder-files=6300`" in run.err  # 5,001 files and a quarter more
 
 
+@pytest.mark.parametrize("folder", ["content/pages", "content/pages/guide"])
+def test_a_folder_of_pages_is_held_to_the_limit_too(make_site: Callable[..., Run], site_root: Path, folder: str) -> None:
+    pages = {f"{folder}/p{number}.md": f"---\ntitle: P{number}\n---\n\nWords.\n" for number in range(4)}
+    assert make_site(pages, "build", "--limit", "folder-files=10").code == 0
+    run = make_site(pages, "build", "--limit", "folder-files=3")
+    assert run.code == 1
+    assert f"{folder}: error: more than 3 files in one folder; none of them was read" in run.err.splitlines()
+
+
 def test_content_past_the_total_limit_is_refused(make_site: Callable[..., Run], site_root: Path) -> None:
     body = "  " + "words " * 80 + "\n"
     for number in range(40):  # 40 files of 450 KiB: each within its limit, 17.6 MiB together
