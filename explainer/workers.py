@@ -29,6 +29,7 @@ from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
 from .render.pages import environment, render_narratives, render_state
 from .render.theme import Theme
+from .text.glossary import Glossary
 
 if TYPE_CHECKING:  # loaded where used: a build in one process (or without search) loads neither
     from concurrent.futures import ProcessPoolExecutor
@@ -131,6 +132,11 @@ def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: i
     """Render the narrative pages and their print parts in `count` workers, and read them for links and search."""
     slices = split(range(len(site.pages)), count * CHUNKS_PER_WORKER)
     environment(site, theme, theme.digest(), cache)  # compiled once, here: the workers inherit it
+    Glossary.build(site.terms)  # its matcher too (glossary.compiled)
+    if search:
+        from .search.bundle import process_keys
+
+        process_keys(site.terms)  # and the search keys' (search_bundle then takes these)
     if site.config.look.cards:
         system_fonts()  # read once, here, for the cards the workers draw
     run(Job(site, options, theme, cache, links, search), count, render_slice, slices)

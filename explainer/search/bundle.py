@@ -143,10 +143,10 @@ def keys_digest(terms: Sequence[Term]) -> str:
 def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     """The keys of the glossary's terms, from the cache while their forms are the same."""
     if cache is None:
-        return SearchKeys(terms)
+        return process_keys(terms)
     key = keys_digest(terms)
     keys: SearchKeys | None = cache.lookup("keys", key)
-    return keys if keys is not None else cache.store("keys", key, SearchKeys(terms, key))
+    return keys if keys is not None else cache.store("keys", key, process_keys(terms))
 
 
 MADE_KEYS: dict[str, SearchKeys] = {}  # the keys last made by index_pages in this process, by keys_digest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from explainer.model import Loc, Term
 from explainer.text.glossary import Glossary, Linker
 from explainer.text.termmatch import Match
@@ -36,3 +38,14 @@ def test_a_text_shown_twice_is_searched_once_and_linked_for_each_page() -> None:
     # what a page has linked stays its own: the next section links the term again from the same matches
     printed.section()
     assert printed.text(text, True).count('class="term-link"') == 1 and matcher.searched == [text]
+
+
+def test_the_same_forms_share_one_compiled_matcher_and_other_forms_get_their_own() -> None:
+    sky = Term("sky", "sky", "", (), "what is up", None, (), (), True, Loc("t.yaml", 1), {})
+    sea = Term("sea", "sea", "", (), "what is wet", None, (), (), True, Loc("u.yaml", 1), {})
+    first, again = Glossary.build((sky,)), Glossary.build((replace(sky),))  # an equal term, as another slice's site has
+    assert again.matcher is first.matcher  # compiled once in a process: a build's slices and its workers share it
+    assert again.found is not first.found  # while what each build has searched stays its own
+    other = Glossary.build((sky, sea))
+    assert other.matcher is not first.matcher
+    assert [m.term for m in other.matcher.find("sky and sea")] == ["sky", "sea"]
