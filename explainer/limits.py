@@ -30,6 +30,7 @@ class Limit:
     unit: str
     what: str
     why: str
+    most: int = 0  # the highest setting --limit accepts, where the code behind the limit has a ceiling of its own (0: none)
 
     @property
     def value(self) -> int:
@@ -45,7 +46,8 @@ FILE_BYTES = Limit(512 * KIB, "bytes", "size of one content file (site.yaml, a s
 LINE_CHARS = Limit(10_000, "characters", "length of one line of a content file",
                    "an error report shows the line; a paragraph may wrap onto as many lines as it likes")
 YAML_DEPTH = Limit(12, "levels", "nesting of YAML mappings and lists in one file (a facts file needs 4)",
-                   "deeper nesting is no content explainer reads, and reading it recurses")
+                   "deeper nesting is no content explainer reads, and reading it recurses",
+                   200)  # reading recurses a few calls a level: Python's stack holds about 300 levels
 YAML_NODES = Limit(20_000, "values", "keys, values and list items in one YAML file or front matter (about 2,800 facts)",
                    "bounds the memory one file takes; split a longer list into several files")
 FOLDER_FILES = Limit(5_000, "files", "entries in one content folder (sources/, facts/, glossary/, pages/)",
@@ -60,7 +62,8 @@ ASSET_BYTES = Limit(20 * MIB, "bytes", "size of one image or other file of the c
 ASSETS_BYTES = Limit(256 * MIB, "bytes", "all images and other files of the content together",
                      "GitHub Pages publishes at most 1 GB; every build reads them all")
 IMAGE_PIXELS = Limit(20_000_000, "pixels", "size of one image (20 MP: 5,477 × 3,651)",
-                     "decoding takes memory for every pixel; a page shows at most 1,440 pixels across")
+                     "decoding takes memory for every pixel; a page shows at most 1,440 pixels across",
+                     178_956_970)  # Pillow refuses more as a decompression bomb (twice its Image.MAX_IMAGE_PIXELS)
 PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's facts.json (`--previous`), read to compare claims",
                       "the flagship's is under 100 KB; a site with 10,000 facts stays well under the limit")
 CACHE_BYTES = Limit(512 * MIB, "bytes", "size of one file of the build cache (.explainer-cache/, beside content/)",
@@ -109,22 +112,24 @@ def setting(text: str) -> tuple[str, int]:
 
 def number(limit: Limit, name: str, raw: str) -> int:
     """The number a --limit VALUE gives for `limit`: bytes with a unit or without, a count without one."""
-    found = NUMBER.fullmatch(raw)
+    found = NUMBER.fullmatch(raw) if len(raw) <= 40 else None  # no limit is written with more digits than this
+    written = f"{name}={raw if len(raw) <= 40 else raw[:40] + '…'}"
     bytes_ = limit.unit == "bytes"
     unit = found[3].lower() if found else ""
     if found is None or (bytes_ and unit not in UNITS and unit) or (not bytes_ and (unit or found[2])):
         how = ("a number of bytes, with a unit or without: 128MiB, 2GiB, 1.5GiB, 900KB (1,000 bytes each), 1048576" if bytes_
                else f"a whole number of {limit.unit}, without a unit: 20000, 20_000 or 20,000")
-        zero = raw.startswith("-") and NUMBER.fullmatch(raw[1:]) is not None
-        raise argparse.ArgumentTypeError(f"{name}={raw}: " + ("a limit is 1 or more" if zero else f"{name} is {how}"))
+        zero = raw.startswith("-") and len(raw) <= 41 and NUMBER.fullmatch(raw[1:]) is not None
+        raise argparse.ArgumentTypeError(f"{written}: " + ("a limit is 1 or more" if zero else f"{name} is {how}"))
     whole = int(found[1].replace(",", "").replace("_", ""))
     value = int((whole + float("0" + found[2] if found[2] else 0)) * UNITS[unit or "b"])
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{name}={raw}: a limit is 1 or more (lower it as far as you like, but not to nothing)")
-    most = MOST_BYTES if bytes_ else MOST_COUNT
+        raise argparse.ArgumentTypeError(f"{written}: a limit is 1 or more (lower it as far as you like, but not to nothing)")
+    most = limit.most or (MOST_BYTES if bytes_ else MOST_COUNT)
     if value > most:
         shown_most = size(most) if bytes_ else f"{most:,}"
-        raise argparse.ArgumentTypeError(f"{name}={raw}: more than {shown_most} is no limit at all; give a value a build can meet")
+        raise argparse.ArgumentTypeError(f"{written}: more than {shown_most} is " + (
+            "past what explainer can read" if limit.most else "no limit at all; give a value a build can meet"))
     return value
 
 
@@ -155,6 +160,7 @@ def applied(chosen: Settings) -> Iterator[None]:
 def example(limit: Limit, needed: int = 0) -> str:
     """A value for --limit that lets `needed` through with room to spare (or doubles the limit), as people write it."""
     wanted = max(needed + needed // 4, limit.value * 2 if not needed else 0, 1)
+    wanted = min(wanted, limit.most or (MOST_BYTES if limit.unit == "bytes" else MOST_COUNT))  # never a value --limit refuses
     if limit.unit == "bytes":
         step = KIB if wanted < MIB else MIB if wanted < 1024 * MIB else 1024 * MIB
         unit = {KIB: "KiB", MIB: "MiB", 1024 * MIB: "GiB"}[step]

@@ -52,6 +52,9 @@ def test_a_setting_is_read_with_its_unit(text: str, expected: tuple[str, int]) -
     ("content-bytes=12 parsecs", "content-bytes=12 parsecs: content-bytes is a number of bytes, with a unit or without"),
     ("content-bytes=2TiB", "content-bytes=2TiB: more than 1 TiB is no limit at all"),
     ("folder-files=2000000000", "folder-files=2000000000: more than 1,000,000,000 is no limit at all"),
+    ("yaml-depth=201", "yaml-depth=201: more than 200 is past what explainer can read"),  # reading recurses
+    ("image-pixels=500000000", "image-pixels=500000000: more than 178,956,970 is past what explainer can read"),  # Pillow's
+    ("content-bytes=1" + "0" * 5_000, "content-bytes=1" + "0" * 39 + "…: content-bytes is a number of bytes"),
 ])
 def test_a_bad_setting_is_refused_for_people(text: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match=None) as refused:
@@ -168,3 +171,39 @@ def test_limits_read_outside_the_build_hold_too(make_site: Callable[..., Run]) -
     assert "    10 | word word word word …" in shown.err.splitlines()
     cached = make_site({}, "build", "-v", "--limit", "cache-bytes=1KiB")  # the cache is written after the build
     assert cached.code == 0 and "larger than the limit: not kept" in cached.out
+
+
+def test_the_deepest_yaml_a_setting_allows_is_read_or_refused_never_a_crash(tmp_path: Path) -> None:
+    write_tree(tmp_path, MINI)
+    for depth in (199, 260, 3_000):
+        nested = "x: " + "[" * depth + "]" * depth + "\n"
+        (tmp_path / "content" / "facts" / "deep.yaml").write_text(nested, encoding="utf-8")
+        run = run_cli(tmp_path, "check", "--limit", "yaml-depth=200", "--limit", "line-chars=10000000")
+        assert "internal error" not in run.err and "Traceback" not in run.err, run.err[-500:]
+        if depth > 200:
+            assert "more than 200 levels" in run.err, run.err[-500:]
+        else:  # read: what is wrong with it is then that it is no fact group
+            assert "levels" not in run.err and "missing required key 'facts'" in run.err, run.err[-500:]
+
+
+def test_an_image_past_pillows_own_ceiling_is_refused_in_explainers_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    write_tree(tmp_path, MINI)
+    (tmp_path / "content" / "files").mkdir(exist_ok=True)
+    Image.new("L", (100, 100)).save(tmp_path / "content" / "files" / "big.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000)  # Pillow refuses 10,000 pixels as twice its limit
+    run = run_cli(tmp_path, "check")
+    assert "content/files/big.png: error: this image is more than 179 MP; an image may have at most 20 MP" in run.err
+
+
+def test_a_folder_of_pages_over_the_limit_is_listed_once_and_nothing_in_it_is_read(tmp_path: Path) -> None:
+    write_tree(tmp_path, MINI)
+    junk = tmp_path / "content" / "pages" / "junk"
+    junk.mkdir()
+    for number in range(5):
+        (junk / f"f{number}.txt").write_text("x", encoding="utf-8")
+        (junk / f"p{number}.png").write_bytes(b"not an image")
+    run = run_cli(tmp_path, "check", "--limit", "folder-files=4")
+    assert run.err.count("content/pages/junk: error: more than 4 files in one folder; none of them was read") == 1, run.err
+    assert "f0.txt" not in run.err and "p0.png" not in run.err  # neither the pages' listing nor the images' read them

@@ -35,6 +35,7 @@ class AssetReader:
     content_path: Callable[[Path], str]
     record: Callable[..., dict[str, Any]]
     md: Callable[..., Markdown | None]
+    files_under: Callable[[Path], list[Path]]
 
     # -- images and other files -------------------------------------------------------
 
@@ -44,11 +45,10 @@ class AssetReader:
         paths: list[Path] = []
         files = self.options.content_dir / "files"
         if files.is_dir():
-            paths += sorted(path for path in files.rglob("*") if path.is_file() and not _hidden(path, files))
+            paths += self.files_under(files)
         pages = self.options.content_dir / "pages"
         if pages.is_dir():
-            paths += sorted(path for path in pages.rglob("*") if path.is_file() and path.suffix.lower() in ASSET_SUFFIXES
-                            and not _hidden(path, pages))
+            paths += [path for path in self.files_under(pages) if path.suffix.lower() in ASSET_SUFFIXES]
         for path in paths:
             if path.suffix.lower() not in ASSET_SUFFIXES:
                 self.problems.append(Problem(self.show(path), 0, f"ignored: explainer publishes no {path.suffix or 'extensionless'} files",
@@ -91,9 +91,3 @@ class AssetReader:
         caption = self.md(raw, "caption", checked, path, inline=True)
         return Figure(checked["file"], "", checked["alt"], caption, checked.get("credit", ""), checked["decorative"],
                       Loc(path, raw.line_of("file")))
-
-
-
-def _hidden(path: Path, base: Path) -> bool:
-    """A dot file or folder, or an editor's backup (name~), under `base`: never content."""
-    return any(part.startswith(".") or part.endswith("~") for part in path.relative_to(base).parts)

@@ -98,6 +98,7 @@ class ContentFiles:
         self.cache = cache
         self.digests: dict[str, str] = {}
         self.paths: dict[str, str] = {}  # every file read, as shown -> its path inside content/
+        self.listings: dict[Path, list[os.DirEntry[str]]] = {}  # each folder listed once (pages/ by its pages and its images)
         self.totals: dict[str, int] = {}  # bytes read so far, by the limit they are held to (CONTENT_BYTES, ASSETS_BYTES)
         self.inside = os.path.realpath(options.root)  # content is read only from inside the project folder
 
@@ -194,8 +195,34 @@ class ContentFiles:
                                              f"rename it to end in {suffix}, or move it out of content/{folder}/", "warning"))
         return list(found.values())
 
+    def files_under(self, base: Path) -> list[Path]:
+        """Every file under `base`, at any depth, by path; each folder listed within the folder-files limit (`listed`).
+
+        Dot files and folders and an editor's backups (name~) are never content; a link to a
+        folder is not followed (as Path.rglob), a link to a file is.
+        """
+        found: list[Path] = []
+        folders = [base]
+        while folders:  # a list, not recursion: folders may nest as deep as paths go
+            folder = folders.pop()
+            for entry in self.listed(folder):
+                if entry.name.startswith(".") or entry.name.endswith("~"):
+                    continue
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append(folder / entry.name)
+                elif entry.is_file():
+                    found.append(folder / entry.name)
+        return sorted(found)
+
     def listed(self, folder: Path) -> list[os.DirEntry[str]]:
         """A folder's entries by name; none (and a problem) when it cannot be listed or holds too many."""
+        if folder not in self.listings:
+            self.listings[folder] = self.list_folder(folder)
+        return self.listings[folder]
+
+    def list_folder(self, folder: Path) -> list[os.DirEntry[str]]:
+        """`listed`, for a folder not listed yet."""
         entries: list[os.DirEntry[str]] = []
         try:
             with os.scandir(folder) as scan:  # DirEntry knows file from folder without another stat per file

@@ -77,8 +77,10 @@ def probe(data: bytes) -> Probe:
                 alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
                 image_format = str(image.format)
                 animated = bool(getattr(image, "is_animated", False))
-        except Image.DecompressionBombError as exc:
-            raise ImageProblem(f"is too large to open ({exc})") from None
+        except Image.DecompressionBombError:  # past Pillow's own ceiling, which limits.IMAGE_PIXELS never goes beyond
+            raise ImageProblem(f"is more than {limits.IMAGE_PIXELS.most / 1e6:.0f} MP; an image may have at most "
+                               f"{limits.IMAGE_PIXELS.value / 1e6:g} MP", "scale it down (a page shows at most 1,440 pixels "
+                               "across)") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(f"cannot be read as an image ({exc})") from None
     return Probe(image_format, width, height, alpha, animated)
