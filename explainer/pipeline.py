@@ -207,13 +207,15 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
     assert options.out_dir is not None, "build needs an output folder"
     check_out_dir(options.out_dir, options.content_dir)
     with OutputLock.take(options.out_dir) if lock is None else nullcontext(lock):
-        tidy(options.out_dir)  # what killed builds left: an old site put back, temporary folders removed
-        made = make(options, cache, links=links, search=search)
+        try:
+            tidy(options.out_dir)  # what killed builds left: an old site put back, temporary folders removed
+            made = make(options, cache, links=links, search=search)
 
-        # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
-        clock = Stopwatch()
-        with clock.stage("write"):
-            result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
-        if lock is None:
-            finish_removals()  # the old site and the search step's documents: gone before the output's lock is let go
+            # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
+            clock = Stopwatch()
+            with clock.stage("write"):
+                result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
+        finally:
+            if lock is None:  # the old site, a failed write's folder, the search step's documents: gone before the lock is
+                finish_removals()  # let go (a caller holding it, the preview server, never waits)
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

@@ -304,19 +304,21 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
     check_out_dir(options.out_dir, options.content_dir)
     folder = cache_folder(options.content_dir, options.out_dir)
     with OutputLock.take(options.out_dir) as lock:
-        tidy(options.out_dir)
-        record = load_record(folder, note)
-        if record is not None and is_current(record, options, search, note):
-            return record
-        from .pipeline import build  # the build's code loads only when there is something to build
+        try:
+            tidy(options.out_dir)
+            record = load_record(folder, note)
+            if record is not None and is_current(record, options, search, note):
+                return record
+            from .pipeline import build  # the build's code loads only when there is something to build
 
-        inputs = first_inputs(options, search)  # hashed before they are read: an edit during the build is seen next time
-        cache = load_stages(folder, note)
-        built = build(options, cache, search=search, lock=lock)
-        inputs |= later_inputs(built, options)
-        search_size = built.made.search.size if built.made.search is not None else -1
-        record = Record(tuple(sorted(inputs.items())), record_output(options.out_dir),
-                        built.made.warnings, built.made.pages, search_size)
-        save(folder, record, cache, note)
-        finish_removals()  # the old site and the search step's documents, removed while the cache was saved
+            inputs = first_inputs(options, search)  # hashed before they are read: an edit during the build is seen next time
+            cache = load_stages(folder, note)
+            built = build(options, cache, search=search, lock=lock)
+            inputs |= later_inputs(built, options)
+            search_size = built.made.search.size if built.made.search is not None else -1
+            record = Record(tuple(sorted(inputs.items())), record_output(options.out_dir),
+                            built.made.warnings, built.made.pages, search_size)
+            save(folder, record, cache, note)
+        finally:
+            finish_removals()  # the old site and the search step's documents, removed while the cache was saved
     return built

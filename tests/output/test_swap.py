@@ -207,6 +207,26 @@ def test_a_full_or_read_only_disk_is_an_error_of_the_system_and_keeps_the_old_si
     assert snapshot(good.site) == before and ours(good.site) == []
 
 
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_failed_write_is_cleared_away_before_the_command_returns(make_site: Callable[..., Run], site_root: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    good = make_site()
+    rmtree = swap.shutil.rmtree
+    monkeypatch.setattr(swap.shutil, "rmtree", lambda path, **kw: time.sleep(0.3) or rmtree(path, **kw))  # a slow disk
+    write_bytes = Path.write_bytes
+
+    def refuse(path: Path, data: bytes) -> int:
+        if "sky" in str(path):  # midway through the site
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    run = make_site({"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nOne more line.\n"},
+                    *(("build",) if cached else ("build", "--no-cache")))
+    assert run.code == 2, run.err
+    assert ours(good.site) == []  # the half-written folder, removed in the background, is gone when the command returns
+
+
 def test_an_output_folder_whose_parent_cannot_be_made_is_an_error_of_the_system(make_site: Callable[..., Run], site_root: Path) -> None:
     (site_root / "notes.txt").write_text("mine", encoding="utf-8")
     run = make_site({}, "build", "--out", "notes.txt/site")
