@@ -149,7 +149,7 @@ def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     return keys if keys is not None else cache.store("keys", key, process_keys(terms))
 
 
-MADE_KEYS: dict[str, SearchKeys] = {}  # the keys last made by index_pages in this process, by keys_digest
+MADE_KEYS: dict[str, SearchKeys] = {}  # the keys last made in this process (index_pages, search_keys), by keys_digest
 
 
 def process_keys(terms: Sequence[Term]) -> SearchKeys:
