@@ -93,8 +93,7 @@ class Cards:
         section = cache.section("cards") if cache is not None else None
         if section is not None:
             section.start()
-        maker = CardMaker(fonts)
-        fonts_key = digest(*(font.data for font in fonts))
+        maker, fonts_key = drawing(fonts)
         outputs: list[Output] = []
         for name, (card, origin) in sorted(self.wanted.items()):
             lost = missing(card.title + card.site, fonts)
@@ -117,10 +116,14 @@ class Cards:
         fonts = self.fonts() if self.wanted else ()
         if not fonts:
             return
-        maker = CardMaker(fonts)
-        fonts_key = digest(*(font.data for font in fonts))
+        maker, fonts_key = drawing(fonts)
         for name, (card, _) in sorted(self.wanted.items()):
             section.store(name, card_key(card, fonts_key), maker.draw(card))
+
+
+def drawing(fonts: tuple[Font, ...]) -> tuple[CardMaker, Digest]:
+    """What draws cards with `fonts`, and the fonts' part of every card's key."""
+    return CardMaker(fonts), digest(*(font.data for font in fonts))
 
 
 def card_key(card: Card, fonts_key: Digest) -> Digest:
