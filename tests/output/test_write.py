@@ -10,7 +10,7 @@ import pytest
 from conftest import MINI, Run
 from explainer.errors import BuildFailed
 from explainer.model import Output
-from explainer.output import write
+from explainer.output import swap, write
 from support import snapshot
 
 
@@ -39,6 +39,7 @@ def test_crash_while_writing_keeps_old_site_and_cleans_up(make_site: Callable[..
     with pytest.raises(write.WriteFailed, match=r"cannot write the site to .*site/: disk full; .*site/ was left as it was"):
         write.write_site([Output("index.html", b"new"), Output("full.html", b"x")], good.site)
     assert snapshot(good.site) == before
+    swap.finish_removals()  # the half-written folder is removed in the background: what holds the lock waits for it
     assert [p.name for p in site_root.iterdir() if p.name.startswith(".site.") and p.is_dir()] == []
 
 
