@@ -1,4 +1,4 @@
-"""The build, top to bottom: load -> check -> render -> links -> search -> write.
+"""The build, top to bottom: load -> check -> render -> links and search -> write.
 
 `make` runs every stage but the last and returns the site in memory (`check` and `pdf` stop
 there), writing only the quote lock (content/quotes.lock) when the quotes it verified changed;
@@ -74,7 +74,7 @@ class Built:
 
 
 class Stopwatch:
-    """Times the stages of one build, in the order they run."""
+    """Times the stages of one build, in the order they start; a stage timed in parts (search) adds them up."""
 
     def __init__(self) -> None:
         self.timings: list[tuple[str, float]] = []
@@ -85,7 +85,13 @@ class Stopwatch:
         try:
             yield
         finally:
-            self.timings.append((name, time.perf_counter() - started))
+            spent = time.perf_counter() - started
+            for index, (named, before) in enumerate(self.timings):
+                if named == name:
+                    self.timings[index] = (name, before + spent)
+                    break
+            else:
+                self.timings.append((name, spent))
 
 
 def make(options: Options, cache: Cache | None = None, *, links: bool = True, search: bool = True) -> Made:
@@ -140,21 +146,29 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         # also where no link check follows (the preview)
         raise BuildFailed(problems, "render", base_path)
 
-    # links: every internal link and anchor in the rendered pages resolves
-    if links:
-        with clock.stage("links"):
-            problems += check_output_links(outputs, site, options, cache)
-        if any(p.severity == "error" for p in problems):
-            raise BuildFailed(problems, "links", base_path)
-
-    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/)
-    bundle = None
+    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/); its own process runs
+    # while this one checks the links
+    pending = None
     if search:
-        from .search import search_bundle
+        from .search import start_search
 
         with clock.stage("search"):
-            bundle = search_bundle(outputs, site, cache)
-        outputs += bundle.outputs
+            pending = start_search(outputs, site, cache)
+    try:
+        # links: every internal link and anchor in the rendered pages resolves
+        if links:
+            with clock.stage("links"):
+                problems += check_output_links(outputs, site, options, cache)
+            if any(p.severity == "error" for p in problems):
+                raise BuildFailed(problems, "links", base_path)
+        bundle = None
+        if pending is not None:
+            with clock.stage("search"):
+                bundle = pending.finish()
+            outputs += bundle.outputs
+    finally:
+        if pending is not None:
+            pending.abandon()  # Pagefind stopped when the links failed
     collisions = path_collisions(outputs)
     if collisions:
         raise BuildFailed(problems + collisions, "render", base_path)
@@ -210,12 +224,17 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
         try:
             tidy(options.out_dir)  # what killed builds left: an old site put back, temporary folders removed
             made = make(options, cache, links=links, search=search)
-
-            # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
-            clock = Stopwatch()
-            with clock.stage("write"):
-                result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
+            return write_made(made, options, last, search=search)
         finally:
             if lock is None:  # the old site, a failed write's folder, the search step's documents: gone before the lock is
                 finish_removals()  # let go (a caller holding it, the preview server, never waits)
+
+
+def write_made(made: Made, options: Options, last: Written | None = None, *, search: bool = True) -> Built:
+    """Write what `make` made into options.out_dir (the caller holds the output's lock): see `build`."""
+    assert options.out_dir is not None, "build needs an output folder"
+    # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
+    clock = Stopwatch()
+    with clock.stage("write"):
+        result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
     return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))

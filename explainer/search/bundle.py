@@ -27,7 +27,7 @@ from ..output.swap import remove_soon
 from ..text.markdown import plain_text
 from .documents import BODY_ATTRIBUTE, FACTS_PAGE, SearchDoc, cached_read, page_document, search_documents
 from .keys import SearchKeys
-from .pagefind import ENTRY, kept, run_pagefind
+from .pagefind import ENTRY, Pagefind, kept, start_pagefind
 
 BUNDLE = "pagefind"
 HEADWORD = "headword"  # the metadata field of a term's page that holds its forms
@@ -79,14 +79,26 @@ def search_bundle(outputs: Sequence[Output], site: Site, cache: Cache | None = N
     `cancelled` is asked now and then; when it says yes, indexing stops with cancel.Cancelled.
     With a cache (its `search` section), the pages, keys and documents of an earlier index are reused while the same.
     """
+    return start_search(outputs, site, cache, cancelled).finish(cancelled)
+
+
+def start_search(outputs: Sequence[Output], site: Site, cache: Cache | None = None,
+                 cancelled: Callable[[], bool] = never) -> PendingBundle:
+    """Start indexing the rendered pages and facts: Pagefind runs in its own process while the build goes on (`finish`)."""
     titles = {fact.id: " ".join(plain_text(fact.claim).split()) for fact in site.facts}
     section = cache.section("search") if cache is not None else None
-    return build_bundle(outputs, site.terms, titles, site.config.primary_language, section, cancelled)
+    return start_bundle(outputs, site.terms, titles, site.config.primary_language, section, cancelled)
 
 
 def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str,
                  cache: Section | None = None, cancelled: Callable[[], bool] = never) -> SearchBundle:
     """Index rendered pages with the keys of `terms` in `language` (ko, en); return the files for pagefind/ and what they cost."""
+    return start_bundle(outputs, terms, fact_titles, language, cache, cancelled).finish(cancelled)
+
+
+def start_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: Mapping[str, str], language: str,
+                 cache: Section | None = None, cancelled: Callable[[], bool] = never) -> PendingBundle:
+    """Write the index documents of `build_bundle` into a private folder and start Pagefind on them."""
     started = time.perf_counter()
     if cache is not None:
         cache.start()
@@ -100,22 +112,48 @@ def build_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         indexed.append((doc, document_html(doc, keys, language, headwords, cache)))
     temp = Path(tempfile.mkdtemp(prefix="explainer-search-"))
     try:
-        source, bundle = temp / "documents", temp / "bundle"
+        source = temp / "documents"
         for doc, html in indexed:
             target = source / document_path(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
-        run_pagefind(source, bundle, language, cancelled)
-        files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes(), ORIGIN)
-                 for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]
-    finally:
-        remove_soon(temp)  # a folder for each document: removed while the build writes the site
-    table = json.dumps(keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    files.append(Output(f"{BUNDLE}/{KEYS_FILE}", table.encode("utf-8"), ORIGIN))
-    files.sort(key=lambda output: output.path == f"{BUNDLE}/{ENTRY}")  # the entry last
-    if cache is not None:
-        cache.sweep()  # only what this index has, so the cache never outgrows the site
-    return SearchBundle(tuple(files), len(docs), sum(len(f.content) for f in files), time.perf_counter() - started)
+        running = start_pagefind(source, temp / "bundle", language)
+    except BaseException:
+        remove_soon(temp)
+        raise
+    return PendingBundle(running, temp, keys, len(docs), cache, started)
+
+
+class PendingBundle:
+    """A search index being made: Pagefind runs in its own process while the build checks links (pipeline.make)."""
+
+    def __init__(self, running: Pagefind, temp: Path, keys: SearchKeys, documents: int, cache: Section | None,
+                 started: float) -> None:
+        self.running, self.temp, self.keys, self.documents, self.cache, self.started = running, temp, keys, documents, cache, started
+        self.left = False  # whether Pagefind's folder has been let go of (abandon)
+
+    def finish(self, cancelled: Callable[[], bool] = never) -> SearchBundle:
+        """Wait for Pagefind; return the files for pagefind/ (its own, then keys.json, the entry file last)."""
+        try:
+            self.running.wait(cancelled)
+            bundle = self.running.bundle
+            files = [Output(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes(), ORIGIN)
+                     for path in sorted(bundle.rglob("*")) if path.is_file() and kept(path.name)]
+        finally:
+            self.abandon()
+        table = json.dumps(self.keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        files.append(Output(f"{BUNDLE}/{KEYS_FILE}", table.encode("utf-8"), ORIGIN))
+        files.sort(key=lambda output: output.path == f"{BUNDLE}/{ENTRY}")  # the entry last
+        if self.cache is not None:
+            self.cache.sweep()  # only what this index has, so the cache never outgrows the site
+        return SearchBundle(tuple(files), self.documents, sum(len(f.content) for f in files), time.perf_counter() - self.started)
+
+    def abandon(self) -> None:
+        """Stop Pagefind if it still runs; its folder (a folder for each document) is removed while the build writes the site."""
+        self.running.stop()
+        if not self.left:
+            self.left = True
+            remove_soon(self.temp)
 
 
 def term_headwords(terms: Sequence[Term]) -> dict[str, str]:

@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from ..cancel import Cancelled, never
 from ..errors import ExplainerError
@@ -33,11 +34,15 @@ def kept(name: str) -> bool:
 
 
 def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = never) -> None:
-    """Index every HTML file under `source` as one language; write the bundle to `bundle`.
+    """Index every HTML file under `source` as one language; write the bundle to `bundle` (start_pagefind, then wait)."""
+    start_pagefind(source, bundle, language).wait(cancelled)
+
+
+def start_pagefind(source: Path, bundle: Path, language: str) -> Pagefind:
+    """Start Pagefind's own program on every HTML file under `source`; it runs while the build goes on (Pagefind.wait).
 
     Pagefind's own program, run to its end (its Python library stops the program as soon as it
-    answers "written", and under load files were then found still empty), or stopped when
-    `cancelled` says so (cancel.Cancelled).
+    answers "written", and under load files were then found still empty).
     """
     try:
         from pagefind.service import get_executable
@@ -47,30 +52,49 @@ def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[
     if program is None or not program.is_file():
         raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
     command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]
-    with tempfile.TemporaryFile() as said:  # a file, not a pipe: a pipe nobody reads may fill and stop the program
+    said = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Pagefind.stop) a file, not a pipe: a pipe nobody reads may fill
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said)
+    except OSError as failed:
+        said.close()
+        raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
+    return Pagefind(process, said, bundle, time.monotonic() + PAGEFIND_SECONDS)
+
+
+class Pagefind:
+    """Pagefind's program, running: wait for its bundle, or stop it."""
+
+    def __init__(self, process: subprocess.Popen[bytes], said: IO[bytes], bundle: Path, deadline: float) -> None:
+        self.process, self.said, self.bundle, self.deadline = process, said, bundle, deadline
+
+    def wait(self, cancelled: Callable[[], bool] = never) -> None:
+        """Wait until the bundle is whole; raise SearchUnavailable when Pagefind failed, cancel.Cancelled when `cancelled` says so."""
         try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said)
-        except OSError as failed:
-            raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed
-        deadline = time.monotonic() + PAGEFIND_SECONDS
-        while True:
-            try:
-                code = process.wait(timeout=PAGEFIND_POLL)
-                break
-            except subprocess.TimeoutExpired:
-                if cancelled() or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
+            while True:
+                try:
+                    code = self.process.wait(timeout=PAGEFIND_POLL)
+                    break
+                except subprocess.TimeoutExpired:
                     if cancelled():
                         raise Cancelled from None
-                    raise SearchUnavailable(f"Pagefind took longer than {PAGEFIND_SECONDS} s and was stopped") from None
-        said.seek(0)
-        words = said.read().decode("utf-8", "replace").strip().splitlines()
-    if code != 0:
-        raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(words[-3:]) or f'it stopped with exit status {code}'}")
-    problem = bundle_problem(bundle)
-    if problem:
-        raise SearchUnavailable(f"Pagefind did not write the whole search index ({problem}); build again")
+                    if time.monotonic() > self.deadline:
+                        raise SearchUnavailable(f"Pagefind took longer than {PAGEFIND_SECONDS} s and was stopped") from None
+            self.said.seek(0)
+            words = self.said.read().decode("utf-8", "replace").strip().splitlines()
+        finally:
+            self.stop()
+        if code != 0:
+            raise SearchUnavailable(f"Pagefind could not build the search index: {' '.join(words[-3:]) or f'it stopped with exit status {code}'}")
+        problem = bundle_problem(self.bundle)
+        if problem:
+            raise SearchUnavailable(f"Pagefind did not write the whole search index ({problem}); build again")
+
+    def stop(self) -> None:
+        """Stop the program if it still runs (a build that failed or was cancelled meanwhile), and let go of what it said."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.said.close()
 
 
 def bundle_problem(bundle: Path) -> str:

@@ -6,20 +6,25 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import MINI, Run, run_cli, write_tree
+from explainer import pipeline
 from explainer.cache import Cache
+from explainer.errors import Problem
 from explainer.model import Loc, Options, Term
 from explainer.pipeline import make
 from explainer.search import bundle
 from explainer.search.bundle import document_path, index_html, process_keys, search_bundle
 from explainer.search.documents import Block, SearchDoc
 from explainer.search.keys import MARK, SearchKeys
-from explainer.search.pagefind import bundle_problem
+from explainer.search.pagefind import Pagefind, bundle_problem
 from support import shown_text, snapshot
 
 KOREAN: dict[str, str] = {
@@ -210,3 +215,54 @@ def test_a_kept_cache_gives_the_same_index_as_a_fresh_one(tmp_path: Path) -> Non
     cached = search_bundle(edited.outputs, made.site, cache)
     assert section.entries["read:intro/index.html"].value is not kept  # its bytes changed: read again
     assert cached.outputs == search_bundle(edited.outputs, made.site).outputs != first.outputs
+
+
+def test_links_are_checked_while_pagefind_indexes(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    running: list[Pagefind] = []
+    start, check, wait = bundle.start_pagefind, pipeline.check_output_links, Pagefind.wait
+
+    def started(*args: Any) -> Pagefind:
+        running.append(start(*args))
+        events.append("pagefind started")
+        return running[-1]
+
+    def checked(*args: Any) -> list[Problem]:
+        events.append(f"links checked while pagefind {'runs' if running[0].process.poll() is None else 'had ended'}")
+        return check(*args)
+
+    def waited(self: Pagefind, *args: Any) -> None:
+        events.append("pagefind waited for")
+        wait(self, *args)
+
+    monkeypatch.setattr(bundle, "start_pagefind", started)
+    monkeypatch.setattr(pipeline, "check_output_links", checked)
+    monkeypatch.setattr(Pagefind, "wait", waited)
+    built = make_site({}, "build", "--no-cache")
+    assert built.code == 0, built.err
+    assert events[0] == "pagefind started" and events[-1] == "pagefind waited for"
+    assert events[1].startswith("links checked while pagefind")  # it may finish first on a tiny site
+    assert (built.site / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_link_error_stops_pagefind_and_leaves_no_documents(make_site: Callable[..., Run],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    running: list[Pagefind] = []
+    start = bundle.start_pagefind
+
+    def started(source: Path, target: Path, language: str) -> Pagefind:
+        # Pagefind as slow as on a large site: still running when the link check fails
+        found = start(source, target, language)
+        found.process.kill()
+        found.process.wait()
+        found.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        running.append(found)
+        return found
+
+    monkeypatch.setattr(bundle, "start_pagefind", started)
+    broken = {"content/pages/intro.md": "---\ntitle: Introduction\n---\nSee [the facts](/facts/#fact-skyy).\n"}
+    failed = make_site(broken, "build", "--strict", "--no-cache")
+    assert failed.code == 1 and "Build failed (links)" in failed.err, failed.err
+    assert running and running[0].process.poll() is not None  # stopped, not left running
+    assert running[0].said.closed
+    assert not running[0].bundle.parent.exists()  # its documents' folder removed before the command returned
