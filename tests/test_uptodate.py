@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run, run_cli
+from conftest import MINI, ROOT, Run, run_cli
 from explainer import pipeline, store, uptodate
 from explainer.limits import Limit
 from explainer.model import Options
@@ -220,3 +220,51 @@ def test_a_sealed_cache_this_code_cannot_read_is_ignored(make_site: Callable[...
     (folder / "record").unlink()
     again = make_site({}, "build", "-v")
     assert again.code == 0 and "Built" in again.out and "UnpicklingError" in again.out
+
+
+def saving_in(monkeypatch: pytest.MonkeyPatch, where: Path, fail: bool = False) -> None:
+    """Have the stage caches' writer note which process it runs in (and fail, when `fail`)."""
+    save = uptodate.save_stages
+
+    def noted(folder: Path, cache: object) -> str | None:
+        where.write_text(str(os.getpid()), encoding="utf-8")
+        if fail:
+            raise RuntimeError("the writer broke")
+        return save(folder, cache)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(uptodate, "save_stages", noted)
+
+
+def test_the_stage_caches_are_written_by_a_process_of_their_own(make_site: Callable[..., Run], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "writer"
+    saving_in(monkeypatch, where)
+    first = make_site({}, "build", "-v")
+    assert first.code == 0 and "not written" not in first.out, first.out
+    assert int(where.read_text(encoding="utf-8")) != os.getpid()  # a forked copy wrote them while the site was written
+    stages = uptodate.load_stages(cache_folder(tmp_path / "content", tmp_path / "site"), print)
+    assert stages.holds("pages")  # whole and readable
+    edited = make_site({"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nOne more line.\n"}, "build", "-v")
+    assert edited.code == 0 and "not used" not in edited.out, edited.out
+
+
+def test_a_stage_cache_writer_that_stops_is_only_noted(make_site: Callable[..., Run], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    saving_in(monkeypatch, tmp_path / "writer", fail=True)
+    built = make_site({}, "build", "-v")
+    assert built.code == 0 and "Built" in built.out
+    assert "stages not written: the process writing it stopped before the end" in built.out, built.out
+    assert not (cache_folder(tmp_path / "content", tmp_path / "site") / "stages").exists()
+    assert UP_TO_DATE in make_site().out  # the record was kept
+
+
+def test_without_fork_the_stage_caches_are_written_in_the_build_s_process(make_site: Callable[..., Run], tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    where = tmp_path / "writer"
+    saving_in(monkeypatch, where)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert make_site().code == 0
+    assert int(where.read_text(encoding="utf-8")) == os.getpid()
+    assert uptodate.load_stages(cache_folder(tmp_path / "content", tmp_path / "site"), print).holds("pages")
