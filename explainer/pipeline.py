@@ -9,6 +9,7 @@ last write, and leaves links and search for later (it runs them once edits pause
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -38,7 +39,7 @@ from .render.pictures import PageWeight, page_weights
 from .render.theme import Theme, check_templates
 
 if TYPE_CHECKING:  # the search code (and Pagefind's) loads only for a build that indexes
-    from .search import SearchBundle
+    from .search import PendingBundle, SearchBundle
 
 
 SEARCH_FOLDER = "pagefind"  # search.BUNDLE, written here too: a build that does not index loads no search code
@@ -96,12 +97,39 @@ class Stopwatch:
 
 def make(options: Options, cache: Cache | None = None, *, links: bool = True, search: bool = True) -> Made:
     """Load, check and render the site in memory (then its links and search index); raise BuildFailed with every problem."""
+    return finished(*make_pending(options, cache, links=links, search=search))
+
+
+def make_pending(options: Options, cache: Cache | None = None, *, links: bool = True,
+                 search: bool = True) -> tuple[Made, PendingBundle | None]:
+    """`make`, returned while Pagefind may still be indexing: `write_made` writes the site meanwhile, then adds its index.
+
+    The caller owns what is pending: `finished`, `write_made` or `abandon` (a process is running).
+    """
     with limits.applied(options.limits):  # every stage (and every worker) reads the limits the operator set
         return make_within(options, cache, links=links, search=search)
 
 
-def make_within(options: Options, cache: Cache | None, *, links: bool, search: bool) -> Made:
-    """`make` with the operator's limits in force."""
+def finished(made: Made, pending: PendingBundle | None) -> Made:
+    """`made` with its search index once Pagefind is done (SearchUnavailable when it failed), the time waited added to `search`."""
+    if pending is None:
+        return made
+    started = time.perf_counter()
+    try:
+        bundle = pending.finish()
+    finally:
+        pending.abandon()
+    outputs = made.outputs + bundle.outputs
+    collisions = path_collisions(outputs)
+    if collisions:
+        raise BuildFailed([*made.warnings, *collisions], "render", made.site.config.base_path)
+    waited = time.perf_counter() - started
+    timings = tuple((name, seconds + waited if name == "search" else seconds) for name, seconds in made.timings)
+    return dataclasses.replace(made, outputs=outputs, search=bundle, timings=timings)
+
+
+def make_within(options: Options, cache: Cache | None, *, links: bool, search: bool) -> tuple[Made, PendingBundle | None]:
+    """`make_pending` with the operator's limits in force."""
     clock = Stopwatch()
     theme = Theme.for_site(options)
 
@@ -147,7 +175,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         raise BuildFailed(problems, "render", base_path)
 
     # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/); its own process runs
-    # while this one checks the links
+    # while this one checks the links and writes the site (`finished`, `write_made`)
     pending = None
     if search:
         from .search import start_search
@@ -161,25 +189,23 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
                 problems += check_output_links(outputs, site, options, cache)
             if any(p.severity == "error" for p in problems):
                 raise BuildFailed(problems, "links", base_path)
-        bundle = None
-        if pending is not None:
-            with clock.stage("search"):
-                bundle = pending.finish()
-            outputs += bundle.outputs
-    finally:
-        if pending is not None:
-            pending.abandon()  # Pagefind stopped when the links failed
-    collisions = path_collisions(outputs)
-    if collisions:
-        raise BuildFailed(problems + collisions, "render", base_path)
+        collisions = path_collisions(outputs)  # and with the search index's files, once they are made (`finished`)
+        if collisions:
+            raise BuildFailed(problems + collisions, "render", base_path)
 
-    # lock: the quotes as verified go into content/quotes.lock, for builds without the archives (the one file `make` writes)
-    locked, unwritten = record_quotes(quotes, options)
-    if unwritten is not None:
-        problems.append(unwritten.as_error() if options.strict else unwritten)
-        if options.strict:
-            raise BuildFailed(problems, "check", base_path)
-    return Made(site, tuple(outputs), tuple(problems), bundle, tuple(clock.timings), quotes, locked, tuple(page_weights(outputs, site)))
+        # lock: the quotes as verified go into content/quotes.lock, for builds without the archives (the one file
+        # `make` writes)
+        locked, unwritten = record_quotes(quotes, options)
+        if unwritten is not None:
+            problems.append(unwritten.as_error() if options.strict else unwritten)
+            if options.strict:
+                raise BuildFailed(problems, "check", base_path)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()  # Pagefind stopped: the build failed
+        raise
+    return Made(site, tuple(outputs), tuple(problems), None, tuple(clock.timings), quotes, locked,
+                tuple(page_weights(outputs, site))), pending
 
 
 def previous_facts(options: Options) -> Path:
@@ -223,18 +249,38 @@ def build(options: Options, cache: Cache | None = None, last: Written | None = N
     with OutputLock.take(options.out_dir) if lock is None else nullcontext(lock):
         try:
             tidy(options.out_dir)  # what killed builds left: an old site put back, temporary folders removed
-            made = make(options, cache, links=links, search=search)
-            return write_made(made, options, last, search=search)
+            made, pending = make_pending(options, cache, links=links, search=search)
+            return write_made(made, pending, options, last, search=search)
         finally:
             if lock is None:  # the old site, a failed write's folder, the search step's documents: gone before the lock is
                 finish_removals()  # let go (a caller holding it, the preview server, never waits)
 
 
-def write_made(made: Made, options: Options, last: Written | None = None, *, search: bool = True) -> Built:
-    """Write what `make` made into options.out_dir (the caller holds the output's lock): see `build`."""
+def write_made(made: Made, pending: PendingBundle | None, options: Options, last: Written | None = None, *,
+               search: bool = True) -> Built:
+    """Write what `make_pending` made into options.out_dir, the search index last, once Pagefind is done (see `build`).
+
+    The caller holds the output's lock. Pagefind's own process indexes while this one writes the pages.
+    """
     assert options.out_dir is not None, "build needs an output folder"
+    done: list[Made] = []
+    waited = 0.0
+
+    def index() -> tuple[Output, ...]:
+        nonlocal waited
+        started = time.perf_counter()
+        done.append(finished(made, pending))
+        waited = time.perf_counter() - started
+        return done[0].outputs[len(made.outputs):]
+
     # write: into a temporary folder exchanged with the output, or (after a write of our own) only what changed
-    clock = Stopwatch()
-    with clock.stage("write"):
-        result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",))
-    return Built(made, result.written, result.changed, result.removed, made.timings + tuple(clock.timings))
+    started = time.perf_counter()
+    try:
+        result = write_site(made.outputs, options.out_dir, last, keep=() if search else (f"{SEARCH_FOLDER}/",),
+                            later=index if pending is not None else None)
+    finally:
+        if pending is not None:
+            pending.abandon()  # the write failed while Pagefind ran
+    final = done[0] if done else made
+    return Built(final, result.written, result.changed, result.removed,
+                 (*final.timings, ("write", time.perf_counter() - started - waited)))

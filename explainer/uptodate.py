@@ -343,14 +343,19 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
             record = load_record(folder, note)
             if record is not None and is_current(record, options, search, note):
                 return record
-            from .pipeline import make, write_made  # the build's code loads only when there is something to build
+            from .pipeline import make_pending, write_made  # the build's code loads only when there is something to build
 
             inputs = first_inputs(options, search)  # hashed before they are read: an edit during the build is seen next time
             cache = load_stages(folder, note)
-            made = make(options, cache, search=search)
-            saved = save_stages_aside(folder, cache)  # the caches are written while the site is
+            made, pending = make_pending(options, cache, search=search)
             try:
-                built = write_made(made, options, search=search)
+                saved = save_stages_aside(folder, cache)  # the caches are written while the site is, and Pagefind indexes
+            except BaseException:
+                if pending is not None:
+                    pending.abandon()
+                raise
+            try:
+                built = write_made(made, pending, options, search=search)
             finally:
                 failed = saved()
             if failed is not None:

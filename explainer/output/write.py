@@ -23,6 +23,7 @@ from ..model import Output
 from . import swap
 from .swap import MARKER
 
+Later = Callable[[], Sequence[Output]]  # the rest of a site's files, asked for once the others are written
 MARKER_TEXT = b"This folder is written by explainer and replaced whole by every build.\n"
 
 
@@ -83,12 +84,15 @@ def path_collisions(outputs: Iterable[Output]) -> list[Problem]:
     return problems
 
 
-def write_site(outputs: Sequence[Output], out_dir: Path, last: Written | None = None, keep: tuple[str, ...] = ()) -> WriteResult:
-    """Make out_dir hold exactly `outputs`; return what it holds now and what changed.
+def write_site(outputs: Sequence[Output], out_dir: Path, last: Written | None = None, keep: tuple[str, ...] = (),
+               later: Later | None = None) -> WriteResult:
+    """Make out_dir hold exactly `outputs` (and what `later` gives); return what it holds now and what changed.
 
     With `last`, the record of the previous write into this very folder, only what differs is
     written. `keep` names folders (such as "pagefind/") whose files stay as they were when no
     output replaces them: the preview server writes its search index apart from the pages.
+    `later` gives the rest of the outputs (a search index Pagefind is still making): a whole
+    write asks for them once the others are written, before the new folder is put in place.
     A whole write into a folder others may write holds the folder's lock (lock.py), taken by the caller.
     WriteFailed when the system refuses (a full or read-only disk, a folder that cannot be made).
     """
@@ -96,10 +100,12 @@ def write_site(outputs: Sequence[Output], out_dir: Path, last: Written | None = 
     if problems:
         raise BuildFailed(problems, "write")
     whole = last is None or last.folder != folder_identity(out_dir)
+    if not whole and later is not None:  # a write in place writes only what changed: everything first
+        outputs, later = [*outputs, *later()], None
     try:
         if whole:
             files = {o.path: o.content for o in outputs}
-            written = write_whole(files, out_dir)
+            written, files = write_whole(files, out_dir, later)
             return WriteResult(Written(written, files), tuple(files), ())
         assert last is not None
         files = {path: content for path, content in last.files.items() if path.startswith(keep)} if keep else {}
@@ -134,8 +140,9 @@ def tidy(out_dir: Path) -> None:
                           f"{f' ({exc.filename})' if exc.filename else ''}") from exc
 
 
-def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
-    """Write the files as the new contents of out_dir, swapped in complete (swap.py); return the new folder's identity.
+def write_whole(files: dict[str, bytes], out_dir: Path, later: Later | None = None) -> tuple[tuple[int, int], dict[str, bytes]]:
+    """Write the files (then what `later` gives) as the new contents of out_dir, swapped in complete (swap.py);
+    return the new folder's identity and every file it holds.
 
     First, what killed builds left is put right: an old site put back if one was cut off between
     two renames, temporary folders removed.
@@ -149,12 +156,20 @@ def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
     try:
         (staging / MARKER).write_bytes(MARKER_TEXT)  # first: a folder cut off while being written is still known as ours
         made = {""}  # folders made so far (inside staging): one mkdir per folder, not per file
-        for relative, content in files.items():
-            folder = posixpath.dirname(relative)
-            if folder not in made:
-                (staging / folder).mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            (staging / relative).write_bytes(content)
+
+        def put(written: dict[str, bytes]) -> None:
+            for relative, content in written.items():
+                folder = posixpath.dirname(relative)
+                if folder not in made:
+                    (staging / folder).mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                (staging / relative).write_bytes(content)
+
+        put(files)
+        if later is not None:
+            rest = {o.path: o.content for o in later()}
+            put(rest)
+            files = {**files, **rest}
         os.chmod(staging, 0o755)
         identity = folder_identity(staging)
         swap.swap_in(staging, out_dir)
@@ -163,7 +178,7 @@ def write_whole(files: dict[str, bytes], out_dir: Path) -> tuple[int, int]:
             swap.remove(staging, out_dir)
         raise
     assert identity is not None  # just made
-    return identity
+    return identity, files
 
 
 def replace_file(target: Path, content: bytes | Callable[[BinaryIO], None], mode: int | None = None) -> None:

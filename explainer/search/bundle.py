@@ -110,6 +110,8 @@ def start_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
         if cancelled():
             raise Cancelled
         indexed.append((doc, document_html(doc, keys, language, headwords, cache)))
+    if cache is not None:
+        cache.sweep()  # only what this index has, so the cache never outgrows the site (and it is whole while Pagefind runs)
     temp = Path(tempfile.mkdtemp(prefix="explainer-search-"))
     try:
         source = temp / "documents"
@@ -121,15 +123,14 @@ def start_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
     except BaseException:
         remove_soon(temp)
         raise
-    return PendingBundle(running, temp, keys, len(docs), cache, started)
+    return PendingBundle(running, temp, keys, len(docs), started)
 
 
 class PendingBundle:
-    """A search index being made: Pagefind runs in its own process while the build checks links (pipeline.make)."""
+    """A search index being made: Pagefind runs in its own process while the build checks links and writes the site."""
 
-    def __init__(self, running: Pagefind, temp: Path, keys: SearchKeys, documents: int, cache: Section | None,
-                 started: float) -> None:
-        self.running, self.temp, self.keys, self.documents, self.cache, self.started = running, temp, keys, documents, cache, started
+    def __init__(self, running: Pagefind, temp: Path, keys: SearchKeys, documents: int, started: float) -> None:
+        self.running, self.temp, self.keys, self.documents, self.started = running, temp, keys, documents, started
         self.left = False  # whether Pagefind's folder has been let go of (abandon)
 
     def finish(self, cancelled: Callable[[], bool] = never) -> SearchBundle:
@@ -144,8 +145,6 @@ class PendingBundle:
         table = json.dumps(self.keys.query_table(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         files.append(Output(f"{BUNDLE}/{KEYS_FILE}", table.encode("utf-8"), ORIGIN))
         files.sort(key=lambda output: output.path == f"{BUNDLE}/{ENTRY}")  # the entry last
-        if self.cache is not None:
-            self.cache.sweep()  # only what this index has, so the cache never outgrows the site
         return SearchBundle(tuple(files), self.documents, sum(len(f.content) for f in files), time.perf_counter() - self.started)
 
     def abandon(self) -> None:

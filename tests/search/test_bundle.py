@@ -158,6 +158,7 @@ def test_a_failing_pagefind_fails_the_build_with_its_own_words(make_site: Callab
     assert run.code == 1
     assert "Pagefind could not build the search index: Error: no space left on device" in run.err
     assert "Traceback" not in run.err and "More." not in run.page("intro/index.html")
+    assert sorted(p.name for p in run.site.parent.glob(".site.*")) == [".site.lock"]  # the pages written meanwhile: gone
 
 
 def test_index_document_carries_title_link_and_kind() -> None:
@@ -217,7 +218,8 @@ def test_a_kept_cache_gives_the_same_index_as_a_fresh_one(tmp_path: Path) -> Non
     assert cached.outputs == search_bundle(edited.outputs, made.site).outputs != first.outputs
 
 
-def test_links_are_checked_while_pagefind_indexes(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_links_are_checked_and_pages_written_while_pagefind_indexes(make_site: Callable[..., Run], tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
     running: list[Pagefind] = []
     start, check, wait = bundle.start_pagefind, pipeline.check_output_links, Pagefind.wait
@@ -232,15 +234,17 @@ def test_links_are_checked_while_pagefind_indexes(make_site: Callable[..., Run],
         return check(*args)
 
     def waited(self: Pagefind, *args: Any) -> None:
-        events.append("pagefind waited for")
+        staged = [folder for folder in site.parent.glob(".site.new-*") if (folder / "intro" / "index.html").is_file()]
+        events.append(f"pagefind waited for, {'after' if staged else 'before'} the pages were written")
         wait(self, *args)
 
     monkeypatch.setattr(bundle, "start_pagefind", started)
     monkeypatch.setattr(pipeline, "check_output_links", checked)
     monkeypatch.setattr(Pagefind, "wait", waited)
+    site = tmp_path / "site"
     built = make_site({}, "build", "--no-cache")
     assert built.code == 0, built.err
-    assert events[0] == "pagefind started" and events[-1] == "pagefind waited for"
+    assert events[0] == "pagefind started" and events[-1] == "pagefind waited for, after the pages were written"
     assert events[1].startswith("links checked while pagefind")  # it may finish first on a tiny site
     assert (built.site / "pagefind" / "pagefind-entry.json").is_file()
 
