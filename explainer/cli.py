@@ -291,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
     print_timings(args, built.timings)
     if not args.quiet:
         search = built.made.search
-        index = f"; search index {search.size / 1024:.0f} KiB, {search.seconds:.2f} s of that" if search else "; no search index"
+        index = f"; search index {search.size / 1024:.0f} KiB, made in {search.seconds:.2f} s beside the rest" if search else "; no search index"
         print(f"Built {built.made.pages} pages ({len(built.written.files)} files) into {options.out_dir}/ in "
               f"{time.perf_counter() - started:.2f} s{index}.")
         print_weights(args, built.made)
