@@ -209,6 +209,7 @@ class PageContext:
     def replay(self, records: tuple[Record, ...]) -> None:
         """Note again the term links a page made when it was rendered (it is reused from the cache)."""
         facts = self.state.site.fact_by_id
+        self.records += records  # as if made again: the term pages' links are compared with those they were rendered knowing
         for term_id, fact_id in records:
             self.note(term_id, facts[fact_id] if fact_id else None)
 

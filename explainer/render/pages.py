@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -26,7 +27,7 @@ from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, print_edition
 from .reuse import cached_page, render_inputs
 from .revisions import History, page_history, site_history
-from .state import RenderState
+from .state import Appearances, Record, RenderState
 from .structured import defined_term, page_graph, term_set
 from .theme import Theme, make_environment, template_error
 from .variables import (
@@ -46,6 +47,7 @@ from .variables import (
 )
 
 TOC_EXCERPT_WORDS = 28  # characters of an excerpt shown in a source page's table of contents
+TERM_RENDERINGS = 3  # renderings of the term pages at most, when a theme links terms the gathering did not foresee
 
 
 def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None) -> jinja2.Environment:
@@ -85,6 +87,7 @@ class Renderer:
         self.citations: dict[str, Citation] = {}  # page path -> its citation, noted whether the page is rendered or reused
         self.nav_entries = nav_entries(state.site)
         self.fact_order = {f.id: i for i, f in enumerate(state.site.facts)}  # where each fact stands in the site's order
+        self.term_links: dict[str, frozenset[Record]] = {}  # term id -> the term links its page made when last rendered
 
     def dated(self, ctx: PageContext, title: str, history: History) -> History:
         """Note the citation of the page at ctx.path (its files are written beside it); return its history."""
@@ -212,16 +215,35 @@ class Renderer:
         return self.page("glossary.html", ctx, values, title=config.labels["glossary"], description=config.description, kind="glossary",
                          toc=toc, history=history, entity=entity)
 
+    def term_context(self, term: Term, state: RenderState | None = None) -> PageContext:
+        """The page context of a term's page (in `state`, by default the build's)."""
+        key = "".join(map(str, korean.sort_key(term.term)))
+        return PageContext(state or self.state, f"glossary/{term.id}/", term.term, (2, key), exclude_term=term.id)
+
+    def gather_links(self, term: Term, aside: RenderState) -> frozenset[Record]:
+        """The term links a term page of the default theme makes (caption, body, corrections), rendered in a state `aside`."""
+        ctx = self.term_context(term, aside)
+        try:
+            ctx.md(term.image.caption if term.image is not None else None)
+            ctx.md(term.body)
+            ctx.section()
+            for item in page_history(self.site, (term,)).corrections:  # the term's own: none is a fact's
+                ctx.md(item.correction.change) + ctx.md(item.correction.reason)
+        except Exception:  # a theme's macro failed: its rendering will report it (or render the page again)
+            return frozenset()
+        return frozenset(ctx.records)
+
     def term(self, term: Term, rendering: int) -> Output:
-        """Render a term's page; `rendering` counts its renderings in this build (the first only gathers links)."""
-        key = korean.sort_key(term.term)
-        ctx = PageContext(self.state, f"glossary/{term.id}/", term.term, (2, "".join(map(str, key))), exclude_term=term.id)
+        """Render a term's page; `rendering` counts its renderings in this build (from 2: the first gathers links)."""
+        ctx = self.term_context(term)
         found = self.state.appearances.get(term.id)
         pages = sorted(found.pages.items()) if found else []
         facts = sorted(found.facts) if found else []
         history = self.dated(ctx, term.term, page_history(self.site, (term,)))
         # all a term page reads besides the site: where the term appears
-        return cached_page(self.state, ctx, f"term:{term.id}:{rendering}", (pages, facts), partial(self._term, ctx, term, history))
+        output = cached_page(self.state, ctx, f"term:{term.id}:{rendering}", (pages, facts), partial(self._term, ctx, term, history))
+        self.term_links[term.id] = frozenset(ctx.records)
+        return output
 
     def _term(self, ctx: PageContext, term: Term, history: History) -> Output:
         found = self.state.appearances.get(term.id)
@@ -333,6 +355,23 @@ def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output
     return outputs
 
 
+def render_terms(renderer: Renderer, attempt: Callable[[Callable[[], Output]], list[Output]]) -> list[Output]:
+    """Render the term pages knowing their links to each other: gathered, then as rendered (a theme's may differ)."""
+    state, terms = renderer.state, renderer.site.terms
+    before = {term_id: (dict(found.pages), dict(found.facts)) for term_id, found in state.appearances.items()}
+    aside = replace(state, cache=None, parts=None, appearances={})
+    renderer.term_links = {term.id: renderer.gather_links(term, aside) for term in terms}
+    for rendering in range(2, 2 + TERM_RENDERINGS):
+        known, renderer.term_links = renderer.term_links, {}
+        state.appearances = {term_id: Appearances(dict(pages), dict(facts)) for term_id, (pages, facts) in before.items()}
+        for term in terms:
+            renderer.term_context(term).replay(tuple(sorted(known[term.id])))
+        outputs = [output for term in terms for output in attempt(partial(renderer.term, term, rendering))]
+        if renderer.term_links == known or len(renderer.term_links) < len(terms):  # settled, or a page failed (reported)
+            break
+    return outputs
+
+
 def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,
                 warnings: list[Problem] | None = None) -> list[Output]:
     """Render every page; term pages last, once every link to them is known; then the images and social cards they show.
@@ -364,10 +403,7 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     for index, source in enumerate(site.sources):
         outputs += attempt(partial(renderer.source, index, source))
     outputs += attempt(renderer.not_found) + attempt(partial(print_edition, state, renderer.page, renderer.dated))
-    for term in site.terms:  # first rendering: gather the links made from term pages to each other
-        attempt(partial(renderer.term, term, 1))
-    for term in site.terms:
-        outputs += attempt(partial(renderer.term, term, 2))
+    outputs += render_terms(renderer, attempt)
     if problems:
         raise BuildFailed(problems.values(), "render", site.config.base_path)
     if section is not None and parts is not None:
