@@ -302,15 +302,29 @@ def save_stages_aside(folder: Path, cache: Cache) -> Callable[[], str | None]:
     Pickling the caches keeps a core busy for seconds on a large site (1,000 pages: about 1.1 s)
     while writing the site mostly waits on the disk: side by side they take the longer of the two.
     The child is a copy of this process at this moment, so it writes the caches exactly as they
-    are. Where processes do not start as forks (Windows), the caches are written here and now.
+    are. Where processes do not start as forks (Windows), or none can be started (out of memory,
+    a process limit), the caches are written here and now.
     """
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        failed = save_stages(folder, cache)
-        return lambda: failed
+    if "fork" in multiprocessing.get_all_start_methods():
+        try:
+            return save_forked(folder, cache)
+        except OSError:
+            pass
+    failed = save_stages(folder, cache)
+    return lambda: failed
+
+
+def save_forked(folder: Path, cache: Cache) -> Callable[[], str | None]:
+    """`save_stages` in a forked copy of this process; return the wait for what it says (OSError when no copy starts)."""
     reading, writing = os.pipe()
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        raise
     if child == 0:  # the copy: write the caches, say why not if so, and leave without running anything of the build's
         status = 1
         try:

@@ -258,13 +258,20 @@ def test_a_stage_cache_writer_that_stops_is_only_noted(make_site: Callable[..., 
     assert UP_TO_DATE in make_site().out  # the record was kept
 
 
+@pytest.mark.parametrize("without", ["fork on this system", "a process to spare"])
 def test_without_fork_the_stage_caches_are_written_in_the_build_s_process(make_site: Callable[..., Run], tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                          monkeypatch: pytest.MonkeyPatch, without: str) -> None:
     import multiprocessing
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
 
     where = tmp_path / "writer"
     saving_in(monkeypatch, where)
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    if without == "fork on this system":
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    else:
+        monkeypatch.setattr(os, "fork", refused)
     assert make_site().code == 0
     assert int(where.read_text(encoding="utf-8")) == os.getpid()
     assert uptodate.load_stages(cache_folder(tmp_path / "content", tmp_path / "site"), print).holds("pages")
