@@ -100,3 +100,23 @@ def test_two_outputs_for_one_path_are_refused_naming_both(make_site: Callable[..
     with pytest.raises(BuildFailed) as refused:
         write.write_site([Output("a.html", b"1", "one"), Output("a.html", b"2", "two")], run.root / "out")
     assert refused.value.problems[0].message == "two files would be written to a.html: from one and from two"
+
+
+def test_outputs_given_later_are_written_whole_or_in_place(site_root: Path) -> None:
+    out = site_root / "site"
+    asked: list[str] = []
+
+    def index(content: bytes) -> Callable[[], list[Output]]:
+        def later() -> list[Output]:
+            asked.append("index")
+            if not (out.exists() or any(site_root.glob(".site.new-*/index.html"))):
+                raise AssertionError("asked for before the other files were written")
+            return [Output("pagefind/entry.json", content)]
+        return later
+
+    first = write.write_site([Output("index.html", b"1")], out, later=index(b"a"))
+    assert snapshot(out) == {"index.html": b"1", "pagefind/entry.json": b"a", write.MARKER: write.MARKER_TEXT}
+    assert set(first.written.files) == {"index.html", "pagefind/entry.json"}
+    second = write.write_site([Output("index.html", b"2")], out, first.written, later=index(b"b"))  # in place
+    assert snapshot(out) == {"index.html": b"2", "pagefind/entry.json": b"b", write.MARKER: write.MARKER_TEXT}
+    assert second.changed == ("index.html", "pagefind/entry.json") and asked == ["index", "index"]
