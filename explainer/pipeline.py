@@ -75,7 +75,7 @@ class Built:
 
 
 class Stopwatch:
-    """Times the stages of one build, in the order they start; a stage timed in parts (search) adds them up."""
+    """Times the stages of one build, in the order they start (`finished` adds the wait for the search index to `search`)."""
 
     def __init__(self) -> None:
         self.timings: list[tuple[str, float]] = []
@@ -86,13 +86,7 @@ class Stopwatch:
         try:
             yield
         finally:
-            spent = time.perf_counter() - started
-            for index, (named, before) in enumerate(self.timings):
-                if named == name:
-                    self.timings[index] = (name, before + spent)
-                    break
-            else:
-                self.timings.append((name, spent))
+            self.timings.append((name, time.perf_counter() - started))
 
 
 def make(options: Options, cache: Cache | None = None, *, links: bool = True, search: bool = True) -> Made:
@@ -115,10 +109,7 @@ def finished(made: Made, pending: PendingBundle | None) -> Made:
     if pending is None:
         return made
     started = time.perf_counter()
-    try:
-        bundle = pending.finish()
-    finally:
-        pending.abandon()
+    bundle = pending.finish()  # which lets go of Pagefind and its folder, whatever happens
     outputs = made.outputs + bundle.outputs
     collisions = path_collisions(outputs)
     if collisions:
