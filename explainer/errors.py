@@ -71,15 +71,22 @@ def describe_bug(error: BaseException, stage: str = "") -> str:
 
 def display_path(path: str | Path, root: Path | None = None) -> str:
     """Return `path` relative to the working directory (or else `root`) when it lies inside it."""
-    p = Path(path)
-    for base in (Path.cwd(), root):
-        if base is None:
-            continue
+    return shown_from(os.path.realpath(path), path, display_bases(root))  # realpath: a symlink loop is no error
+
+
+def display_bases(root: Path | None = None) -> tuple[str, ...]:
+    """The folders `display_path` shows paths from, as real paths: the working directory, then `root`."""
+    return tuple(os.path.realpath(base) for base in (Path.cwd(), root) if base is not None)
+
+
+def shown_from(real: str, path: str | Path, bases: tuple[str, ...]) -> str:
+    """`display_path` of `path` whose real path is `real`, from `bases` (display_bases)."""
+    for base in bases:
         try:
-            return str(Path(os.path.realpath(p)).relative_to(os.path.realpath(base)))  # realpath: a symlink loop is no error
+            return str(Path(real).relative_to(base))
         except ValueError:
             continue
-    return str(p)
+    return str(Path(path))
 
 
 def source_line(path: str, line: int) -> str:

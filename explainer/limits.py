@@ -147,6 +147,12 @@ def impose(chosen: Settings) -> Settings:
     return before
 
 
+def in_force() -> str:
+    """The limits in force that are not their default, as text: part of the key of what was computed under them."""
+    chosen = _OPERATOR  # one read: `impose` replaces it in one step
+    return repr(sorted((name, chosen[limit]) for name, limit in LIMITS.items() if limit in chosen))
+
+
 @contextmanager
 def applied(chosen: Settings) -> Iterator[None]:
     """Hold every limit to the operator's `chosen` while the block runs (a command, a build); then as before."""

@@ -22,7 +22,7 @@ from .cache import Cache
 from .cancel import never
 from .content.check import check_site
 from .content.load import load_site
-from .content.quotelock import lock_path, save_lock
+from .content.quotelock import lock_memo, lock_path, save_lock
 from .content.quotes import QuoteCheck, verify_quotes
 from .errors import BuildFailed, Problem, display_path
 from .model import Options, Output, Site
@@ -135,10 +135,10 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
             problems += check_site(site, options)
             if not any(p.severity == "error" for p in problems):  # claims compared only once they read
                 problems += unnoted_changes(site, previous_facts(options), options.root)
-            quotes = verify_quotes(site, options)
+            quotes = verify_quotes(site, options, cache)
             problems += quotes.problems
             problems += check_look(site, theme)
-        problems += check_templates(theme)
+        problems += check_templates(theme, cache)
     if options.strict:
         problems = [p.as_error() for p in problems]
     base_path = site.config.base_path if site is not None else ""
@@ -186,7 +186,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
 
         # lock: the quotes as verified go into content/quotes.lock, for builds without the archives (the one file
         # `make` writes)
-        locked, unwritten = record_quotes(quotes, options)
+        locked, unwritten = record_quotes(quotes, options, cache)
         if unwritten is not None:
             problems.append(unwritten.as_error() if options.strict else unwritten)
             if options.strict:
@@ -204,13 +204,13 @@ def previous_facts(options: Options) -> Path:
     return options.previous or (options.out_dir or options.root / "site") / FACTS
 
 
-def record_quotes(quotes: QuoteCheck, options: Options) -> tuple[bool, Problem | None]:
+def record_quotes(quotes: QuoteCheck, options: Options, cache: Cache | None = None) -> tuple[bool, Problem | None]:
     """Write the quote lock when it changed; return whether it was written, or the warning when it could not be."""
     path = lock_path(options.content_dir)
     if not quotes.writable:
         return False, None  # a damaged lock is kept for whoever has the archives to resolve
     try:
-        return save_lock(quotes.lock, path), None
+        return save_lock(quotes.lock, path, lock_memo(cache)), None
     except OSError as exc:
         return False, Problem(display_path(path, options.root), 0, f"cannot write the quote lock ({exc.strerror})",
                               "the quotes were verified but not recorded: make the content folder writable", "warning")

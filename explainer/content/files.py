@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .. import limits
 from ..cache import Section, digest
-from ..errors import Problem, display_path
+from ..errors import Problem, display_bases, shown_from
 from ..model import Options
 from .places import Places
 
@@ -102,6 +102,8 @@ class ContentFiles:
         self.totals: dict[str, int] = {}  # bytes read so far, by the limit they are held to (CONTENT_BYTES, ASSETS_BYTES)
         self.inside = os.path.realpath(options.root)  # content is read only from inside the project folder
         self.shown: dict[Path, str] = {}  # each file's name as reports show it, worked out once a build (show)
+        self.bases = display_bases(options.root)
+        self.folders: dict[str, str] = {}  # each folder's real path, worked out once a build (real)
 
     def read(self, path: Path, limit: limits.Limit = limits.FILE_BYTES) -> bytes | None:
         """Return a file's bytes and note their hash; None (and a problem) when it cannot be read.
@@ -111,7 +113,7 @@ class ContentFiles:
         """
         total = limits.ASSETS_BYTES if limit is limits.ASSET_BYTES else limits.CONTENT_BYTES
         shown = self.show(path)
-        real = os.path.realpath(path)
+        real = self.real(path)
         if real != self.inside and not real.startswith(self.inside + os.sep):
             self.problems.append(Problem(shown, 0, f"a symbolic link to {real}, outside the project folder",
                                          "content is read only from the folder holding content/: copy the file in"))
@@ -172,12 +174,22 @@ class ContentFiles:
         return entry.value  # type: ignore[no-any-return]
 
     def show(self, path: Path) -> str:
-        """How reports name the file at `path` (display_path), worked out once a build: it costs two realpaths, and
-        a preview's rebuild asks it of every content file (a quarter of a second at 1,000 pages)."""
+        """How reports name the file at `path` (display_path), worked out once a build."""
         shown = self.shown.get(path)
         if shown is None:
-            shown = self.shown[path] = display_path(path, self.options.root)
+            shown = self.shown[path] = shown_from(self.real(path), path, self.bases)
         return shown
+
+    def real(self, path: Path) -> str:
+        """os.path.realpath(path), with each folder's worked out once a build: a realpath looks at every folder on
+        the way, and a preview's rebuild asks it of every content file (a fifth of a second at 1,000 pages)."""
+        folder, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        found = self.folders.get(folder)
+        if found is None:
+            found = self.folders[folder] = os.path.realpath(folder)
+        return os.path.join(found, name)  # what realpath gives for a name that is no symbolic link
 
     def files(self, folder: str, suffix: str) -> list[Path]:
         """The content files of one folder, by name; `.yml` counts as `.yaml`."""

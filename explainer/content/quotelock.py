@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .. import limits
+from ..cache import Cache, Section, digest
 from ..errors import Problem
 from .yamlfile import LocMap, parse_yaml
 
@@ -66,14 +68,34 @@ def lock_path(content_dir: Path) -> Path:
     return content_dir / LOCK_NAME
 
 
-def read_lock(path: Path, shown: str) -> tuple[Lock, Problem | None]:
-    """Read the lock; an absent lock is empty, a damaged one is empty and named by a problem (a warning)."""
+def lock_memo(cache: Cache | None) -> Section | None:
+    """Where a build's cache keeps the lock as last read and formatted (`read_lock`, `save_lock`)."""
+    return cache.section("quotelock") if cache is not None else None
+
+
+def read_lock(path: Path, shown: str, memo: Section | None = None) -> tuple[Lock, Problem | None]:
+    """Read the lock; an absent lock is empty, a damaged one is empty and named by a problem (a warning).
+
+    With `memo` (a cache section: the preview's, or the one the last build left), a lock whose text
+    is the same as when it was last read is not parsed again; what it read to is shared, never changed.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}, None
     except (OSError, UnicodeDecodeError) as exc:
         return {}, damaged(shown, 0, f"it cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    if memo is None:
+        return parse_lock(text, shown)
+    key = digest(shown, limits.in_force(), text)  # what parse_yaml accepts depends on the limits
+    found: tuple[Lock, Problem | None] | None = memo.lookup("read", key)
+    if found is None:
+        found = memo.store("read", key, parse_lock(text, shown))
+    return found
+
+
+def parse_lock(text: str, shown: str) -> tuple[Lock, Problem | None]:
+    """The lock a text holds (`read_lock`)."""
     conflict = next((number for number, line in enumerate(text.splitlines(), start=1) if line.startswith(CONFLICT)), 0)
     if conflict:
         return {}, damaged(shown, conflict, "it holds an unresolved merge conflict")
@@ -135,20 +157,30 @@ def format_lock(lock: Lock) -> str:
     return HEADER + body
 
 
-def save_lock(lock: Lock, path: Path) -> bool:
+def save_lock(lock: Lock, path: Path, memo: Section | None = None) -> bool:
     """Write the lock when its text changed (never create an empty one); return whether it was written.
 
-    The file is replaced atomically, so a build stopped halfway never leaves half a lock.
+    The file is replaced atomically, so a build stopped halfway never leaves half a lock. With
+    `memo` (as for `read_lock`), a lock equal to the one last formatted is not formatted again.
     """
-    text = format_lock(lock)
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
+        now: str | None = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if not lock:
             return False
+        now = None
     except (OSError, UnicodeDecodeError):
-        pass  # unreadable: replaced below
+        now = None  # unreadable: replaced below
+    text = None
+    if memo is not None and now is not None:
+        found: tuple[Lock, str] | None = memo.lookup("format", digest(now))
+        text = found[1] if found is not None and found[0] == lock else None
+    if text is None:
+        text = format_lock(lock)
+        if memo is not None:
+            memo.store("format", digest(text), (lock, text))  # the file's text once written (or as it is)
+    if now == text:
+        return False
     handle, temporary = tempfile.mkstemp(prefix=f".{LOCK_NAME}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:

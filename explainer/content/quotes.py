@@ -19,12 +19,13 @@ from pathlib import Path
 import charset_normalizer
 
 from .. import limits
+from ..cache import Cache
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
 from ..text.fragment import findable
 from .files import TooLarge, read_bounded
 from .passage import excerpt_hint
-from .quotelock import Lock, Locked, LockedSource, lock_path, read_lock, text_hash
+from .quotelock import Lock, Locked, LockedSource, lock_memo, lock_path, read_lock, text_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +105,14 @@ def archive_folder(site: Site, options: Options) -> tuple[Path, str]:
     return options.root, "the folder holding content/"
 
 
-def verify_quotes(site: Site, options: Options) -> QuoteCheck:
-    """Check every excerpt against its source's archive, or else against the quote lock; return the lock as it is now."""
+def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> QuoteCheck:
+    """Check every excerpt against its source's archive, or else against the quote lock; return the lock as it is now.
+
+    With a cache, a lock whose text is unchanged is not parsed again (quotelock.read_lock).
+    """
     folder, decided = archive_folder(site, options)
     shown_lock = display_path(lock_path(options.content_dir), options.root)
-    old, damage = read_lock(lock_path(options.content_dir), shown_lock)
+    old, damage = read_lock(lock_path(options.content_dir), shown_lock, lock_memo(cache))
     lock: Lock = {}
     problems: list[Problem] = []
     counts = [0, 0]

@@ -32,6 +32,7 @@ from ..model import Options
 from ..render.theme import DEFAULT_THEME
 from .events import Building, Event, Failed, LinksChecked, Rebuilt, Started, Stopped
 from .http import Preview, make_app
+from .memory import Collector
 from .rebuild import Rebuilder
 from .watch import Watcher
 
@@ -56,6 +57,7 @@ class Server:
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
         self.cancel_check = threading.Event()
         self.link_check: asyncio.Future[None] | None = None
+        self.collector = Collector()  # garbage collected in pauses, not in rebuilds (memory.py)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped = asyncio.Event()
         self.watcher = self.content_watcher()
@@ -104,6 +106,7 @@ class Server:
                 self.link_check.cancel()
             self.executor.shutdown(wait=True)
             self.checker.shutdown(wait=True)
+            self.collector.release()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
                     self.loop.remove_signal_handler(signum)
@@ -178,6 +181,7 @@ class Server:
         try:
             outcome = await loop.run_in_executor(self.executor, self.build_once)
         finally:
+            self.collector.after_build()
             preview.idle.set()
         preview.builds += 1
         preview.base_path = self.rebuilder.base_path
@@ -244,6 +248,8 @@ class Server:
             preview.failure = Failed(problems, "links")
             preview.reloader.announce()
         preview.report(LinksChecked(problems, time.perf_counter() - started))
+        if self.collector.due() and not self.busy():  # the edits paused for all that: collect garbage now, not in a rebuild
+            await loop.run_in_executor(self.checker, self.collector.when_idle)
 
     def build_once(self) -> Rebuilt | Failed:
         """One build, in the worker thread: never raises, so the server outlives any build."""

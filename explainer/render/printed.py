@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from ..model import Markdown, Output, Page, Site, Term
+from ..cache import digest
+from ..model import LinkRecord, Markdown, Output, Page, Site, Term
+from ..text.typeset import hold_joined_words, sealed_frame, sealed_piece
 from .context import PageContext
 from .reuse import cached_page, cached_part
 from .revisions import History, site_history
@@ -59,6 +63,9 @@ def shift_headings(html: str) -> str:
 class PrintContext(PageContext):
     """The print edition's page: links to what the edition holds stay on the page."""
 
+    framing: list[tuple[str, str, int]] | None = None  # while its frame is rendered: each part asked for (kind, name, links so far)
+    nonce = ""  # what marks this rendering's joints: content cannot guess it, so none of its text passes for one
+
     def url(self, target: str) -> str:
         """Link in-page where the edition holds the target; elsewhere to the published site (a PDF has no site around it)."""
         anchor = in_page_anchor(target, self.state.site)
@@ -73,27 +80,38 @@ class PrintContext(PageContext):
 
     def part(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool = True, exclude: str = "",
              skip: tuple[str, ...] = ()) -> Markup:
-        """Render one page's or term's body as a part of the edition.
+        """One page's or term's body as a part of the edition (while the frame is rendered: the joint it goes in)."""
+        if self.framing is not None:
+            self.framing.append((kind, name, len(self.links)))
+            return Markup(joint(self.nonce, len(self.framing) - 1))
+        return Markup(self.cut(kind, name, doc, reads, glossary, exclude, skip)[0])
 
-        A part starts a glossary section, numbers its own tooltips (tip-<kind>-<name>-N) and names
-        its own headings (h-<kind>-<name>-<heading>), so its HTML depends on nothing but the part
-        itself: the cache keeps it while its inputs are unchanged (a 1,000-page edition is not
-        re-rendered for one edit).
+    def cut(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool, exclude: str,
+            skip: tuple[str, ...]) -> tuple[str, bool]:
+        """Render one part, typeset, and whether it is sealed (typeset.sealed_piece).
+
+        A part starts a glossary section of its own, numbers its own tooltips (tip-<kind>-<name>-N)
+        and names its own headings (h-<kind>-<name>-<heading>), and the section around it goes on
+        after it as before: its HTML depends on nothing but the part itself, and nothing around it
+        depends on the part. The cache keeps it while its inputs are unchanged (a 1,000-page edition
+        is not rendered again for one edit).
         """
-        def render() -> str:
-            self.section()
-            saved = (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
-                     self.linker.count, self.anchor_prefix)
-            self.linker.enabled, self.linker.exclude, self.linker.skip = glossary, exclude, frozenset(skip)
-            self.linker.id_prefix, self.linker.count = f"tip-{kind}-{name}-", 0
-            self.anchor_prefix = f"h-{kind}-{name}-"  # heading ids of their own too
+        def render() -> tuple[str, bool]:
+            linker = self.linker
+            saved = (linker.enabled, linker.exclude, linker.skip, linker.id_prefix, linker.count, linker.seen, self.anchor_prefix,
+                     self.anchors)
+            linker.enabled, linker.exclude, linker.skip = glossary, exclude, frozenset(skip)
+            linker.id_prefix, linker.count, linker.seen = f"tip-{kind}-{name}-", 0, set()
+            self.anchor_prefix, self.anchors = f"h-{kind}-{name}-", set()  # heading ids of their own too
             try:
-                return shift_headings(self.md(doc))
+                html = hold_joined_words(shift_headings(self.md(doc)))
+                return html, sealed_piece(html)
             finally:
-                (self.linker.enabled, self.linker.exclude, self.linker.skip, self.linker.id_prefix,
-                 self.linker.count, self.anchor_prefix) = saved
+                (linker.enabled, linker.exclude, linker.skip, linker.id_prefix, linker.count, linker.seen,
+                 self.anchor_prefix, self.anchors) = saved
 
-        return Markup(cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render))
+        found: tuple[str, bool] = cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render)
+        return found
 
     def page_body(self, page: Page) -> Markup:
         """Render a narrative page's body as a part of the edition, with its own glossary setting."""
@@ -102,6 +120,36 @@ class PrintContext(PageContext):
     def term_body(self, term: Term) -> Markup:
         """Render a term's explanation, never linking the term to itself."""
         return self.part("term", term.id, term.body, set(), exclude=term.id) if term.body else Markup("")
+
+    def piece(self, kind: str, name: str) -> tuple[str, bool]:
+        """The part a joint of the frame asked for, as `cut` renders it (the site is the frame's: its front matter is the same)."""
+        if kind == "page":
+            page = self.state.site.page_by_slug[name]
+            return self.cut(kind, name, page.body, {f"body:{name}"}, page.glossary, "", page.no_autolink)
+        term = self.state.site.term_by_id[name]
+        assert term.body is not None, "the frame asks only for terms with a body"
+        return self.cut(kind, name, term.body, set(), True, name, ())
+
+
+def joint(nonce: str, index: int) -> str:
+    """Where part `index` goes in a frame of the print edition: an HTML comment (a tag, as the typesetter reads it)."""
+    return f"<!--explainer-part:{nonce}:{index}-->"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The print edition with a joint in place of each part, typeset: what it reads but the page bodies.
+
+    `usable` is False when it cannot be joined with its parts piece by piece (a theme that shows a
+    part twice, inside an attribute or verbatim text, or a mark at a joint): the edition is then rendered whole.
+    """
+
+    html: str
+    nonce: str  # of its joints (`joint`)
+    links: tuple[LinkRecord, ...]
+    parts: tuple[tuple[str, str, int], ...]  # (kind, name, how many of `links` come before it)
+    reads: frozenset[str]
+    usable: bool
 
 
 class PageMaker(Protocol):
@@ -112,14 +160,88 @@ class PageMaker(Protocol):
 
 
 def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageContext, str, History], History]) -> Output:
-    """Render print/index.html: cover and contents, introduction, pages, facts, glossary (가나다), sources."""
+    """Render print/index.html: cover and contents, introduction, pages, facts, glossary (가나다), sources.
+
+    It is made of its frame (the template rendered with a joint for each page body and term
+    explanation) and its parts, each kept in the cache while its own inputs are unchanged: an edit
+    of one page renders that page's part again, and the edition is joined from the pieces, each
+    typeset on its own (hold_joined_words over tens of megabytes, and the template's every fact
+    card, are not done again). When the pieces cannot be joined so, it is rendered whole.
+    """
     site = state.site
     labels = site.config.labels
-    ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
-    ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
-    values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
-                           "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
+
+    def context() -> PrintContext:
+        ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
+        ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
+        return ctx
+
+    def whole(ctx: PrintContext) -> Output:
+        values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
+                               "term_body": ctx.term_body, "excerpt_anchor": excerpt_anchor}
+        return page("print.html", ctx, values, title=labels["print_edition"], description=site.config.description, kind="print",
+                    history=history)
+
+    ctx = context()
     history = dated(ctx, labels["print_edition"], site_history(site))  # it shows everything: every correction
-    return cached_page(state, ctx, "print", (), lambda: page(
-        "print.html", ctx, values, title=labels["print_edition"], description=site.config.description, kind="print",
-        history=history))
+
+    def render() -> Output:
+        joining = context()  # a context of its own: when the pieces cannot be joined, `whole` starts from a clean one
+        joined = join_frame(state, joining, frame_of(state, context, whole))
+        if joined is None:
+            return whole(ctx)
+        ctx.reads |= joining.reads  # what the edition read, for the cache (it records no term links and has no card)
+        return joined
+
+    return cached_page(state, ctx, "print", (), render)
+
+
+def frame_of(state: RenderState, context: Callable[[], PrintContext], whole: Callable[[PrintContext], Output]) -> Frame:
+    """The frame of the print edition, from the cache while the site but the page bodies is the same, else rendered."""
+    key = digest("print:frame")
+    found: Frame | None = state.parts.lookup("print:frame", key) if state.parts is not None else None
+    if found is not None:
+        state.reuse_media(found.links, None)  # its images are still to be served
+        return found
+    ctx = context()
+    ctx.framing, ctx.nonce = [], secrets.token_hex(16)
+    output = whole(ctx)
+    html, parts = output.content.decode("utf-8"), tuple(ctx.framing)
+    joints: list[tuple[int, int]] = []
+    for index in range(len(parts)):
+        start = html.find(joint(ctx.nonce, index), joints[-1][1] if joints else 0)
+        if start == -1:
+            break
+        joints.append((start, start + len(joint(ctx.nonce, index))))
+    usable = len(joints) == len(parts) and html.count(joint(ctx.nonce, 0).rpartition(":")[0]) == len(parts) \
+        and sealed_frame(html, joints)  # every joint once, in order, and each a joint of its own
+    frame = Frame(html, ctx.nonce, output.links, parts, frozenset(ctx.reads), usable)
+    if state.parts is not None:
+        state.parts.store("print:frame", key, frame, {"site", *ctx.reads})
+    return frame
+
+
+def join_frame(state: RenderState, ctx: PrintContext, frame: Frame) -> Output | None:
+    """The edition joined from its frame and its parts (their links in the order a whole rendering records them);
+    None when a frame or part is not sealed."""
+    if not frame.usable:
+        return None
+    ctx.reads |= frame.reads
+    pieces: list[str] = []
+    links: list[LinkRecord] = []
+    copied = taken = 0
+    for index, (kind, name, before) in enumerate(frame.parts):
+        recorded = len(ctx.links)
+        html, sealed = ctx.piece(kind, name)
+        if not sealed:
+            return None
+        links += (*frame.links[taken:before], *ctx.links[recorded:])
+        taken = before
+        marker = joint(frame.nonce, index)
+        start = frame.html.index(marker, copied)
+        pieces += (frame.html[copied:start], html)
+        copied = start + len(marker)
+    pieces.append(frame.html[copied:])
+    links += frame.links[taken:]
+    ctx.links[:] = links
+    return Output("print/index.html", "".join(pieces).encode("utf-8"), "print.html", tuple(links))

@@ -12,13 +12,15 @@ edition's page bodies) keep the part itself the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ..cache import Digest, digest
 from ..model import LinkRecord, Options, Output, Site
 from .context import PageContext
 from .social import CardWant
 from .state import Record, RenderState
+
+T = TypeVar("T")
 
 
 def render_inputs(site: Site, options: Options, theme: Digest) -> dict[str, Digest]:
@@ -52,14 +54,15 @@ def cached_page(state: RenderState, ctx: PageContext, name: str, key: Any, rende
     return output
 
 
-def cached_part(state: RenderState, ctx: PageContext, name: str, key: Any, reads: set[str], render: Callable[[], str]) -> str:
-    """Return a part of a page (HTML that depends on nothing around it) from the cache, or render and keep it."""
+def cached_part(state: RenderState, ctx: PageContext, name: str, key: Any, reads: set[str], render: Callable[[], T]) -> T:
+    """Return a part of a page (HTML that depends on nothing around it, with what else `render` says of it) from the
+    cache, or render and keep it."""
     ctx.reads |= reads  # the page read them, whether its part is reused or not
     cache = state.parts
     if cache is None:
         return render()
     key_digest = digest(name, repr(key))
-    found: tuple[str, tuple[LinkRecord, ...]] | None = cache.lookup(name, key_digest)
+    found: tuple[T, tuple[LinkRecord, ...]] | None = cache.lookup(name, key_digest)
     if found is None:
         before = len(ctx.links)
         html = render()

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from ..cache import Digest, digest
+from ..cache import Cache, Digest, digest
 from ..errors import Problem, display_path
 from ..model import Markdown, Options
 
@@ -121,8 +121,30 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
 
 
-def check_templates(theme: Theme) -> list[Problem]:
-    """Compile every template the theme uses, and open every static file; one problem each, all of them."""
+def check_templates(theme: Theme, cache: Cache | None = None) -> list[Problem]:
+    """Compile every template the theme uses, and open every static file; one problem each, all of them.
+
+    With a cache (the preview's), a theme whose files are all the same as at the last check is not
+    compiled again: its problems are those found then.
+    """
+    section = cache.section("theme") if cache is not None else None  # kept on disk too (not "templates")
+    key = None
+    if section is not None:
+        try:
+            key = digest(theme.digest(), os.getcwd())  # the problems name files as seen from the working folder
+        except OSError:
+            key = None  # a file that cannot be read: the check below says which
+        found: tuple[Problem, ...] | None = section.lookup("check", key) if key is not None else None
+        if found is not None:
+            return list(found)
+    problems = compile_templates(theme)
+    if section is not None and key is not None:
+        section.store("check", key, tuple(problems))
+    return problems
+
+
+def compile_templates(theme: Theme) -> list[Problem]:
+    """`check_templates` without a cache."""
     env = make_environment(theme)
     problems: list[Problem] = []
     for name, path in theme.templates().items():

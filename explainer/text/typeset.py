@@ -154,3 +154,55 @@ def _hold(text: str, before: str, after: str) -> str:
 
 def _wordish(char: str) -> bool:
     return bool(char) and char.isalnum()
+
+
+# -- typesetting a page in pieces -------------------------------------------------------------------------
+OPENING = HELD + WORD_JOINER  # what starts a text that may look before it (a joiner: typesetting alone looked across a joint)
+
+# A page made of pieces (the print edition: its frame, and one part per page body) is typeset piece by piece
+# when each piece is sealed: typeset alone, it comes out as it would within the page. Only a mark at the
+# edge of the text around a joint looks across it; these functions tell when none does.
+
+
+def sealed_piece(html: str) -> bool:
+    """Whether typesetting `html` alone gives what it gives anywhere in a page, at a joint of the frame
+    (`sealed_frame`), and leaves what surrounds it as it would be without it.
+
+    Its tags close within it (no '<' after its last '>', no '>' before its first '<'), it leaves no
+    verbatim element open, and no mark starts its first readable text or ends its last.
+    """
+    opening, closing = html.find("<"), html.find(">")
+    if (closing != -1 and (opening == -1 or closing < opening)) or html.rfind("<") > html.rfind(">"):
+        return False
+    page = _Page(html)
+    page.read_verbatim()
+    if page.verbatim and page.verbatim[-1] != 0:
+        return False
+    first = (0, opening if opening != -1 else len(html))
+    if not page.readable(*first):
+        first = page.neighbour(first[1], 1) if first[1] < len(html) else None  # type: ignore[assignment]
+    last = (html.rfind(">") + 1, len(html))
+    if not page.readable(*last):
+        last = page.neighbour(last[0], -1) if last[0] > 0 else None  # type: ignore[assignment]
+    return not ((first is not None and html[first[0]] in OPENING) or (last is not None and html[last[1] - 1] in HELD))
+
+
+def sealed_frame(html: str, joints: list[tuple[int, int]]) -> bool:
+    """Whether a frame typeset alone stays as it would be with sealed pieces in place of its joints.
+
+    Each joint (start, end) is a tag of the frame (an HTML comment) that a piece replaces: it must
+    start a tag, lie outside verbatim text, and the readable text next to it must not end (before it)
+    or start (after it) with a mark.
+    """
+    page = _Page(html)
+    page.read_verbatim()
+    for start, end in joints:
+        if html[start] != "<" or html[end - 1] != ">" or not page.tag_start(start):
+            return False
+        index = bisect.bisect_left(page.starts, start)
+        if index and page.verbatim[index - 1] != 0:
+            return False
+        before, after = page.neighbour(end, -1), page.neighbour(start, 1)
+        if (before is not None and html[before[1] - 1] in HELD) or (after is not None and html[after[0]] in OPENING):
+            return False
+    return True

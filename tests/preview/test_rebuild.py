@@ -248,3 +248,37 @@ def test_a_site_with_images_and_sections_stays_byte_identical_through_edits(engl
         rebuild(rebuilder, english, changes)
         assert snapshot(english / "site") == clean_build(english), f"step {number}: {sorted(changes)}"
     assert "files/data.csv" not in snapshot(english / "site")
+
+
+def test_the_print_edition_is_joined_from_its_frame_and_parts_as_a_whole_rendering_gives(english: Path) -> None:
+    # an edit of a page body renders that part again and joins the edition from pieces typeset one by one; marks at
+    # a joint, a theme that shows a part twice, and term links around the parts must come out as a whole rendering
+    page = "content/pages/later.md"  # no corrections in its front matter: the frame does not read it (speech.md's it does)
+    text = "---\ntitle: Later\norder: 9\n---\n\nA second page about the score of years.\n"
+    write_tree(english, {page: text})
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    parts = rebuilder.cache.section("parts")
+    frame = parts.entries["print:frame"]
+    assert frame.value.usable
+    head, _, body = text.partition("\n---\n")
+    steps: list[dict[str, str | None]] = [
+        {page: text + "\nScore·hallow 3~5 and `code·x` hallow.\n"},  # held marks inside a part: joined piecewise
+        {page: f"{head}\n---\n·Score begins with a mark.\n{body}"},  # a mark at a joint: rendered whole
+        {page: text + "\nEnds with a mark ·\n"},
+        {page: text},
+        edit(english, "content/glossary/score.yaml", "body: ", "body: ·"),  # a term's part starting with a mark
+    ]
+    for number, changes in enumerate(steps, start=2):
+        rebuild(rebuilder, english, changes)
+        assert snapshot(english / "site") == clean_build(english), f"step {number}: {changes}"
+        if number == 2:
+            assert parts.entries["print:frame"] is frame  # the frame was reused: only the edited body was rendered
+    printed = (ROOT / "templates/print.html").read_text(encoding="utf-8")
+    twice = {"templates/print.html": printed.replace("{{ page_body(page) }}", "{% set b = page_body(page) %}{{ b }}{{ b }}")}
+    rebuild(rebuilder, english, twice)  # the same joint twice: the frame cannot be joined piece by piece
+    assert not parts.entries["print:frame"].value.usable
+    assert snapshot(english / "site") == clean_build(english)
+    rebuild(rebuilder, english, {page: text + "\nOnce more.\n"})
+    assert snapshot(english / "site") == clean_build(english)
+    assert (english / "site/print/index.html").read_text(encoding="utf-8").count("Once more.") == 2

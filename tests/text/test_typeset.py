@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from explainer.text.typeset import TAG_RE, hold_joined_words
+from explainer.text.typeset import TAG_RE, hold_joined_words, sealed_frame, sealed_piece
 from explainer.text.typeset import WORD_JOINER as J
 
 
@@ -77,3 +77,52 @@ def test_a_page_with_no_tag_or_only_stray_brackets_is_text() -> None:
     assert hold_joined_words("가 < 나·다") == f"가 < 나{J}·다"
     assert hold_joined_words("가·<나 다·라") == f"가·<나 다{J}·라"  # a '<' with no '>' after it is a character of the text
     assert hold_joined_words("가>·나 <b>다</b>·라") == f"가>·나 <b>다</b>{J}·라"
+
+
+def joined(frame: str, parts: list[str], nonce: str = "n") -> str:
+    """The frame with each joint replaced by its part."""
+    for index, part in enumerate(parts):
+        frame = frame.replace(f"<!--explainer-part:{nonce}:{index}-->", part, 1)
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sealed_pieces_typeset_alone_are_what_the_whole_page_typeset_gives(seed: int) -> None:
+    # the print edition joins its frame and parts typeset one by one: wherever both say sealed, the joined page must be
+    # the whole page typeset, whatever the tags, code and marks at the joints
+    chooser = random.Random(seed)
+    sealed = 0
+    for _ in range(400):
+        count = chooser.randint(0, 3)
+        frame_pieces = [chooser.choice(PIECES) for _ in range(chooser.randint(0, 12))]
+        for index in range(count):
+            frame_pieces.insert(chooser.randint(0, len(frame_pieces)), f"<!--explainer-part:n:{index}-->")
+        frame = "".join(frame_pieces)
+        parts = ["".join(chooser.choice(PIECES) for _ in range(chooser.randint(0, 10))) for _ in range(count)]
+        typeset_frame = hold_joined_words(frame)
+        joints = []
+        for index in range(count):
+            start = typeset_frame.index(f"<!--explainer-part:n:{index}-->")
+            joints.append((start, start + len(f"<!--explainer-part:n:{index}-->")))
+        typeset_parts = [hold_joined_words(part) for part in parts]
+        if sealed_frame(typeset_frame, joints) and all(sealed_piece(part) for part in typeset_parts):
+            sealed += 1
+            assert joined(typeset_frame, typeset_parts) == hold_joined_words(joined(frame, parts)), (frame, parts)
+    assert sealed > 40  # the rule is tried, not only refused
+
+
+def test_a_mark_at_a_joint_unseals_it() -> None:
+    assert sealed_piece("<p>삼성·LG</p>\n") and sealed_piece("") and sealed_piece("<pre>·</pre>")
+    assert not sealed_piece("<p>·LG</p>")  # its first text starts with a mark: the text before the joint decides
+    assert not sealed_piece("<p>삼성·</p><pre>x</pre>")  # its last readable text ends with one
+    assert not sealed_piece("<pre>x")  # code left open
+    assert not sealed_piece("x<y") and not sealed_piece("a>b<p>")  # a tag running out of it, or into it
+    def frame_sealed(frame: str) -> bool:
+        start = frame.index("<!--j-->")
+        return sealed_frame(frame, [(start, start + len("<!--j-->"))])
+
+    assert frame_sealed("<h2>삼성</h2><!--j-->\n") and frame_sealed("<p>·가</p><b></b><!--j--><pre>·</pre>")
+    assert not frame_sealed("<h2>삼성·</h2><!--j-->")
+    assert not frame_sealed(f"<!--j-->{J}·LG")  # typesetting the frame alone held a mark after the joint
+    assert not frame_sealed("<pre><!--j--></pre>")  # inside code
+    assert not frame_sealed('<a title="<!--j-->">')  # inside a tag
