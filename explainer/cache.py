@@ -24,7 +24,7 @@ in a thread of its own, beside builds, each in its own section).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +67,13 @@ class Section:
         self.used.clear()
         self.hits = 0
 
-    def lookup(self, name: str, key: Digest) -> Any | None:
-        """Return the value stored under `name` when its key is `key` and every input it read is unchanged."""
+    def lookup(self, name: str, key: Digest, same: Callable[[Any], bool] | None = None) -> Any | None:
+        """Return the value stored under `name` when its key is `key` and every input it read is unchanged (and, with
+        `same`, when it says the value is for what is asked: a key compared as it is, where hashing it costs more)."""
         entry = self.entries.get(name)
         if entry is None or entry.key != key or any(self.inputs.get(read) != value for read, value in entry.reads):
+            return None
+        if same is not None and not same(entry.value):
             return None
         self.used.add(name)
         self.hits += 1

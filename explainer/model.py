@@ -7,8 +7,9 @@ Also, from artifacts.py, the values every stage is handed: the build's Options, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .artifacts import LinkRecord as LinkRecord
@@ -17,6 +18,15 @@ from .artifacts import Options as Options
 from .artifacts import Output as Output
 
 BUILTIN_SECTIONS = ("facts", "glossary", "sources")  # the pages every site has besides its own
+
+
+R = TypeVar("R")
+
+
+def distinct(records: Iterable[R]) -> list[R]:
+    """The records in order, each once: by identity, since a record of the site is one object (hashing a frozen
+    record hashes every field, a page's whole body with it, each time)."""
+    return list({id(record): record for record in records}.values())
 
 
 def primary_language(tag: str) -> str:

@@ -158,7 +158,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         outputs = render_site(site, options, theme, cache, made)
         problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
-        outputs += dataset_files(site)
+        outputs += dataset_files(site, cache)
         if count > 1 and cache is not None and (links or search):
             workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
     if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from ..cache import Digest, digest
 
 # Where fonts with Hangul (and then Latin letters) are kept when fontconfig is not there to ask.
 KNOWN_FONTS = (
@@ -29,11 +31,12 @@ PATTERNS = ("sans-serif:lang=ko:weight=bold", "sans-serif:weight=bold")
 
 @dataclass(frozen=True, slots=True)
 class Font:
-    """A font that can draw: its name (for messages), its bytes and the characters it has."""
+    """A font that can draw: its name (for messages), its bytes, the characters it has and the hash of its bytes."""
 
     name: str
     data: bytes
     characters: frozenset[int]
+    key: Digest = field(default="", compare=False)  # what a card drawn with it depends on (hashed once: fonts run to megabytes)
 
     def has(self, char: str) -> bool:
         return ord(char) in self.characters
@@ -58,7 +61,7 @@ def characters_of(data: bytes) -> frozenset[int]:
 def load_font(name: str, data: bytes) -> Font | None:
     """A font from its bytes, or None when it is no font fontTools can read."""
     characters = characters_of(data)
-    return Font(name, data, characters) if characters else None
+    return Font(name, data, characters, digest(data)) if characters else None
 
 
 def system_font_paths() -> tuple[str, ...]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..cache import Cache, digest
 from ..content.history import archive_date
 from ..model import Correction, Output, PartialDate, Ref, Site, Source, Term
-from ..render.revisions import site_history
+from ..render.reuse import content_but_bodies
+from ..render.revisions import History, site_history
 from ..render.structured import plain
 from ..text import korean
 from ..text.fragment import link_to_words
@@ -24,9 +26,26 @@ GLOSSARY = "glossary.json"
 ORIGIN = "published data"
 
 
-def dataset_files(site: Site) -> list[Output]:
-    """Return facts.json and glossary.json for the site."""
-    return [Output(FACTS, dump(facts_data(site)), ORIGIN), Output(GLOSSARY, dump(glossary_data(site)), ORIGIN)]
+def dataset_files(site: Site, cache: Cache | None = None) -> list[Output]:
+    """Return facts.json and glossary.json for the site.
+
+    They read everything but the pages' bodies, and of the pages only their titles and dates: with
+    a cache, they are kept while those are the same (an edit of a page's text leaves them as they are).
+    """
+    history = site_history(site)
+    section = cache.section("dataset") if cache is not None else None
+    if section is None:
+        return dataset_outputs(site, history)
+    key = digest(content_but_bodies(site), repr((history.published, history.updated)))
+    found: list[Output] | None = section.lookup("files", key)
+    if found is None:
+        found = section.store("files", key, dataset_outputs(site, history))
+    return list(found)
+
+
+def dataset_outputs(site: Site, history: History) -> list[Output]:
+    """facts.json and glossary.json, made (`dataset_files`)."""
+    return [Output(FACTS, dump(facts_data(site, history)), ORIGIN), Output(GLOSSARY, dump(glossary_data(site, history)), ORIGIN)]
 
 
 def dump(data: dict[str, Any]) -> bytes:
@@ -34,13 +53,13 @@ def dump(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def facts_data(site: Site) -> dict[str, Any]:
+def facts_data(site: Site, history: History) -> dict[str, Any]:
     """Every fact with its evidence (the quoted words, where they are), its dates and corrections; the groups and sources."""
     config = site.config
     return {
         "format": "explainer-facts",
         "version": VERSION,
-        "site": site_data(site),
+        "site": site_data(site, history),
         "groups": [{"id": g.id, "title": g.title} for g in site.groups],
         "facts": [{
             "id": fact.id,
@@ -58,14 +77,14 @@ def facts_data(site: Site) -> dict[str, Any]:
     }
 
 
-def glossary_data(site: Site) -> dict[str, Any]:
+def glossary_data(site: Site, history: History) -> dict[str, Any]:
     """Every term in 가나다 order with its forms, definitions, related terms, evidence and corrections."""
     config = site.config
     terms = sorted(site.terms, key=lambda t: korean.sort_key(t.term))
     return {
         "format": "explainer-glossary",
         "version": VERSION,
-        "site": site_data(site),
+        "site": site_data(site, history),
         "terms": [term_data(site, term, config.absolute(f"glossary/{term.id}/")) for term in terms],
         "sources": [source_data(site, source) for source in site.sources
                     if any(ref.source == source.id for term in site.terms for ref in term.evidence)],
@@ -87,9 +106,8 @@ def term_data(site: Site, term: Term, url: str) -> dict[str, Any]:
     }
 
 
-def site_data(site: Site) -> dict[str, Any]:
+def site_data(site: Site, history: History) -> dict[str, Any]:
     config = site.config
-    history = site_history(site)
     return {"title": config.title, "description": config.description, "url": config.base_url, "language": config.language,
             "author": config.author or None, "publisher": config.publisher or None,
             "published": _date(history.published), "updated": _date(history.updated)}

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..cache import Cache, digest
 from ..model import Output, PartialDate, SiteConfig
 
 FILES = (  # (file name, link label, media type)
@@ -37,6 +39,10 @@ class Citation:
     url: str  # the page's permanent (canonical) URL
     date: PartialDate | None  # when the page last changed
     language: str
+
+    def same(self, kept: tuple[Citation, list[Output]]) -> bool:
+        """Whether the files `kept` are this citation's (a cache entry of `all_citation_files`)."""
+        return kept[0] == self
 
     @property
     def files(self) -> list[dict[str, str]]:
@@ -112,6 +118,24 @@ def citation_files(citation: Citation) -> list[Output]:
     """The three downloads of one page's citation, written beside the page."""
     made = (bibtex(citation), ris(citation), csl_json(citation))
     return [Output(citation.path + name, text.encode("utf-8"), "citation") for (name, _, _), text in zip(FILES, made, strict=True)]
+
+
+def all_citation_files(citations: Iterable[Citation], cache: Cache | None) -> list[Output]:
+    """The downloads of every page's citation; with a cache, those of a citation unchanged since the last build are
+    kept, not written out again (a preview's rebuild changes one or two of a thousand)."""
+    section = cache.section("citations") if cache is not None else None
+    if section is None:
+        return [file for citation in citations for file in citation_files(citation)]
+    section.start()
+    key = digest("citation")
+    outputs: list[Output] = []
+    for citation in citations:
+        found: tuple[Citation, list[Output]] | None = section.lookup(citation.path, key, citation.same)
+        if found is None:
+            found = section.store(citation.path, key, (citation, citation_files(citation)))
+        outputs += found[1]
+    section.sweep()
+    return outputs
 
 
 def _tex(text: str) -> str:

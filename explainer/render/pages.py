@@ -15,12 +15,12 @@ from ..content.history import archive_date
 from ..content.links import asset_uses
 from ..content.schema import NAV_PAGES
 from ..errors import BuildFailed, Problem, display_path
-from ..model import BUILTIN_SECTIONS, Fact, Options, Output, Page, Site, Source, Term, primary_language
+from ..model import BUILTIN_SECTIONS, Fact, Options, Output, Page, Site, Source, Term, distinct, primary_language
 from ..text import korean, markdown
 from ..text.fragment import link_to_words
 from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
-from .citation import Citation, citation_files, cite
+from .citation import Citation, all_citation_files, cite
 from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
 from .look import LOOK_CSS, look_css, look_values
@@ -178,7 +178,7 @@ class Renderer:
     def cards(self, page: Page) -> list[Fact]:
         """The facts a narrative page shows as cards (`[[fact:…]]` on a line of its own), in order."""
         found = (self.site.fact_by_id[ref.target] for ref in page.body.refs if ref.kind == "fact" and ref.block)
-        return list(dict.fromkeys(found))
+        return distinct(found)
 
     def _narrative(self, ctx: PageContext, index: int, page: Page, history: History, cards: list[Fact]) -> Output:
         pages = self.site.pages
@@ -409,7 +409,7 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     if section is not None and parts is not None:
         section.sweep()
         parts.sweep()
-    outputs += [file for citation in renderer.citations.values() for file in citation_files(citation)]
+    outputs += all_citation_files(renderer.citations.values(), cache)
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
     linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
     outputs += state.pictures.outputs(linked, cache)

@@ -84,11 +84,11 @@ class PrintContext(PageContext):
         if self.framing is not None:
             self.framing.append((kind, name, len(self.links)))
             return Markup(joint(self.nonce, len(self.framing) - 1))
-        return Markup(self.cut(kind, name, doc, reads, glossary, exclude, skip)[0])
+        return Markup(self.cut(kind, name, doc, reads, glossary, exclude, skip)[0].decode("utf-8"))
 
     def cut(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool, exclude: str,
-            skip: tuple[str, ...]) -> tuple[str, bool]:
-        """Render one part, typeset, and whether it is sealed (typeset.sealed_piece).
+            skip: tuple[str, ...]) -> tuple[bytes, bool]:
+        """Render one part, typeset and encoded (as the edition is joined), and whether it is sealed (typeset.sealed_piece).
 
         A part starts a glossary section of its own, numbers its own tooltips (tip-<kind>-<name>-N)
         and names its own headings (h-<kind>-<name>-<heading>), and the section around it goes on
@@ -96,7 +96,7 @@ class PrintContext(PageContext):
         depends on the part. The cache keeps it while its inputs are unchanged (a 1,000-page edition
         is not rendered again for one edit).
         """
-        def render() -> tuple[str, bool]:
+        def render() -> tuple[bytes, bool]:
             linker = self.linker
             saved = (linker.enabled, linker.exclude, linker.skip, linker.id_prefix, linker.count, linker.seen, self.anchor_prefix,
                      self.anchors)
@@ -105,12 +105,12 @@ class PrintContext(PageContext):
             self.anchor_prefix, self.anchors = f"h-{kind}-{name}-", set()  # heading ids of their own too
             try:
                 html = hold_joined_words(shift_headings(self.md(doc)))
-                return html, sealed_piece(html)
+                return html.encode("utf-8"), sealed_piece(html)
             finally:
                 (linker.enabled, linker.exclude, linker.skip, linker.id_prefix, linker.count, linker.seen,
                  self.anchor_prefix, self.anchors) = saved
 
-        found: tuple[str, bool] = cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render)
+        found: tuple[bytes, bool] = cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render)
         return found
 
     def page_body(self, page: Page) -> Markup:
@@ -121,7 +121,7 @@ class PrintContext(PageContext):
         """Render a term's explanation, never linking the term to itself."""
         return self.part("term", term.id, term.body, set(), exclude=term.id) if term.body else Markup("")
 
-    def piece(self, kind: str, name: str) -> tuple[str, bool]:
+    def piece(self, kind: str, name: str) -> tuple[bytes, bool]:
         """The part a joint of the frame asked for, as `cut` renders it (the site is the frame's: its front matter is the same)."""
         if kind == "page":
             page = self.state.site.page_by_slug[name]
@@ -144,8 +144,7 @@ class Frame:
     part twice, inside an attribute or verbatim text, or a mark at a joint): the edition is then rendered whole.
     """
 
-    html: str
-    nonce: str  # of its joints (`joint`)
+    pieces: tuple[bytes, ...]  # encoded, between the joints: one more than the parts
     links: tuple[LinkRecord, ...]
     parts: tuple[tuple[str, str, int], ...]  # (kind, name, how many of `links` come before it)
     reads: frozenset[str]
@@ -215,7 +214,9 @@ def frame_of(state: RenderState, context: Callable[[], PrintContext], whole: Cal
         joints.append((start, start + len(joint(ctx.nonce, index))))
     usable = len(joints) == len(parts) and html.count(joint(ctx.nonce, 0).rpartition(":")[0]) == len(parts) \
         and sealed_frame(html, joints)  # every joint once, in order, and each a joint of its own
-    frame = Frame(html, ctx.nonce, output.links, parts, frozenset(ctx.reads), usable)
+    edges = [0, *(edge for span in joints for edge in span), len(html)]
+    pieces = tuple(html[edges[at]:edges[at + 1]].encode("utf-8") for at in range(0, len(edges), 2)) if usable else ()
+    frame = Frame(pieces, output.links, parts, frozenset(ctx.reads), usable)
     if state.parts is not None:
         state.parts.store("print:frame", key, frame, {"site", *ctx.reads})
     return frame
@@ -227,21 +228,17 @@ def join_frame(state: RenderState, ctx: PrintContext, frame: Frame) -> Output | 
     if not frame.usable:
         return None
     ctx.reads |= frame.reads
-    pieces: list[str] = []
+    pieces: list[bytes] = [frame.pieces[0]]
     links: list[LinkRecord] = []
-    copied = taken = 0
-    for index, (kind, name, before) in enumerate(frame.parts):
+    taken = 0
+    for index, (kind, name, before) in enumerate(frame.parts, start=1):
         recorded = len(ctx.links)
         html, sealed = ctx.piece(kind, name)
         if not sealed:
             return None
         links += (*frame.links[taken:before], *ctx.links[recorded:])
         taken = before
-        marker = joint(frame.nonce, index)
-        start = frame.html.index(marker, copied)
-        pieces += (frame.html[copied:start], html)
-        copied = start + len(marker)
-    pieces.append(frame.html[copied:])
+        pieces += (html, frame.pieces[index])
     links += frame.links[taken:]
     ctx.links[:] = links
-    return Output("print/index.html", "".join(pieces).encode("utf-8"), "print.html", tuple(links))
+    return Output("print/index.html", b"".join(pieces), "print.html", tuple(links))

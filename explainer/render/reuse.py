@@ -25,32 +25,40 @@ T = TypeVar("T")
 
 def render_inputs(site: Site, options: Options, theme: Digest) -> dict[str, Digest]:
     """The hashes of what rendered pages may read: "site" and "body:<slug>" for each page."""
+    inputs = {"site": digest(repr(options), theme, content_but_bodies(site))}
+    inputs.update((f"body:{page.slug}", site.digests.get(page.loc.path) or digest(page.body.text)) for page in site.pages)
+    return inputs
+
+
+def content_but_bodies(site: Site) -> Digest:
+    """The hash of every content file but the page files, of the pages' titles and places, and of the interface's words."""
     bodies = {page.loc.path for page in site.pages}
     content = [f"{path}\n{value}" for path, value in sorted(site.digests.items()) if path not in bodies]
     fronts = [repr((p.slug, p.title, p.summary, p.order, p.glossary, p.no_autolink, p.loc)) for p in site.pages]
     labels = repr(sorted(site.config.labels.items()))  # with the interface's own words (explainer/locales)
-    inputs = {"site": digest(repr(options), theme, labels, *content, *fronts)}
-    inputs.update((f"body:{page.slug}", site.digests.get(page.loc.path) or digest(page.body.text)) for page in site.pages)
-    return inputs
+    return digest(labels, *content, *fronts)
 
 
 def cached_page(state: RenderState, ctx: PageContext, name: str, key: Any, render: Callable[[], Output]) -> Output:
     """Return the page `name` from the cache (its term links replayed on `ctx`), or render it and keep it.
 
-    `key` is the page's own key: a value of plain data (its repr is hashed).
+    `key` is the page's own key: a value of plain data (str, int and tuples or lists of them), kept with the page
+    and compared with the key asked for (a term page's is every place the term appears: hashing it for each term
+    page of each build cost more than comparing it).
     """
     cache = state.cache
     if cache is None:
         return render()
-    key_digest = digest(name, repr(key))
-    found: tuple[Output, tuple[Record, ...], CardWant | None] | None = cache.lookup(name, key_digest)
+    key_digest = digest(name)
+    found: tuple[Output, tuple[Record, ...], CardWant | None, Any] | None = cache.lookup(
+        name, key_digest, lambda value: type(value[3]) is type(key) and value[3] == key)
     if found is not None:
-        output, records, card = found
+        output, records, card, _ = found
         ctx.replay(records)
         state.reuse_media(output.links, card)
         return output
     output = render()
-    cache.store(name, key_digest, (output, tuple(dict.fromkeys(ctx.records)), ctx.card), {"site", *ctx.reads})
+    cache.store(name, key_digest, (output, tuple(dict.fromkeys(ctx.records)), ctx.card, key), {"site", *ctx.reads})
     return output
 
 

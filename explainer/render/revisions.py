@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Correction, Fact, Page, PartialDate, Site, Term
+from ..model import Correction, Fact, Page, PartialDate, Site, Term, distinct
 
 Record = Page | Fact | Term
 
@@ -58,7 +58,7 @@ def page_history(site: Site, records: Iterable[Record], *, published: PartialDat
                  updated: PartialDate | None = None) -> History:
     """The history of a page showing `records` (itself, its fact cards, its terms), first published on `published`."""
     first = published or site.config.published
-    listed = newest_first(Listed(c, record) for record in dict.fromkeys(records) for c in record.corrections)
+    listed = newest_first(Listed(c, record) for record in distinct(records) for c in record.corrections)
     dates = [date for date in (first, updated, *(item.correction.date for item in listed)) if date is not None]
     return History(first, max(dates) if dates else None, listed)
 

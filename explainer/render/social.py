@@ -96,16 +96,16 @@ class Cards:
         maker, fonts_key = drawing(fonts)
         outputs: list[Output] = []
         for name, (card, origin) in sorted(self.wanted.items()):
-            lost = missing(card.title + card.site, fonts)
+            key = card_key(card, fonts_key)
+            found: tuple[bytes, str] | None = section.lookup(name, key) if section is not None else None
+            if found is None:
+                found = (maker.draw(card), missing(card.title + card.site, fonts))
+                if section is not None:
+                    section.store(name, key, found)
+            data, lost = found
             if lost:
                 warnings.append(Problem(origin, 0, f"the social card of this page is drawn without {', '.join(lost)}: no font "
                                         "found has them", FONT_HINT, "warning"))
-            key = card_key(card, fonts_key)
-            data: bytes | None = section.lookup(name, key) if section is not None else None
-            if data is None:
-                data = maker.draw(card)
-                if section is not None:
-                    section.store(name, key, data)
             outputs.append(Output(name, data, origin))
         if section is not None:
             section.sweep()
@@ -118,12 +118,12 @@ class Cards:
             return
         maker, fonts_key = drawing(fonts)
         for name, (card, _) in sorted(self.wanted.items()):
-            section.store(name, card_key(card, fonts_key), maker.draw(card))
+            section.store(name, card_key(card, fonts_key), (maker.draw(card), missing(card.title + card.site, fonts)))
 
 
 def drawing(fonts: tuple[Font, ...]) -> tuple[CardMaker, Digest]:
     """What draws cards with `fonts`, and the fonts' part of every card's key."""
-    return CardMaker(fonts), digest(*(font.data for font in fonts))
+    return CardMaker(fonts), digest(*(font.key for font in fonts))
 
 
 def card_key(card: Card, fonts_key: Digest) -> Digest:

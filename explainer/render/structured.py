@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import Fact, Markdown, PartialDate, Site, Source, Term
+from ..model import Fact, Markdown, PartialDate, Site, Source, Term, distinct
 from ..text import markdown
 from ..text.fragment import link_to_words
 from .display import source_name
@@ -167,10 +167,10 @@ def page_graph(site: Site, *, kind: str, path: str, title: str, description: str
             page["correction"] = [correction(item, site) for item in own]
     if entity is not None:
         page["mainEntity"] = entity
-    claims = [claim(site, fact) for fact in dict.fromkeys(facts)]
+    claims = [claim(site, fact) for fact in distinct(facts)]
     if claims:
         page["hasPart"] = [{"@id": node["@id"]} for node in claims]
-    cited = dict.fromkeys(ref.source for fact in dict.fromkeys(facts) for ref in fact.evidence)
+    cited = dict.fromkeys(ref.source for fact in distinct(facts) for ref in fact.evidence)
     works = [source_work(site, site.source_by_id[source_id]) for source_id in cited]
     return {"@context": CONTEXT, "@graph": [page, *claims, *works]}
 
