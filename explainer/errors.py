@@ -80,12 +80,14 @@ def display_bases(root: Path | None = None) -> tuple[str, ...]:
 
 
 def shown_from(real: str, path: str | Path, bases: tuple[str, ...]) -> str:
-    """`display_path` of `path` whose real path is `real`, from `bases` (display_bases)."""
+    """`display_path` of `path` whose real path is `real`, from `bases` (display_bases): real paths, so that the part
+    after a base and a separator is the path from it, as Path.relative_to gives it."""
     for base in bases:
-        try:
-            return str(Path(real).relative_to(base))
-        except ValueError:
-            continue
+        if real == base:
+            return "."
+        inside = base if base.endswith(os.sep) else base + os.sep  # the root folder ends with one already
+        if real.startswith(inside):
+            return real[len(inside):]
     return str(Path(path))
 
 

@@ -132,7 +132,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     quotes = None
     with clock.stage("check"):
         if site is not None:
-            problems += check_site(site, options)
+            problems += check_site(site, options, cache)
             if not any(p.severity == "error" for p in problems):  # claims compared only once they read
                 problems += unnoted_changes(site, previous_facts(options), options.root)
             quotes = verify_quotes(site, options, cache)

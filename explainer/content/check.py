@@ -6,8 +6,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from ..cache import Cache, digest
 from ..errors import Problem
-from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Ref, Site, Term
+from ..model import BUILTIN_SECTIONS, DocRef, Loc, Markdown, Options, Page, Ref, Site, Term
 from ..text.markdown import REF_KINDS
 from ..text.termmatch import TermMatcher
 from .history import check_history
@@ -21,8 +22,8 @@ RESERVED_SLUGS = frozenset({*BUILTIN_SECTIONS, "assets", "print", "pagefind", "s
 EXCERPT_WARN_LENGTH = 200
 
 
-def check_site(site: Site, options: Options) -> list[Problem]:
-    """Return every cross-reference and content-rule problem in the site."""
+def check_site(site: Site, options: Options, cache: Cache | None = None) -> list[Problem]:
+    """Return every cross-reference and content-rule problem in the site (with a cache, some kept from the last check)."""
     problems: list[Problem] = []
     problems += _check_duplicates(site)
     problems += _check_evidence(site)
@@ -30,7 +31,7 @@ def check_site(site: Site, options: Options) -> list[Problem]:
     problems += _check_docs(site)
     problems += _check_config(site)
     problems += _check_pages(site)
-    problems += _check_markdown(site)
+    problems += _check_markdown(site, cache)
     problems += _check_excerpts(site)
     problems += check_links(site)
     problems += check_history(site)
@@ -213,15 +214,43 @@ def _check_pages(site: Site) -> Iterator[Problem]:
 REFUSED_LINK_RE = re.compile(r"(?:\]\(\s*<?|<|href\s*=\s*[\"']?)\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
-def _check_markdown(site: Site) -> Iterator[Problem]:
-    """Warn where Markdown will not do what its author meant."""
-    for page in site.pages:
+def _check_markdown(site: Site, cache: Cache | None = None) -> list[Problem]:
+    """Warn where Markdown will not do what its author meant.
+
+    What it finds in one file depends on that file alone: with a cache, a file whose bytes are
+    unchanged is not looked at again (a preview's rebuild reads a thousand pages' tokens otherwise).
+    """
+    section = cache.section("markdown") if cache is not None else None
+    if section is not None:
+        section.start()
+    by_file: dict[str, list[Markdown]] = {}
+    for doc in documents(site):
+        by_file.setdefault(doc.loc.path, []).append(doc)
+    pages = {page.loc.path: page for page in site.pages}
+    problems: list[Problem] = []
+    for path, docs in by_file.items():
+        held = site.digests.get(path)
+        key = digest(path, held) if held is not None and section is not None else None
+        found: tuple[Problem, ...] | None = section.lookup(path, key) if section is not None and key is not None else None
+        if found is None:
+            found = tuple(_markdown_problems(pages.get(path), docs))
+            if section is not None and key is not None:
+                section.store(path, key, found)
+        problems += found
+    if section is not None:
+        section.sweep()
+    return problems
+
+
+def _markdown_problems(page: Page | None, docs: list[Markdown]) -> Iterator[Problem]:
+    """The problems of the Markdown of one file: `page` when it is a page's, and every text written in it."""
+    if page is not None:
         for token in page.body.tokens:
             if token.type == "heading_open" and token.tag == "h1" and token.map:
                 yield Problem(page.loc.path, page.body.loc.line + token.map[0],
                               "a '#' heading in a page makes a second h1 (the page's title is its h1)",
                               "use '##' for the page's sections", "warning")
-    for doc in documents(site):
+    for doc in docs:
         for match in REFUSED_LINK_RE.finditer(doc.text):
             line = doc.loc.line + doc.text.count("\n", 0, match.start())
             yield Problem(doc.loc.path, line, f"this {match.group(1).lower()}: link is not made (only http, https, mailto "
