@@ -251,3 +251,30 @@ def test_quoting_too_much_of_an_archive_is_a_warning(make_site: Callable[..., Ru
     relaxed = make_site({"content/sources/paper.yaml": source,
                          "content/site.yaml": MINI["content/site.yaml"] + "quote_share: 50\n"})
     assert "reproduce" not in relaxed.err
+
+
+def test_a_cache_keeps_each_files_markdown_warnings_while_its_bytes_are_the_same(site_root: Path) -> None:
+    from conftest import write_tree
+    from explainer.cache import Cache
+    from explainer.content.check import check_site
+    from explainer.content.load import load_site
+    from explainer.model import Options
+
+    page = "---\ntitle: Introduction\n---\n# Second title\n\nSee [this](javascript:alert(1)).\n"
+    write_tree(site_root, {**MINI, "content/pages/intro.md": page})
+    options = Options(site_root / "content")
+    cache = Cache()
+
+    def warned() -> list[str]:
+        site, problems = load_site(options)
+        assert site is not None, problems
+        found = sorted(f"{p.path}:{p.line}: {p.message}" for p in check_site(site, options, cache))
+        assert found == sorted(f"{p.path}:{p.line}: {p.message}" for p in check_site(site, options))  # as without a cache
+        return [line for line in found if "h1" in line or "javascript" in line]
+
+    first = warned()
+    assert len(first) == 2 and warned() == first  # found, then kept
+    write_tree(site_root, {"content/pages/intro.md": "---\ntitle: Introduction\n---\n\n# Second title\n"})
+    assert warned() == ["content/pages/intro.md:5: a '#' heading in a page makes a second h1 (the page's title is its h1)"]
+    write_tree(site_root, {"content/pages/intro.md": "---\ntitle: Introduction\n---\nNothing wrong.\n"})
+    assert warned() == [] and "content/pages/intro.md" in cache.section("markdown").entries

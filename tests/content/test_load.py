@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +219,37 @@ def test_failure_line_does_not_claim_a_site_folder_that_never_was(make_site: Cal
     assert first.code == 1 and not first.site.exists()
     assert "Build failed (check); nothing was written." in first.err.splitlines()
     assert "was left as it was" not in first.err
+
+
+def test_a_file_is_named_and_found_as_realpath_and_display_path_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ContentFiles works a file's real path out from its folder's (once a build) and names it by string: the same
+    # answers as os.path.realpath and errors.display_path, through links to files, to folders and in loops
+    import os
+
+    from explainer.content.files import ContentFiles
+    from explainer.errors import display_path
+    from explainer.model import Options
+
+    root = tmp_path / "project"
+    pages = root / "content" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "plain.md").write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.md").write_text("x", encoding="utf-8")
+    (pages / "to-far.md").symlink_to(tmp_path / "elsewhere" / "far.md")
+    (pages / "to-plain.md").symlink_to("plain.md")
+    (root / "content" / "linked").symlink_to(pages)
+    (pages / "loop.md").symlink_to("loop.md")
+    paths = [pages / "plain.md", pages / "to-far.md", pages / "to-plain.md", root / "content" / "linked" / "plain.md",
+             pages / "loop.md", pages / "missing.md", root / "content", pages / "." / "plain.md"]
+    for working in (root, tmp_path / "elsewhere"):
+        monkeypatch.chdir(working)
+        files = ContentFiles(Options(root / "content"))
+        for path in paths:
+            assert files.real(path) == os.path.realpath(path), path
+            assert files.show(path) == display_path(path, root), path
+            assert files.content_path(path) == path.relative_to(root / "content").as_posix()
+    monkeypatch.chdir(root)
+    relative = ContentFiles(Options(Path("content")))  # as `build` is run in the project folder
+    assert relative.content_path(Path("content") / "pages" / "plain.md") == "pages/plain.md"
+    assert relative.show(Path("content") / "pages" / "plain.md") == "content/pages/plain.md"

@@ -168,3 +168,43 @@ def test_a_lock_that_cannot_be_written_is_a_warning(make_site: Callable[..., Run
     assert f"{LOCK}: warning: cannot write the quote lock" in run.err
     strict = make_site({"content/sources/paper.yaml": SOURCE}, "build", "--strict")
     assert strict.code == 1 and f"{LOCK}: error: cannot write the quote lock" in strict.err
+
+
+def test_a_cache_keeps_the_lock_as_read_and_formatted_while_its_text_is_the_same(
+        locked: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the preview reads and compares the lock at every rebuild: parsed once per text (and limits), formatted once per lock
+    from explainer import limits
+    from explainer.cache import Cache
+    from explainer.content import quotelock
+
+    path = tmp_path / "site" / LOCK
+    parsed: list[str] = []
+    formatted: list[object] = []
+    parse, format_ = quotelock.parse_lock, quotelock.format_lock
+
+    def counted_parse(text: str, shown: str) -> tuple[quotelock.Lock, object]:
+        parsed.append(text)
+        return parse(text, shown)
+
+    def counted_format(lock: quotelock.Lock) -> str:
+        formatted.append(lock)
+        return format_(lock)
+
+    monkeypatch.setattr(quotelock, "parse_lock", counted_parse)
+    monkeypatch.setattr(quotelock, "format_lock", counted_format)
+    memo = quotelock.lock_memo(Cache())
+    first, problem = quotelock.read_lock(path, LOCK, memo)
+    assert problem is None and quotelock.read_lock(path, LOCK, memo)[0] is first and len(parsed) == 1
+    assert not quotelock.save_lock(first, path, memo) and not quotelock.save_lock(dict(first), path, memo)
+    assert len(formatted) == 1  # compared with the file once, then known to be its text
+    with limits.applied((("YAML_NODES", 5),)):  # what parses depends on the limits in force
+        shrunk, damage = quotelock.read_lock(path, LOCK, memo)
+    assert shrunk == {} and damage is not None and len(parsed) == 2
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("version: 1", "version:   1"), encoding="utf-8")  # the same lock, written by hand
+    again, _ = quotelock.read_lock(path, LOCK, memo)
+    assert again == first and len(parsed) == 3
+    assert quotelock.save_lock(again, path, memo) and path.read_text(encoding="utf-8") == text  # written as explainer writes it
+    fewer = {"paper": quotelock.LockedSource(first["paper"].archive, first["paper"].sha256, first["paper"].characters,
+                                             {"one": first["paper"].excerpts["one"]})}
+    assert quotelock.save_lock(fewer, path, memo) and quotelock.read_lock(path, LOCK)[0] == fewer

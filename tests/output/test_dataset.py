@@ -111,3 +111,34 @@ def test_the_same_content_gives_the_same_bytes(tmp_path: Path) -> None:
     assert first.code == second.code == 0, first.err + second.err
     for name in (FACTS, GLOSSARY):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_a_cache_keeps_the_data_through_edits_of_page_text_only(site_root: Path) -> None:
+    # facts.json and glossary.json read no page's text: a preview's edit of one keeps them; the site's dates and every
+    # other file count
+    from explainer.cache import Cache
+    from explainer.content.load import load_site
+    from explainer.model import Options
+    from explainer.output.dataset import dataset_files
+
+    page = "---\ntitle: Introduction\n---\nWords under the sky.\n"
+    write_tree(site_root, {**MINI, "content/pages/intro.md": page})
+    options = Options(site_root / "content")
+    cache = Cache()
+
+    def made() -> list[Any]:
+        site, problems = load_site(options)
+        assert site is not None, problems
+        return dataset_files(site, cache)
+
+    first = made()
+    write_tree(site_root, {"content/pages/intro.md": page + "\nMore words.\n"})
+    kept = made()
+    assert kept == first and kept[0] is first[0]
+    write_tree(site_root, {"content/pages/intro.md": page.replace("---\nWords", "updated: 2031-01-02\n---\nWords")})
+    dated = made()
+    assert b'"updated": "2031-01-02"' in dated[0].content
+    site, _ = load_site(options)
+    assert site is not None and dated == dataset_files(site)  # as made without a cache
+    write_tree(site_root, {"content/facts/nature.yaml": MINI["content/facts/nature.yaml"].replace("Grass", "Moss")})
+    assert b"Moss" in made()[0].content

@@ -85,3 +85,20 @@ def test_an_undated_page_is_cited_without_a_date() -> None:
 def test_the_files_sit_beside_the_page() -> None:
     assert [output.path for output in citation_files(KOREAN)] == ["overview/citation.bib", "overview/citation.ris",
                                                                   "overview/citation.json"]
+
+
+def test_a_cache_keeps_each_pages_files_while_its_citation_is_the_same() -> None:
+    from dataclasses import replace
+
+    from explainer.cache import Cache
+    from explainer.render.citation import all_citation_files
+
+    cache = Cache()
+    made = all_citation_files([KOREAN, HOSTILE], cache)
+    assert made == [*citation_files(KOREAN), *citation_files(HOSTILE)]
+    kept = all_citation_files([KOREAN, HOSTILE], cache)
+    assert kept == made and kept[0] is made[0]  # the same files, not made again
+    dated = replace(KOREAN, date=PartialDate(2026, 12, 6))
+    again = all_citation_files([dated], cache)
+    assert again == citation_files(dated) and b"2026" in again[0].content and again[0] is not made[0]
+    assert set(cache.section("citations").entries) == {"overview/"}  # a page gone takes its files with it

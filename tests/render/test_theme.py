@@ -44,3 +44,32 @@ def test_markdown_is_refused_unless_read_through_md() -> None:
     assert "read through md() or plain()" in rendered(ThemeEnvironment, "{{ doc.text }}", doc=doc)
     assert "read through md() or plain()" in rendered(ThemeEnvironment, "{{ doc['text'] }}", doc=doc)
     assert "read through md() or plain()" in rendered(ThemeEnvironment, "{{ page.body.text }}", page={"body": doc})
+
+
+def test_a_theme_is_compiled_for_the_check_once_while_its_files_are_the_same(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.cache import Cache
+    from explainer.model import Options
+    from explainer.render import theme as themes
+
+    (tmp_path / "content").mkdir()
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "footer.html").write_text("<footer>{{ config.title }}</footer>\n", encoding="utf-8")
+    theme = themes.Theme.for_site(Options(tmp_path / "content"))
+    compiled: list[themes.Theme] = []
+    compile_templates = themes.compile_templates
+
+    def counted(theme: themes.Theme) -> list[Any]:
+        compiled.append(theme)
+        return compile_templates(theme)
+
+    monkeypatch.setattr(themes, "compile_templates", counted)
+    cache = Cache()
+    assert themes.check_templates(theme, cache) == [] and themes.check_templates(theme, cache) == [] and len(compiled) == 1
+    (own / "footer.html").write_text("<footer>{{ config.title </footer>\n", encoding="utf-8")  # any edit is seen
+    problems = themes.check_templates(theme, cache)
+    assert len(compiled) == 2 and [p.message.startswith("template syntax error") for p in problems] == [True]
+    assert themes.check_templates(theme, cache) == problems and len(compiled) == 2  # and reported again, from the cache
+    (own / "footer.html").unlink()
+    (own / "footer.html").mkdir()  # a template that cannot be read: the check says so, whatever it found before
+    assert "cannot read this template" in themes.check_templates(theme, cache)[0].message and len(compiled) == 3
