@@ -162,7 +162,7 @@ class ContentFiles:
         if self.cache is None:
             return load(path, data)
         shown = self.show(path)
-        key = digest(shown, data)
+        key = digest(shown, self.digests[shown])  # the hash of its bytes (`read`): not hashed twice
         entry: Loaded | None = self.cache.lookup(shown, key)
         if entry is None:
             outer = self.problems, self.broken

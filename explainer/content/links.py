@@ -186,7 +186,18 @@ def _relative(suggestion: str, inside: str) -> str:
 
 
 def asset_uses(site: Site) -> dict[str, set[str]]:
-    """How each file of the content is used: 'shown' (an image on a page) or 'linked' (the file itself is published)."""
+    """How each file of the content is used: 'shown' (an image on a page) or 'linked' (the file itself is published).
+
+    Worked out once a build (the check and the render both ask; it resolves every link): not to be changed.
+    """
+    found: dict[str, set[str]] | None = site.derived.get("asset_uses")
+    if found is None:
+        found = site.derived["asset_uses"] = find_asset_uses(site)
+    return found
+
+
+def find_asset_uses(site: Site) -> dict[str, set[str]]:
+    """`asset_uses`, worked out."""
     uses: dict[str, set[str]] = {}
     for doc in documents(site):
         inside = site.paths.get(doc.loc.path, "")
