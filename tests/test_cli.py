@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,3 +199,26 @@ def test_the_pipeline_names_the_search_folder_as_the_search_code_does() -> None:
     from explainer import pipeline, search
 
     assert pipeline.SEARCH_FOLDER == search.BUNDLE
+
+
+def test_a_command_collects_garbage_seldom_and_leaves_the_collector_as_it_was(
+        make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    # a build keeps everything it makes until it ends: walking all of it again and again cost a tenth of a cold build
+    import gc
+
+    from explainer import cli, pipeline
+
+    seen: list[tuple[int, int, int]] = []
+    make_pending = pipeline.make_pending
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return make_pending(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "make_pending", noted)
+    before = gc.get_threshold()
+    run = make_site({}, "build", "--no-search")
+    assert run.code == 0, run.err
+    assert seen == [cli.COMMAND_GC] and gc.get_threshold() == before
+    failed = make_site({"content/site.yaml": "title: [\n"}, "build")
+    assert failed.code == 1 and gc.get_threshold() == before  # a failed command too
