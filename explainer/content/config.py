@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from functools import lru_cache
@@ -167,10 +168,18 @@ def make_config(data: LocMap, values: dict[str, Any], display: str, intro: Markd
 
 
 def load_labels(language: str) -> dict[str, Any]:
-    """Return the interface words for a language (falling back to English for missing ones)."""
-    labels: dict[str, Any] = yaml.safe_load((LOCALES_DIR / "en.yaml").read_text(encoding="utf-8"))
+    """Return the interface words for a language (falling back to English for missing ones): a copy of its own."""
     primary = primary_language(language)
     own = LOCALES_DIR / f"{primary}.yaml"
-    if primary != "en" and own.is_file():
-        labels.update(yaml.safe_load(own.read_text(encoding="utf-8")))
+    english = (LOCALES_DIR / "en.yaml").read_text(encoding="utf-8")
+    return copy.deepcopy(parsed_labels(english, own.read_text(encoding="utf-8") if primary != "en" and own.is_file() else ""))
+
+
+@lru_cache(maxsize=8)
+def parsed_labels(english: str, own: str) -> dict[str, Any]:
+    """The words of the English locale file's text, with those of another's over them; parsed once per text (a
+    preview's every rebuild asks)."""
+    labels: dict[str, Any] = yaml.safe_load(english)
+    if own:
+        labels.update(yaml.safe_load(own))
     return labels

@@ -91,10 +91,12 @@ class PageContext:
     # -- Markdown hooks -----------------------------------------------------------------
 
     def read(self, doc: Markdown) -> None:
-        """Note that this page shows `doc`: when it is a page's body, the page depends on that body."""
+        """Note that this page shows `doc`: when it is a page's body, the page depends on that body; when it is
+        written elsewhere in a page's file (a correction), on the pages' histories."""
         body = self.state.body_slugs.get(doc.loc.path)
         if body is not None:
-            self.reads.add(f"body:{body}")
+            page = self.state.site.page_by_slug.get(body)
+            self.reads.add(f"body:{body}" if page is None or doc is page.body else "history")
 
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
         """Render a document on this page (inside `fact` when it is part of one)."""

@@ -286,7 +286,7 @@ class Renderer:
         ctx = PageContext(self.state, "corrections/", labels["corrections"], (5, ""))
         history = self.dated(ctx, labels["corrections"], site_history(self.site))
         values: CorrectionsValues = {"corrections": history.corrections}
-        return cached_page(self.state, ctx, "corrections", (), lambda: self.page(
+        return cached_page(self.state, ctx, "corrections", (history.published, history.updated), lambda: self.page(
             "corrections.html", ctx, values, title=labels["corrections"], description=labels["corrections_intro"],
             kind="corrections", history=history))
 

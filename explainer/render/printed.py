@@ -173,6 +173,7 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
     def context() -> PrintContext:
         ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
         ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
+        ctx.reads.add("history")  # it shows every page's dates and corrections (site_history)
         return ctx
 
     def whole(ctx: PrintContext) -> Output:

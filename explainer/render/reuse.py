@@ -24,8 +24,10 @@ T = TypeVar("T")
 
 
 def render_inputs(site: Site, options: Options, theme: Digest) -> dict[str, Digest]:
-    """The hashes of what rendered pages may read: "site" and "body:<slug>" for each page."""
-    inputs = {"site": digest(repr(options), theme, content_but_bodies(site))}
+    """The hashes of what rendered pages may read: "site", "history" (every page's dates and corrections, which live
+    in its file beside its body) and "body:<slug>" for each page."""
+    inputs = {"site": digest(repr(options), theme, content_but_bodies(site)),
+              "history": digest(repr([(page.slug, page.published, page.updated, page.corrections) for page in site.pages]))}
     inputs.update((f"body:{page.slug}", site.digests.get(page.loc.path) or digest(page.body.text)) for page in site.pages)
     return inputs
 

@@ -95,6 +95,11 @@ def test_the_flagship_stays_byte_identical_through_edits(tmp_path: Path) -> None
             edit(root, "content/facts/chips.yaml", "claim: AI 반도체", "claim: 인공지능 반도체"),
             {"content/pages/extra.md": "---\ntitle: 덧붙임\norder: 5\n---\n\n파운드리를 다시 설명합니다.\n\n[[timeline]]\n"},
             {"content/pages/extra.md": None, "content/pages/overview.md": overview},
+            # a page's dates and corrections live in its file, beside its body: the corrections page and the print
+            # edition show every page's (site_history), and must follow them (they once kept the old date)
+            edit(root, "content/pages/chips.md", "updated: 2026-12-05", "updated: 2027-01-09"),
+            edit(root, "content/pages/overview.md", "이제는 기사마다", "이제는 기사별로"),
+            {"content/pages/overview.md": overview + "\n덧붙인 문단.\n"},
         ]
         for number, changes in enumerate(steps, start=2):
             rebuild(rebuilder, root, changes)
