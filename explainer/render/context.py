@@ -202,18 +202,12 @@ class PageContext:
         fact = self.facts[-1] if self.facts else None
         self.linked[term_id] = None
         self.records.append((term_id, fact.id if fact else ""))
-        self.note(term_id, fact)
-
-    def note(self, term_id: str, fact: Fact | None) -> None:
-        """Note a link to a term made on this page (from inside `fact` when given)."""
-        self.state.note(term_id, fact, self.path, self.rank, self.title)
+        self.state.note(self.records[-1:], self.path, self.rank, self.title)
 
     def replay(self, records: tuple[Record, ...]) -> None:
         """Note again the term links a page made when it was rendered (it is reused from the cache)."""
-        facts = self.state.site.fact_by_id
         self.records += records  # as if made again: the term pages' links are compared with those they were rendered knowing
-        for term_id, fact_id in records:
-            self.note(term_id, facts[fact_id] if fact_id else None)
+        self.state.note(records, self.path, self.rank, self.title)
 
     def page_terms(self) -> list[Term]:
         """Return the terms linked on this page so far, in 가나다 order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,13 +91,21 @@ class RenderState:
         if card is not None:
             self.cards.want(card)
 
-    def note(self, term_id: str, fact: Fact | None, path: str, rank: tuple[int, str], title: str) -> None:
-        """Note a link to a term made on the page at `path` (from inside `fact` when given)."""
-        found = self.appearances.setdefault(term_id, Appearances())
-        if fact is not None:
-            found.facts[fact.id] = fact
-        if path != "facts/":  # the facts page is listed fact by fact
-            found.pages[path] = (rank, title)
+    def note(self, records: Iterable[Record], path: str, rank: tuple[int, str], title: str) -> None:
+        """Note links to terms made on the page at `path`: (term id, the fact they were made in, or '') each.
+
+        A page taken from the cache notes all it made at once: at 1,000 pages, that is every page at every rebuild.
+        """
+        appearances, facts, listed = self.appearances, self.site.fact_by_id, path != "facts/"  # the facts page is
+        place = (rank, title)  # listed fact by fact
+        for term_id, fact_id in records:
+            found = appearances.get(term_id)
+            if found is None:
+                found = appearances[term_id] = Appearances()
+            if fact_id:
+                found.facts[fact_id] = facts[fact_id]
+            if listed:
+                found.pages[path] = place
 
 
 def tags_of(facts: tuple[Fact, ...]) -> tuple[TagOfFacts, ...]:
