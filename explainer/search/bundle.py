@@ -103,7 +103,7 @@ def start_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
     if cache is not None:
         cache.start()
     keys = search_keys(terms, cache)
-    docs = search_documents(outputs, fact_titles, cache)
+    docs = search_documents(outputs, fact_titles, cache, cancelled)
     headwords = term_headwords(terms)
     indexed: list[tuple[SearchDoc, str]] = []
     for doc in docs:
@@ -116,6 +116,8 @@ def start_bundle(outputs: Sequence[Output], terms: Sequence[Term], fact_titles: 
     try:
         source = temp / "documents"
         for doc, html in indexed:
+            if cancelled():
+                raise Cancelled
             target = source / document_path(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")

@@ -17,12 +17,13 @@ elements join their text without a space (<a>사과</a>를 is the word 사과를
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..cache import Section, digest
+from ..cancel import Cancelled, never
 from ..model import Output
 
 FACTS_PAGE = "facts/index.html"
@@ -183,16 +184,23 @@ def page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: Section | None = None) -> list[SearchDoc]:
+def search_documents(outputs: Sequence[Output], fact_titles: Mapping[str, str], cache: Section | None = None,
+                     cancelled: Callable[[], bool] = never) -> list[SearchDoc]:
     """Return every result the index should hold: pages, then facts, each in build order.
 
     With a cache (the preview server keeps one), a page whose bytes did not change is not read again.
+    cancel.Cancelled when `cancelled` says so (asked after each page: the preview's rebuild must not share
+    the interpreter with an index no longer wanted).
     """
     html = [o for o in outputs if o.path.endswith(".html") and o.path != "404.html"]
     marked = any(BODY_ATTRIBUTE in o.content for o in html)
     # when some pages are marked, the others are read only for the facts (a cheap test first: the print edition is big)
     wanted = [o for o in html if not marked or BODY_ATTRIBUTE in o.content or o.path == FACTS_PAGE]
-    pages = [cached_read(o, cache) if cache is not None else read_page(o.path, o.content) for o in wanted]
+    pages: list[ReadPage] = []
+    for output in wanted:
+        if cancelled():
+            raise Cancelled
+        pages.append(cached_read(output, cache) if cache is not None else read_page(output.path, output.content))
     marked = any(page.marked for page in pages)
     docs = [doc for page in pages if (doc := page_document(page, marked)) is not None]
     facts_page = next((page for page in pages if page.path == FACTS_PAGE), None)

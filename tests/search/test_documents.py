@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from explainer.cancel import Cancelled
 from explainer.model import Output
 from explainer.search.documents import read_page, search_documents
 
@@ -91,3 +94,18 @@ def test_each_page_is_a_result_of_its_kind() -> None:
     docs = search_documents(pages, {})
     assert [(d.url, d.kind) for d in docs] == [("", "home"), ("overview/", "page"), ("glossary/", "page"), ("glossary/x/", "term"),
                                                ("sources/", "page"), ("sources/y/", "source")]
+
+
+def test_reading_stops_at_the_next_page_once_cancelled() -> None:
+    # the preview's index runs beside its rebuilds: a new edit must stop it within a page, not after every page
+    pages = [Output(f"p{n}/index.html", f"<main data-pagefind-body><h1>Page {n}</h1></main>".encode()) for n in range(50)]
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(Cancelled):
+        search_documents(pages, {}, None, cancelled)
+    assert len(asked) == 4
+    assert len(search_documents(pages, {})) == 50
