@@ -6,7 +6,7 @@ import contextlib
 import os
 import signal
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 if TYPE_CHECKING:
     from conftest import Run
+    from explainer.model import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,3 +105,18 @@ def within(seconds: float, megabytes: float | None = None) -> Iterator[None]:
             tracemalloc.stop()
     if megabytes is not None and peak > megabytes * 1024 * 1024:
         raise OverBudget(f"allocated {peak / 1024 / 1024:.0f} MB at its peak (bound {megabytes} MB)")
+
+
+def site_loader(content: Path) -> Callable[[], Site]:
+    """What loads the site in `content` again each time it is called (as a preview's rebuild does), failing on problems."""
+    from explainer.content.load import load_site
+    from explainer.model import Options
+
+    options = Options(content)
+
+    def load() -> Site:
+        site, problems = load_site(options)
+        assert site is not None, problems
+        return site
+
+    return load

@@ -257,17 +257,15 @@ def test_a_cache_keeps_each_files_markdown_warnings_while_its_bytes_are_the_same
     from conftest import write_tree
     from explainer.cache import Cache
     from explainer.content.check import check_site
-    from explainer.content.load import load_site
     from explainer.model import Options
+    from support import site_loader
 
     page = "---\ntitle: Introduction\n---\n# Second title\n\nSee [this](javascript:alert(1)).\n"
     write_tree(site_root, {**MINI, "content/pages/intro.md": page})
-    options = Options(site_root / "content")
-    cache = Cache()
+    options, load, cache = Options(site_root / "content"), site_loader(site_root / "content"), Cache()
 
     def warned() -> list[str]:
-        site, problems = load_site(options)
-        assert site is not None, problems
+        site = load()
         found = sorted(f"{p.path}:{p.line}: {p.message}" for p in check_site(site, options, cache))
         assert found == sorted(f"{p.path}:{p.line}: {p.message}" for p in check_site(site, options))  # as without a cache
         return [line for line in found if "h1" in line or "javascript" in line]

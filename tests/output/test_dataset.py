@@ -117,19 +117,15 @@ def test_a_cache_keeps_the_data_through_edits_of_page_text_only(site_root: Path)
     # facts.json and glossary.json read no page's text: a preview's edit of one keeps them; the site's dates and every
     # other file count
     from explainer.cache import Cache
-    from explainer.content.load import load_site
-    from explainer.model import Options
     from explainer.output.dataset import dataset_files
+    from support import site_loader
 
     page = "---\ntitle: Introduction\n---\nWords under the sky.\n"
     write_tree(site_root, {**MINI, "content/pages/intro.md": page})
-    options = Options(site_root / "content")
-    cache = Cache()
+    load, cache = site_loader(site_root / "content"), Cache()
 
     def made() -> list[Any]:
-        site, problems = load_site(options)
-        assert site is not None, problems
-        return dataset_files(site, cache)
+        return dataset_files(load(), cache)
 
     first = made()
     write_tree(site_root, {"content/pages/intro.md": page + "\nMore words.\n"})
@@ -138,7 +134,6 @@ def test_a_cache_keeps_the_data_through_edits_of_page_text_only(site_root: Path)
     write_tree(site_root, {"content/pages/intro.md": page.replace("---\nWords", "updated: 2031-01-02\n---\nWords")})
     dated = made()
     assert b'"updated": "2031-01-02"' in dated[0].content
-    site, _ = load_site(options)
-    assert site is not None and dated == dataset_files(site)  # as made without a cache
+    assert dated == dataset_files(load())  # as made without a cache
     write_tree(site_root, {"content/facts/nature.yaml": MINI["content/facts/nature.yaml"].replace("Grass", "Moss")})
     assert b"Moss" in made()[0].content
