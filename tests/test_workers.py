@@ -145,3 +145,26 @@ def test_a_system_without_a_load_average_counts_every_core(monkeypatch: pytest.M
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", missing)
     assert workers.idle_cores() == 2
+
+
+@needs_fork
+def test_the_print_edition_of_pages_rendered_by_workers_loads_every_image_at_once(tmp_path: Path) -> None:
+    # a worker renders its pages' parts of the print edition: they once came back with loading="lazy" after the
+    # worker's first image (a PDF would miss them), unlike a build in one process
+    import io
+
+    from PIL import Image
+
+    many_pages(tmp_path, 30)
+    out = io.BytesIO()
+    Image.new("RGB", (400, 200), (20, 90, 160)).save(out, "PNG")
+    (tmp_path / "content/files").mkdir()
+    (tmp_path / "content/files/chart.png").write_bytes(out.getvalue())
+    for number in range(30):
+        page = tmp_path / f"content/pages/p{number:02d}.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n![A chart](../files/chart.png){credit=own}\n", encoding="utf-8")
+    one, _ = made(tmp_path, 1, search=False)
+    two, _ = made(tmp_path, 2, search=False)
+    printed = dict(two)["print/index.html"].decode("utf-8")
+    assert printed.count("chart") >= 30 and 'loading="lazy"' not in printed
+    assert two == one

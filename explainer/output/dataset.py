@@ -36,7 +36,7 @@ def dataset_files(site: Site, cache: Cache | None = None) -> list[Output]:
     section = cache.section("dataset") if cache is not None else None
     if section is None:
         return dataset_outputs(site, history)
-    key = digest(content_but_bodies(site), repr((history.published, history.updated)))
+    key = digest(content_but_bodies(site), repr(site.config))  # the options' too (--base-url)
     found: list[Output] | None = section.lookup("files", key)
     if found is None:
         found = section.store("files", key, dataset_outputs(site, history))

@@ -91,12 +91,11 @@ class PageContext:
     # -- Markdown hooks -----------------------------------------------------------------
 
     def read(self, doc: Markdown) -> None:
-        """Note that this page shows `doc`: when it is a page's body, the page depends on that body; when it is
-        written elsewhere in a page's file (a correction), on the pages' histories."""
+        """Note that this page shows `doc`: when it is a page's body, the page depends on that body (Markdown written
+        elsewhere in a page's file, a correction, is part of "site", which every page reads)."""
         body = self.state.body_slugs.get(doc.loc.path)
-        if body is not None:
-            page = self.state.site.page_by_slug.get(body)
-            self.reads.add(f"body:{body}" if page is None or doc is page.body else "history")
+        if body is not None and doc is self.state.site.page_by_slug[body].body:
+            self.reads.add(f"body:{body}")
 
     def md(self, doc: Markdown | None, fact: Fact | None = None) -> Markup:
         """Render a document on this page (inside `fact` when it is part of one)."""

@@ -24,7 +24,7 @@ from .citation import Citation, all_citation_files, cite
 from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
 from .look import LOOK_CSS, look_css, look_values
-from .printed import PrintContext, print_edition
+from .printed import PrintContext, joinable, print_edition
 from .reuse import cached_page, render_inputs
 from .revisions import History, page_history, site_history
 from .state import Appearances, Record, RenderState
@@ -286,7 +286,7 @@ class Renderer:
         ctx = PageContext(self.state, "corrections/", labels["corrections"], (5, ""))
         history = self.dated(ctx, labels["corrections"], site_history(self.site))
         values: CorrectionsValues = {"corrections": history.corrections}
-        return cached_page(self.state, ctx, "corrections", (history.published, history.updated), lambda: self.page(
+        return cached_page(self.state, ctx, "corrections", (), lambda: self.page(
             "corrections.html", ctx, values, title=labels["corrections"], description=labels["corrections_intro"],
             kind="corrections", history=history))
 
@@ -343,13 +343,13 @@ def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output
     A page whose rendering fails is left out: render_site renders it again and reports its problem.
     """
     renderer = Renderer(state)
-    printed = PrintContext(state, "print/", state.site.config.labels["print_edition"], (8, ""))
+    printed, joined = PrintContext(state), joinable(state)  # the part as the edition will ask for it
     outputs: list[Output] = []
     for index in indices:
         page = state.site.pages[index]
         try:
             outputs.append(renderer.narrative(index, page))
-            printed.page_body(page)
+            printed.piece("page", page.slug) if joined else printed.page_body(page)
         except Exception:  # reported where render_site meets it again, with the page it belongs to
             continue
     return outputs

@@ -7,6 +7,7 @@ edition reads as one document and its PDF keeps working links.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import secrets
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import jinja2
 from markupsafe import Markup
 
 from ..cache import digest
@@ -23,6 +25,7 @@ from .context import PageContext
 from .reuse import cached_page, cached_part
 from .revisions import History, site_history
 from .state import RenderState
+from .theme import DEFAULT_THEME
 from .variables import PrintValues
 
 HEADING_RE = re.compile(r"<(/?)h([1-5])(?=[\s>])")
@@ -66,6 +69,10 @@ class PrintContext(PageContext):
     framing: list[tuple[str, str, int]] | None = None  # while its frame is rendered: each part asked for (kind, name, links so far)
     nonce = ""  # what marks this rendering's joints: content cannot guess it, so none of its text passes for one
 
+    def __init__(self, state: RenderState) -> None:
+        super().__init__(state, "print/", state.site.config.labels["print_edition"], (8, ""))
+        self.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
+
     def url(self, target: str) -> str:
         """Link in-page where the edition holds the target; elsewhere to the published site (a PDF has no site around it)."""
         anchor = in_page_anchor(target, self.state.site)
@@ -84,11 +91,12 @@ class PrintContext(PageContext):
         if self.framing is not None:
             self.framing.append((kind, name, len(self.links)))
             return Markup(joint(self.nonce, len(self.framing) - 1))
-        return Markup(self.cut(kind, name, doc, reads, glossary, exclude, skip)[0].decode("utf-8"))
+        return Markup(self.cut(kind, name, doc, reads, glossary, exclude, skip, typeset=False)[0].decode("utf-8"))
 
     def cut(self, kind: str, name: str, doc: Markdown, reads: set[str], glossary: bool, exclude: str,
-            skip: tuple[str, ...]) -> tuple[bytes, bool]:
-        """Render one part, typeset and encoded (as the edition is joined), and whether it is sealed (typeset.sealed_piece).
+            skip: tuple[str, ...], typeset: bool) -> tuple[bytes, bool]:
+        """Render one part, encoded, and whether it is sealed (typeset.sealed_piece): typeset, as the edition is joined,
+        or as it is, for the edition rendered whole (typesetting the whole page then sees it as it stands in the page).
 
         A part starts a glossary section of its own, numbers its own tooltips (tip-<kind>-<name>-N)
         and names its own headings (h-<kind>-<name>-<heading>), and the section around it goes on
@@ -104,13 +112,17 @@ class PrintContext(PageContext):
             linker.id_prefix, linker.count, linker.seen = f"tip-{kind}-{name}-", 0, set()
             self.anchor_prefix, self.anchors = f"h-{kind}-{name}-", set()  # heading ids of their own too
             try:
-                html = hold_joined_words(shift_headings(self.md(doc)))
+                html = shift_headings(self.md(doc))
+                if not typeset:
+                    return html.encode("utf-8"), False
+                html = hold_joined_words(html)
                 return html.encode("utf-8"), sealed_piece(html)
             finally:
                 (linker.enabled, linker.exclude, linker.skip, linker.id_prefix, linker.count, linker.seen,
                  self.anchor_prefix, self.anchors) = saved
 
-        found: tuple[bytes, bool] = cached_part(self.state, self, f"part:{kind}:{name}", (glossary, exclude, skip), reads, render)
+        name_kept = f"{'part' if typeset else 'raw'}:{kind}:{name}"  # a site keeps one or the other: its print template decides
+        found: tuple[bytes, bool] = cached_part(self.state, self, name_kept, (glossary, exclude, skip), reads, render)
         return found
 
     def page_body(self, page: Page) -> Markup:
@@ -125,10 +137,10 @@ class PrintContext(PageContext):
         """The part a joint of the frame asked for, as `cut` renders it (the site is the frame's: its front matter is the same)."""
         if kind == "page":
             page = self.state.site.page_by_slug[name]
-            return self.cut(kind, name, page.body, {f"body:{name}"}, page.glossary, "", page.no_autolink)
+            return self.cut(kind, name, page.body, {f"body:{name}"}, page.glossary, "", page.no_autolink, typeset=True)
         term = self.state.site.term_by_id[name]
         assert term.body is not None, "the frame asks only for terms with a body"
-        return self.cut(kind, name, term.body, set(), True, name, ())
+        return self.cut(kind, name, term.body, set(), True, name, (), typeset=True)
 
 
 def joint(nonce: str, index: int) -> str:
@@ -165,16 +177,15 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
     explanation) and its parts, each kept in the cache while its own inputs are unchanged: an edit
     of one page renders that page's part again, and the edition is joined from the pieces, each
     typeset on its own (hold_joined_words over tens of megabytes, and the template's every fact
-    card, are not done again). When the pieces cannot be joined so, it is rendered whole.
+    card, are not done again). When the pieces cannot be joined so, or the site has a print
+    template of its own (what it does with a part, `|trim` or `|wordcount`, the frame cannot
+    see), it is rendered whole.
     """
     site = state.site
     labels = site.config.labels
 
     def context() -> PrintContext:
-        ctx = PrintContext(state, "print/", labels["print_edition"], (8, ""))
-        ctx.lazy = False  # Chromium prints the page once loaded: an image not yet loaded would be missing from the PDF
-        ctx.reads.add("history")  # it shows every page's dates and corrections (site_history)
-        return ctx
+        return PrintContext(state)
 
     def whole(ctx: PrintContext) -> Output:
         values: PrintValues = {"groups": state.groups, "sections": state.sections, "page_body": ctx.page_body,
@@ -186,6 +197,8 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
     history = dated(ctx, labels["print_edition"], site_history(site))  # it shows everything: every correction
 
     def render() -> Output:
+        if not joinable(state):
+            return whole(ctx)
         joining = context()  # a context of its own: when the pieces cannot be joined, `whole` starts from a clean one
         joined = join_frame(state, joining, frame_of(state, context, whole))
         if joined is None:
@@ -194,6 +207,16 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
         return joined
 
     return cached_page(state, ctx, "print", (), render)
+
+
+def joinable(state: RenderState) -> bool:
+    """Whether the edition may be joined from frame and parts: its template is the default theme's, which shows each
+    part as it is."""
+    try:
+        filename = state.env.get_template("print.html").filename or ""
+    except jinja2.TemplateError:  # reported where the edition is rendered
+        return False
+    return os.path.realpath(filename).startswith(os.path.join(DEFAULT_THEME, ""))
 
 
 def frame_of(state: RenderState, context: Callable[[], PrintContext], whole: Callable[[PrintContext], Output]) -> Frame:

@@ -11,34 +11,39 @@ edition's page bodies) keep the part itself the same way.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..cache import Digest, digest
-from ..model import LinkRecord, Options, Output, Site
+from ..model import LinkRecord, Loc, Markdown, Options, Output, Site
 from .context import PageContext
 from .social import CardWant
 from .state import Record, RenderState
 
 T = TypeVar("T")
+EMPTY = Markdown("", Loc("", 0), False, ())  # in place of a page's body, to hash what else the page says
 
 
 def render_inputs(site: Site, options: Options, theme: Digest) -> dict[str, Digest]:
-    """The hashes of what rendered pages may read: "site", "history" (every page's dates and corrections, which live
-    in its file beside its body) and "body:<slug>" for each page."""
-    inputs = {"site": digest(repr(options), theme, content_but_bodies(site)),
-              "history": digest(repr([(page.slug, page.published, page.updated, page.corrections) for page in site.pages]))}
+    """The hashes of what rendered pages may read: "site" and "body:<slug>" for each page."""
+    inputs = {"site": digest(repr(options), theme, content_but_bodies(site))}
     inputs.update((f"body:{page.slug}", site.digests.get(page.loc.path) or digest(page.body.text)) for page in site.pages)
     return inputs
 
 
 def content_but_bodies(site: Site) -> Digest:
-    """The hash of every content file but the page files, of the pages' titles and places, and of the interface's words."""
+    """The hash of every content file but the page files, of all the pages say besides their bodies (front matter:
+    titles, dates, corrections, images; any page may show another's), and of the interface's words; once a build."""
+    found: Digest | None = site.derived.get("content_but_bodies")
+    if found is not None:
+        return found
     bodies = {page.loc.path for page in site.pages}
     content = [f"{path}\n{value}" for path, value in sorted(site.digests.items()) if path not in bodies]
-    fronts = [repr((p.slug, p.title, p.summary, p.order, p.glossary, p.no_autolink, p.loc)) for p in site.pages]
+    fronts = [repr(dataclasses.replace(p, body=EMPTY)) for p in site.pages]
     labels = repr(sorted(site.config.labels.items()))  # with the interface's own words (explainer/locales)
-    return digest(labels, *content, *fronts)
+    found = site.derived["content_but_bodies"] = digest(labels, *content, *fronts)
+    return found
 
 
 def cached_page(state: RenderState, ctx: PageContext, name: str, key: Any, render: Callable[[], Output]) -> Output:

@@ -137,3 +137,19 @@ def test_a_cache_keeps_the_data_through_edits_of_page_text_only(site_root: Path)
     assert dated == dataset_files(load())  # as made without a cache
     write_tree(site_root, {"content/facts/nature.yaml": MINI["content/facts/nature.yaml"].replace("Grass", "Moss")})
     assert b"Moss" in made()[0].content
+
+
+def test_the_published_data_follow_the_base_url_given_on_the_command_line(site_root: Path) -> None:
+    # the options are inputs too: a cache kept from a build for one address must not publish it for another
+    from explainer.cache import Cache
+    from explainer.content.load import load_site
+    from explainer.model import Options
+    from explainer.output.dataset import dataset_files
+
+    write_tree(site_root, dict(MINI))
+    cache = Cache()
+    for address in ("https://a.example/", "https://b.example/"):
+        site, problems = load_site(Options(site_root / "content", base_url=address))
+        assert site is not None, problems
+        made = dataset_files(site, cache)
+        assert address.encode() in made[0].content and made == dataset_files(site)

@@ -273,6 +273,10 @@ def test_the_print_edition_is_joined_from_its_frame_and_parts_as_a_whole_renderi
         {page: text + "\nEnds with a mark ·\n"},
         {page: text},
         edit(english, "content/glossary/score.yaml", "body: ", "body: ·"),  # a term's part starting with a mark
+        # what a page's front matter says besides its body (dates, corrections) shows on other pages: the corrections
+        # page, the print edition's frame
+        {page: text.replace("order: 9\n", "order: 9\nupdated: 2031-02-03\ncorrections:\n  - date: 2031-02-03\n"
+                                           "    change: The score of years was counted again.\n    reason: A reader wrote.\n")},
     ]
     for number, changes in enumerate(steps, start=2):
         rebuild(rebuilder, english, changes)
@@ -281,9 +285,12 @@ def test_the_print_edition_is_joined_from_its_frame_and_parts_as_a_whole_renderi
             assert parts.entries["print:frame"] is frame  # the frame was reused: only the edited body was rendered
     printed = (ROOT / "templates/print.html").read_text(encoding="utf-8")
     twice = {"templates/print.html": printed.replace("{{ page_body(page) }}", "{% set b = page_body(page) %}{{ b }}{{ b }}")}
-    rebuild(rebuilder, english, twice)  # the same joint twice: the frame cannot be joined piece by piece
-    assert not parts.entries["print:frame"].value.usable
+    rebuild(rebuilder, english, twice)  # a print template of the site's own: the edition is rendered whole
+    assert "print:frame" not in parts.entries
     assert snapshot(english / "site") == clean_build(english)
     rebuild(rebuilder, english, {page: text + "\nOnce more.\n"})
     assert snapshot(english / "site") == clean_build(english)
     assert (english / "site/print/index.html").read_text(encoding="utf-8").count("Once more.") == 2
+    trimmed = printed.replace("{{ page_body(page) }}", "{{ page_body(page) | trim }}")
+    rebuild(rebuilder, english, {"templates/print.html": trimmed})  # what it does with a part, the frame would not see
+    assert snapshot(english / "site") == clean_build(english)
