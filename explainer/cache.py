@@ -85,6 +85,10 @@ class Section:
         self.used.add(name)
         return value
 
+    def keep(self) -> None:
+        """Count every result as used by this run (a stage that reused what was made of them all: the print edition)."""
+        self.used.update(self.entries)
+
     def sweep(self) -> None:
         """End a complete run of the stage: drop every result it did not use."""
         for name in self.entries.keys() - self.used:

@@ -197,6 +197,7 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
     history = dated(ctx, labels["print_edition"], site_history(site))  # it shows everything: every correction
 
     def render() -> Output:
+        rendered.append(True)
         if not joinable(state):
             return whole(ctx)
         joining = context()  # a context of its own: when the pieces cannot be joined, `whole` starts from a clean one
@@ -206,7 +207,11 @@ def print_edition(state: RenderState, page: PageMaker, dated: Callable[[PageCont
         ctx.reads |= joining.reads  # what the edition read, for the cache (it records no term links and has no card)
         return joined
 
-    return cached_page(state, ctx, "print", (), render)
+    rendered: list[bool] = []
+    output = cached_page(state, ctx, "print", (), render)
+    if not rendered and state.parts is not None:  # the edition as it was: its frame and parts are kept for the next edit
+        state.parts.keep()  # (else this build's end would drop them, and that edit render every part again)
+    return output
 
 
 def joinable(state: RenderState) -> bool:

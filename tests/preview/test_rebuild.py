@@ -283,6 +283,9 @@ def test_the_print_edition_is_joined_from_its_frame_and_parts_as_a_whole_renderi
         assert snapshot(english / "site") == clean_build(english), f"step {number}: {changes}"
         if number == 2:
             assert parts.entries["print:frame"] is frame  # the frame was reused: only the edited body was rendered
+            kept = dict(parts.entries)
+            rebuild(rebuilder, english, {})  # nothing changed: the edition is taken whole from the cache ...
+            assert parts.entries == kept  # ... and its frame and parts are kept for the next edit, not dropped
     printed = (ROOT / "templates/print.html").read_text(encoding="utf-8")
     twice = {"templates/print.html": printed.replace("{{ page_body(page) }}", "{% set b = page_body(page) %}{{ b }}{{ b }}")}
     rebuild(rebuilder, english, twice)  # a print template of the site's own: the edition is rendered whole
