@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import gc
 import os
 import shlex
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, limits
+from . import __version__, collecting, limits
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
 from .uptodate import Record, build_cached
@@ -198,26 +196,8 @@ def run_command(argv: Sequence[str] | None) -> int:
     if args.command is None:
         make_parser().print_help()
         return 0
-    with limits.applied(limits.settings(getattr(args, "limit", None) or ())), seldom_collected():  # the operator's limits,
-        return reported(args, argv)  # for the command and its report
-
-
-# The cyclic garbage collector's thresholds while a command runs (Python's: 700, 10, 10). A build makes millions of
-# objects that live until it ends (the site, its pages, the caches); Python walked them in full 11 times in a cold
-# 1,000-page build, 2.0-2.4 s of its 16-20 s. With these, young garbage is still collected (the peak grew 4 MiB,
-# of 460), the whole heap never: 0.4 s of collecting, and 18.5 s of CPU instead of 22-23 (benchmarks/README.md).
-COMMAND_GC = (100_000, 50, 1000)
-
-
-@contextmanager
-def seldom_collected() -> Iterator[None]:
-    """Run the block with COMMAND_GC as the collector's thresholds (workers forked meanwhile too), then as before."""
-    before = gc.get_threshold()
-    gc.set_threshold(*COMMAND_GC)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+    with limits.applied(limits.settings(getattr(args, "limit", None) or ())), collecting.seldom_collected():
+        return reported(args, argv)
 
 
 def reported(args: argparse.Namespace, argv: Sequence[str] | None) -> int:

@@ -206,7 +206,7 @@ def test_a_command_collects_garbage_seldom_and_leaves_the_collector_as_it_was(
     # a build keeps everything it makes until it ends: walking all of it again and again cost a tenth of a cold build
     import gc
 
-    from explainer import cli, pipeline
+    from explainer import collecting, pipeline
 
     seen: list[tuple[int, int, int]] = []
     make_pending = pipeline.make_pending
@@ -219,6 +219,6 @@ def test_a_command_collects_garbage_seldom_and_leaves_the_collector_as_it_was(
     before = gc.get_threshold()
     run = make_site({}, "build", "--no-search")
     assert run.code == 0, run.err
-    assert seen == [cli.COMMAND_GC] and gc.get_threshold() == before
+    assert seen == [collecting.COMMAND_GC] and gc.get_threshold() == before
     failed = make_site({"content/site.yaml": "title: [\n"}, "build")
     assert failed.code == 1 and gc.get_threshold() == before  # a failed command too

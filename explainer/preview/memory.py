@@ -3,7 +3,7 @@
 A preview at 1,000 pages keeps half a million objects alive between builds (the cache: pages,
 parts, link records). Python's cyclic collector walks all of them now and then, at whatever
 allocation crosses its threshold: with Python's thresholds, a pause of about 0.4 s inside a
-rebuild, one rebuild in three. The command's thresholds (cli.COMMAND_GC) make such walks rare,
+rebuild, one rebuild in three. The command's thresholds (collecting.COMMAND_GC) make such walks rare,
 and so leave garbage that outlives a rebuild uncollected. So after each build everything alive
 is frozen (gc.freeze: left out of the collector's walks, still freed by reference counting the
 moment nothing refers to it), and the whole heap is collected only in a pause of the edits
