@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tornado.httpserver
-import tornado.netutil
 
 from ..cache import Cache
 from ..cancel import Cancelled
@@ -32,6 +31,7 @@ from ..model import Options
 from ..render.theme import DEFAULT_THEME
 from .events import Building, Event, Failed, LinksChecked, Rebuilt, Started, Stopped
 from .http import Preview, make_app
+from .listen import listening
 from .memory import Collector
 from .rebuild import Rebuilder
 from .watch import Watcher
@@ -120,11 +120,11 @@ class Server:
     def bind(self) -> list[socket.socket]:
         preview = self.preview
         try:
-            return tornado.netutil.bind_sockets(preview.port, preview.host)
+            return listening(preview.host, preview.port)
         except OSError as exc:
             if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
                 raise PortInUse(f"port {preview.port} on {preview.host} is already in use; choose another with --port") from exc
-            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {exc.strerror}; check --host and --port") from exc
+            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {exc.strerror or exc}; check --host and --port") from exc
 
     def watched(self) -> list[Path]:
         """The content folder and the theme folders (the site's own and the default)."""
