@@ -9,9 +9,10 @@ browser (and recorded, so a test can fail on it).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,8 +123,8 @@ class RequestLog:
         self.pending[id(request)] = request.url
 
     def on_response(self, response: Response) -> None:
-        self.pending.pop(id(response.request), None)
-        self.hits.append(Hit(response.url, response.status))
+        if self.pending.pop(id(response.request), None) is not None:  # not an answer to the previous visit's request
+            self.hits.append(Hit(response.url, response.status))
 
     def on_failed(self, request: Request) -> None:
         if self.pending.pop(id(request), None) is not None:
@@ -208,15 +209,26 @@ class Views:
     def tab(self, view: View) -> Tab:
         """The reused tab for `view`."""
         if view not in self.tabs:
-            context = self.browser.new_context(
-                viewport={"width": view.width, "height": HEIGHT.get(view.width, 900)},
-                color_scheme=view.scheme,  # type: ignore[arg-type]
-                java_script_enabled=view.javascript,
-                reduced_motion="reduce",
-                service_workers="block",
-            )
-            self.tabs[view] = Tab(context, self.served, view)
+            self.tabs[view] = Tab(self.context(view), self.served, view)
         return self.tabs[view]
+
+    @contextlib.contextmanager
+    def fresh(self, view: View) -> Iterator[Tab]:
+        """A tab of its own for the block: what it logs is its own visits' requests, none left over from another test's."""
+        context = self.context(view)
+        try:
+            yield Tab(context, self.served, view)
+        finally:
+            context.close()
+
+    def context(self, view: View) -> BrowserContext:
+        return self.browser.new_context(
+            viewport={"width": view.width, "height": HEIGHT.get(view.width, 900)},
+            color_scheme=view.scheme,  # type: ignore[arg-type]
+            java_script_enabled=view.javascript,
+            reduced_motion="reduce",
+            service_workers="block",
+        )
 
     def close(self) -> None:
         """Close every context."""

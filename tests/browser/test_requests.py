@@ -25,16 +25,16 @@ def test_every_request_stays_on_the_site(survey: Survey, view: View) -> None:
 
 
 def test_a_missing_page_gets_the_styled_404_page_from_any_depth(views: Views, served: ServedSite) -> None:
-    tab = views.tab(View(DESKTOP))
-    for path in ("no-such-page", "glossary/no/such/term/"):
-        page = tab.visit(path)
-        document = [hit for hit in tab.log.hits if hit.url == served.url + path]
-        assets = [hit for hit in tab.log.hits if hit.url != served.url + path]
-        assert [hit.status for hit in document] == [404], (path, tab.log.hits)
-        assert any(hit.url.endswith("/assets/style.css") for hit in assets), (path, tab.log.hits)
-        assert all(hit.url.startswith(served.url) and hit.status == 200 for hit in assets), (path, tab.log.hits)
-        assert page.evaluate("() => document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length > 0"), path
-        assert page.locator("main h1").inner_text().strip(), path
+    with views.fresh(View(DESKTOP)) as tab:  # nothing in its log from another test's visits
+        for path in ("no-such-page", "glossary/no/such/term/"):
+            page = tab.visit(path)
+            document = [hit for hit in tab.log.hits if hit.url == served.url + path]
+            assets = [hit for hit in tab.log.hits if hit.url != served.url + path]
+            assert [hit.status for hit in document] == [404], (path, tab.log.hits)
+            assert any(hit.url.endswith("/assets/style.css") for hit in assets), (path, tab.log.hits)
+            assert all(hit.url.startswith(served.url) and hit.status == 200 for hit in assets), (path, tab.log.hits)
+            assert page.evaluate("() => document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length > 0"), path
+            assert page.locator("main h1").inner_text().strip(), path
 
 
 def test_a_new_browser_asks_for_nothing_outside_the_site(playwright: Playwright, served: ServedSite) -> None:
