@@ -19,7 +19,7 @@ from pathlib import Path
 import charset_normalizer
 
 from .. import limits
-from ..cache import Cache
+from ..cache import Cache, Digest, Section, digest
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
 from ..text.fragment import findable
@@ -45,22 +45,31 @@ def normalize_quote(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
-def read_archive(path: Path) -> tuple[str | None, str]:
-    """Return the archive's text for comparison, or None and why it could not be read."""
+def read_archive(path: Path, memo: Section | None = None) -> tuple[str | None, str, Digest]:
+    """Return the archive's text for comparison, or None and why it could not be read; and the hash of its bytes.
+
+    With `memo` (the cache's "quotes" section), the text of bytes read before is not decoded and normalized again.
+    """
     if not path.exists():
-        return None, "not found"
+        return None, "not found", ""
     if not path.is_file():
-        return None, "is not a file"
+        return None, "is not a file", ""
     try:
         data = read_bounded(path, limits.ARCHIVE_BYTES.value)
-        return normalize_quote(data.decode("utf-8-sig")), ""
+        key = digest("archive", data)
+        if memo is None:
+            return normalize_quote(data.decode("utf-8-sig")), "", key
+        text: str | None = memo.lookup(key, key)
+        if text is None:
+            text = memo.store(key, key, normalize_quote(data.decode("utf-8-sig")))
+        return text, "", key
     except TooLarge as exc:
         return None, (f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)}); "
-                      + limits.raise_hint(limits.ARCHIVE_BYTES, exc.size))
+                      + limits.raise_hint(limits.ARCHIVE_BYTES, exc.size)), ""
     except UnicodeDecodeError:
-        return None, NOT_UTF8
+        return None, NOT_UTF8, ""
     except OSError as exc:
-        return None, f"cannot be read ({exc.strerror})"
+        return None, f"cannot be read ({exc.strerror})", ""
 
 
 NOT_UTF8 = "is not UTF-8 text"
@@ -111,22 +120,25 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
     With a cache, a lock whose text is unchanged is not parsed again (quotelock.read_lock).
     """
     folder, decided = archive_folder(site, options)
+    memo = cache.section("quotes") if cache is not None else None
+    if memo is not None:
+        memo.start()
     shown_lock = display_path(lock_path(options.content_dir), options.root)
     old, damage = read_lock(lock_path(options.content_dir), shown_lock, lock_memo(cache))
     lock: Lock = {}
     problems: list[Problem] = []
     counts = [0, 0]
-    archives: dict[Path, tuple[str | None, str]] = {}
+    archives: dict[Path, tuple[str | None, str, Digest]] = {}
     lock_needed = False
     for source in site.sources:
         if not source.archive:
             continue
         path = Path(os.path.normpath(folder / source.archive))  # not resolve(): a symlink loop is reported when read
         if path not in archives:
-            archives[path] = read_archive(path)
-        archive, why = archives[path]
+            archives[path] = read_archive(path, memo)
+        archive, why, read = archives[path]
         if archive is not None:
-            record, found = _against_archive(source, archive, path, site, problems)
+            record, found = _checked(source, (archive, read), path, site, problems, memo)
             lock[source.id] = record
             counts[0] += found
             continue
@@ -151,7 +163,26 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
                                 + (f"; {why}" if "(" in why else ""), "warning"))
     if damage is not None and lock_needed:
         problems.append(damage)
+    if memo is not None:
+        memo.sweep()
     return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed, tuple(archives))
+
+
+def _checked(source: Source, archive: tuple[str, Digest], path: Path, site: Site, problems: list[Problem],
+             memo: Section | None) -> tuple[LockedSource, int]:
+    """`_against_archive`, or with `memo` what it said last time for the same source, archive bytes and share limit."""
+    text, read = archive
+    if memo is None:
+        return _against_archive(source, text, path, site, problems)
+    key = digest("source", str(path), read, str(site.config.quote_share))  # the bytes: its lines are named in hints
+    found: tuple[Source, LockedSource, int, tuple[Problem, ...]] | None = memo.lookup(
+        f"source:{source.id}", key, lambda value: value[0] == source)
+    if found is None:
+        said: list[Problem] = []
+        record, count = _against_archive(source, text, path, site, said)
+        found = memo.store(f"source:{source.id}", key, (source, record, count, tuple(said)))
+    problems.extend(found[3])
+    return found[1], found[2]
 
 
 def _against_archive(source: Source, archive: str, path: Path, site: Site, problems: list[Problem]) -> tuple[LockedSource, int]:
