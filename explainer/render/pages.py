@@ -25,7 +25,7 @@ from .context import PageContext
 from .display import format_date, json_script, source_name, tag_anchor
 from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, joinable, print_edition
-from .reuse import cached_page, render_inputs
+from .reuse import cached_links, cached_page, render_inputs
 from .revisions import History, page_history, site_history
 from .state import Appearances, Record, RenderState
 from .structured import defined_term, page_graph, term_set
@@ -220,8 +220,8 @@ class Renderer:
         key = "".join(map(str, korean.sort_key(term.term)))
         return PageContext(state or self.state, f"glossary/{term.id}/", term.term, (2, key), exclude_term=term.id)
 
-    def gather_links(self, term: Term, aside: RenderState) -> frozenset[Record]:
-        """The term links a term page of the default theme makes (caption, body, corrections), rendered in a state `aside`."""
+    def gather_links(self, term: Term, aside: RenderState) -> tuple[frozenset[Record], frozenset[str]]:
+        """The term links a default term page makes (caption, body, corrections), rendered `aside`; and what else it read."""
         ctx = self.term_context(term, aside)
         try:
             ctx.md(term.image.caption if term.image is not None else None)
@@ -230,8 +230,8 @@ class Renderer:
             for item in page_history(self.site, (term,)).corrections:  # the term's own: none is a fact's
                 ctx.md(item.correction.change) + ctx.md(item.correction.reason)
         except Exception:  # a theme's macro failed: its rendering will report it (or render the page again)
-            return frozenset()
-        return frozenset(ctx.records)
+            return frozenset(), frozenset(ctx.reads)
+        return frozenset(ctx.records), frozenset(ctx.reads)
 
     def term(self, term: Term, rendering: int) -> Output:
         """Render a term's page; `rendering` counts its renderings in this build (from 2: the first gathers links)."""
@@ -360,7 +360,7 @@ def render_terms(renderer: Renderer, attempt: Callable[[Callable[[], Output]], l
     state, terms = renderer.state, renderer.site.terms
     before = {term_id: (dict(found.pages), dict(found.facts)) for term_id, found in state.appearances.items()}
     aside = replace(state, cache=None, parts=None, appearances={})
-    renderer.term_links = {term.id: renderer.gather_links(term, aside) for term in terms}
+    renderer.term_links = {term.id: cached_links(state, f"links:{term.id}", partial(renderer.gather_links, term, aside)) for term in terms}
     for rendering in range(2, 2 + TERM_RENDERINGS):
         known, renderer.term_links = renderer.term_links, {}
         state.appearances = {term_id: Appearances(dict(pages), dict(facts)) for term_id, (pages, facts) in before.items()}

@@ -86,3 +86,17 @@ def cached_part(state: RenderState, ctx: PageContext, name: str, key: Any, reads
         ctx.links += found[1]
         state.reuse_media(found[1], None)
     return found[0]
+
+
+def cached_links(state: RenderState, name: str, gather: Callable[[], tuple[frozenset[Record], frozenset[str]]]) -> frozenset[Record]:
+    """The term links a rendering makes, from the cache's parts, or gathered and kept: `gather` returns them and the
+    inputs it read besides the site (a term page's links to other terms, gathered again for every build: pages.py)."""
+    parts = state.parts
+    if parts is None:
+        return gather()[0]
+    key = digest(name)
+    found: frozenset[Record] | None = parts.lookup(name, key)
+    if found is None:
+        records, reads = gather()
+        found = parts.store(name, key, records, {"site", *reads})
+    return found

@@ -60,6 +60,12 @@ def test_incremental_output_is_byte_identical_to_a_clean_build(english: Path) ->
     steps: list[dict[str, str | None]] = [
         {page: (english / page).read_text(encoding="utf-8") + "\nA new closing paragraph about the score of years.\n"},
         edit(english, "content/glossary/hallow.yaml", "short: ", "short: Changed, "),
+        # a term's own text links another term: both term pages change (each lists where the other appears)
+        {"content/glossary/score.yaml": (english / "content/glossary/score.yaml").read_text(encoding="utf-8")
+         .replace("body: An old way", "body: A proposition aside, an old way")},
+        # the archive's lines (not its words) and the share a source's excerpts may take: the quote check says it again
+        {"archive/gettysburg-bliss-copy.txt": "\n\n" + (english / "archive/gettysburg-bliss-copy.txt").read_text(encoding="utf-8")},
+        edit(english, "content/site.yaml", "quote_share: 60", "quote_share: 2"),
         edit(english, "content/facts/speech.yaml", "claim: ", "claim: Reworded, "),
         {"content/pages/later.md": "---\ntitle: Later\nsummary: A second page.\norder: 9\n---\n\nWords on a second page.\n"},
         edit(english, "templates/footer.html", "</footer>", "<p>edited footer</p></footer>"),
@@ -139,6 +145,30 @@ def test_editing_one_page_renders_only_what_it_affects(site_root: Path) -> None:
     assert result.reused >= 5  # the five other narrative pages came from the cache
     untouched = rebuild(rebuilder, site_root, {})
     assert untouched.changed == () and untouched.removed == ()
+
+
+def test_a_term_whose_text_links_another_renders_each_term_page_once(english: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the links the term pages make to each other are gathered before they are rendered; gathered from the cache while
+    # the site is unchanged, gathered again when it changed (an old gathering would render them all a second time)
+    from explainer.render.pages import Renderer
+
+    rendered: list[str] = []
+    render_term = Renderer._term
+
+    def counted(self: Renderer, ctx: object, term: object, history: object) -> object:
+        rendered.append(term.id)  # type: ignore[attr-defined]
+        return render_term(self, ctx, term, history)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "_term", counted)
+    rebuilder = Rebuilder(Options(english / "content", english / "site"))
+    rebuilder.build()
+    rendered.clear()
+    page = "content/pages/speech.md"
+    rebuild(rebuilder, english, {page: (english / page).read_text(encoding="utf-8") + "\nA paragraph with no term.\n"})
+    assert rendered == []
+    rebuild(rebuilder, english, edit(english, "content/glossary/score.yaml", "body: An old way", "body: A proposition aside, an old way"))
+    assert sorted(rendered) == sorted(set(rendered)) and "proposition" in rendered and "score" in rendered
+    assert snapshot(english / "site") == clean_build(english)
 
 
 def test_an_edit_that_leaves_size_and_times_as_they_were_is_still_seen(site_root: Path) -> None:
