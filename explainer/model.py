@@ -357,7 +357,7 @@ class Site:
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False, repr=False)
     term_by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False, repr=False)
-    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # worked out once a build (asset_uses)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # worked out once a build (asset_uses, targets)
 
     @classmethod
     def assemble(
