@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import threading
@@ -124,7 +125,7 @@ class Server:
         except OSError as exc:
             if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
                 raise PortInUse(f"port {preview.port} on {preview.host} is already in use; choose another with --port") from exc
-            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {exc.strerror or exc}; check --host and --port") from exc
+            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {reason(exc)}; check --host and --port") from exc
 
     def watched(self) -> list[Path]:
         """The content folder and the theme folders (the site's own and the default)."""
@@ -270,3 +271,7 @@ def serve(options: Options, host: str, port: int, report: Callable[[Event], None
     with server.rebuilder.holding():
         asyncio.run(server.run())
 
+
+def reason(exc: OSError) -> str:
+    """Why a socket could not listen, in the system's words (socket.create_server adds the address to them)."""
+    return os.strerror(exc.errno) if isinstance(exc.errno, int) and exc.errno > 0 else str(exc.strerror or exc)

@@ -62,3 +62,65 @@ def test_a_port_in_use_at_any_address_leaves_no_socket_open(two_addresses: None)
 def test_an_unknown_host_is_an_os_error() -> None:
     with pytest.raises(OSError):
         listening("no-such-host.invalid", 0)
+
+
+def test_an_empty_host_is_every_interface_on_one_port() -> None:
+    sockets = listening("", 0)
+    try:
+        names = [sock.getsockname() for sock in sockets]
+        assert names[0][0] == "0.0.0.0" and len({name[1] for name in names}) == 1
+        assert all(sock.family in (socket.AF_INET, socket.AF_INET6) for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_an_address_is_bound_whole_with_its_ipv6_flow_and_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a link-local address (fe80::1%eth0) cannot be bound without its scope: the whole address goes to bind
+    asked: list[tuple[Any, ...]] = []
+    create = socket.create_server
+
+    def resolve(host: str, port: int, *args: Any) -> list[tuple[Any, ...]]:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0))]
+
+    def recorded(address: tuple[Any, ...], **kwargs: Any) -> socket.socket:
+        asked.append(address)
+        return create(address, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_server", recorded)
+    sockets = listening("scoped.test", 0)
+    for sock in sockets:
+        sock.close()
+    assert asked == [("::1", 0, 0, 0)] and len(sockets) == 1
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc (Linux)")
+def test_a_family_the_kernel_does_not_offer_is_passed_over(two_addresses: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a kernel with IPv6 switched off, and a name that resolves to an IPv6 address too
+    real_socket, real_resolve = socket.socket, socket.getaddrinfo
+
+    def without_ipv6(family: int = -1, *args: Any, **kwargs: Any) -> socket.socket:
+        if family == socket.AF_INET6:
+            raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
+        return real_socket(family, *args, **kwargs)
+
+    def both(host: str, port: int, *args: Any) -> list[tuple[Any, ...]]:
+        return [*real_resolve("twice.test", port, *args), (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0))]
+
+    before = open_descriptors()
+    monkeypatch.setattr(socket, "socket", without_ipv6)
+    monkeypatch.setattr(socket, "getaddrinfo", both)
+    sockets = listening("both.test", 0)
+    monkeypatch.undo()
+    try:
+        assert sorted(sock.getsockname()[0] for sock in sockets) == ["127.0.0.1", "127.0.0.2"]
+    finally:
+        for sock in sockets:
+            sock.close()
+    monkeypatch.setattr(socket, "socket", without_ipv6)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *args: [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0))])
+    with pytest.raises(OSError) as caught:  # nothing left to listen on: said so
+        listening("six.test", 0)
+    monkeypatch.undo()
+    assert caught.value.errno == errno.EAFNOSUPPORT and open_descriptors() == before

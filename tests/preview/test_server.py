@@ -322,6 +322,15 @@ def test_a_taken_port_is_reported_without_a_traceback(site_root: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_an_address_not_of_this_machine_is_reported_in_the_systems_words(site_root: Path) -> None:
+    write_tree(site_root, dict(MINI))
+    result = subprocess.run([sys.executable, "-W", "error", str(ROOT / "build.py"), "serve", "--host", "192.0.2.99", "--port", "8123"],
+                            cwd=site_root, capture_output=True, text=True, timeout=60, check=False)  # 192.0.2.0/24: for documentation
+    assert result.returncode == 1
+    assert "error: cannot listen on 192.0.2.99:8123: Cannot assign requested address; check --host and --port" in result.stderr
+    assert "Traceback" not in result.stderr and "attempting" not in result.stderr
+
+
 def test_binding_beyond_loopback_warns(make_site: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, int]] = []
     monkeypatch.setattr(explainer_preview, "serve", lambda options, host, port, report, cache: calls.append((host, port)))
