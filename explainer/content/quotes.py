@@ -8,6 +8,7 @@ reported. The check returns the lock as it should now be; the pipeline writes it
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -19,7 +20,7 @@ from pathlib import Path
 import charset_normalizer
 
 from .. import limits
-from ..cache import Cache, Digest, Section, digest
+from ..cache import Cache, Section, digest
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
 from ..text.fragment import findable
@@ -45,31 +46,35 @@ def normalize_quote(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
-def read_archive(path: Path, memo: Section | None = None) -> tuple[str | None, str, Digest]:
-    """Return the archive's text for comparison, or None and why it could not be read; and the hash of its bytes.
+class Archive:
+    """An archive as read: the hash of its bytes, and its text for comparison, worked out when first asked for (a
+    source whose check the cache keeps needs only the hash)."""
 
-    With `memo` (the cache's "quotes" section), the text of bytes read before is not decoded and normalized again.
-    """
+    def __init__(self, read: str, data: str) -> None:
+        self.read = read  # digest of the bytes
+        self.data = data  # the text as decoded
+
+    @functools.cached_property
+    def text(self) -> str:
+        return normalize_quote(self.data)
+
+
+def read_archive(path: Path) -> tuple[Archive | None, str]:
+    """Return the archive, or None and why it could not be read."""
     if not path.exists():
-        return None, "not found", ""
+        return None, "not found"
     if not path.is_file():
-        return None, "is not a file", ""
+        return None, "is not a file"
     try:
         data = read_bounded(path, limits.ARCHIVE_BYTES.value)
-        key = digest("archive", data)
-        if memo is None:
-            return normalize_quote(data.decode("utf-8-sig")), "", key
-        text: str | None = memo.lookup(key, key)
-        if text is None:
-            text = memo.store(key, key, normalize_quote(data.decode("utf-8-sig")))
-        return text, "", key
+        return Archive(digest("archive", data), data.decode("utf-8-sig")), ""
     except TooLarge as exc:
         return None, (f"is too large ({exc}; the limit is {limits.shown(limits.ARCHIVE_BYTES)}); "
-                      + limits.raise_hint(limits.ARCHIVE_BYTES, exc.size)), ""
+                      + limits.raise_hint(limits.ARCHIVE_BYTES, exc.size))
     except UnicodeDecodeError:
-        return None, NOT_UTF8, ""
+        return None, NOT_UTF8
     except OSError as exc:
-        return None, f"cannot be read ({exc.strerror})", ""
+        return None, f"cannot be read ({exc.strerror})"
 
 
 NOT_UTF8 = "is not UTF-8 text"
@@ -128,17 +133,17 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
     lock: Lock = {}
     problems: list[Problem] = []
     counts = [0, 0]
-    archives: dict[Path, tuple[str | None, str, Digest]] = {}
+    archives: dict[Path, tuple[Archive | None, str]] = {}
     lock_needed = False
     for source in site.sources:
         if not source.archive:
             continue
         path = Path(os.path.normpath(folder / source.archive))  # not resolve(): a symlink loop is reported when read
         if path not in archives:
-            archives[path] = read_archive(path, memo)
-        archive, why, read = archives[path]
+            archives[path] = read_archive(path)
+        archive, why = archives[path]
         if archive is not None:
-            record, found = _checked(source, (archive, read), path, site, problems, memo)
+            record, found = _checked(source, archive, path, site, problems, memo)
             lock[source.id] = record
             counts[0] += found
             continue
@@ -168,18 +173,18 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
     return QuoteCheck(tuple(problems), lock, counts[0], counts[1], damage is None or not lock_needed, tuple(archives))
 
 
-def _checked(source: Source, archive: tuple[str, Digest], path: Path, site: Site, problems: list[Problem],
+def _checked(source: Source, archive: Archive, path: Path, site: Site, problems: list[Problem],
              memo: Section | None) -> tuple[LockedSource, int]:
-    """`_against_archive`, or with `memo` what it said last time for the same source, archive bytes and share limit."""
-    text, read = archive
+    """`_against_archive`, or with `memo` what it said last time for the same source (the lines of its keys too, which
+    a warning names and Source equality leaves out), archive bytes (a hint names their lines) and share limit."""
     if memo is None:
-        return _against_archive(source, text, path, site, problems)
-    key = digest("source", str(path), read, str(site.config.quote_share))  # the bytes: its lines are named in hints
+        return _against_archive(source, archive.text, path, site, problems)
+    key = digest("source", str(path), archive.read, str(site.config.quote_share))
     found: tuple[Source, LockedSource, int, tuple[Problem, ...]] | None = memo.lookup(
-        f"source:{source.id}", key, lambda value: value[0] == source)
+        f"source:{source.id}", key, lambda value: value[0] == source and value[0].lines == source.lines)
     if found is None:
         said: list[Problem] = []
-        record, count = _against_archive(source, text, path, site, said)
+        record, count = _against_archive(source, archive.text, path, site, said)
         found = memo.store(f"source:{source.id}", key, (source, record, count, tuple(said)))
     problems.extend(found[3])
     return found[1], found[2]

@@ -55,11 +55,15 @@ def test_a_cache_checks_each_source_once_and_says_what_a_check_without_one_says(
     assert again == first and checked == [] and normalized == []  # nothing read again but the bytes
 
     # each thing the check reads, changed: the excerpt, the archive's words, its lines only (a hint names a line), the limit
+    red = SOURCE.replace("Grass is green.", "Grass is red.")
     changes = [
-        ("content/sources/paper.yaml", SOURCE.replace("Grass is green.", "Grass is red.")),  # not in the archive
+        ("content/sources/paper.yaml", red),  # not in the archive
         ("paper.txt", "\n\n\n" + ARTICLE),  # the same words to compare, on other lines: the hint names another line
         ("paper.txt", ARTICLE.replace("Grass is green.", "Grass is red.")),  # the words, found
         ("content/site.yaml", MINI["content/site.yaml"] + "quote_share: 1\n"),  # the share an excerpt may take
+        ("content/sources/paper.yaml", red.replace("excerpts:\n", "# the excerpts\nexcerpts:\n")),
+        # the line of `excerpts:` (which the share warning names) moved, every excerpt's line kept: the sources are equal
+        ("content/sources/paper.yaml", red.replace("excerpts:\n", "excerpts:\n# the excerpts\n")),
     ]
     for path, text in changes:
         write_tree(root, {path: text})
@@ -68,6 +72,7 @@ def test_a_cache_checks_each_source_once_and_says_what_a_check_without_one_says(
         assert result != first, path
         first = result
     assert [problem.message for problem in first.problems] == ["the excerpts of 'paper' reproduce 15% of its archive (limit 1%)"]
+    assert first.problems[0].line == SOURCE.splitlines().index("excerpts:") + 1  # the comment is below it now
 
 
 def test_an_archive_read_again_after_its_limit_changed_is_refused_as_without_a_cache(root: Path) -> None:
