@@ -107,6 +107,7 @@ class RequestLog:
     served: ServedSite
     hits: list[Hit] = field(default_factory=list)
     pending: dict[int, str] = field(default_factory=dict)
+    late: list[Hit] = field(default_factory=list)  # answers other than 200 to the visit before's requests, come in this one
     server_start: int = 0  # where this visit starts in served.requests
 
     @property
@@ -117,14 +118,17 @@ class RequestLog:
         """Forget the previous visit."""
         self.hits.clear()
         self.pending.clear()
+        self.late.clear()
         self.server_start = len(self.served.requests)
 
     def on_request(self, request: Request) -> None:
         self.pending[id(request)] = request.url
 
     def on_response(self, response: Response) -> None:
-        if self.pending.pop(id(response.request), None) is not None:  # not an answer to the previous visit's request
+        if self.pending.pop(id(response.request), None) is not None:
             self.hits.append(Hit(response.url, response.status))
+        elif response.status != 200:  # asked for by the page before (after its check, say): not lost, not this visit's
+            self.late.append(Hit(response.url, response.status))
 
     def on_failed(self, request: Request) -> None:
         if self.pending.pop(id(request), None) is not None:
@@ -146,6 +150,7 @@ class RequestLog:
             elif hit.status != 200:
                 found.append(f"{hit.url} answered {hit.status or 'nothing'}")
         found.extend(f"no response to {url}" for url in self.pending.values())
+        found.extend(f"{hit.url} answered {hit.status}, late, to the visit before" for hit in self.late)
         # The server also sees what the browser asks for by itself, such as /favicon.ico.
         found.extend(f"the server answered {status} to {path}" for path, status in self.served.requests[self.server_start:]
                      if not path.startswith(self.served.base_path) or status != 200)
