@@ -398,7 +398,7 @@ def run_serve(args: argparse.Namespace, options: Options) -> int:
     from .output.write import check_out_dir
 
     if not preview.is_loopback(args.host):
-        print(f"warning: listening on {args.host}: anyone who can reach this machine can read the preview; "
+        print(f"warning: listening on {args.host or 'every interface'}: anyone who can reach this machine can read the preview; "
               "use the default --host 127.0.0.1 to keep it to yourself", file=sys.stderr)
     check_out_dir(args.out, options.content_dir)
 

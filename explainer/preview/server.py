@@ -87,7 +87,8 @@ class Server:
                 server = tornado.httpserver.HTTPServer(make_app(preview), xheaders=False)
                 server.add_sockets(sockets)
                 port = sockets[0].getsockname()[1]
-                shown_host = f"[{preview.host}]" if ":" in preview.host else preview.host
+                host = preview.host or sockets[0].getsockname()[0]  # '' is every interface: named by its first address
+                shown_host = f"[{host}]" if ":" in host else host
                 preview.report(Started(f"http://{shown_host}:{port}{preview.base_path}", preview.host))
                 builder = asyncio.ensure_future(self.build_on_change())
                 await self.stopped.wait()

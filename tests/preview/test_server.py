@@ -337,6 +337,8 @@ def test_binding_beyond_loopback_warns(make_site: Callable[..., Any], monkeypatc
     run = make_site({}, "serve", "--host", "0.0.0.0", "--port", "8123")
     assert run.code == 0 and calls == [("0.0.0.0", 8123)]
     assert "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview" in run.err
+    everywhere = make_site({}, "serve", "--host", "", "--port", "8123")
+    assert "warning: listening on every interface: anyone who can reach" in everywhere.err and calls[-1] == ("", 8123)
     quiet = make_site({}, "serve")
     assert "warning" not in quiet.err and calls[-1] == ("127.0.0.1", 8000)
     assert cli.make_parser().parse_args(["serve"]).host == "127.0.0.1"
