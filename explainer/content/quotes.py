@@ -122,7 +122,8 @@ def archive_folder(site: Site, options: Options) -> tuple[Path, str]:
 def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> QuoteCheck:
     """Check every excerpt against its source's archive, or else against the quote lock; return the lock as it is now.
 
-    With a cache, a lock whose text is unchanged is not parsed again (quotelock.read_lock).
+    With a cache, a lock whose text is unchanged is not parsed again (quotelock.read_lock), and a source whose
+    excerpts, archive bytes and share limit are unchanged is not checked again (`_checked`).
     """
     folder, decided = archive_folder(site, options)
     memo = cache.section("quotes") if cache is not None else None

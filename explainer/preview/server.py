@@ -124,9 +124,10 @@ class Server:
         try:
             return listening(preview.host, preview.port)
         except OSError as exc:
+            where = preview.host or "every interface"
             if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                raise PortInUse(f"port {preview.port} on {preview.host} is already in use; choose another with --port") from exc
-            raise ExplainerError(f"cannot listen on {preview.host}:{preview.port}: {reason(exc)}; check --host and --port") from exc
+                raise PortInUse(f"port {preview.port} on {where} is already in use; choose another with --port") from exc
+            raise ExplainerError(f"cannot listen on {where}:{preview.port}: {reason(exc)}; check --host and --port") from exc
 
     def watched(self) -> list[Path]:
         """The content folder and the theme folders (the site's own and the default)."""

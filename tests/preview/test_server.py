@@ -315,11 +315,12 @@ def test_a_taken_port_is_reported_without_a_traceback(site_root: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-W", "error", str(ROOT / "build.py"), "serve", "--port", str(port)],
-                                cwd=site_root, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 1
-    assert f"error: port {port} on 127.0.0.1 is already in use; choose another with --port" in result.stderr
-    assert "Traceback" not in result.stderr
+        for host, shown in (("127.0.0.1", "127.0.0.1"), ("", "every interface")):
+            result = subprocess.run([sys.executable, "-W", "error", str(ROOT / "build.py"), "serve", "--host", host, "--port", str(port)],
+                                    cwd=site_root, capture_output=True, text=True, timeout=60, check=False)
+            assert result.returncode == 1
+            assert f"error: port {port} on {shown} is already in use; choose another with --port" in result.stderr
+            assert "Traceback" not in result.stderr
 
 
 def test_an_address_not_of_this_machine_is_reported_in_the_systems_words(site_root: Path) -> None:
