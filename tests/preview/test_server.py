@@ -434,8 +434,20 @@ def test_the_browser_reloads_by_itself_once_per_burst_and_shows_errors(preview: 
     wait_until(lambda: not preview.status()["busy"], "the server is idle")
     rebuilds = preview.status()["builds"] - before["builds"]
     assert rebuilds == preview.status()["bursts"] - before["bursts"]
-    wait_until(lambda: len(loads) >= 1 + rebuilds, "one reload per rebuild")
-    assert len(loads) == 1 + rebuilds, loads  # reloaded once a burst, not once a save
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    def generation() -> str | None:
+        try:
+            found: str | None = page.evaluate("() => document.querySelector('script[data-generation]')?.getAttribute('data-generation')")
+        except PlaywrightError:  # between two documents
+            return None
+        return found
+
+    wait_until(lambda: generation() == preview.status()["generation"], "the page is the last build's")
+    # reloaded once a burst, not once a save; a reload that fetched a later build's page than the one announced
+    # (a burst's second build written meanwhile) makes the next announcement's reload needless, and it is skipped
+    assert 1 <= len(loads) - 1 <= rebuilds, (loads, rebuilds)
 
     good_term = (site_root / "content/glossary/sky.yaml").read_text(encoding="utf-8")
     write_tree(site_root, {"content/glossary/sky.yaml": "term: sky\nshort: <b>unclosed: here\n"})
