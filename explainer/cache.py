@@ -85,6 +85,11 @@ class Section:
         self.used.add(name)
         return value
 
+    def kept(self, name: str, key: Digest, make: Callable[[], Any], same: Callable[[Any], bool] | None = None) -> Any:
+        """The value `lookup` finds, or else `make()`, stored under `name` for `key` (it read no declared input)."""
+        found = self.lookup(name, key, same)
+        return found if found is not None else self.store(name, key, make())
+
     def keep(self) -> None:
         """Count every result as used by this run (a stage that reused what was made of them all: the print edition)."""
         self.used.update(self.entries)

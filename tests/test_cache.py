@@ -57,3 +57,19 @@ def test_sections_are_apart() -> None:
     cache.section("links").start()
     cache.section("links").store("x", "k", 1)
     assert cache.section("search").lookup("x", "k") is None
+
+
+def test_kept_makes_a_value_once_per_key_and_again_when_same_refuses_it() -> None:
+    from explainer.cache import Section
+
+    section = Section()
+    made: list[int] = []
+
+    def make() -> list[int]:
+        made.append(len(made))
+        return [len(made)]
+
+    first = section.kept("x", "k1", make)
+    assert section.kept("x", "k1", make) is first and made == [0]
+    assert section.kept("x", "k2", make) == [2] and made == [0, 1]  # another key
+    assert section.kept("x", "k2", make, same=lambda value: False) == [3] and len(made) == 3

@@ -88,9 +88,7 @@ def read_lock(path: Path, shown: str, memo: Section | None = None) -> tuple[Lock
     if memo is None:
         return parse_lock(text, shown)
     key = digest(shown, limits.in_force(), text)  # what parse_yaml accepts depends on the limits
-    found: tuple[Lock, Problem | None] | None = memo.lookup("read", key)
-    if found is None:
-        found = memo.store("read", key, parse_lock(text, shown))
+    found: tuple[Lock, Problem | None] = memo.kept("read", key, lambda: parse_lock(text, shown))
     return found
 
 

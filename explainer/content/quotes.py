@@ -181,12 +181,13 @@ def _checked(source: Source, archive: Archive, path: Path, site: Site, problems:
     if memo is None:
         return _against_archive(source, archive.text, path, site, problems)
     key = digest("source", str(path), archive.read, str(site.config.quote_share))
-    found: tuple[Source, LockedSource, int, tuple[Problem, ...]] | None = memo.lookup(
-        f"source:{source.id}", key, lambda value: value[0] == source and value[0].lines == source.lines)
-    if found is None:
+    def check() -> tuple[Source, LockedSource, int, tuple[Problem, ...]]:
         said: list[Problem] = []
         record, count = _against_archive(source, archive.text, path, site, said)
-        found = memo.store(f"source:{source.id}", key, (source, record, count, tuple(said)))
+        return source, record, count, tuple(said)
+
+    found: tuple[Source, LockedSource, int, tuple[Problem, ...]] = memo.kept(
+        f"source:{source.id}", key, check, lambda value: value[0] == source and value[0].lines == source.lines)
     problems.extend(found[3])
     return found[1], found[2]
 

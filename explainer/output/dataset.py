@@ -32,19 +32,17 @@ def dataset_files(site: Site, cache: Cache | None = None) -> list[Output]:
     They read everything but the pages' bodies, and of the pages only their titles and dates: with
     a cache, they are kept while those are the same (an edit of a page's text leaves them as they are).
     """
-    history = site_history(site)
     section = cache.section("dataset") if cache is not None else None
     if section is None:
-        return dataset_outputs(site, history)
+        return dataset_outputs(site)
     key = digest(content_but_bodies(site), repr(site.config))  # the options' too (--base-url)
-    found: list[Output] | None = section.lookup("files", key)
-    if found is None:
-        found = section.store("files", key, dataset_outputs(site, history))
+    found: list[Output] = section.kept("files", key, lambda: dataset_outputs(site))
     return list(found)
 
 
-def dataset_outputs(site: Site, history: History) -> list[Output]:
-    """facts.json and glossary.json, made (`dataset_files`)."""
+def dataset_outputs(site: Site) -> list[Output]:
+    """facts.json and glossary.json, made (`dataset_files`): the site's dates worked out once for both."""
+    history = site_history(site)
     return [Output(FACTS, dump(facts_data(site, history)), ORIGIN), Output(GLOSSARY, dump(glossary_data(site, history)), ORIGIN)]
 
 

@@ -168,9 +168,7 @@ def document_html(doc: SearchDoc, keys: SearchKeys, language: str, headwords: Ma
     if cache is None:
         return index_html(doc, keys, language, headword)
     key = digest(repr(doc), language, headword, keys.digest)
-    html: str | None = cache.lookup(f"html:{doc.url}", key)
-    if html is None:
-        html = cache.store(f"html:{doc.url}", key, index_html(doc, keys, language, headword))
+    html: str = cache.kept(f"html:{doc.url}", key, lambda: index_html(doc, keys, language, headword))
     return html
 
 
@@ -184,8 +182,8 @@ def search_keys(terms: Sequence[Term], cache: Section | None) -> SearchKeys:
     if cache is None:
         return process_keys(terms)
     key = keys_digest(terms)
-    keys: SearchKeys | None = cache.lookup("keys", key)
-    return keys if keys is not None else cache.store("keys", key, process_keys(terms))
+    keys: SearchKeys = cache.kept("keys", key, lambda: process_keys(terms))
+    return keys
 
 
 MADE_KEYS: dict[str, SearchKeys] = {}  # the keys last made in this process (index_pages, search_keys), by keys_digest

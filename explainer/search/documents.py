@@ -173,9 +173,7 @@ def read_page(path: str, html: str | bytes) -> ReadPage:
 def cached_read(output: Output, cache: Section) -> ReadPage:
     """Return the page's reading from the cache when its bytes are the same as when it was read, else read it and keep it."""
     key = digest(output.content)
-    page: ReadPage | None = cache.lookup(f"read:{output.path}", key)
-    if page is None:
-        page = cache.store(f"read:{output.path}", key, read_page(output.path, output.content))
+    page: ReadPage = cache.kept(f"read:{output.path}", key, lambda: read_page(output.path, output.content))
     return page
 
 
