@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -215,3 +216,26 @@ def test_links_to_a_pages_markdown_file_lead_to_the_page(make_site: Callable[...
     assert f'<a href="{href}">two</a>' in run.page("intro/index.html")
     printed = run.page("print/index.html")
     assert '<a href="#page-two-budgets">two</a>' in printed  # in the print edition, to the page further down
+
+
+def test_the_resolver_reads_each_url_once_and_agrees_with_the_long_way() -> None:
+    """The resolver reads a URL once and joins it to each page's folder by counting its '../': for every mix of
+    segments a URL or a page can have ('.', '..', empty ones, escapes, fragments, other hosts), over many pages
+    sharing one resolver, it answers as working each link out afresh does."""
+    rng = random.Random(14)
+    pieces = ["..", ".", "", "a", "b", "%2e%2e", "c%20d", "index.html", "x.css", "한글"]
+    starts = ["", "/repo/", "/", "//example.org/repo/", "https://example.org/repo/", "https://EXAMPLE.org/repo/",
+              "https://example.org/other/", "http://elsewhere.org/", "javascript:", "mailto:", "  ", "/repo/../"]
+    folders = ["", "a", "a/b", "a/b/c", "한글/x", "a/./b", "a//b", "a/../b", "%61/b", "./a"]
+    resolver = linkcheck.Resolver(BASE)
+    urls = []
+    for _ in range(3000):
+        path = "/".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        fragment = rng.choice(["", "#", "#top", "#x%20y", "#한"])
+        urls.append(rng.choice(starts) + path + fragment)
+    for number in range(20000):
+        url = urls[number % 700] if number % 2 else rng.choice(urls)  # many links repeat a URL, as on a site
+        folder = rng.choice(folders)
+        link = linkcheck.Link(f"{folder}/index.html" if folder else "index.html", 1, "a", url)
+        assert resolver.resolve(link) == resolver.resolve_anew(link), link
+    assert len(resolver.read) <= len(set(urls))
