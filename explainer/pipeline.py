@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,7 +156,9 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         if count > 1 and cache is not None:
             workers.prerender(site, options, theme, cache, count, links=links, search=search)
         made: list[Problem] = []
-        outputs = render_site(site, options, theme, cache, made)
+        ahead = partial(workers.draw_cards, site=site, options=options, theme=theme, cache=cache, count=count) \
+            if count > 1 and cache is not None else None
+        outputs = render_site(site, options, theme, cache, made, ahead)
         problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
         outputs += dataset_files(site, cache)

@@ -28,6 +28,7 @@ from .media.fonts import system_fonts
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
 from .render.pages import environment, render_narratives, render_state
+from .render.social import Cards, CardWant, card_key, drawing
 from .render.theme import Theme
 from .text.glossary import Glossary
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # loaded where used: a build in one process (or without searc
     from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_PAGES = 48  # with fewer narrative pages, one process is as fast: starting workers costs about what they save
+PARALLEL_CARDS = 64  # and with fewer cards to draw (about 5 ms each)
 CHUNKS_PER_WORKER = 4  # slices per worker, so that one slow slice does not leave a core idle at the end
 Entries = dict[str, dict[str, Entry]]  # section -> name -> entry
 
@@ -174,6 +176,32 @@ def analyse(outputs: Sequence[Output], site: Site, options: Options, theme: Them
     sizes = [len(outputs[index].content) for index in wanted]
     slices = balance(wanted, sizes, count * CHUNKS_PER_WORKER)
     run(Job(site, options, theme, cache, links, search, tuple(outputs)), count, analyse_slice, slices)
+
+
+def draw_cards(cards: Cards, site: Site, options: Options, theme: Theme, cache: Cache, count: int) -> None:
+    """Draw, in `count` workers, the cards wanted that the cache does not hold yet: those of the pages the build itself
+    rendered (term and source pages, indexes), the narrative pages' being drawn where they were rendered (`render_slice`)."""
+    fonts = cards.fonts() if cards.wanted else ()
+    if not fonts:
+        return  # no card, or no font to draw one with: `Cards.outputs` says so
+    _, fonts_key = drawing(fonts)
+    section = cache.section("cards")
+    wanted = [(name, card, origin) for name, (card, origin) in sorted(cards.wanted.items())
+              if not known(section.entries.get(name), card_key(card, fonts_key))]
+    if len(wanted) < PARALLEL_CARDS:
+        return
+    slices = [[wanted[index] for index in part] for part in split(range(len(wanted)), count * CHUNKS_PER_WORKER)]
+    run(Job(site, options, theme, cache, False, False), count, draw_slice, slices)
+
+
+def draw_slice(wanted: Sequence[CardWant]) -> Entries:
+    """(In a worker) draw some cards; return the cache entries made."""
+    own = Cache()
+    cards = Cards(_JOB[0].site)
+    for want in wanted:
+        cards.want(want)
+    cards.draw_ahead(own.section("cards"))
+    return {name: section.entries for name, section in own.sections.items()}
 
 
 def known(entry: Entry | None, key: Digest) -> bool:

@@ -70,6 +70,25 @@ def test_workers_draw_the_cards_of_the_pages_they_render(tmp_path: Path, monkeyp
     assert drawn  # the build's own pages (home, facts, glossary …) are still drawn here
 
 
+@needs_fork
+def test_workers_draw_the_cards_of_the_pages_the_build_renders_itself_when_there_are_many(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.media.cards import CardMaker
+
+    many_pages(tmp_path, 30)
+    one, warned = made(tmp_path, 1, search=False)
+    drawn: list[str] = []  # by this process only
+    draw = CardMaker.draw
+    monkeypatch.setattr(CardMaker, "draw", lambda self, card: drawn.append(card.title) or draw(self, card))
+    monkeypatch.setattr(workers, "PARALLEL_CARDS", 2)  # the test site's own pages (home, indexes, terms) are a handful
+    assert made(tmp_path, 2, search=False) == (one, warned)
+    assert drawn == []  # every card came from a worker, the same bytes as drawn here
+    assert sum(path.startswith("cards/") for path, _ in one) > 30
+    monkeypatch.setattr(workers, "PARALLEL_CARDS", 10_000)
+    assert made(tmp_path, 2, search=False) == (one, warned)
+    assert drawn  # too few to start workers for: drawn here
+
+
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))

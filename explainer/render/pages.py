@@ -27,6 +27,7 @@ from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, joinable, print_edition
 from .reuse import cached_links, cached_page, render_inputs
 from .revisions import History, page_history, site_history
+from .social import Cards
 from .state import Appearances, Record, RenderState
 from .structured import defined_term, page_graph, term_set
 from .theme import Theme, make_environment, template_error
@@ -373,11 +374,12 @@ def render_terms(renderer: Renderer, attempt: Callable[[Callable[[], Output]], l
 
 
 def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,
-                warnings: list[Problem] | None = None) -> list[Output]:
+                warnings: list[Problem] | None = None, ahead: Callable[[Cards], None] | None = None) -> list[Output]:
     """Render every page; term pages last, once every link to them is known; then the images and social cards they show.
 
     With a cache, pages whose inputs are unchanged (or that workers rendered for this build) are reused, not rendered.
-    Warnings about what was made (a character a card could not draw) are added to `warnings`.
+    Warnings about what was made (a character a card could not draw) are added to `warnings`. `ahead`, when given,
+    is shown the cards every page wants before they are drawn (workers draw those the cache lacks into it).
     """
     state = render_state(site, options, theme, cache)
     section, parts = state.cache, state.parts
@@ -413,6 +415,8 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
     linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
     outputs += state.pictures.outputs(linked, cache)
+    if ahead is not None:
+        ahead(state.cards)
     outputs += state.cards.outputs(cache, warnings if warnings is not None else [])
     look = look_css(site, theme)
     if look is not None:
