@@ -43,19 +43,32 @@ class Link:
     tag: str
     url: str
 
-    def __reduce__(self) -> tuple[type[Link], tuple[str, int, str, str]]:
-        """Pickled as a call with its fields: a large site's cache holds 240,000 links, and
-        dataclasses' own way (a __getstate__ that looks the fields up each time) takes three times as long."""
-        return Link, (self.page, self.line, self.tag, self.url)
-
 
 @dataclass(slots=True)
 class ParsedPage:
-    """What the checker needs from one page: its ids (with lines) and its links."""
+    """What the checker needs from one page: its ids (with lines) and its links.
+
+    The links are kept as three lists (line, tag, URL), not as a `Link` each: a site of 1,000
+    pages has 240,000 of them, made by workers, handed to the build and kept in the cache, and
+    an object each cost more to make, pickle and unpickle than reading them did.
+    """
 
     path: str = ""
     ids: dict[str, list[int]] = field(default_factory=dict)
-    links: list[Link] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+
+    def add(self, line: int, tag: str, url: str) -> None:
+        """Note one link."""
+        self.lines.append(line)
+        self.tags.append(tag)
+        self.urls.append(url)
+
+    @property
+    def links(self) -> list[Link]:
+        """The page's links in order, each a `Link`."""
+        return [Link(self.path, line, tag, url) for line, tag, url in zip(self.lines, self.tags, self.urls, strict=True)]
 
 
 # One comment, or one start tag with its attributes (quoted values may hold '>'); the loop unrolled, which re runs fastest.
@@ -110,7 +123,7 @@ def _read_attributes(found: ParsedPage, tag: str, attributes: str, line: int) ->
         if name == "id" or (tag == "a" and name == "name"):
             found.ids.setdefault(value, []).append(line)
         elif name in wanted:
-            found.links.append(Link(found.path, line, tag, value))
+            found.add(line, tag, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,44 +154,45 @@ class Resolver:
         self.folders: dict[str, tuple[str, ...] | None] = {}  # a page -> its folder's segments (None: the long way)
         self.joined: dict[tuple[tuple[str, ...], str], Target] = {}  # (the folder a URL climbs to, the URL) -> target
 
-    def resolve(self, link: Link) -> Target | str | None:
-        """Return the target of an internal link, None for an external one, or why the link is broken."""
-        if link.url in self.read:
-            read = self.read[link.url]
+    def resolve(self, page: str, written: str) -> Target | str | None:
+        """Return the target of an internal link (a URL as written in a page), None for an external one, or why the link
+        is broken."""
+        if written in self.read:
+            read = self.read[written]
         else:
-            url = link.url.strip()
+            url = written.strip()
             parts = urlsplit(url)
-            read = self.read[link.url] = self._outside(url, parts)
+            read = self.read[written] = self._outside(url, parts)
             if read is _INSIDE:
-                read = self.read[link.url] = _relative(parts.path, parts.fragment)
+                read = self.read[written] = _relative(parts.path, parts.fragment)
         if not isinstance(read, _Relative):
             return read
         if read.segments is None:
-            return self.resolve_anew(link)
+            return self.resolve_anew(page, written)
         if read.itself:
-            return Target(link.page, False, read.fragment)
-        if link.page not in self.folders:
-            self.folders[link.page] = _folder(link.page)
-        folder = self.folders[link.page]
+            return Target(page, False, read.fragment)
+        if page not in self.folders:
+            self.folders[page] = _folder(page)
+        folder = self.folders[page]
         if folder is None:
-            return self.resolve_anew(link)
+            return self.resolve_anew(page, written)
         if read.up > len(folder):
             return "leads above the site's root folder"
-        key = (folder[:len(folder) - read.up], link.url)  # pages in one folder, or climbing to the same one, share it
+        key = (folder[:len(folder) - read.up], written)  # pages in one folder, or climbing to the same one, share it
         if key not in self.joined:
             self.joined[key] = Target("/".join((*key[0], *(read.segments or ()))), read.folder, read.fragment)
         return self.joined[key]
 
-    def resolve_anew(self, link: Link) -> Target | str | None:
+    def resolve_anew(self, page: str, written: str) -> Target | str | None:
         """`resolve`, worked out from the URL alone."""
-        url = link.url.strip()
+        url = written.strip()
         parts = urlsplit(url)
         outside = self._outside(url, parts)
         if outside is not _INSIDE:
             return outside
         if not parts.path:
-            return Target(link.page, False, unquote(parts.fragment))
-        here = posixpath.dirname(link.page)
+            return Target(page, False, unquote(parts.fragment))
+        here = posixpath.dirname(page)
         return _target(posixpath.join(here, parts.path), parts.fragment)
 
     def _outside(self, url: str, parts: SplitResult) -> Target | str | None:
@@ -304,24 +318,24 @@ def check_links(outputs: Sequence[Output], base_url: str, shown_as: str = "site"
         if cancelled():
             raise Cancelled
         records = recorded.get(page.path, {})
-        for link in page.links:
-            target = resolver.resolve(link)
+        for line, tag, url in zip(page.lines, page.tags, page.urls, strict=True):
+            target = resolver.resolve(page.path, url)
             if target is None:
                 continue
-            record = records.get(link.url)
+            record = records.get(url)
             if record is not None:
                 if not record.reported and (problem := _content_problem(record, target, files, pages)) is not None:
                     written.setdefault((problem.path, problem.line, record.written), problem)
                 continue
             if isinstance(target, str):
-                broken.setdefault(f"{link.url}\n{target}", []).append(link)
+                broken.setdefault(f"{url}\n{target}", []).append(Link(page.path, line, tag, url))
                 continue
             if target in reasons:
                 reason = reasons[target]
             else:
                 reason = reasons[target] = _problem_with(target, files, pages)
             if reason:
-                broken.setdefault(reason, []).append(link)
+                broken.setdefault(reason, []).append(Link(page.path, line, tag, url))
     problems += written.values()
     for key, seen in broken.items():
         first = seen[0]

@@ -122,7 +122,7 @@ class Oracle(HTMLParser):
             if name == "id" or (tag == "a" and name == "name"):
                 self.found.ids.setdefault(value, []).append(line)
             elif name in linkcheck.LINK_ATTRIBUTES.get(tag, ()):
-                self.found.links.append(linkcheck.Link(self.page, line, tag, value))
+                self.found.add(line, tag, value)
 
 
 def oracle(path: str, html: str) -> linkcheck.ParsedPage:
@@ -236,6 +236,6 @@ def test_the_resolver_reads_each_url_once_and_agrees_with_the_long_way() -> None
     for number in range(20000):
         url = urls[number % 700] if number % 2 else rng.choice(urls)  # many links repeat a URL, as on a site
         folder = rng.choice(folders)
-        link = linkcheck.Link(f"{folder}/index.html" if folder else "index.html", 1, "a", url)
-        assert resolver.resolve(link) == resolver.resolve_anew(link), link
+        page = f"{folder}/index.html" if folder else "index.html"
+        assert resolver.resolve(page, url) == resolver.resolve_anew(page, url), (page, url)
     assert len(resolver.read) <= len(set(urls))
