@@ -160,8 +160,10 @@ def header(results: dict[str, Any]) -> str:
     m = results["machine"]
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
     probes = "supported" if results["probes"]["no_search"] else "not supported (explainer always builds the search index)"
+    compiled = results["probes"].get("bytecode")  # not in the results of runs before it was probed
+    bytecode = f"\nexplainer's bytecode: written for its {compiled} modules before the builds" if compiled else ""
     return (f"machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, Python {m['python']}; {results['date']}\n"
-            f"versions: {versions}\n--no-search: {probes}\n")
+            f"versions: {versions}\n--no-search: {probes}{bytecode}\n")
 
 
 def leftovers(results: dict[str, Any]) -> str:
