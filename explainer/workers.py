@@ -15,7 +15,6 @@ process) and only for a site with enough pages to pay for starting them.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -65,15 +64,15 @@ def adopt(job: Job) -> None:
 
 def processes(options: Options, pages: int) -> int:
     """How many processes to render `pages` narrative pages with: 1 unless workers are possible and pay."""
-    if options.jobs == 1 or not can_fork():
-        return 1
-    if options.jobs == 0 and pages < PARALLEL_PAGES:
+    if options.jobs == 1 or (options.jobs == 0 and pages < PARALLEL_PAGES) or not can_fork():
         return 1
     return max(1, options.jobs or idle_cores())
 
 
 def can_fork() -> bool:
     """Whether workers can start as forks of this process (not on Windows)."""
+    import multiprocessing  # here: a small site's build (the flagship) never asks, nor loads it
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -98,6 +97,7 @@ def idle_cores() -> int:
 @contextmanager
 def pool(job: Job, count: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes forked from this one, each holding `job`."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import charset_normalizer
 
 from .. import limits
 from ..cache import Cache, Section, digest
@@ -87,6 +86,8 @@ ICONV_NAMES = {"cp949": "CP949", "euc_kr": "EUC-KR", "johab": "JOHAB", "cp932": 
 
 def guess_encoding(data: bytes) -> str:
     """The encoding a text's bytes look like, as iconv names it ('' when they look like no text)."""
+    import charset_normalizer  # here: only an archive that is not UTF-8 needs it (a hundredth of a second to load)
+
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         return ""

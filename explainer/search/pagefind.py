@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
+import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -33,6 +36,22 @@ def kept(name: str) -> bool:
     return name in KEPT or name.endswith(KEPT_SUFFIXES)
 
 
+def pagefind_program() -> Path | None:
+    """Pagefind's program, found where its Python package looks (`pagefind.service.get_executable`), without loading
+    that package: it starts asyncio (a twentieth of a second of the flagship's build) for the API we do not use."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named is not None:
+        return Path(named)
+    for package in ("pagefind_bin_extended", "pagefind_bin"):  # the programs PyPI ships: pagefind[extended], pagefind[bin]
+        try:
+            found: Path = importlib.import_module(package).get_executable()
+        except ImportError:
+            continue
+        return found
+    on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(on_path) if on_path else None
+
+
 def run_pagefind(source: Path, bundle: Path, language: str, cancelled: Callable[[], bool] = never) -> None:
     """Index every HTML file under `source` as one language; write the bundle to `bundle` (start_pagefind, then wait)."""
     start_pagefind(source, bundle, language).wait(cancelled)
@@ -44,11 +63,7 @@ def start_pagefind(source: Path, bundle: Path, language: str) -> Pagefind:
     Pagefind's own program, run to its end (its Python library stops the program as soon as it
     answers "written", and under load files were then found still empty).
     """
-    try:
-        from pagefind.service import get_executable
-    except ImportError as missing:
-        raise SearchUnavailable(f"the search index needs Pagefind, which is not installed; {INSTALL_HINT}") from missing
-    program = get_executable()
+    program = pagefind_program()
     if program is None or not program.is_file():
         raise SearchUnavailable(f"the search index needs Pagefind's program ({program or 'pagefind'}), which is missing; {INSTALL_HINT}")
     command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]

@@ -270,3 +270,32 @@ def test_a_link_error_stops_pagefind_and_leaves_no_documents(make_site: Callable
     assert running and running[0].process.poll() is not None  # stopped, not left running
     assert running[0].said.closed
     assert not running[0].bundle.parent.exists()  # its documents' folder removed before the command returned
+
+
+def test_pagefinds_program_is_found_where_its_package_looks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Found without loading pagefind.service (asyncio with it), in the same places and order as it looks."""
+    from pagefind.service import get_executable
+
+    from explainer.search import pagefind
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert pagefind.pagefind_program() == get_executable()
+    assert pagefind.pagefind_program() is not None and pagefind.pagefind_program().is_file()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/elsewhere/pagefind")
+    assert pagefind.pagefind_program() == get_executable() == Path("/elsewhere/pagefind")
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+
+    def no_package(name: str) -> object:
+        raise ImportError(name)
+
+    monkeypatch.setattr(pagefind.importlib, "import_module", no_package)  # neither pagefind[bin] nor [extended]
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pagefind.pagefind_program() == program
+    monkeypatch.setenv("PATH", str(tmp_path / "none"))
+    assert pagefind.pagefind_program() is None
+    code = "import sys; from explainer.search.pagefind import pagefind_program; pagefind_program(); print('asyncio' in sys.modules)"
+    monkeypatch.setenv("PATH", os.defpath)
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
