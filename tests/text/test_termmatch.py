@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import ROOT
+from explainer.text import termmatch
 from explainer.text.termmatch import FOLDS_TO_ASCII, WORD_RE, TermMatcher
 
 CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
@@ -110,7 +111,7 @@ def test_the_word_filter_passes_every_word_a_form_may_start() -> None:
     # must find the same, whatever the case, quotes, marks or letters that casefold to two
     matcher = GLOSSARIES[0].matcher()
     every_word = TermMatcher(GLOSSARIES[0].forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
-    every_word.candidates = WORD_RE
+    every_word.candidates = every_word.rare = WORD_RE
     forms = [form for form, _ in GLOSSARIES[0].forms]
     pieces = [*forms, *(f.upper() for f in forms), *(f.lower() for f in forms), *(f.title() for f in forms),
               "를", "의", "에서는", "시대", "시장", "s", "2", "ß", "Straße", "\u212a", "é", "Ｘ", "¹", "①", "‘", "’", "-", " ", " ", "\n", "(", ")"]
@@ -118,6 +119,29 @@ def test_the_word_filter_passes_every_word_a_form_may_start() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert matcher.find(text) == every_word.find(text), text
+
+
+def test_the_lean_candidate_pattern_finds_what_the_full_one_finds_and_the_full_one_waits_for_a_rare_letter() -> None:
+    # a text without footnote marks or letters folding to ASCII is matched with the lean pattern (\w for WORD_CHAR, no
+    # FOLDS_TO_ASCII branches), quick to compile; the full one is compiled at the first text that holds one of them
+    forms = [*GLOSSARIES[0].forms, ("strasse", "street"), ("kb", "kilobyte"), ("café", "cafe"), ("file", "file")]
+    matcher = TermMatcher(forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
+    full = TermMatcher(forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
+    full.candidates = full.rare = termmatch._candidate_pattern(full.single, full.multi)
+    words = [form for form, _ in forms]
+    pieces = [*words, *(w.upper() for w in words), "를", "의", "에서는", "s", "2", "é", " ", "-", "(", "’", "\n"]
+    rare = ["ß", "Straße", "\u212a", "ﬁ", "İ", "¹", "²", "⁴", "①", "❶", "ẞ"]
+    rng = random.Random(16)
+    plain = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(1500)]
+    for text in plain:
+        assert matcher.find(text) == full.find(text), text
+    assert matcher.rare is None  # no text so far needed it
+    assert termmatch.RARE_RE.search("".join(plain)) is None
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces + rare) for _ in range(rng.randint(1, 12)))
+        assert matcher.find(text) == full.find(text), text
+    assert matcher.rare is not None
+    assert matcher.candidates.pattern.count("\u00df") == 0 < matcher.rare.pattern.count("\u00df")
 
 
 def test_the_narrow_class_holds_every_letter_that_folds_to_ascii_and_none_folds_to_hangul() -> None:
@@ -140,7 +164,7 @@ def test_the_word_filter_passes_what_folds_into_keys_outside_ascii_and_hangul() 
              ("팹리스", "fabless"), ("fabless", "fabless"), ("ǰet", "jet"), ("kb", "kilobyte")]
     matcher = TermMatcher(forms)
     every_word = TermMatcher(forms)
-    every_word.candidates = WORD_RE
+    every_word.candidates = every_word.rare = WORD_RE
     pieces = ["caf", "CAF", "é", "É", "Ω", "ω", "mega", "MEGA", "stra", "STRA", "ß", "ẞ", "ss", "SS", "e", "E", "ﬁ", "fi",
               "FI", "le", "İ", "i̇", "i", "I", "stanbul", "ǰ", "J̌", "j", "et", "\u212a", "k", "b", "팹", "리스", "를",
               "fab", "FAB", "less", "ſ", " ", "-", "(", "ﬆ"]
