@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,13 +151,18 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     # one the last build left on disk, holds all but the pages edited)
     count = workers.processes(options, len(site.pages)) if cache is None or not cache.holds("pages") else 1
     cache = Cache() if count > 1 and cache is None else cache
+    # a large site's cards are drawn while Pagefind indexes (on one core, for longer than they take): not by the workers
+    cards_later = search and count > 1
     with clock.stage("render"):
         if count > 1 and cache is not None:
             workers.prerender(site, options, theme, cache, count, links=links, search=search)
         made: list[Problem] = []
-        ahead = partial(workers.draw_cards, site=site, options=options, theme=theme, cache=cache, count=count) \
-            if count > 1 and cache is not None else None
-        outputs = render_site(site, options, theme, cache, made, ahead)
+        outputs, cards = render_site(site, options, theme, cache)
+        rendered = len(outputs)  # where the cards go, whenever they are drawn: the same list in every build
+        if not cards_later:
+            if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
+                workers.draw_cards(cards, site, options, theme, cache, count)
+            outputs += cards.outputs(cache, made)
         problems += [p.as_error() for p in made] if options.strict else made
         outputs += hosting_files(outputs, site.config)
         outputs += dataset_files(site, cache)
@@ -169,7 +173,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         raise BuildFailed(problems, "render", base_path)
 
     # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/); its own process runs
-    # while this one checks the links and writes the site (`finished`, `write_made`)
+    # while this one draws the social cards, checks the links and writes the site (`finished`, `write_made`)
     pending = None
     if search:
         from .search import start_search
@@ -177,6 +181,13 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         with clock.stage("search"):
             pending = start_search(outputs, site, cache)
     try:
+        if cards_later:  # the cards, drawn here while Pagefind's process indexes
+            with clock.stage("cards"):
+                drawn: list[Problem] = []
+                outputs[rendered:rendered] = cards.outputs(cache, drawn)
+            problems += [p.as_error() for p in drawn] if options.strict else drawn
+            if options.strict and drawn:
+                raise BuildFailed(problems, "render", base_path)
         # links: every internal link and anchor in the rendered pages resolves
         if links:
             with clock.stage("links"):

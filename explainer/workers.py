@@ -139,8 +139,8 @@ def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: i
         from .search.bundle import process_keys
 
         process_keys(site.terms)  # and the search keys' (search_bundle then takes these)
-    if site.config.look.cards:
-        system_fonts()  # read once, here, for the cards the workers draw
+    if site.config.look.cards and not search:
+        system_fonts()  # read once, here, for the cards the workers draw (with a search index, the build draws them)
     run(Job(site, options, theme, cache, links, search), count, render_slice, slices)
 
 
@@ -150,7 +150,8 @@ def render_slice(indices: Sequence[int]) -> Entries:
     own = Cache()
     state = render_state(job.site, job.options, job.theme, job.cache, own)
     outputs = render_narratives(state, indices)
-    state.cards.draw_ahead(own.section("cards"))  # the cards of these pages: drawn here, not one by one at the end
+    if not job.search:  # the cards of these pages, drawn here; with a search index, the build draws every card while
+        state.cards.draw_ahead(own.section("cards"))  # Pagefind's process indexes (pipeline.py: `cards_later`)
     analyse_into(own, outputs, job)
     return {name: section.entries for name, section in own.sections.items()}
 

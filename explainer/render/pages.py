@@ -373,13 +373,11 @@ def render_terms(renderer: Renderer, attempt: Callable[[Callable[[], Output]], l
     return outputs
 
 
-def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None,
-                warnings: list[Problem] | None = None, ahead: Callable[[Cards], None] | None = None) -> list[Output]:
-    """Render every page; term pages last, once every link to them is known; then the images and social cards they show.
+def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None = None) -> tuple[list[Output], Cards]:
+    """Render every page; term pages last, once every link to them is known; then the images they show. Return them
+    with the social cards the pages show, still to be drawn (`Cards.outputs`: the caller decides when, and where).
 
     With a cache, pages whose inputs are unchanged (or that workers rendered for this build) are reused, not rendered.
-    Warnings about what was made (a character a card could not draw) are added to `warnings`. `ahead`, when given,
-    is shown the cards every page wants before they are drawn (workers draw those the cache lacks into it).
     """
     state = render_state(site, options, theme, cache)
     section, parts = state.cache, state.parts
@@ -415,10 +413,7 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     outputs += [Output(f"assets/{name}", path.read_bytes(), display_path(path)) for name, path in theme.static_files().items()]
     linked = {path for path, uses in asset_uses(site).items() if "linked" in uses}
     outputs += state.pictures.outputs(linked, cache)
-    if ahead is not None:
-        ahead(state.cards)
-    outputs += state.cards.outputs(cache, warnings if warnings is not None else [])
     look = look_css(site, theme)
     if look is not None:
         outputs.append(Output(LOOK_CSS, look, site.config.loc.path))
-    return outputs
+    return outputs, state.cards
