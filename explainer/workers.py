@@ -16,6 +16,7 @@ process) and only for a site with enough pages to pay for starting them.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,16 +83,49 @@ def cores() -> int:
 
 
 def idle_cores() -> int:
-    """The cores this build may have to itself: all of them less those other programs keep busy (the load average).
+    """The cores this build may have to itself: all of them less those other programs keep busy now.
 
     On a machine whose cores are busy already, workers only add their cost: measured on 2 cores
     with a load of 6, a 1,000-page build took 45 s with two processes against 28 s with one.
+    Busy now, not on average over the last minute: the load average also counts the programs that
+    ran and ended in that minute (the build just before, one after the other as in a benchmark)
+    and every process waiting on the disk (a removed folder being freed), and it kept builds of a
+    quiet machine in one process. Where the system does not say how busy its cores are (no
+    /proc/stat), the load average it is.
     """
+    busy = busy_cores()
+    if busy is not None:
+        return max(1, cores() - int(busy + 0.5))
     try:
-        busy = int(os.getloadavg()[0])  # this build's own process counts among the load: one core is ours anyway
+        load = int(os.getloadavg()[0])  # this build's own process counts among the load: one core is ours anyway
     except OSError:  # no load average on this system
-        busy = 0
-    return max(1, cores() - max(0, busy - 1))
+        load = 0
+    return max(1, cores() - max(0, load - 1))
+
+
+BUSY_SAMPLE = 0.1  # seconds over which busy_cores looks: ten of the kernel's ticks on each core
+
+
+def busy_cores(interval: float = BUSY_SAMPLE) -> float | None:
+    """How many cores other programs keep busy: the share of the machine's CPU time that was neither idle nor waiting
+    on the disk over `interval` seconds (while this process sleeps), times its cores; None without /proc/stat (Linux)."""
+    try:
+        idle, total = cpu_times()
+        time.sleep(interval)
+        idle_after, total_after = cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    spent = total_after - total
+    if spent <= 0:
+        return None
+    return (1 - (idle_after - idle) / spent) * (os.cpu_count() or 1)
+
+
+def cpu_times() -> tuple[int, int]:
+    """The machine's CPU time so far, idle (or waiting on the disk) and in all, in the kernel's ticks (/proc/stat)."""
+    with open("/proc/stat", "rb") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    return ticks[3] + ticks[4], sum(ticks)
 
 
 @contextmanager

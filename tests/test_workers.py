@@ -113,7 +113,7 @@ def test_with_workers_and_a_search_index_the_build_draws_every_card_while_pagefi
 
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
+    monkeypatch.setattr(workers, "busy_cores", lambda: 0.3)
     assert workers.processes(Options(Path("c")), workers.PARALLEL_PAGES - 1) == 1
     assert workers.processes(Options(Path("c"), jobs=1), 10_000) == 1
     expected = 2 if workers.can_fork() else 1
@@ -170,8 +170,34 @@ def test_jobs_is_a_number_of_processes(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "index.html").is_file()
 
 
-def test_cores_other_programs_keep_busy_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cores_other_programs_keep_busy_now_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "cores", lambda: 4)
+    for busy, idle in ((0.0, 4), (0.4, 4), (0.6, 3), (1.5, 2), (2.2, 2), (3.6, 1), (7.0, 1)):
+        monkeypatch.setattr(workers, "busy_cores", lambda busy=busy: busy)
+        monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # what ran in the last minute does not count
+        assert workers.idle_cores() == idle
+        assert workers.processes(Options(Path("c")), 1000) == (idle if workers.can_fork() else 1)
+
+
+def test_busy_cores_are_measured_from_the_cpu_time_others_spend(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not os.path.exists("/proc/stat"):
+        pytest.skip("/proc/stat is Linux's")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    readings = iter([(1000, 2000), (1010, 2020)])  # of 20 ticks on the 2 cores, 10 idle: one core busy
+    monkeypatch.setattr(workers, "cpu_times", lambda: next(readings))
+    assert workers.busy_cores(0.0) == 1.0
+    readings = iter([(1000, 2000), (1000, 2000)])  # no tick went by: nothing known
+    assert workers.busy_cores(0.0) is None
+    monkeypatch.undo()
+    idle, total = workers.cpu_times()
+    assert 0 <= idle <= total
+    busy = workers.busy_cores(0.05)
+    assert busy is None or 0.0 <= busy <= (os.cpu_count() or 1)
+
+
+def test_without_proc_stat_the_load_average_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 4)
+    monkeypatch.setattr(workers, "busy_cores", lambda: None)
     for load, idle in ((0.2, 4), (1.9, 4), (2.5, 3), (3.0, 2), (9.0, 1)):
         monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
         assert workers.idle_cores() == idle
@@ -184,6 +210,7 @@ def test_a_system_without_a_load_average_counts_every_core(monkeypatch: pytest.M
         raise OSError("no load average")
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "busy_cores", lambda: None)
     monkeypatch.setattr(os, "getloadavg", missing)
     assert workers.idle_cores() == 2
 
