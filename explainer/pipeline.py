@@ -151,15 +151,16 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     # one the last build left on disk, holds all but the pages edited)
     count = workers.processes(options, len(site.pages)) if cache is None or not cache.holds("pages") else 1
     cache = Cache() if count > 1 and cache is None else cache
-    # a large site's cards are drawn while Pagefind indexes (on one core, for longer than they take): not by the workers
-    cards_later = search and count > 1
+    # on a large site with a search index, the cards are drawn and the pages read for their links while Pagefind
+    # indexes (for longer than both take), by this process: not by the workers before it starts
+    beside_pagefind = search and count > 1
     with clock.stage("render"):
         if count > 1 and cache is not None:
-            workers.prerender(site, options, theme, cache, count, links=links, search=search)
+            workers.prerender(site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
         made: list[Problem] = []
         outputs, cards = render_site(site, options, theme, cache)
         rendered = len(outputs)  # where the cards go, whenever they are drawn: the same list in every build
-        if not cards_later:
+        if not beside_pagefind:
             if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
                 workers.draw_cards(cards, site, options, theme, cache, count)
             outputs += cards.outputs(cache, made)
@@ -167,7 +168,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         outputs += hosting_files(outputs, site.config)
         outputs += dataset_files(site, cache)
         if count > 1 and cache is not None and (links or search):
-            workers.analyse(outputs, site, options, theme, cache, count, links=links, search=search)
+            workers.analyse(outputs, site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
     if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,
         # also where no link check follows (the preview)
         raise BuildFailed(problems, "render", base_path)
@@ -181,7 +182,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         with clock.stage("search"):
             pending = start_search(outputs, site, cache)
     try:
-        if cards_later:  # the cards, drawn here while Pagefind's process indexes
+        if beside_pagefind:  # the cards, drawn here while Pagefind's process indexes (the links are read below)
             with clock.stage("cards"):
                 drawn: list[Problem] = []
                 outputs[rendered:rendered] = cards.outputs(cache, drawn)

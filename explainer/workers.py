@@ -185,7 +185,7 @@ def render_slice(indices: Sequence[int]) -> Entries:
     state = render_state(job.site, job.options, job.theme, job.cache, own)
     outputs = render_narratives(state, indices)
     if not job.search:  # the cards of these pages, drawn here; with a search index, the build draws every card while
-        state.cards.draw_ahead(own.section("cards"))  # Pagefind's process indexes (pipeline.py: `cards_later`)
+        state.cards.draw_ahead(own.section("cards"))  # Pagefind's process indexes (pipeline.py: `beside_pagefind`)
     analyse_into(own, outputs, job)
     return {name: section.entries for name, section in own.sections.items()}
 

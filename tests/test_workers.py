@@ -91,24 +91,26 @@ def test_workers_draw_the_cards_of_the_pages_the_build_renders_itself_when_there
 
 @needs_fork
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_with_workers_and_a_search_index_the_build_draws_every_card_while_pagefind_indexes(
+def test_with_workers_and_a_search_index_the_build_draws_the_cards_and_reads_the_links_while_pagefind_indexes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     # in one process (a small site: its Pagefind is over soon, on both cores) they are drawn before it starts
     from explainer.media.cards import CardMaker
+    from explainer.output import linkcheck
     from explainer.search import bundle
 
     many_pages(tmp_path, 30)
     one, warned = made(tmp_path, 1, search=False)
     events: list[str] = []  # by this process only: a worker's would stay in its own copy
-    draw, start = CardMaker.draw, bundle.start_pagefind
+    draw, start, parse = CardMaker.draw, bundle.start_pagefind, linkcheck.parse_page
     monkeypatch.setattr(CardMaker, "draw", lambda self, card: events.append("card") or draw(self, card))
     monkeypatch.setattr(bundle, "start_pagefind", lambda *args: events.append("pagefind") or start(*args))
+    monkeypatch.setattr(linkcheck, "parse_page", lambda *args: events.append("read") or parse(*args))
     files, warnings = made(tmp_path, jobs, search=True)
     assert warnings == warned
     assert sorted((path, content) for path, content in files if not path.startswith("pagefind/")) == sorted(one)  # the same
-    cards = sum(path.startswith("cards/") for path, _ in one)
-    drawn = ["card"] * cards  # all of them here, none by a worker
-    assert events == (["pagefind", *drawn] if jobs > 1 else [*drawn, "pagefind"])
+    drawn = ["card"] * sum(path.startswith("cards/") for path, _ in one)  # all of them here, none by a worker
+    read = ["read"] * sum(path.endswith(".html") for path, _ in one)  # and every page read for its links here too
+    assert events == (["pagefind", *drawn, *read] if jobs > 1 else [*drawn, "pagefind", *read])
 
 
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
