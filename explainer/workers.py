@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import limits
 from .cache import Cache, Digest, Entry, digest
@@ -39,6 +39,7 @@ PARALLEL_PAGES = 48  # with fewer narrative pages, one process is as fast: start
 PARALLEL_CARDS = 64  # and with fewer cards to draw (about 5 ms each)
 CHUNKS_PER_WORKER = 4  # slices per worker, so that one slow slice does not leave a core idle at the end
 Entries = dict[str, dict[str, Entry]]  # section -> name -> entry
+Item = TypeVar("Item")  # what a slice holds: indices of pages, or cards
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def merge(cache: Cache, found: Entries) -> None:
         cache.section(name).entries.update(entries)
 
 
-def run(job: Job, count: int, work: Callable[[Sequence[int]], Entries], slices: list[list[int]]) -> None:
+def run(job: Job, count: int, work: Callable[[Sequence[Item]], Entries], slices: list[list[Item]]) -> None:
     """Do `work` on each slice in `count` processes; merge every result into the job's cache in the slices' order."""
     with pool(job, count) as executor:
         for found in executor.map(work, slices):

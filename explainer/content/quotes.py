@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from .. import limits
 from ..cache import Cache, Section, digest
 from ..errors import Problem, display_path

@@ -37,29 +37,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from .candidates import RARE_RE, WORD_CHAR, candidate_pattern
 from .korean import HEAD_NOUNS, PARTICLES, has_hangul, is_hangul_syllable, particle_allowed, spaces_dropped, spaces_put, stems
 
-# Footnote marks: superscripts (¹ ² ³ ⁴ …) and circled numbers (① ❶ …); a word's letters and digits are the rest of \w.
-NOT_WORD = r"\u00b2\u00b3\u00b9\u2070-\u207f\u2460-\u24ff\u2776-\u2793"
-WORD_CHAR = rf"[^\W{NOT_WORD}]"
 WORD_RE = re.compile(WORD_CHAR + "+")
 WORD_CHAR_RE = re.compile(WORD_CHAR)
-# A character whose casefold a pattern cannot foresee from its ASCII or Hangul self: outside both.
-UNFORESEEN = rf"[^\W\x00-\x7f\uac00-\ud7a3{NOT_WORD}]"
-# The letters outside ASCII whose casefold starts with an ASCII letter (ß is ss, K is k, ﬁ is fi):
-# after letters of a key that go on in ASCII, only these can be unforeseen; and no letter outside
-# Hangul folds to a Hangul syllable. Writing the narrow class where it is enough keeps the
-# candidate pattern quick to compile: each UNFORESEEN costs re's compiler a loop over the 11,172
-# syllables it leaves out (a quarter of a second for the flagship's glossary, written out at every node).
-FOLDS = "\u00df\u0130\u017f\u01f0\u1e96-\u1e9a\u1e9e\u212a\ufb00-\ufb06"
-FOLDS_TO_ASCII = f"[{FOLDS}]"
-# What only a text holding one of these needs of the candidate pattern in full: WORD_CHAR where \w would do, and the
-# FOLDS_TO_ASCII branches. Each of those is a class reaching past Latin-1, which re's compiler spends a fifth of a
-# millisecond on, and a glossary's pattern has hundreds: its lean form (`_candidate_pattern(lean=True)`), the same
-# words found in any other text, compiles in a sixth of the time (the flagship's two: 0.14 s -> 0.02 s).
-RARE_RE = re.compile(f"[{NOT_WORD}{FOLDS}]")
 FULLWIDTH_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 FULLWIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
@@ -143,69 +126,6 @@ def _script(char: str) -> str:
     return "d" if char.isdigit() else "o"
 
 
-def _candidate_pattern(prefixes: Iterable[str], words: Iterable[str], *, lean: bool = False) -> re.Pattern[str]:
-    """A pattern for the whole words whose casefold starts with one of `prefixes` or is one of `words`, and a few more.
-
-    The keys are spelled out as a tree (one branch per letter, so the engine follows one path,
-    not every key); ASCII letters match in either case, and a letter outside ASCII and Hangul
-    is let through at once, since its casefold may be more than one letter (ß is ss): the
-    caller tests each word again. `lean`: the pattern for texts RARE_RE finds nothing in.
-    """
-    tree: dict[str, Any] = {}
-    for key, mark in [*((key, _PREFIX) for key in prefixes), *((key, _WHOLE) for key in words)]:
-        if len(key) > _DEPTH:  # a pattern nested as deep as a long form is would overflow the parser's stack
-            key, mark = key[:_DEPTH], _PREFIX
-        node = tree
-        for char in key:
-            node = node.setdefault(char, {})
-        node[mark] = True
-    # one test of the first letter, before any branch is tried: most places start no key
-    firsts = "".join(_spellings(char) for char in sorted(tree))
-    word = r"\w" if lean else WORD_CHAR  # the same letters in a text without footnote marks
-    return re.compile(f"(?=[{firsts}]|{UNFORESEEN})(?<!{word}){_branches(tree, word, lean)}{word}*")
-
-
-_PREFIX, _WHOLE = "prefix", "whole"  # marks in the tree: not letters, since they are longer than one
-_DEPTH = 16  # letters of a key the pattern spells out; a longer key's word is let through on its first 16
-
-
-def _branches(node: dict[str, Any], word: str, lean: bool) -> str:
-    """The pattern of one node of `_candidate_pattern`'s tree: what may follow the letters so far."""
-    if _PREFIX in node:
-        return ""
-    letters = [(char, _letter(char) + _branches(child, word, lean)) for char, child in sorted(node.items()) if len(char) == 1]
-    ends = [f"(?!{word})"] if _WHOLE in node else []
-    return "(?:" + "|".join([*ends, _split(letters), *_unforeseen((char for char, _ in letters), lean)] if letters else ends) + ")"
-
-
-def _unforeseen(letters: Iterable[str], lean: bool) -> list[str]:
-    """What, in place of one of `letters` (the next letters of keys), may be a letter whose casefold starts one."""
-    kinds = {"hangul" if "\uac00" <= char <= "\ud7a3" else "ascii" if char.isascii() else "other" for char in letters}
-    if "other" in kinds:
-        return [UNFORESEEN]
-    return [FOLDS_TO_ASCII] if "ascii" in kinds and not lean else []
-
-
-def _letter(char: str) -> str:
-    """A letter of a key in the pattern: an ASCII letter in either case."""
-    return f"[{_spellings(char)}]" if char.isascii() and char.isalpha() else re.escape(char)
-
-
-def _spellings(char: str) -> str:
-    """A letter of a key inside a character class: an ASCII letter in either case."""
-    return re.escape(char) + (char.upper() if char.isascii() and char.isalpha() else "")
-
-
-def _split(letters: list[tuple[str, str]]) -> str:
-    """Branches on the next letter, halved behind a test of their letters: the engine tries
-    branches one after the other, and a node of the tree may have a hundred."""
-    if len(letters) <= 8:
-        return "|".join(branch for _, branch in letters)
-    half = len(letters) // 2
-    return "|".join(f"(?=[{''.join(_spellings(char) for char, _ in part)}])(?:{_split(part)})"
-                    for part in (letters[:half], letters[half:]))
-
-
 def _word_before(text: str, start: int) -> str:
     """The word that ends last before `start` ("" when there is none)."""
     end = start
@@ -243,7 +163,7 @@ class TermMatcher:
         # every prefix of a one-word form, so that the forms a word starts with are found by
         # lengthening a prefix until it is no form's, not by trying every form length
         self.prefixes = frozenset(key[:size] for key in self.single for size in range(1, len(key) + 1))
-        self.candidates = _candidate_pattern(self.single, self.multi, lean=True)  # for a text RARE_RE finds nothing in
+        self.candidates = candidate_pattern(self.single, self.multi, lean=True)  # for a text RARE_RE finds nothing in
         self.rare: re.Pattern[str] | None = None  # for any other: compiled at the first such text
         self.heads: dict[str, tuple[str, ...]] = {}
         for head in sorted(HEAD_NOUNS, key=len, reverse=True):
@@ -305,7 +225,7 @@ class TermMatcher:
         if RARE_RE.search(text) is None:
             return self.candidates
         if self.rare is None:
-            self.rare = _candidate_pattern(self.single, self.multi)
+            self.rare = candidate_pattern(self.single, self.multi)
         return self.rare
 
     def _word(self, text: str, start: int, end: int, word: str, lower: str) -> list[Match]:

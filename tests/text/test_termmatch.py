@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import ROOT
-from explainer.text import termmatch
-from explainer.text.termmatch import FOLDS_TO_ASCII, WORD_RE, TermMatcher
+from explainer.text import candidates
+from explainer.text.candidates import FOLDS_TO_ASCII
+from explainer.text.termmatch import WORD_RE, TermMatcher
 
 CASES_FILE = ROOT / "tests" / "cases" / "termmatch.txt"
 
@@ -127,7 +128,7 @@ def test_the_lean_candidate_pattern_finds_what_the_full_one_finds_and_the_full_o
     forms = [*GLOSSARIES[0].forms, ("strasse", "street"), ("kb", "kilobyte"), ("café", "cafe"), ("file", "file")]
     matcher = TermMatcher(forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
     full = TermMatcher(forms, not_before=GLOSSARIES[0].not_before, not_in=GLOSSARIES[0].not_in)
-    full.candidates = full.rare = termmatch._candidate_pattern(full.single, full.multi)
+    full.candidates = full.rare = candidates.candidate_pattern(full.single, full.multi)
     words = [form for form, _ in forms]
     pieces = [*words, *(w.upper() for w in words), "를", "의", "에서는", "s", "2", "é", " ", "-", "(", "’", "\n"]
     rare = ["ß", "Straße", "\u212a", "ﬁ", "İ", "¹", "²", "⁴", "①", "❶", "ẞ"]
@@ -136,7 +137,7 @@ def test_the_lean_candidate_pattern_finds_what_the_full_one_finds_and_the_full_o
     for text in plain:
         assert matcher.find(text) == full.find(text), text
     assert matcher.rare is None  # no text so far needed it
-    assert termmatch.RARE_RE.search("".join(plain)) is None
+    assert candidates.RARE_RE.search("".join(plain)) is None
     for _ in range(1500):
         text = "".join(rng.choice(pieces + rare) for _ in range(rng.randint(1, 12)))
         assert matcher.find(text) == full.find(text), text
