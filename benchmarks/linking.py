@@ -193,7 +193,7 @@ def flagship_linking(matcher: Any = None) -> tuple[int, float, float, int]:
         namespace["TermMatcher"] = lambda forms, **settings: matcher(forms)
     try:
         started = clock()
-        outputs = render_site(site, options, Theme.for_site(options))
+        outputs, _ = render_site(site, options, Theme.for_site(options))  # the pages (their cards are not drawn)
         total = clock() - started
     finally:
         link_module.Linker.text = original  # type: ignore[method-assign]

@@ -153,14 +153,17 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     cache = Cache() if count > 1 and cache is None else cache
     # on a large site with a search index, the cards are drawn and the pages read for their links while Pagefind
     # indexes (for longer than both take), by this process: not by the workers before it starts
-    beside_pagefind = search and count > 1
+    beside_pagefind = search and count > 1 and len(site.pages) >= workers.BESIDE_PAGEFIND_PAGES
     with clock.stage("render"):
         if count > 1 and cache is not None:
-            workers.prerender(site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
+            workers.prerender(site, options, theme, cache, count, links=links and not beside_pagefind, search=search,
+                              cards=not beside_pagefind)
         made: list[Problem] = []
         outputs, cards = render_site(site, options, theme, cache)
         rendered = len(outputs)  # where the cards go, whenever they are drawn: the same list in every build
-        if not beside_pagefind:
+        if beside_pagefind:
+            made += cards.problems()  # what drawing them will warn of, known now: the cards are drawn below
+        else:
             if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
                 workers.draw_cards(cards, site, options, theme, cache, count)
             outputs += cards.outputs(cache, made)
@@ -184,11 +187,7 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     try:
         if beside_pagefind:  # the cards, drawn here while Pagefind's process indexes (the links are read below)
             with clock.stage("cards"):
-                drawn: list[Problem] = []
-                outputs[rendered:rendered] = cards.outputs(cache, drawn)
-            problems += [p.as_error() for p in drawn] if options.strict else drawn
-            if options.strict and drawn:
-                raise BuildFailed(problems, "render", base_path)
+                outputs[rendered:rendered] = cards.outputs(cache, [])  # its warnings are in `made` already
         # links: every internal link and anchor in the rendered pages resolves
         if links:
             with clock.stage("links"):

@@ -28,7 +28,7 @@ from .media.fonts import system_fonts
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
 from .render.pages import environment, render_narratives, render_state
-from .render.social import Cards, CardWant, card_key, drawing
+from .render.social import Cards, CardWant
 from .render.theme import Theme
 from .text.glossary import Glossary
 
@@ -37,6 +37,10 @@ if TYPE_CHECKING:  # loaded where used: a build in one process (or without searc
 
 PARALLEL_PAGES = 48  # with fewer narrative pages, one process is as fast: starting workers costs about what they save
 PARALLEL_CARDS = 64  # and with fewer cards to draw (about 5 ms each)
+# narrative pages from which, with a search index, the build draws the cards and reads the links itself while Pagefind
+# indexes, not the workers before it starts: Pagefind then runs longer, on one core, than both take (1,000 pages: 14 s
+# against 5.6 s and 3 s); a small site's is over in half a second on both cores (the flagship's cards beside it: slower)
+BESIDE_PAGEFIND_PAGES = 200
 CHUNKS_PER_WORKER = 4  # slices per worker, so that one slow slice does not leave a core idle at the end
 Entries = dict[str, dict[str, Entry]]  # section -> name -> entry
 Item = TypeVar("Item")  # what a slice holds: indices of pages, or cards
@@ -50,8 +54,9 @@ class Job:
     options: Options
     theme: Theme
     cache: Cache  # the build's cache, as it was when the workers started: the compiled templates
-    links: bool  # whether the build checks links: pages are read for it
+    links: bool  # whether the build checks links: pages are read for it (by the workers)
     search: bool  # whether the build indexes: pages are read for it
+    cards: bool = True  # whether the workers draw the cards of the pages they render
     outputs: tuple[Output, ...] = ()  # pages rendered already, to be read (analyse)
 
 
@@ -108,25 +113,38 @@ BUSY_SAMPLE = 0.1  # seconds over which busy_cores looks: ten of the kernel's ti
 
 
 def busy_cores(interval: float = BUSY_SAMPLE) -> float | None:
-    """How many cores other programs keep busy: the share of the machine's CPU time that was neither idle nor waiting
-    on the disk over `interval` seconds (while this process sleeps), times its cores; None without /proc/stat (Linux)."""
+    """How many of the cores this process may run on other programs keep busy: the share of their time that was
+    neither idle nor waiting on the disk over `interval` seconds (while this process sleeps), times their number;
+    None without /proc/stat (Linux)."""
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     try:
-        idle, total = cpu_times()
+        idle, total = cpu_times(allowed)
         time.sleep(interval)
-        idle_after, total_after = cpu_times()
+        idle_after, total_after = cpu_times(allowed)
     except (OSError, ValueError, IndexError):
         return None
     spent = total_after - total
     if spent <= 0:
         return None
-    return (1 - (idle_after - idle) / spent) * (os.cpu_count() or 1)
+    return min(1.0, max(0.0, 1 - (idle_after - idle) / spent)) * cores()
 
 
-def cpu_times() -> tuple[int, int]:
-    """The machine's CPU time so far, idle (or waiting on the disk) and in all, in the kernel's ticks (/proc/stat)."""
-    with open("/proc/stat", "rb") as stat:
-        ticks = [int(field) for field in stat.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
-    return ticks[3] + ticks[4], sum(ticks)
+def cpu_times(allowed: set[int] | None = None, stat_file: str = "/proc/stat") -> tuple[int, int]:
+    """The CPU time so far of the cores `allowed` (all of them: None), idle (or waiting on the disk) and in all, in the
+    kernel's ticks (/proc/stat: a line per core, `cpuN user nice system idle iowait irq softirq steal …`)."""
+    idle = total = 0
+    with open(stat_file, "rb") as stat:
+        for line in stat:
+            fields = line.split()
+            if not fields or not fields[0].startswith(b"cpu"):
+                break  # the cores' lines come first
+            name = fields[0][3:]
+            if not name or (allowed is not None and int(name) not in allowed):
+                continue  # the line of all of them together, or a core this process may not run on
+            ticks = [int(field) for field in fields[1:9]]
+            idle += ticks[3] + ticks[4]
+            total += sum(ticks)
+    return idle, total
 
 
 @contextmanager
@@ -165,8 +183,10 @@ def split(indices: Sequence[int], count: int) -> list[list[int]]:
     return [run for run in runs if run]
 
 
-def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: int, *, links: bool, search: bool) -> None:
-    """Render the narrative pages and their print parts in `count` workers, and read them for links and search."""
+def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: int, *, links: bool, search: bool,
+              cards: bool) -> None:
+    """Render the narrative pages and their print parts in `count` workers, read them for links (`links`) and search, and
+    draw their cards (`cards`)."""
     slices = split(range(len(site.pages)), count * CHUNKS_PER_WORKER)
     environment(site, theme, theme.digest(), cache)  # compiled once, here: the workers inherit it
     Glossary.build(site.terms)  # its matcher too (glossary.compiled)
@@ -174,9 +194,9 @@ def prerender(site: Site, options: Options, theme: Theme, cache: Cache, count: i
         from .search.bundle import process_keys
 
         process_keys(site.terms)  # and the search keys' (search_bundle then takes these)
-    if site.config.look.cards and not search:
-        system_fonts()  # read once, here, for the cards the workers draw (with a search index, the build draws them)
-    run(Job(site, options, theme, cache, links, search), count, render_slice, slices)
+    if site.config.look.cards and cards:
+        system_fonts()  # read once, here, for the cards the workers draw
+    run(Job(site, options, theme, cache, links, search, cards), count, render_slice, slices)
 
 
 def render_slice(indices: Sequence[int]) -> Entries:
@@ -185,8 +205,8 @@ def render_slice(indices: Sequence[int]) -> Entries:
     own = Cache()
     state = render_state(job.site, job.options, job.theme, job.cache, own)
     outputs = render_narratives(state, indices)
-    if not job.search:  # the cards of these pages, drawn here; with a search index, the build draws every card while
-        state.cards.draw_ahead(own.section("cards"))  # Pagefind's process indexes (pipeline.py: `beside_pagefind`)
+    if job.cards:  # the cards of these pages, drawn here
+        state.cards.draw_ahead(own.section("cards"))
     analyse_into(own, outputs, job)
     return {name: section.entries for name, section in own.sections.items()}
 
@@ -211,19 +231,13 @@ def analyse(outputs: Sequence[Output], site: Site, options: Options, theme: Them
         return
     sizes = [len(outputs[index].content) for index in wanted]
     slices = balance(wanted, sizes, count * CHUNKS_PER_WORKER)
-    run(Job(site, options, theme, cache, links, search, tuple(outputs)), count, analyse_slice, slices)
+    run(Job(site, options, theme, cache, links, search, outputs=tuple(outputs)), count, analyse_slice, slices)
 
 
 def draw_cards(cards: Cards, site: Site, options: Options, theme: Theme, cache: Cache, count: int) -> None:
     """Draw, in `count` workers, the cards wanted that the cache does not hold yet: those of the pages the build itself
     rendered (term and source pages, indexes), the narrative pages' being drawn where they were rendered (`render_slice`)."""
-    fonts = cards.fonts() if cards.wanted else ()
-    if not fonts:
-        return  # no card, or no font to draw one with: `Cards.outputs` says so
-    _, fonts_key = drawing(fonts)
-    section = cache.section("cards")
-    wanted = [(name, card, origin) for name, (card, origin) in sorted(cards.wanted.items())
-              if not known(section.entries.get(name), card_key(card, fonts_key))]
+    wanted = cards.undrawn(cache.section("cards"))  # none without a font to draw with: `Cards.outputs` says so
     if len(wanted) < PARALLEL_CARDS:
         return
     slices = [[wanted[index] for index in part] for part in split(range(len(wanted)), count * CHUNKS_PER_WORKER)]

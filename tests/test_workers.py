@@ -10,6 +10,7 @@ import pytest
 from conftest import MINI, ROOT, run_cli, write_tree
 from explainer import workers
 from explainer.cache import Cache
+from explainer.errors import BuildFailed
 from explainer.model import Options
 from explainer.pipeline import Made, make
 
@@ -89,28 +90,56 @@ def test_workers_draw_the_cards_of_the_pages_the_build_renders_itself_when_there
     assert drawn  # too few to start workers for: drawn here
 
 
-@needs_fork
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_with_workers_and_a_search_index_the_build_draws_the_cards_and_reads_the_links_while_pagefind_indexes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    # in one process (a small site: its Pagefind is over soon, on both cores) they are drawn before it starts
+def watched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What this process does, in order: a card drawn, Pagefind started, a page read for its links (a worker's own
+    copy of the list never comes back)."""
     from explainer.media.cards import CardMaker
     from explainer.output import linkcheck
     from explainer.search import bundle
 
-    many_pages(tmp_path, 30)
-    one, warned = made(tmp_path, 1, search=False)
-    events: list[str] = []  # by this process only: a worker's would stay in its own copy
+    events: list[str] = []
     draw, start, parse = CardMaker.draw, bundle.start_pagefind, linkcheck.parse_page
     monkeypatch.setattr(CardMaker, "draw", lambda self, card: events.append("card") or draw(self, card))
     monkeypatch.setattr(bundle, "start_pagefind", lambda *args: events.append("pagefind") or start(*args))
     monkeypatch.setattr(linkcheck, "parse_page", lambda *args: events.append("read") or parse(*args))
+    return events
+
+
+@needs_fork
+@pytest.mark.parametrize(("jobs", "beside"), [(1, 1), (2, 1), (2, 10_000)])
+def test_with_workers_and_a_search_index_a_large_site_draws_the_cards_and_reads_the_links_while_pagefind_indexes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, beside: int) -> None:
+    # `beside`: the narrative pages from which a site is large enough (the test site has 30); in one process, or on a
+    # small site (its Pagefind is over soon, on both cores), the cards are drawn before Pagefind starts, by the workers
+    many_pages(tmp_path, 30)
+    one, warned = made(tmp_path, 1, search=False)
+    monkeypatch.setattr(workers, "BESIDE_PAGEFIND_PAGES", beside)
+    events = watched(monkeypatch)
     files, warnings = made(tmp_path, jobs, search=True)
     assert warnings == warned
     assert sorted((path, content) for path, content in files if not path.startswith("pagefind/")) == sorted(one)  # the same
-    drawn = ["card"] * sum(path.startswith("cards/") for path, _ in one)  # all of them here, none by a worker
-    read = ["read"] * sum(path.endswith(".html") for path, _ in one)  # and every page read for its links here too
-    assert events == (["pagefind", *drawn, *read] if jobs > 1 else [*drawn, "pagefind", *read])
+    cards, pages = sum(path.startswith("cards/") for path, _ in one), sum(path.endswith(".html") for path, _ in one)
+    if jobs == 1:
+        assert events == [*["card"] * cards, "pagefind", *["read"] * pages]
+    elif beside == 1:  # all of them here, none by a worker, once Pagefind had started
+        assert events == ["pagefind", *["card"] * cards, *["read"] * pages]
+    else:  # the workers' share by the workers, the rest here before Pagefind starts
+        assert events.index("pagefind") == events.count("card") < cards - 30 and events.count("read") < pages - 30
+
+
+@needs_fork
+def test_a_strict_build_with_workers_stops_on_a_cards_missing_character_before_pagefind_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many_pages(tmp_path, 30)
+    page = tmp_path / "content/pages/p03.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Page 3", "title: Page 3 \U0001F389"), encoding="utf-8")
+    monkeypatch.setattr(workers, "BESIDE_PAGEFIND_PAGES", 1)
+    events = watched(monkeypatch)
+    with pytest.raises(BuildFailed) as failed:
+        make(Options(tmp_path / "content", tmp_path / "site", jobs=2, strict=True), search=True)
+    assert failed.value.stage == "render"
+    assert [p.severity for p in failed.value.problems if "drawn without" in p.message] == ["error"]
+    assert "pagefind" not in events and "card" not in events  # nothing started, nothing drawn
 
 
 def test_a_small_site_or_one_job_builds_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,20 +210,27 @@ def test_cores_other_programs_keep_busy_now_are_not_counted(monkeypatch: pytest.
         assert workers.processes(Options(Path("c")), 1000) == (idle if workers.can_fork() else 1)
 
 
-def test_busy_cores_are_measured_from_the_cpu_time_others_spend(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not os.path.exists("/proc/stat"):
-        pytest.skip("/proc/stat is Linux's")
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+def test_busy_cores_are_measured_from_the_cpu_time_others_spend(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
     readings = iter([(1000, 2000), (1010, 2020)])  # of 20 ticks on the 2 cores, 10 idle: one core busy
-    monkeypatch.setattr(workers, "cpu_times", lambda: next(readings))
+    monkeypatch.setattr(workers, "cpu_times", lambda allowed=None: next(readings))
     assert workers.busy_cores(0.0) == 1.0
     readings = iter([(1000, 2000), (1000, 2000)])  # no tick went by: nothing known
     assert workers.busy_cores(0.0) is None
+    readings = iter([(1000, 2000), (990, 2020)])  # a reading that makes no sense is held to what can be
+    assert workers.busy_cores(0.0) == 2.0
     monkeypatch.undo()
-    idle, total = workers.cpu_times()
-    assert 0 <= idle <= total
-    busy = workers.busy_cores(0.05)
-    assert busy is None or 0.0 <= busy <= (os.cpu_count() or 1)
+    # only the cores this process may run on count: on a large machine, others may be busy on cores it never gets
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  50 0 50 300 20 0 0 0 0 0\ncpu0 10 0 10 100 0 0 0 0 0 0\ncpu1 30 0 30 0 0 0 0 0 0 0\n"
+                    "cpu2 10 0 10 200 20 0 0 0 0 0\nintr 12345 0 0\nctxt 999\n")
+    assert workers.cpu_times({0, 2}, str(stat)) == (320, 360)  # idle and waiting on the disk, and every tick
+    assert workers.cpu_times(None, str(stat)) == (320, 420)
+    if os.path.exists("/proc/stat"):  # this machine's, as the build reads it
+        idle, total = workers.cpu_times()
+        assert 0 < idle <= total
+        busy = workers.busy_cores(0.05)
+        assert busy is None or 0.0 <= busy <= workers.cores()
 
 
 def test_without_proc_stat_the_load_average_counts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -139,7 +139,7 @@ class Resolver:
     """Turn URLs written in a page into targets inside the site, for one base URL.
 
     A site of 1,000 pages writes about 240,000 links but only some 13,000 different URLs, so what
-    a URL says apart from the page it is on is worked out once (`_read`); a relative one is then
+    a URL says apart from the page it is on is worked out once (`_outside`, `_relative`); a relative one is then
     joined to each page's folder by counting its leading '../'. A URL with '.' or '..'
     further in, an empty segment or a '%' is resolved the long way (`resolve_anew`), which is what
     the short way must always agree with (tests/output/test_linkcheck.py).
@@ -160,11 +160,10 @@ class Resolver:
         if written in self.read:
             read = self.read[written]
         else:
-            url = written.strip()
-            parts = urlsplit(url)
-            read = self.read[written] = self._outside(url, parts)
-            if read is _INSIDE:
-                read = self.read[written] = _relative(parts.path, parts.fragment)
+            parts, read = self._split(written)
+            if read is _INSIDE and parts is not None:
+                read = _relative(parts.path, parts.fragment)
+            self.read[written] = read
         if not isinstance(read, _Relative):
             return read
         if read.segments is None:
@@ -185,15 +184,23 @@ class Resolver:
 
     def resolve_anew(self, page: str, written: str) -> Target | str | None:
         """`resolve`, worked out from the URL alone."""
-        url = written.strip()
-        parts = urlsplit(url)
-        outside = self._outside(url, parts)
-        if outside is not _INSIDE:
+        parts, outside = self._split(written)
+        if outside is not _INSIDE or parts is None:
             return outside
         if not parts.path:
             return Target(page, False, unquote(parts.fragment))
         here = posixpath.dirname(page)
         return _target(posixpath.join(here, parts.path), parts.fragment)
+
+    def _split(self, written: str) -> tuple[SplitResult | None, Target | str | None]:
+        """A URL's parts and what it leads to wherever it is written (`_outside`); no parts, and why, for what no
+        browser reads as a URL."""
+        url = written.strip()
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # a bracket that opens no IPv6 address (//[x), a port that is no number …
+            return None, "is not a URL a browser can follow"
+        return parts, self._outside(url, parts)
 
     def _outside(self, url: str, parts: SplitResult) -> Target | str | None:
         """What a URL leads to wherever it is written (a target, None for another site, or why it is broken); `_INSIDE`

@@ -81,14 +81,23 @@ class Cards:
                     own.append(font)
         return (*own, *system_fonts())
 
+    def problems(self) -> list[Problem]:
+        """What `outputs` warns of, known before any card is drawn: a build that draws them later stops on them first."""
+        fonts = self.fonts() if self.wanted else ()
+        if self.wanted and not fonts:
+            return [self.no_font()]
+        return [_lost(origin, lost) for _, (card, origin) in sorted(self.wanted.items()) if (lost := missing(card.title + card.site, fonts))]
+
+    def no_font(self) -> Problem:
+        return Problem(self.site.config.loc.path, 0, "no social cards are drawn: no font was found to draw them with", FONT_HINT, "warning")
+
     def outputs(self, cache: Cache | None, warnings: list[Problem]) -> list[Output]:
         """Every card wanted, drawn (or taken from the cache); a warning for each character a card had to leave out."""
         if not self.wanted:
             return []
         fonts = self.fonts()
         if not fonts:
-            warnings.append(Problem(self.site.config.loc.path, 0, "no social cards are drawn: no font was found to draw them with",
-                                    FONT_HINT, "warning"))
+            warnings.append(self.no_font())
             return []
         section = cache.section("cards") if cache is not None else None
         if section is not None:
@@ -104,12 +113,20 @@ class Cards:
                     section.store(name, key, found)
             data, lost = found
             if lost:
-                warnings.append(Problem(origin, 0, f"the social card of this page is drawn without {', '.join(lost)}: no font "
-                                        "found has them", FONT_HINT, "warning"))
+                warnings.append(_lost(origin, lost))
             outputs.append(Output(name, data, origin))
         if section is not None:
             section.sweep()
         return outputs
+
+    def undrawn(self, section: Section) -> list[CardWant]:
+        """The cards wanted that `section` does not hold drawn with these fonts, in the order `outputs` draws them."""
+        fonts = self.fonts() if self.wanted else ()
+        if not fonts:
+            return []
+        _, fonts_key = drawing(fonts)
+        return [(name, card, origin) for name, (card, origin) in sorted(self.wanted.items())
+                if (entry := section.entries.get(name)) is None or entry.key != card_key(card, fonts_key)]
 
     def draw_ahead(self, section: Section) -> None:
         """Draw the cards wanted so far into `section`, under the names and keys `outputs` looks for (a worker's share)."""
@@ -119,6 +136,12 @@ class Cards:
         maker, fonts_key = drawing(fonts)
         for name, (card, _) in sorted(self.wanted.items()):
             section.store(name, card_key(card, fonts_key), (maker.draw(card), missing(card.title + card.site, fonts)))
+
+
+def _lost(origin: str, lost: str) -> Problem:
+    """The warning for a card drawn without the characters `lost` (no font has them)."""
+    return Problem(origin, 0, f"the social card of this page is drawn without {', '.join(lost)}: no font found has them", FONT_HINT,
+                   "warning")
 
 
 def drawing(fonts: tuple[Font, ...]) -> tuple[CardMaker, Digest]:

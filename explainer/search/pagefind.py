@@ -45,7 +45,7 @@ def pagefind_program() -> Path | None:
     for package in ("pagefind_bin_extended", "pagefind_bin"):  # the programs PyPI ships: pagefind[extended], pagefind[bin]
         try:
             found: Path = importlib.import_module(package).get_executable()
-        except ImportError:
+        except (ImportError, OSError):  # not installed, or installed without its program (FileNotFoundError)
             continue
         return found
     on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")

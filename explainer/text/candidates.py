@@ -59,7 +59,7 @@ _DEPTH = 16  # letters of a key the pattern spells out; a longer key's word is l
 
 
 def _branches(node: dict[str, Any], word: str, lean: bool) -> str:
-    """The pattern of one node of `_candidate_pattern`'s tree: what may follow the letters so far."""
+    """The pattern of one node of `candidate_pattern`'s tree: what may follow the letters so far."""
     if _PREFIX in node:
         return ""
     letters = [(char, _letter(char) + _branches(child, word, lean)) for char, child in sorted(node.items()) if len(char) == 1]

@@ -285,7 +285,14 @@ def test_pagefinds_program_is_found_where_its_package_looks(monkeypatch: pytest.
     assert pagefind.pagefind_program() == get_executable() == Path("/elsewhere/pagefind")
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
 
+    class Emptied:  # a package whose program is gone, as pagefind_bin says it: FileNotFoundError
+        @staticmethod
+        def get_executable() -> Path:
+            raise FileNotFoundError("pagefind")
+
     def no_package(name: str) -> object:
+        if name == "pagefind_bin":
+            return Emptied
         raise ImportError(name)
 
     monkeypatch.setattr(pagefind.importlib, "import_module", no_package)  # neither pagefind[bin] nor [extended]
