@@ -94,7 +94,7 @@ def idle_cores() -> int:
     On a machine whose cores are busy already, workers only add their cost: measured on 2 cores
     with a load of 6, a 1,000-page build took 45 s with two processes against 28 s with one.
     Busy now, not on average over the last minute: the load average also counts the programs that
-    ran and ended in that minute (the build just before, one after the other as in a benchmark)
+    ran and ended in that minute (the build just before, when builds run one after the other)
     and every process waiting on the disk (a removed folder being freed), and it kept builds of a
     quiet machine in one process. Where the system does not say how busy its cores are (no
     /proc/stat), the load average it is.
@@ -130,7 +130,7 @@ def busy_cores(interval: float = BUSY_SAMPLE) -> float | None:
 
 
 def cpu_times(allowed: set[int] | None = None, stat_file: str = "/proc/stat") -> tuple[int, int]:
-    """The CPU time so far of the cores `allowed` (all of them: None), idle (or waiting on the disk) and in all, in the
+    """The time spent so far by the cores `allowed` (all of them: None), idle (or waiting on the disk) and in all, in the
     kernel's ticks (/proc/stat: a line per core, `cpuN user nice system idle iowait irq softirq steal …`)."""
     idle = total = 0
     with open(stat_file, "rb") as stat:
