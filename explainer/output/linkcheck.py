@@ -198,7 +198,7 @@ class Resolver:
         url = written.strip()
         try:
             parts = urlsplit(url)
-        except ValueError:  # a bracket that opens no IPv6 address (//[x), a port that is no number …
+        except ValueError:  # a bracket that opens no IPv6 address (//[x)
             return None, "is not a URL a browser can follow"
         return parts, self._outside(url, parts)
 
