@@ -44,6 +44,7 @@ class Cards:
 
     site: Site
     wanted: dict[str, tuple[Card, str]] = field(default_factory=dict)  # output path -> card, the file the page shows (messages)
+    found: tuple[Font, ...] | None = None  # `fonts`, once asked: what is wanted is checked, then drawn, with the same
 
     def want(self, card: CardWant) -> None:
         """Draw this card at the end of the build."""
@@ -70,6 +71,8 @@ class Cards:
 
     def fonts(self) -> tuple[Font, ...]:
         """The site's font files (Hangul first on a Korean site), then the machine's."""
+        if self.found is not None:
+            return self.found
         look = self.site.config.look
         order = (look.font_hangul, look.font_latin) if self.site.config.primary_language == "ko" else (look.font_latin, look.font_hangul)
         own: list[Font] = []
@@ -79,7 +82,8 @@ class Cards:
                 font = load_font(target.path, self.site.assets[target.path].data)
                 if font is not None:
                     own.append(font)
-        return (*own, *system_fonts())
+        self.found = (*own, *system_fonts())
+        return self.found
 
     def problems(self) -> list[Problem]:
         """What `outputs` warns of, known before any card is drawn: a build that draws them later stops on them first."""
