@@ -296,12 +296,19 @@ def explainer_version(checkout: Path) -> str:
     return f"{' '.join(version)} ({commit})"
 
 
+def per_size(given: str, sizes: list[int]) -> list[int] | None:
+    """A count for each site size from '5' (every size) or '5,5,3' (one each); None when they do not pair up."""
+    counts = [int(n) for n in given.split(",")]
+    counts = counts * len(sizes) if len(counts) == 1 else counts
+    return counts if len(counts) == len(sizes) else None
+
+
 def main() -> None:
     """Parse arguments, set up the peers, measure, print the tables and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", default="100,1000,10000", help="comma-separated site sizes (default 100,1000,10000)")
     parser.add_argument("--rounds", default="5", help="measured rounds per size, one number or one per --pages entry (default 5)")
-    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first (default 1)")
+    parser.add_argument("--warmup", default="1", help="untimed rounds first, one number or one per --pages entry (default 1)")
     parser.add_argument("--report", type=Path, metavar="JSON", help="print the tables and targets of an earlier run's results and stop")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the explainer checkout whose build.py is measured (default: this one)")
     parser.add_argument("--only", default=",".join(TOOLS), help=f"comma-separated, of {', '.join(TOOLS)} (default all)")
@@ -312,10 +319,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))  # so the build under way is stopped too
     only = set(args.only.split(","))
     sizes = [int(n.replace("_", "")) for n in args.pages.split(",") if n]
-    rounds = [int(n) for n in args.rounds.split(",")]
-    rounds = rounds * len(sizes) if len(rounds) == 1 else rounds
-    if len(rounds) != len(sizes):
-        parser.error("--rounds takes one number, or one per --pages entry")
+    rounds, warmups = per_size(args.rounds, sizes), per_size(args.warmup, sizes)
+    if rounds is None or warmups is None:
+        parser.error("--rounds and --warmup take one number, or one per --pages entry")
 
     if only & {"hugo", "mkdocs", "pelican", "eleventy"}:
         peers.ensure_python_peers()
@@ -325,7 +331,7 @@ def main() -> None:
     no_search = supports_no_search(checkout)
     compiled = compile_bytecode(checkout)
     results: dict[str, object] = {
-        "date": time.strftime("%Y-%m-%d"), "machine": machine(), "warmup": args.warmup,
+        "date": time.strftime("%Y-%m-%d"), "machine": machine(), "warmup": dict(zip(map(str, sizes), warmups, strict=True)),
         "versions": {"explainer": explainer_version(checkout), **peers.versions()},
         "probes": {"no_search": no_search, "bytecode": compiled}, "sites": {},
     }
@@ -333,12 +339,12 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     out = WORK / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"  # one per run; results.json is the latest
     sites: dict[str, dict[str, object]] = {}
-    for pages, count in zip(sizes, rounds, strict=True):
+    for pages, count, warmup in zip(sizes, rounds, warmups, strict=True):
         folder = prepare_generated(pages, only)
         explainer_site = folder / "explainer"
         keep = manifest(explainer_site)
         slots = (explainer_slots(explainer_site, checkout, no_search) if "explainer" in only else []) + peer_slots(folder, only)
-        runs, orders = run_rounds(slots, count, args.warmup, folder / "logs", f"{pages:,}")
+        runs, orders = run_rounds(slots, count, warmup, folder / "logs", f"{pages:,}")
         sites[str(pages)] = {"pages": pages, "runs": runs, "orders": orders,
                              "explainer_leftovers": leftovers(explainer_site, keep) if "explainer" in only else []}
         results["sites"] = sites
@@ -348,7 +354,7 @@ def main() -> None:
         site = prepare_flagship(checkout)
         keep = manifest(site)
         slots = explainer_slots(site, checkout, False, "flagship")
-        runs, orders = run_rounds(slots, max(rounds, default=5), args.warmup, site.parent / "logs", "flagship")
+        runs, orders = run_rounds(slots, max(rounds, default=5), max(warmups, default=1), site.parent / "logs", "flagship")
         results["flagship"] = {"runs": runs, "leftovers": leftovers(site, keep)}
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     shutil.copyfile(out, WORK / "results.json")

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cache import Cache
 from .errors import Problem
-from .model import Options
+from .limits import CACHE_BYTES, shown, size
+from .model import Options, Output
 from .output.lock import OutputLock
 from .output.swap import finish_removals
 from .output.write import check_out_dir, tidy
@@ -286,14 +287,37 @@ def save_stages(folder: Path, cache: Cache) -> str | None:
     ignore = folder.parent / ".gitignore"
     if not ignore.exists():  # so that no project commits it, even one whose .gitignore does not name it
         ignore.write_text(f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n", encoding="utf-8")
-    kept = Cache()
-    kept.sections = {name: section for name, section in cache.sections.items() if name not in UNPICKLED}
+    kept = pickled(cache)
 
     def dump(sink: Sealing) -> None:
         sink.write(hash_explainer().encode())
         pickle.dump(kept, sink, protocol=pickle.HIGHEST_PROTOCOL)
 
     return write_sealed_stream(folder / STAGES, STAGES, dump)
+
+
+def pickled(cache: Cache) -> Cache:
+    """The part of the caches `save_stages` keeps: every section but those of UNPICKLED."""
+    kept = Cache()
+    kept.sections = {name: section for name, section in cache.sections.items() if name not in UNPICKLED}
+    return kept
+
+
+def least_size(cache: Cache) -> int:
+    """The fewest bytes `save_stages` writes for `cache`: the bytes and text its results hold whole, as a value or at
+    the first level of one (a rendered page's Output, a card's PNG); pickle writes each of them in full.
+
+    Counted in a walk of the entries, without pickling: on a site whose caches pass the limit (10,000 pages: the
+    rendered pages alone take over 800 MiB) a copy of the build pickled 512 MiB only to throw it away.
+    """
+    total = 0
+    for section in pickled(cache).sections.values():
+        for entry in section.entries.values():
+            for part in entry.value if type(entry.value) is tuple else (entry.value,):
+                held = part.content if isinstance(part, Output) else part
+                if isinstance(held, (bytes, str)):
+                    total += len(held)
+    return total
 
 
 def save_stages_aside(folder: Path, cache: Cache) -> Callable[[], str | None]:
@@ -303,8 +327,14 @@ def save_stages_aside(folder: Path, cache: Cache) -> Callable[[], str | None]:
     while writing the site mostly waits on the disk: side by side they take the longer of the two.
     The child is a copy of this process at this moment, so it writes the caches exactly as they
     are. Where processes do not start as forks (Windows), or none can be started (out of memory,
-    a process limit), the caches are written here and now.
+    a process limit), the caches are written here and now. Caches that cannot fit the limit (`least_size`) are not
+    written at all, and the file the last build left is removed, as when writing them passes the limit.
     """
+    least = least_size(cache)
+    if least > CACHE_BYTES.value:
+        (folder / STAGES).unlink(missing_ok=True)
+        said = f"larger than the limit: not kept (at least {size(least)}, the limit {shown(CACHE_BYTES)})"
+        return lambda: said
     import multiprocessing
 
     if "fork" in multiprocessing.get_all_start_methods():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, ROOT, Run, run_cli
-from explainer import pipeline, store, uptodate
+from explainer import limits, pipeline, store, uptodate
 from explainer.limits import Limit
 from explainer.model import Options
 from explainer.store import CACHE_FOLDER, cache_folder, header
@@ -211,6 +212,36 @@ def test_stage_caches_past_the_limit_are_not_kept(make_site: Callable[..., Run],
     assert "larger than the limit: not kept" in first.out
     assert not (cache_folder(tmp_path / "content", tmp_path / "site") / "stages").exists()
     assert UP_TO_DATE in make_site().out  # the record is small, and kept
+
+
+def test_the_least_size_of_the_stage_caches_is_never_more_than_they_pickle_to(make_site: Callable[..., Run],
+                                                                             tmp_path: Path) -> None:
+    make_site()
+    stages = uptodate.load_stages(cache_folder(tmp_path / "content", tmp_path / "site"), print)
+    pages = sum(len(entry.value[0].content) for entry in stages.section("pages").entries.values())
+    least = uptodate.least_size(stages)
+    assert pages > 0 and least >= pages  # the rendered pages count whole, with the cards and the rest
+    assert least <= len(pickle.dumps(uptodate.pickled(stages), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def test_stage_caches_that_cannot_fit_the_limit_are_not_pickled_at_all(make_site: Callable[..., Run], tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    stages = cache_folder(tmp_path / "content", tmp_path / "site") / "stages"
+    assert make_site().code == 0 and stages.exists()
+    least = uptodate.least_size(uptodate.load_stages(stages.parent, print))
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("pickled, though they cannot fit")
+
+    monkeypatch.setattr(uptodate, "save_forked", forbidden)
+    monkeypatch.setattr(uptodate, "save_stages", forbidden)
+    edited = {"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nOne more line.\n"}
+    small = make_site(edited, "build", "-v", "--limit", f"cache-bytes={least // 2}")
+    assert small.code == 0 and "Built" in small.out, small.out
+    said = re.search(r"stages larger than the limit: not kept \(at least ([\d.]+) KiB, the limit (.*)\)", small.out)
+    assert said is not None and float(said[1]) >= least / 1024 and said[2] == limits.size(least // 2), small.out
+    assert not stages.exists()  # the last build's caches are not left to be read next time
+    assert UP_TO_DATE in make_site(edited, "build", "--limit", f"cache-bytes={least // 2}").out  # the record was kept
 
 
 def test_a_sealed_cache_this_code_cannot_read_is_ignored(make_site: Callable[..., Run], tmp_path: Path) -> None:
