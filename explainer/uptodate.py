@@ -305,19 +305,20 @@ def pickled(cache: Cache) -> Cache:
 
 def least_size(cache: Cache) -> int:
     """The fewest bytes `save_stages` writes for `cache`: the bytes and text its results hold whole, as a value or at
-    the first level of one (a rendered page's Output, a card's PNG); pickle writes each of them in full.
+    the first level of one (a rendered page's Output, a card's PNG); pickle writes each of them in full, once (an
+    object met twice is counted once: pickle writes it once), and text in UTF-8, at least a byte a character.
 
     Counted in a walk of the entries, without pickling: on a site whose caches pass the limit (10,000 pages: the
     rendered pages alone take over 800 MiB) a copy of the build pickled 512 MiB only to throw it away.
     """
-    total = 0
+    held: dict[int, int] = {}  # id -> length of each bytes or text object met
     for section in pickled(cache).sections.values():
         for entry in section.entries.values():
             for part in entry.value if type(entry.value) is tuple else (entry.value,):
-                held = part.content if isinstance(part, Output) else part
-                if isinstance(held, (bytes, str)):
-                    total += len(held)
-    return total
+                whole = part.content if isinstance(part, Output) else part
+                if isinstance(whole, (bytes, str)):
+                    held[id(whole)] = len(whole)
+    return sum(held.values())
 
 
 def save_stages_aside(folder: Path, cache: Cache) -> Callable[[], str | None]:

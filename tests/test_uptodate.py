@@ -14,8 +14,9 @@ import pytest
 
 from conftest import MINI, ROOT, Run, run_cli
 from explainer import limits, pipeline, store, uptodate
+from explainer.cache import Cache
 from explainer.limits import Limit
-from explainer.model import Options
+from explainer.model import Options, Output
 from explainer.store import CACHE_FOLDER, cache_folder, header
 
 UP_TO_DATE = "is up to date"
@@ -222,6 +223,18 @@ def test_the_least_size_of_the_stage_caches_is_never_more_than_they_pickle_to(ma
     least = uptodate.least_size(stages)
     assert pages > 0 and least >= pages  # the rendered pages count whole, with the cards and the rest
     assert least <= len(pickle.dumps(uptodate.pickled(stages), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def test_what_pickle_writes_once_the_least_size_counts_once() -> None:
+    shared, text = bytes(range(256)) * 64, "팹리스를 " * 1000
+    cache = Cache()
+    cache.section("cards").store("one", "k", shared)
+    cache.section("cards").store("two", "k", shared)  # the same object: pickled once, then referred to
+    cache.section("pages").store("page", "k", (Output("p/index.html", shared, "test"), text))
+    cache.section("load").store("unkept", "k", b"x" * 100_000)  # a section save_stages leaves out
+    least = uptodate.least_size(cache)
+    assert least == len(shared) + len(text)
+    assert least <= len(pickle.dumps(uptodate.pickled(cache), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def test_stage_caches_that_cannot_fit_the_limit_are_not_pickled_at_all(make_site: Callable[..., Run], tmp_path: Path,
