@@ -37,9 +37,24 @@ from .memory import Collector
 from .rebuild import Rebuilder
 from .watch import Watcher
 
-# The link check waits for this pause in the edits: it reads every page, and must never
-# delay the next rebuild (a new change cancels it).
+# The search index and the link check wait for this pause in the edits: they read every page,
+# and must never delay the next rebuild (a new change cancels them).
 LINK_CHECK_PAUSE = 0.3
+# Where they take long, they wait for a longer pause: this share of what they last took, at most
+# CHECKS_PAUSE_MOST; and twice the last pause (as long) each time an edit cut them short, since the
+# edits then come faster than they finish. Started between edits a second apart (an editor that
+# saves while one types), they were cancelled at each edit, and slowed each rebuild beside them: at
+# 1,000 pages, where they take about 9 s, edit to served took 0.41-0.43 s (0.35-0.41 s since), 0.34 s
+# with them held back (benchmarks/latency.py, edits a second apart).
+CHECKS_PAUSE_SHARE = 0.25
+CHECKS_PAUSE_MOST = 2.0
+
+
+def next_pause(pause: float, took: float, done: bool) -> float:
+    """The pause in the edits the search index and link check wait for next, after they took `took` seconds and
+    ran to the end (`done`) or were cut short, having waited for `pause`."""
+    measured = max(LINK_CHECK_PAUSE, min(CHECKS_PAUSE_MOST, took * CHECKS_PAUSE_SHARE))
+    return measured if done else min(CHECKS_PAUSE_MOST, max(measured, pause * 2))
 
 
 class PortInUse(ExplainerError):
@@ -58,6 +73,7 @@ class Server:
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
         self.cancel_check = threading.Event()
         self.link_check: asyncio.Future[None] | None = None
+        self.pause: float = LINK_CHECK_PAUSE  # the pause in the edits the search index and link check wait for (next_pause)
         self.collector = Collector()  # garbage collected in pauses, not in rebuilds (memory.py)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopped = asyncio.Event()
@@ -213,46 +229,56 @@ class Server:
         Both run in their own thread, beside any build, and a new change cancels them: neither
         ever delays a rebuild. The index is written (in the build thread) only if no newer build came.
         """
-        await asyncio.sleep(LINK_CHECK_PAUSE)
+        await asyncio.sleep(self.pause)
         if self.busy():
             return
         self.cancel_check.clear()
+        started, done = time.perf_counter(), False
+        try:
+            done = await self.index_and_check()
+        finally:  # also when cut short (a new edit, the server stopping)
+            self.pause = next_pause(self.pause, time.perf_counter() - started, done)
+        if done and self.collector.due() and not self.busy():  # the edits paused for all that: collect garbage now,
+            # not in a rebuild
+            await asyncio.get_running_loop().run_in_executor(self.checker, self.collector.when_idle)
+
+    async def index_and_check(self) -> bool:
+        """Index what is served for search, then check its links; return whether both ran to the end."""
         loop = asyncio.get_running_loop()
         job = self.rebuilder.search_job()  # no build runs now (busy says so), and none starts before the next await
         if job is not None:
             try:
                 bundle = await loop.run_in_executor(self.checker, self.rebuilder.index, job, self.cancel_check.is_set)
             except Cancelled:
-                return
+                return False
             except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
                 self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
             except Exception as exc:  # a bug: keep serving, show it
                 self.preview.report(Failed((), "search", exc))
             else:
                 if self.busy():
-                    return  # a newer build is coming; the pause after it indexes again
+                    return False  # a newer build is coming; the pause after it indexes again
                 try:
                     written = await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle)
                 except ExplainerError as refused:  # a full disk, say: the pages stay served, the next build writes whole
                     self.rebuilder.last = None
                     self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
-                    return
+                    return False
                 if written:
                     self.preview.reloader.announce_search_index()
         if self.busy():
-            return
+            return False
         started = time.perf_counter()
         try:
             problems = await loop.run_in_executor(self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
         except Cancelled:
-            return
+            return False
         preview = self.preview
         if any(p.severity == "error" for p in problems):  # --strict: the browser shows them too
             preview.failure = Failed(problems, "links")
             preview.reloader.announce()
         preview.report(LinksChecked(problems, time.perf_counter() - started))
-        if self.collector.due() and not self.busy():  # the edits paused for all that: collect garbage now, not in a rebuild
-            await loop.run_in_executor(self.checker, self.collector.when_idle)
+        return True
 
     def build_once(self) -> Rebuilt | Failed:
         """One build, in the worker thread: never raises, so the server outlives any build."""

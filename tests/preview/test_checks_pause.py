@@ -1,0 +1,68 @@
+"""When the preview server starts the search index and the link check: once the edits pause, for longer on a
+site where they take long, and longer again each time an edit cuts them short."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, write_tree
+from explainer.cancel import Cancelled
+from explainer.model import Options
+from explainer.preview import server
+from explainer.preview.events import Event
+
+
+def test_the_checks_wait_for_a_pause_as_long_as_a_share_of_what_they_took() -> None:
+    least, most, share = server.LINK_CHECK_PAUSE, server.CHECKS_PAUSE_MOST, server.CHECKS_PAUSE_SHARE
+    assert server.next_pause(least, 0.1, done=True) == least  # a small site's: the shortest pause
+    assert server.next_pause(most, 4.0, done=True) == pytest.approx(4.0 * share)  # done: what they took, not the last pause
+    assert server.next_pause(least, 600.0, done=True) == most
+    pause, waits = least, []
+    for _ in range(6):  # an edit cuts them short each time: the edits come faster than they finish
+        pause = server.next_pause(pause, 0.2, done=False)
+        waits.append(pause)
+    assert waits == sorted(waits) and waits[0] == 2 * least and waits[-1] == most
+    assert server.next_pause(least, 5.0 / share, done=False) == most  # cut short after as long: never less than measured
+    assert server.next_pause(most, 0.5, done=True) == least  # once they run to the end, from what they took again
+
+
+def test_checks_an_edit_cuts_short_wait_for_a_longer_pause_next(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(site_root, dict(MINI))
+    monkeypatch.setattr(server, "LINK_CHECK_PAUSE", 0.05)
+    events: list[Event] = []
+    running = server.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, events.append)
+    started = threading.Event()
+
+    def slow_index(job: object, cancelled: Callable[[], bool]) -> None:
+        started.set()
+        while not cancelled():  # an index that takes longer than the edits leave it
+            time.sleep(0.01)
+        raise Cancelled
+
+    monkeypatch.setattr(running.rebuilder, "index", slow_index)
+
+    def run() -> None:
+        with running.rebuilder.holding():
+            asyncio.run(running.run())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert started.wait(60), "the checks never started"
+        assert running.pause == 0.05
+        page = site_root / "content/pages/intro.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while running.pause == 0.05 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert running.pause == 0.1  # cut short by the edit: twice the pause before the next start
+    finally:
+        running.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
