@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 if TYPE_CHECKING:
     from conftest import Run
     from explainer.model import Site
+    from explainer.preview.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,3 +121,24 @@ def site_loader(content: Path) -> Callable[[], Site]:
         return site
 
     return load
+
+
+@contextlib.contextmanager
+def serving_in_thread(server: Server) -> Iterator[None]:
+    """Run a preview server (explainer.preview.server.Server) in a thread of its own for the `with` block, then stop
+    it and check that its thread ended."""
+    import asyncio
+    import threading
+
+    def run() -> None:
+        with server.rebuilder.holding():
+            asyncio.run(server.run())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive(), "the server's thread did not end"

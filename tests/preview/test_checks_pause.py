@@ -3,7 +3,6 @@ site where they take long, and longer again each time an edit cuts them short.""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from explainer.cancel import Cancelled
 from explainer.model import Options
 from explainer.preview import server
 from explainer.preview.events import Event
+from support import serving_in_thread
 
 
 def test_the_checks_wait_for_a_pause_as_long_as_a_share_of_what_they_took() -> None:
@@ -47,13 +47,7 @@ def test_checks_an_edit_cuts_short_wait_for_a_longer_pause_next(site_root: Path,
 
     monkeypatch.setattr(running.rebuilder, "index", slow_index)
 
-    def run() -> None:
-        with running.rebuilder.holding():
-            asyncio.run(running.run())
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    try:
+    with serving_in_thread(running):
         assert started.wait(60), "the checks never started"
         assert running.pause == 0.05
         page = site_root / "content/pages/intro.md"
@@ -62,7 +56,3 @@ def test_checks_an_edit_cuts_short_wait_for_a_longer_pause_next(site_root: Path,
         while running.pause == 0.05 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert running.pause == 0.1  # cut short by the edit: twice the pause before the next start
-    finally:
-        running.stop()
-        thread.join(timeout=30)
-    assert not thread.is_alive()

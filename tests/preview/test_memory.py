@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import threading
 import time
 import weakref
 from pathlib import Path
@@ -15,6 +13,7 @@ from conftest import MINI, write_tree
 from explainer.model import Options
 from explainer.preview import memory, server
 from explainer.preview.events import Event, LinksChecked
+from support import serving_in_thread
 
 
 class Cycle:
@@ -58,19 +57,10 @@ def test_the_server_collects_in_a_pause_and_gives_the_collector_back(site_root: 
 
     monkeypatch.setattr(running.collector, "when_idle", counted)
 
-    def run() -> None:
-        with running.rebuilder.holding():
-            asyncio.run(running.run())
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    try:
+    with serving_in_thread(running):
         deadline = time.monotonic() + 60
         while not (collected and any(isinstance(event, LinksChecked) for event in events)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert collected, "no collection in the pause after the link check"
         assert gc.get_freeze_count() > 0  # what the build left is out of the collector's walks meanwhile
-    finally:
-        running.stop()
-        thread.join(timeout=30)
-    assert not thread.is_alive() and gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0
