@@ -181,11 +181,13 @@ def raise_hint(limit: Limit, needed: int = 0) -> str:
     return f"if you trust this content, raise the limit with `--limit {name}={example(limit, needed)}`"
 
 
-def size(count: int) -> str:
-    """A byte count as people read it: 512 KiB, 16 MiB, 52.4 MiB, 1 TiB."""
+def size(count: int, down: bool = False) -> str:
+    """A byte count as people read it: 512 KiB, 16 MiB, 52.4 MiB, 1 TiB (with `down`, rounded down: a floor stays one)."""
     for unit, step in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", MIB), ("KiB", KIB)):
         if count >= step:
-            return f"{count / step:g} {unit}" if count % step == 0 else f"{count / step:.1f} {unit}"
+            if count % step == 0:
+                return f"{count // step} {unit}"
+            return f"{count * 10 // step / 10:.1f} {unit}" if down else f"{count / step:.1f} {unit}"
     return f"{count} bytes"
 
 

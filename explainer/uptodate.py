@@ -304,7 +304,7 @@ def pickled(cache: Cache) -> Cache:
 
 
 def least_size(cache: Cache) -> int:
-    """The fewest bytes `save_stages` writes for `cache`: the bytes and text its results hold whole, as a value or at
+    """A floor of the bytes `save_stages` writes for `cache`: the bytes and text its results hold whole, as a value or at
     the first level of one (a rendered page's Output, a card's PNG); pickle writes each of them in full, once (an
     object met twice is counted once: pickle writes it once), and text in UTF-8, at least a byte a character.
 
@@ -333,8 +333,11 @@ def save_stages_aside(folder: Path, cache: Cache) -> Callable[[], str | None]:
     """
     least = least_size(cache)
     if least > CACHE_BYTES.value:
-        (folder / STAGES).unlink(missing_ok=True)
-        said = f"larger than the limit: not kept (at least {size(least)}, the limit {shown(CACHE_BYTES)})"
+        said = f"larger than the limit: not kept (at least {size(least, down=True)}, the limit {shown(CACHE_BYTES)})"
+        try:
+            (folder / STAGES).unlink(missing_ok=True)
+        except OSError as exc:  # a read-only folder, say: the build is done all the same
+            said += f"; the last build's cannot be removed ({exc.strerror or exc})"
         return lambda: said
     import multiprocessing
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import tornado.httpserver
 
@@ -36,6 +37,8 @@ from .listen import listening
 from .memory import Collector
 from .rebuild import Rebuilder
 from .watch import Watcher
+
+T = TypeVar("T")
 
 # The search index and the link check wait for this pause in the edits: they read every page,
 # and must never delay the next rebuild (a new change cancels them).
@@ -233,52 +236,64 @@ class Server:
         if self.busy():
             return
         self.cancel_check.clear()
-        started, done = time.perf_counter(), False
+        started, took = time.perf_counter(), None
         try:
-            done = await self.index_and_check()
-        finally:  # also when cut short (a new edit, the server stopping)
-            self.pause = next_pause(self.pause, time.perf_counter() - started, done)
-        if done and self.collector.due() and not self.busy():  # the edits paused for all that: collect garbage now,
-            # not in a rebuild
+            took = await self.index_and_check()
+        finally:  # also when cut short (a new edit, the server stopping): they ran at least that long
+            self.pause = next_pause(self.pause, time.perf_counter() - started if took is None else took, took is not None)
+        if took is not None and self.collector.due() and not self.busy():  # the edits paused for all that: collect
+            # garbage now, not in a rebuild
             await asyncio.get_running_loop().run_in_executor(self.checker, self.collector.when_idle)
 
-    async def index_and_check(self) -> bool:
-        """Index what is served for search, then check its links; return whether both ran to the end."""
+    async def index_and_check(self) -> float | None:
+        """Index what is served for search, then check its links; return the seconds their work took in its threads
+        (not the wait behind other work there) once both ended, a failure being an end; None when an edit cut them short."""
         loop = asyncio.get_running_loop()
+        spent = [0.0]
+
+        def timed(work: Callable[..., T]) -> Callable[..., T]:
+            def run(*args: Any) -> T:
+                begun = time.perf_counter()
+                try:
+                    return work(*args)
+                finally:
+                    spent[0] += time.perf_counter() - begun
+            return run
+
         job = self.rebuilder.search_job()  # no build runs now (busy says so), and none starts before the next await
         if job is not None:
             try:
-                bundle = await loop.run_in_executor(self.checker, self.rebuilder.index, job, self.cancel_check.is_set)
+                bundle = await loop.run_in_executor(self.checker, timed(self.rebuilder.index), job, self.cancel_check.is_set)
             except Cancelled:
-                return False
+                return None
             except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
                 self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
             except Exception as exc:  # a bug: keep serving, show it
                 self.preview.report(Failed((), "search", exc))
             else:
                 if self.busy():
-                    return False  # a newer build is coming; the pause after it indexes again
+                    return None  # a newer build is coming; the pause after it indexes again
                 try:
-                    written = await loop.run_in_executor(self.executor, self.rebuilder.write_search, job, bundle)
+                    written = await loop.run_in_executor(self.executor, timed(self.rebuilder.write_search), job, bundle)
                 except ExplainerError as refused:  # a full disk, say: the pages stay served, the next build writes whole
                     self.rebuilder.last = None
                     self.preview.report(Failed((Problem(display_path(self.rebuilder.out_dir), 0, str(refused)),), "search"))
-                    return False
+                    return spent[0]
                 if written:
                     self.preview.reloader.announce_search_index()
         if self.busy():
-            return False
+            return None
         started = time.perf_counter()
         try:
-            problems = await loop.run_in_executor(self.checker, self.rebuilder.check_links, self.cancel_check.is_set)
+            problems = await loop.run_in_executor(self.checker, timed(self.rebuilder.check_links), self.cancel_check.is_set)
         except Cancelled:
-            return False
+            return None
         preview = self.preview
         if any(p.severity == "error" for p in problems):  # --strict: the browser shows them too
             preview.failure = Failed(problems, "links")
             preview.reloader.announce()
         preview.report(LinksChecked(problems, time.perf_counter() - started))
-        return True
+        return spent[0]
 
     def build_once(self) -> Rebuilt | Failed:
         """One build, in the worker thread: never raises, so the server outlives any build."""

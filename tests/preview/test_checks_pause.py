@@ -3,9 +3,11 @@ site where they take long, and longer again each time an edit cuts them short.""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,7 @@ def test_the_checks_wait_for_a_pause_as_long_as_a_share_of_what_they_took() -> N
 def test_checks_an_edit_cuts_short_wait_for_a_longer_pause_next(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(site_root, dict(MINI))
     monkeypatch.setattr(server, "LINK_CHECK_PAUSE", 0.05)
+    monkeypatch.setattr(server, "CHECKS_PAUSE_SHARE", 0.0)  # however long the cut-short run took: the shortest pause, doubled
     events: list[Event] = []
     running = server.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, events.append)
     started = threading.Event()
@@ -56,3 +59,51 @@ def test_checks_an_edit_cuts_short_wait_for_a_longer_pause_next(site_root: Path,
         while running.pause == 0.05 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert running.pause == 0.1  # cut short by the edit: twice the pause before the next start
+
+
+def test_only_checks_that_started_change_the_pause_and_only_those_that_ended_collect(site_root: Path,
+                                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(site_root, dict(MINI))
+    monkeypatch.setattr(server, "LINK_CHECK_PAUSE", 0.05)
+    running = server.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
+    collected: list[int] = []
+    monkeypatch.setattr(running, "busy", lambda: False)
+    monkeypatch.setattr(running.collector, "due", lambda: True)
+    monkeypatch.setattr(running.collector, "when_idle", lambda: collected.append(1) or 0)
+    entered = asyncio.Event()
+
+    async def endless() -> float | None:
+        entered.set()
+        await asyncio.sleep(60)
+        return 60.0
+
+    async def cut() -> float | None:
+        return None  # an edit stopped them (cancel_check)
+
+    async def ending() -> float | None:
+        return 0.8  # seconds of work
+
+    async def cancelled_after(task: asyncio.Future[None], wait: Callable[[], Awaitable[object]]) -> None:
+        await wait()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def scenario() -> list[tuple[float, int]]:
+        seen = []
+        monkeypatch.setattr(running, "index_and_check", endless)
+        await cancelled_after(asyncio.ensure_future(running.check_links_when_idle()), lambda: asyncio.sleep(0.01))
+        seen.append((running.pause, len(collected)))  # cancelled in the pause: the checks never started
+        await cancelled_after(asyncio.ensure_future(running.check_links_when_idle()), entered.wait)
+        seen.append((running.pause, len(collected)))  # cancelled while they ran
+        monkeypatch.setattr(running, "index_and_check", cut)
+        await running.check_links_when_idle()
+        seen.append((running.pause, len(collected)))  # stopped by an edit
+        monkeypatch.setattr(running, "index_and_check", ending)
+        await running.check_links_when_idle()
+        seen.append((running.pause, len(collected)))  # ran to the end
+        return seen
+
+    seen = asyncio.run(scenario())
+    running.collector.release()
+    assert seen == [(0.05, 0), (0.1, 0), (0.2, 0), (pytest.approx(0.8 * server.CHECKS_PAUSE_SHARE), 1)]
