@@ -8,6 +8,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,7 @@ def test_only_checks_that_started_change_the_pause_and_only_those_that_ended_col
         seen.append((running.pause, len(collected)))  # ran to the end
         return seen
 
-    seen = asyncio.run(scenario())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright may run one in this thread
+        seen = thread.submit(lambda: asyncio.run(scenario())).result(timeout=60)
     running.collector.release()
     assert seen == [(0.05, 0), (0.1, 0), (0.2, 0), (pytest.approx(0.8 * server.CHECKS_PAUSE_SHARE), 1)]
