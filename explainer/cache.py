@@ -79,6 +79,11 @@ class Section:
         self.hits += 1
         return entry.value
 
+    def stored(self, name: str, key: Digest) -> bool:
+        """Whether a result is stored under `name` for `key` (its inputs not compared: what was made ahead for this run)."""
+        entry = self.entries.get(name)
+        return entry is not None and entry.key == key
+
     def store(self, name: str, key: Digest, value: Any, reads: Iterable[str] = ()) -> Any:
         """Keep `value` under `name` for `key`, with the current hashes of the inputs it read; return the value."""
         self.entries[name] = Entry(key, tuple((read, self.inputs[read]) for read in sorted(set(reads))), value)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from . import limits
-from .cache import Cache, Digest, Entry, digest
+from .cache import Cache, Entry, digest
 from .media.fonts import system_fonts
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
@@ -226,7 +226,7 @@ def analyse(outputs: Sequence[Output], site: Site, options: Options, theme: Them
     """Read, in `count` workers, the rendered pages the cache does not hold a reading of yet (term pages, the print edition …)."""
     section, name = (cache.section("links"), "{}") if links else (cache.section("search"), "read:{}")
     wanted = [index for index, output in enumerate(outputs)
-              if output.path.endswith(".html") and not known(section.entries.get(name.format(output.path)), digest(output.content))]
+              if output.path.endswith(".html") and not section.stored(name.format(output.path), digest(output.content))]
     if len(wanted) < 2:
         return
     sizes = [len(outputs[index].content) for index in wanted]
@@ -252,11 +252,6 @@ def draw_slice(wanted: Sequence[CardWant]) -> Entries:
         cards.want(want)
     cards.draw_ahead(own.section("cards"))
     return {name: section.entries for name, section in own.sections.items()}
-
-
-def known(entry: Entry | None, key: Digest) -> bool:
-    """Whether a cache entry holds a reading of the page whose bytes hash to `key`."""
-    return entry is not None and entry.key == key
 
 
 def analyse_slice(indices: Sequence[int]) -> Entries:

@@ -73,3 +73,12 @@ def test_kept_makes_a_value_once_per_key_and_again_when_same_refuses_it() -> Non
     assert section.kept("x", "k1", make) is first and made == [0]
     assert section.kept("x", "k2", make) == [2] and made == [0, 1]  # another key
     assert section.kept("x", "k2", make, same=lambda value: False) == [3] and len(made) == 3
+
+
+def test_stored_says_whether_a_result_is_kept_for_a_key_whatever_its_inputs() -> None:
+    section = Cache().section("pages")
+    section.start({"site": "one"})
+    section.store("a", "key", "value", {"site"})
+    section.start({"site": "two"})  # what it read changed: lookup refuses it, but it was made for this key
+    assert section.lookup("a", "key") is None
+    assert section.stored("a", "key") and not section.stored("a", "other") and not section.stored("b", "key")

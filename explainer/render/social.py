@@ -130,7 +130,7 @@ class Cards:
             return []
         _, fonts_key = drawing(fonts)
         return [(name, card, origin) for name, (card, origin) in sorted(self.wanted.items())
-                if (entry := section.entries.get(name)) is None or entry.key != card_key(card, fonts_key)]
+                if not section.stored(name, card_key(card, fonts_key))]
 
     def draw_ahead(self, section: Section) -> None:
         """Draw the cards wanted so far into `section`, under the names and keys `outputs` looks for (a worker's share)."""
