@@ -74,7 +74,7 @@ class Server:
         self.changes = asyncio.Event()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-build")
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explainer-links")
-        self.cancel_check = threading.Event()
+        self.cancel_check = threading.Event()  # set by an edit: the checks under way stop (a new one for each run)
         self.link_check: asyncio.Future[None] | None = None
         self.pause: float = LINK_CHECK_PAUSE  # the pause in the edits the search index and link check wait for (next_pause)
         self.collector = Collector()  # garbage collected in pauses, not in rebuilds (memory.py)
@@ -235,7 +235,10 @@ class Server:
         await asyncio.sleep(self.pause)
         if self.busy():
             return
-        self.cancel_check.clear()
+        # an Event of this run's own: clearing the one shared with an older run would revive its job, still queued
+        # in the thread or running there, if it had not yet looked since the edit that stopped it
+        self.cancel_check.set()
+        self.cancel_check = threading.Event()
         started, took = time.perf_counter(), None
         try:
             took = await self.index_and_check()
@@ -249,7 +252,7 @@ class Server:
         """Index what is served for search, then check its links; return the seconds their work took in its threads
         (not the wait behind other work there) once both ended, a failure being an end; None when an edit cut them short."""
         loop = asyncio.get_running_loop()
-        spent = [0.0]
+        spent, cancelled = [0.0], self.cancel_check.is_set  # this run's, whatever run comes after
 
         def timed(work: Callable[..., T]) -> Callable[..., T]:
             def run(*args: Any) -> T:
@@ -263,7 +266,7 @@ class Server:
         job = self.rebuilder.search_job()  # no build runs now (busy says so), and none starts before the next await
         if job is not None:
             try:
-                bundle = await loop.run_in_executor(self.checker, timed(self.rebuilder.index), job, self.cancel_check.is_set)
+                bundle = await loop.run_in_executor(self.checker, timed(self.rebuilder.index), job, cancelled)
             except Cancelled:
                 return None
             except ExplainerError as refused:  # e.g. Pagefind missing: the pages are served all the same
@@ -285,7 +288,7 @@ class Server:
             return None
         started = time.perf_counter()
         try:
-            problems = await loop.run_in_executor(self.checker, timed(self.rebuilder.check_links), self.cancel_check.is_set)
+            problems = await loop.run_in_executor(self.checker, timed(self.rebuilder.check_links), cancelled)
         except Cancelled:
             return None
         preview = self.preview

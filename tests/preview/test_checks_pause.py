@@ -109,3 +109,49 @@ def test_only_checks_that_started_change_the_pause_and_only_those_that_ended_col
         seen = thread.submit(lambda: asyncio.run(scenario())).result(timeout=60)
     running.collector.release()
     assert seen == [(0.05, 0), (0.1, 0), (0.2, 0), (pytest.approx(0.8 * server.CHECKS_PAUSE_SHARE), 1)]
+
+
+def test_an_edit_stops_the_checks_it_outdated_even_after_the_next_checks_start(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit stops the checks under way, and they stay stopped: the next run's start does not revive a job of
+    theirs that had not yet looked (it waits in the checks' one thread, or is about to look)."""
+    write_tree(site_root, dict(MINI))
+    monkeypatch.setattr(server, "LINK_CHECK_PAUSE", 0.01)
+    running = server.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
+    monkeypatch.setattr(running, "busy", lambda: False)
+    monkeypatch.setattr(running.rebuilder, "search_job", lambda: object())
+    monkeypatch.setattr(running.rebuilder, "write_search", lambda job, bundle: False)
+    monkeypatch.setattr(running.rebuilder, "check_links", lambda cancelled: [])
+    looks: list[Callable[[], bool]] = []
+    gate = threading.Event()
+
+    def index(job: object, cancelled: Callable[[], bool]) -> object:
+        looks.append(cancelled)
+        gate.wait(30)  # busy, not yet looking
+        if cancelled():
+            raise Cancelled
+        return object()
+
+    monkeypatch.setattr(running.rebuilder, "index", index)
+
+    async def scenario() -> tuple[bool, bool, int]:
+        first = asyncio.ensure_future(running.check_links_when_idle())
+        while not looks:
+            await asyncio.sleep(0.005)
+        running.queue()  # an edit: the first run's pages are out of date
+        first.cancel()  # as the rebuild after it does
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        second = asyncio.ensure_future(running.check_links_when_idle())
+        await asyncio.sleep(running.pause + 0.2)  # the second run has started: its index waits behind the first's
+        outdated, current = looks[0](), running.cancel_check.is_set()
+        gate.set()
+        await asyncio.wait_for(second, 30)
+        return outdated, current, len(looks)
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright may run one in this thread
+        outdated, current, runs = thread.submit(lambda: asyncio.run(scenario())).result(timeout=60)
+    running.checker.shutdown(wait=True)
+    running.executor.shutdown(wait=True)
+    running.collector.release()
+    assert outdated, "the first run's index was revived by the second run's start"
+    assert not current and runs == 2  # the second run's own: not stopped by the edit before it, and it ran
