@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,6 +84,33 @@ class Run:
 
     def page(self, path: str) -> str:
         return (self.site / path).read_text(encoding="utf-8")
+
+
+# A browser test's view, as its id shows it (browser/harness.py, View.__str__): "[1280px dark]", "[375px light no-JS]";
+# its width and scheme name the work unit, as a test without JavaScript compares with the same view with it.
+VIEW_ID = re.compile(r"\[(?:[^\]]*-)?(\d+px (?:light|dark))(?: no-JS)?(?:-[^\]]*)?\]$")
+
+
+def work_unit(nodeid: str) -> str:
+    """What runs in one process when scripts/test.sh shares the suite out: the browser tests of one width and scheme
+    together, as they share one visit to each page in each view (browser/survey.py); any other test with the rest of
+    its file, whose module fixtures (a site built once, say) it shares. A test that reads the survey of a view must
+    name that view in its parameters: another process would survey it again."""
+    view = VIEW_ID.search(nodeid)
+    return f"view {view.group(1)}" if view else nodeid.partition("::")[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scheduling by scope, with `work_unit` as the scope. (Its own grouping by mark, --dist loadgroup,
+    groups nothing with pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 def write_tree(root: Path, files: dict[str, str | None]) -> None:

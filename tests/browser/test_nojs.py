@@ -10,10 +10,11 @@ from .survey import Survey
 pytestmark = pytest.mark.browser
 
 
-def test_pages_read_the_same_without_javascript(survey: Survey) -> None:
-    scripted = {visit.path: visit for visit in survey.of(View(PHONE))}
+@pytest.mark.parametrize("view", [View(PHONE, javascript=False)], ids=str)
+def test_pages_read_the_same_without_javascript(survey: Survey, view: View) -> None:
+    scripted = {visit.path: visit for visit in survey.of(View(view.width, view.scheme))}
     problems: dict[str, list[str]] = {}
-    for plain in survey.of(View(PHONE, javascript=False)):
+    for plain in survey.of(view):
         found = [f"not shown without JavaScript: {item}" for item in plain.unrendered]
         if not plain.main_text.strip():
             found.append("the main content is empty without JavaScript")

@@ -1,0 +1,39 @@
+"""How scripts/test.sh shares the suite out over processes (pytest-xdist, `work_unit` in conftest.py)."""
+
+from __future__ import annotations
+
+import ast
+
+from browser.harness import DESKTOP, PHONE, View
+
+from conftest import ROOT, work_unit
+
+
+def test_the_browser_tests_of_one_width_and_scheme_run_together_and_any_other_test_with_its_file() -> None:
+    def test_id(view: View, before: str = "", after: str = "") -> str:
+        return f"tests/browser/test_x.py::test_y[{before}{view}{after}]"
+
+    for width in (PHONE, DESKTOP):
+        for scheme in ("light", "dark"):
+            scripted, plain = View(width, scheme), View(width, scheme, javascript=False)
+            units = {work_unit(test_id(scripted)), work_unit(test_id(plain)), work_unit(test_id(scripted, "query-")),
+                     work_unit(test_id(plain, after="-5"))}
+            assert units == {f"view {width}px {scheme}"}, (width, scheme, units)
+    assert work_unit(test_id(View(PHONE, "light"))) != work_unit(test_id(View(PHONE, "dark")))
+    assert work_unit("tests/browser/test_search.py::test_query_finds_exactly_the_pages_with_the_word[Fabless]") == \
+        "tests/browser/test_search.py"
+    assert work_unit("tests/text/test_termmatch.py::test_case[375px]") == "tests/text/test_termmatch.py"
+    assert work_unit("tests/test_cli.py::test_help") == "tests/test_cli.py"
+
+
+def test_every_browser_test_that_reads_the_survey_names_its_view() -> None:
+    # the survey of a view is made once per process: a test that read it from another unit would survey it again
+    readers = []
+    for path in sorted((ROOT / "tests" / "browser").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                arguments = {argument.arg for argument in node.args.args}
+                if "survey" in arguments:
+                    readers.append(node.name)
+                    assert "view" in arguments, f"{path.name}: {node.name} reads the survey without a view among its parameters"
+    assert len(readers) >= 5, readers  # the accessibility, layout, navigation, no-JS and requests tests
