@@ -27,6 +27,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
-# One process per core, four at most (pytest-xdist; tests/conftest.py says what runs together).
-# Arguments come after, so `sh scripts/test.sh -n 0 tests/test_cli.py` runs in one process.
+# One process per CPU, four at most (pytest-xdist; tests/conftest.py says what runs together).
+# Arguments come after and win: `sh scripts/test.sh -n 0 tests/test_cli.py` runs in one process.
 exec .venv/bin/python -m pytest -n auto --maxprocesses 4 "$@"

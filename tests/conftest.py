@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -91,24 +92,39 @@ class Run:
 VIEW_ID = re.compile(r"\[(?:[^\]]*-)?(\d+px (?:light|dark))(?: no-JS)?(?:-[^\]]*)?\]$")
 
 
-def work_unit(nodeid: str) -> str:
-    """What runs in one process when scripts/test.sh shares the suite out: the browser tests of one width and scheme
-    together, as they share one visit to each page in each view (browser/survey.py); any other test with the rest of
-    its file, whose module fixtures (a site built once, say) it shares. A test that reads the survey of a view must
-    name that view in its parameters: another process would survey it again."""
-    view = VIEW_ID.search(nodeid)
-    return f"view {view.group(1)}" if view else nodeid.partition("::")[0]
+def survey_readers() -> frozenset[str]:
+    """The browser test files with a test that reads the survey (its `survey` fixture), as node ids name them."""
+    found = set()
+    for path in sorted((ROOT / "tests" / "browser").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and any(a.arg == "survey" for a in node.args.args):
+                found.add(path.relative_to(ROOT).as_posix())
+    return frozenset(found)
+
+
+def work_unit(nodeid: str, readers: frozenset[str]) -> str:
+    """What runs in one process when scripts/test.sh shares the suite out: the tests of the files that read the
+    survey (`readers`) by the width and scheme of their view, as they share one visit to each page in each view
+    (browser/survey.py); any other test with the rest of its file, whose module fixtures (a site built once, say) it
+    shares. A test that reads the survey of a view must name that view in its parameters (tests/test_suite.py)."""
+    path = nodeid.partition("::")[0]
+    view = VIEW_ID.search(nodeid) if path in readers else None
+    return f"view {view.group(1)}" if view else path
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """pytest-xdist's scheduling by scope, with `work_unit` as the scope. (Its own grouping by mark, --dist loadgroup,
-    groups nothing with pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    """With `-n` (and --dist load, its default), pytest-xdist's scheduling by scope, with `work_unit` as the scope.
+    (Its own grouping by mark, --dist loadgroup, groups nothing with pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    if config.getoption("dist") != "load":
+        return None  # another way asked for: xdist's own
     from xdist.scheduler import LoadScopeScheduling
+
+    readers = survey_readers()
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return work_unit(nodeid)
+            return work_unit(nodeid, readers)
 
     return ByWorkUnit(config, log)
 

@@ -6,24 +6,27 @@ import ast
 
 from browser.harness import DESKTOP, PHONE, View
 
-from conftest import ROOT, work_unit
+from conftest import ROOT, survey_readers, work_unit
+
+READERS = frozenset({"tests/browser/test_x.py"})
 
 
-def test_the_browser_tests_of_one_width_and_scheme_run_together_and_any_other_test_with_its_file() -> None:
-    def test_id(view: View, before: str = "", after: str = "") -> str:
-        return f"tests/browser/test_x.py::test_y[{before}{view}{after}]"
+def test_the_survey_s_readers_of_one_width_and_scheme_run_together_and_any_other_test_with_its_file() -> None:
+    def test_id(view: View, before: str = "", after: str = "", file: str = "tests/browser/test_x.py") -> str:
+        return f"{file}::test_y[{before}{view}{after}]"
 
     for width in (PHONE, DESKTOP):
         for scheme in ("light", "dark"):
             scripted, plain = View(width, scheme), View(width, scheme, javascript=False)
-            units = {work_unit(test_id(scripted)), work_unit(test_id(plain)), work_unit(test_id(scripted, "query-")),
-                     work_unit(test_id(plain, after="-5"))}
+            units = {work_unit(test_id(scripted), READERS), work_unit(test_id(plain), READERS),
+                     work_unit(test_id(scripted, "query-"), READERS), work_unit(test_id(plain, after="-5"), READERS)}
             assert units == {f"view {width}px {scheme}"}, (width, scheme, units)
-    assert work_unit(test_id(View(PHONE, "light"))) != work_unit(test_id(View(PHONE, "dark")))
-    assert work_unit("tests/browser/test_search.py::test_query_finds_exactly_the_pages_with_the_word[Fabless]") == \
-        "tests/browser/test_search.py"
-    assert work_unit("tests/text/test_termmatch.py::test_case[375px]") == "tests/text/test_termmatch.py"
-    assert work_unit("tests/test_cli.py::test_help") == "tests/test_cli.py"
+            # a file that does not read the survey keeps its tests together, its module fixtures made once
+            assert work_unit(test_id(scripted, file="tests/browser/test_y.py"), READERS) == "tests/browser/test_y.py"
+    assert work_unit(test_id(View(PHONE, "light")), READERS) != work_unit(test_id(View(PHONE, "dark")), READERS)
+    assert work_unit("tests/browser/test_x.py::test_query[Fabless]", READERS) == "tests/browser/test_x.py"
+    assert work_unit("tests/text/test_termmatch.py::test_case[a-375px dark]", READERS) == "tests/text/test_termmatch.py"
+    assert work_unit("tests/test_cli.py::test_help", READERS) == "tests/test_cli.py"
 
 
 def test_every_browser_test_that_reads_the_survey_names_its_view() -> None:
@@ -34,6 +37,7 @@ def test_every_browser_test_that_reads_the_survey_names_its_view() -> None:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 arguments = {argument.arg for argument in node.args.args}
                 if "survey" in arguments:
-                    readers.append(node.name)
+                    readers.append(path.relative_to(ROOT).as_posix())
                     assert "view" in arguments, f"{path.name}: {node.name} reads the survey without a view among its parameters"
     assert len(readers) >= 5, readers  # the accessibility, layout, navigation, no-JS and requests tests
+    assert survey_readers() == frozenset(readers)

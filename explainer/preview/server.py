@@ -235,8 +235,8 @@ class Server:
         await asyncio.sleep(self.pause)
         if self.busy():
             return
-        # an Event of this run's own: clearing the one shared with an older run would revive its job, still queued
-        # in the thread or running there, if it had not yet looked since the edit that stopped it
+        # an Event of this run's own: clearing the one shared with an older run would revive its job, still running
+        # in the checks' thread, if it had not yet looked since the edit that stopped it
         self.cancel_check.set()
         self.cancel_check = threading.Event()
         started, took = time.perf_counter(), None

@@ -118,7 +118,8 @@ def test_an_edit_stops_the_checks_it_outdated_even_after_the_next_checks_start(s
     monkeypatch.setattr(server, "LINK_CHECK_PAUSE", 0.01)
     running = server.Server(Options(site_root / "content", site_root / "site"), "127.0.0.1", 0, lambda event: None)
     monkeypatch.setattr(running, "busy", lambda: False)
-    monkeypatch.setattr(running.rebuilder, "search_job", lambda: object())
+    jobs: list[object] = []
+    monkeypatch.setattr(running.rebuilder, "search_job", lambda: jobs.append(object()) or jobs[-1])  # as each run starts
     monkeypatch.setattr(running.rebuilder, "write_search", lambda job, bundle: False)
     monkeypatch.setattr(running.rebuilder, "check_links", lambda cancelled: [])
     looks: list[Callable[[], bool]] = []
@@ -133,23 +134,30 @@ def test_an_edit_stops_the_checks_it_outdated_even_after_the_next_checks_start(s
 
     monkeypatch.setattr(running.rebuilder, "index", index)
 
-    async def scenario() -> tuple[bool, bool, int]:
-        first = asyncio.ensure_future(running.check_links_when_idle())
-        while not looks:
+    async def until(happened: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 30
+        while not happened():
+            assert time.monotonic() < deadline, what
             await asyncio.sleep(0.005)
-        running.queue()  # an edit: the first run's pages are out of date
-        first.cancel()  # as the rebuild after it does
-        with contextlib.suppress(asyncio.CancelledError):
-            await first
-        second = asyncio.ensure_future(running.check_links_when_idle())
-        await asyncio.sleep(running.pause + 0.2)  # the second run has started: its index waits behind the first's
-        outdated, current = looks[0](), running.cancel_check.is_set()
-        gate.set()
+
+    async def scenario() -> tuple[bool, bool, int]:
+        try:
+            first = asyncio.ensure_future(running.check_links_when_idle())
+            await until(lambda: bool(looks), "the first run's index never started")
+            running.queue()  # an edit: the first run's pages are out of date
+            first.cancel()  # as the rebuild after it does
+            with contextlib.suppress(asyncio.CancelledError):
+                await first
+            second = asyncio.ensure_future(running.check_links_when_idle())
+            await until(lambda: len(jobs) == 2, "the second run never started")
+            outdated, current = looks[0](), running.cancel_check.is_set()  # its index waits behind the first's
+        finally:
+            gate.set()
         await asyncio.wait_for(second, 30)
         return outdated, current, len(looks)
 
     with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright may run one in this thread
-        outdated, current, runs = thread.submit(lambda: asyncio.run(scenario())).result(timeout=60)
+        outdated, current, runs = thread.submit(lambda: asyncio.run(scenario())).result(timeout=90)
     running.checker.shutdown(wait=True)
     running.executor.shutdown(wait=True)
     running.collector.release()
