@@ -2,7 +2,8 @@
 
 A build keeps two files per output folder in `.explainer-cache/` beside content/ (never in the
 output folder, which is published): `record`, what the last build read and wrote (uptodate.py),
-and `stages`, the stage caches (cache.py) pickled. Content is untrusted: a guest's pull request
+and `stages`, the stage caches (cache.py) pickled; and `output`, that folder's path, by which a
+later build removes the cache of an output folder that is gone (`forget_gone_outputs`). Content is untrusted: a guest's pull request
 may commit a crafted file there, and unpickling runs code. So every file is sealed with an
 HMAC-SHA256 under a key of this user's, kept outside every project (`$XDG_CACHE_HOME/explainer/key`,
 else `~/.cache/explainer/key`, made 0600), and its bytes are unpickled only after the MAC checks:
@@ -16,6 +17,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +31,8 @@ FORMAT = 1  # the layout of a sealed file; a file of another format is ignored
 MAGIC = b"explainer-cache"
 KEY_BYTES = 32
 MAC_BYTES = 32
+OUTPUT = "output"  # in each cache folder: the output folder it is for (plain text, read only to tidy up)
+PATH_BYTES = 65_536  # the longest output path an OUTPUT file is read for
 
 
 class Unusable(Exception):
@@ -52,8 +56,57 @@ class Sealing:
 
 def cache_folder(content_dir: Path, out_dir: Path) -> Path:
     """The folder of the cache of builds from content_dir into out_dir: one per output folder, beside content/."""
+    return content_dir.parent / CACHE_FOLDER / folder_name(os.path.realpath(out_dir).encode("utf-8", "surrogateescape"))
+
+
+def folder_name(out: bytes) -> str:
+    return hashlib.blake2b(out, digest_size=8).hexdigest()
+
+
+def make_cache_root(root: Path) -> None:
+    """Make the folder the cache folders are in, with a .gitignore of its own: so that no project commits it, even one
+    whose .gitignore does not name it."""
+    root.mkdir(parents=True, exist_ok=True)
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        replace_file(ignore, f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n".encode())
+
+
+def forget_gone_outputs(folder: Path, out_dir: Path, note: Callable[[str], None]) -> None:
+    """Note in `folder` the output folder it is for, and remove the cache folders beside it whose output folder is
+    gone (a temporary one, say): else the cache would grow with every output folder ever built into. A folder
+    without the note, or whose note does not hash to its name (copied, planted), is left alone."""
     out = os.path.realpath(out_dir).encode("utf-8", "surrogateescape")
-    return content_dir.parent / CACHE_FOLDER / hashlib.blake2b(out, digest_size=8).hexdigest()
+    if read_output(folder) != out:
+        try:
+            replace_file(folder / OUTPUT, out, 0o600)
+        except OSError:
+            return  # a cache folder that cannot be written: tidying up can wait for a build that can
+    try:
+        beside = sorted(os.scandir(folder.parent), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in beside:
+        if entry.name == folder.name or not entry.is_dir(follow_symlinks=False):
+            continue
+        named = read_output(Path(entry.path))
+        if named is None or folder_name(named) != entry.name or not os.path.isabs(named) or os.path.lexists(named):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)  # its links are removed, never followed
+        note(f"cache {entry.path} removed: its output folder {os.fsdecode(named)} is gone")
+
+
+def read_output(folder: Path) -> bytes | None:
+    """The output folder a cache folder notes it is for; None when it notes none (or it cannot be read)."""
+    try:  # never through a link, never waiting on a pipe, never past PATH_BYTES
+        descriptor = os.open(folder / OUTPUT, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not os.path.isfile(handle.fileno()):
+            return None
+        data = handle.read(PATH_BYTES + 1)
+    return data if 0 < len(data) <= PATH_BYTES else None
 
 
 def key_path() -> Path:

@@ -36,7 +36,7 @@ from .model import Options, Output
 from .output.lock import OutputLock
 from .output.swap import finish_removals
 from .output.write import check_out_dir, tidy
-from .store import CACHE_FOLDER, Sealing, Unusable, cache_folder, read_sealed, write_sealed, write_sealed_stream
+from .store import Sealing, Unusable, cache_folder, forget_gone_outputs, make_cache_root, read_sealed, write_sealed, write_sealed_stream
 
 if TYPE_CHECKING:
     from .pipeline import Built
@@ -283,10 +283,7 @@ def load_stages(folder: Path, note: Note) -> Cache:
 
 def save_stages(folder: Path, cache: Cache) -> str | None:
     """Keep the stage caches for the next build; return why they could not be written, or None."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    ignore = folder.parent / ".gitignore"
-    if not ignore.exists():  # so that no project commits it, even one whose .gitignore does not name it
-        ignore.write_text(f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n", encoding="utf-8")
+    make_cache_root(folder.parent)
     kept = pickled(cache)
 
     def dump(sink: Sealing) -> None:
@@ -415,6 +412,7 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
             failed = write_sealed(folder / RECORD, RECORD, encode_record(record))
             if failed is not None:
                 note(f"build record {folder / RECORD} {failed}")
+            forget_gone_outputs(folder, options.out_dir, note)
         finally:
             finish_removals()  # the old site and the search step's documents, removed while the site was written
     return built

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -139,6 +140,38 @@ def test_two_output_folders_from_one_content_folder_keep_a_cache_each(make_site:
     assert UP_TO_DATE in run_cli(tmp_path, "build", "--out", "a").out
     assert UP_TO_DATE in run_cli(tmp_path, "build", "--out", "b", "--base-url", "https://example.com/b/").out
     assert len([p for p in (tmp_path / CACHE_FOLDER).iterdir() if p.is_dir()]) == 2
+
+
+def test_the_cache_of_an_output_folder_that_is_gone_is_removed_at_the_next_build(make_site: Callable[..., Run],
+                                                                                  tmp_path: Path) -> None:
+    # one cache folder per output folder: without this, every temporary output folder ever built into left one behind
+    make_site({}, "build", "--out", "a")
+    make_site({}, "build", "--out", "b")
+    root = tmp_path / CACHE_FOLDER
+    gone, kept = cache_folder(tmp_path / "content", tmp_path / "a"), cache_folder(tmp_path / "content", tmp_path / "b")
+    assert (gone / store.OUTPUT).read_bytes() == os.fsencode(os.path.realpath(tmp_path / "a"))
+    planted = root / "0123456789abcdef"  # a note that does not hash to its folder's name: copied or planted
+    planted.mkdir()
+    (planted / store.OUTPUT).write_bytes(os.fsencode(tmp_path / "nowhere"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / store.OUTPUT).write_bytes(os.fsencode(tmp_path / "nowhere"))
+    linked = root / store.folder_name(os.fsencode(tmp_path / "nowhere"))  # a link to a folder whose note hashes right
+    linked.symlink_to(outside, target_is_directory=True)
+    piped = root / store.folder_name(os.fsencode(tmp_path / "elsewhere"))
+    piped.mkdir()
+    os.mkfifo(piped / store.OUTPUT)  # read as a note, it would wait for a writer forever
+    untold = root / "fedcba9876543210"  # from before the notes: nothing says what it is for
+    untold.mkdir()
+    shutil.rmtree(tmp_path / "a")
+    edited = {"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nOne more line.\n"}
+    built = make_site(edited, "build", "--out", "b", "-v")
+    assert built.code == 0 and "Built" in built.out, built.err
+    said = f"{CACHE_FOLDER}/{gone.name} removed: its output folder {tmp_path / 'a'} is gone"
+    assert not gone.exists() and said in built.out, built.out
+    assert kept.is_dir() and planted.is_dir() and linked.is_symlink() and (outside / store.OUTPUT).is_file() and untold.is_dir()
+    assert (root / ".gitignore").is_file() and piped.is_dir()
+    assert built.out.count("removed: its output folder") == 1
 
 
 def test_no_cache_builds_everything_and_keeps_nothing(make_site: Callable[..., Run], tmp_path: Path) -> None:
