@@ -18,6 +18,8 @@ import hmac
 import os
 import secrets
 import shutil
+import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -74,26 +76,47 @@ def make_cache_root(root: Path) -> None:
 
 def forget_gone_outputs(folder: Path, out_dir: Path, note: Callable[[str], None]) -> None:
     """Note in `folder` the output folder it is for, and remove the cache folders beside it whose output folder is
-    gone (a temporary one, say): else the cache would grow with every output folder ever built into. A folder
-    without the note, or whose note does not hash to its name (copied, planted), is left alone."""
+    gone (a temporary one, say): else the cache would grow with every output folder ever built into.
+
+    A note may have been committed by anyone: only a real folder (no link, in a cache folder that is no link) whose
+    note hashes to its name and names a place in the project's folder or the system's temporary one is looked at, so
+    that a build never asks after a path elsewhere (a network share) nor removes anything outside its own cache.
+    """
     out = os.path.realpath(out_dir).encode("utf-8", "surrogateescape")
     if read_output(folder) != out:
         try:
             replace_file(folder / OUTPUT, out, 0o600)
         except OSError:
             return  # a cache folder that cannot be written: tidying up can wait for a build that can
+    root, project = folder.parent, os.path.realpath(folder.parent.parent)
+    places = tuple(os.path.join(os.fsencode(place), b"") for place in (project, os.path.realpath(tempfile.gettempdir())))
     try:
-        beside = sorted(os.scandir(folder.parent), key=lambda entry: entry.name)
+        if any(os.path.islink(path) for path in (root, folder)):
+            return
+        beside = sorted(os.scandir(root), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in beside:
         if entry.name == folder.name or not entry.is_dir(follow_symlinks=False):
             continue
         named = read_output(Path(entry.path))
-        if named is None or folder_name(named) != entry.name or not os.path.isabs(named) or os.path.lexists(named):
+        if named is None or folder_name(named) != entry.name or not named.startswith(places) or os.path.normpath(named) != named \
+                or not gone(named):
             continue
         shutil.rmtree(entry.path, ignore_errors=True)  # its links are removed, never followed
-        note(f"cache {entry.path} removed: its output folder {os.fsdecode(named)} is gone")
+        if not os.path.lexists(entry.path):
+            note(f"cache {root / entry.name} removed: the output folder it was for is gone")
+
+
+def gone(path: bytes) -> bool:
+    """Whether nothing is at `path` (not: the system could not say, as for a folder it may not read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):  # ValueError: a NUL in the path
+        return False
+    return False
 
 
 def read_output(folder: Path) -> bytes | None:
@@ -102,10 +125,16 @@ def read_output(folder: Path) -> bytes | None:
         descriptor = os.open(folder / OUTPUT, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as handle:
-        if not os.path.isfile(handle.fileno()):
+    data = b""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
-        data = handle.read(PATH_BYTES + 1)
+        while len(data) <= PATH_BYTES and (piece := os.read(descriptor, PATH_BYTES + 1 - len(data))):
+            data += piece
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     return data if 0 < len(data) <= PATH_BYTES else None
 
 

@@ -163,15 +163,32 @@ def test_the_cache_of_an_output_folder_that_is_gone_is_removed_at_the_next_build
     os.mkfifo(piped / store.OUTPUT)  # read as a note, it would wait for a writer forever
     untold = root / "fedcba9876543210"  # from before the notes: nothing says what it is for
     untold.mkdir()
+    afar = []  # notes that hash right but name a place outside the project and the temporary folder, or climb out
+    for named in (b"/net/example.org/site", os.fsencode(tmp_path) + b"/../../net/x"):
+        afar.append(root / store.folder_name(named))
+        afar[-1].mkdir()
+        (afar[-1] / store.OUTPUT).write_bytes(named)
     shutil.rmtree(tmp_path / "a")
     edited = {"content/pages/intro.md": MINI["content/pages/intro.md"] + "\nOne more line.\n"}
     built = make_site(edited, "build", "--out", "b", "-v")
     assert built.code == 0 and "Built" in built.out, built.err
-    said = f"{CACHE_FOLDER}/{gone.name} removed: its output folder {tmp_path / 'a'} is gone"
+    said = f"{CACHE_FOLDER}/{gone.name} removed: the output folder it was for is gone"
     assert not gone.exists() and said in built.out, built.out
     assert kept.is_dir() and planted.is_dir() and linked.is_symlink() and (outside / store.OUTPUT).is_file() and untold.is_dir()
-    assert (root / ".gitignore").is_file() and piped.is_dir()
-    assert built.out.count("removed: its output folder") == 1
+    assert (root / ".gitignore").is_file() and piped.is_dir() and all(folder.is_dir() for folder in afar)
+    assert built.out.count("removed: the output folder") == 1 and str(tmp_path / "a") not in built.out  # (a note's words never shown)
+
+
+def test_a_cache_folder_that_is_a_link_tidies_nothing(make_site: Callable[..., Run], tmp_path: Path) -> None:
+    # committed as a link to another project's cache: nothing there is removed (nor asked after)
+    other = tmp_path / "other" / CACHE_FOLDER
+    stale = other / store.folder_name(os.fsencode(tmp_path / "gone"))
+    stale.mkdir(parents=True)
+    (stale / store.OUTPUT).write_bytes(os.fsencode(tmp_path / "gone"))
+    (tmp_path / CACHE_FOLDER).symlink_to(other, target_is_directory=True)
+    built = make_site({}, "build", "-v")
+    assert built.code == 0 and "Traceback" not in built.err, built.err
+    assert stale.is_dir() and "removed" not in built.out, built.out
 
 
 def test_no_cache_builds_everything_and_keeps_nothing(make_site: Callable[..., Run], tmp_path: Path) -> None:
