@@ -62,16 +62,21 @@ def cache_folder(content_dir: Path, out_dir: Path) -> Path:
 
 
 def folder_name(out: bytes) -> str:
+    """The name of the cache folder of the output folder at `out` (its real path)."""
     return hashlib.blake2b(out, digest_size=8).hexdigest()
 
 
-def make_cache_root(root: Path) -> None:
+def make_cache_root(root: Path) -> str | None:
     """Make the folder the cache folders are in, with a .gitignore of its own: so that no project commits it, even one
-    whose .gitignore does not name it."""
-    root.mkdir(parents=True, exist_ok=True)
-    ignore = root / ".gitignore"
-    if not ignore.exists():
-        replace_file(ignore, f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n".encode())
+    whose .gitignore does not name it. Return why it cannot be made (a file in its place, a read-only folder), or None."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        ignore = root / ".gitignore"
+        if not ignore.exists():
+            replace_file(ignore, f"# written by explainer: the build cache ({CACHE_FOLDER}), never to be committed\n*\n".encode())
+    except OSError as exc:
+        return f"cannot be written ({exc.strerror or exc})"
+    return None
 
 
 def forget_gone_outputs(folder: Path, out_dir: Path, note: Callable[[str], None]) -> None:

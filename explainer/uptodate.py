@@ -283,7 +283,8 @@ def load_stages(folder: Path, note: Note) -> Cache:
 
 def save_stages(folder: Path, cache: Cache) -> str | None:
     """Keep the stage caches for the next build; return why they could not be written, or None."""
-    make_cache_root(folder.parent)
+    if (failed := make_cache_root(folder.parent)) is not None:
+        return failed
     kept = pickled(cache)
 
     def dump(sink: Sealing) -> None:

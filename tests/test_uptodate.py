@@ -367,6 +367,17 @@ def test_a_stage_cache_writer_that_stops_is_only_noted(make_site: Callable[..., 
     assert UP_TO_DATE in make_site().out  # the record was kept
 
 
+def test_without_fork_a_cache_folder_that_cannot_be_made_is_only_noted(make_site: Callable[..., Run], tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # the caches written in the build's process
+    (tmp_path / CACHE_FOLDER).write_text("not a folder\n", encoding="utf-8")
+    built = make_site({}, "build", "-v")
+    assert built.code == 0 and "Built" in built.out and "Traceback" not in built.err, built.err
+    assert "stages cannot be written (" in built.out, built.out
+
+
 @pytest.mark.parametrize("without", ["fork on this system", "a process to spare"])
 def test_without_fork_the_stage_caches_are_written_in_the_build_s_process(make_site: Callable[..., Run], tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch, without: str) -> None:
