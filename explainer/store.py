@@ -58,7 +58,12 @@ class Sealing:
 
 def cache_folder(content_dir: Path, out_dir: Path) -> Path:
     """The folder of the cache of builds from content_dir into out_dir: one per output folder, beside content/."""
-    return content_dir.parent / CACHE_FOLDER / folder_name(os.path.realpath(out_dir).encode("utf-8", "surrogateescape"))
+    return content_dir.parent / CACHE_FOLDER / folder_name(real_path(out_dir))
+
+
+def real_path(out_dir: Path) -> bytes:
+    """An output folder's real path, as its cache folder's name and note are made from."""
+    return os.path.realpath(out_dir).encode("utf-8", "surrogateescape")
 
 
 def folder_name(out: bytes) -> str:
@@ -87,7 +92,7 @@ def forget_gone_outputs(folder: Path, out_dir: Path, note: Callable[[str], None]
     note hashes to its name and names a place in the project's folder or the system's temporary one is looked at, so
     that a build never asks after a path elsewhere (a network share) nor removes anything outside its own cache.
     """
-    out = os.path.realpath(out_dir).encode("utf-8", "surrogateescape")
+    out = real_path(out_dir)
     if read_output(folder) != out:
         try:
             replace_file(folder / OUTPUT, out, 0o600)
@@ -120,7 +125,7 @@ def gone(path: bytes) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return True
     except (OSError, ValueError):  # ValueError: a NUL in the path
-        return False
+        pass
     return False
 
 

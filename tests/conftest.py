@@ -92,14 +92,21 @@ class Run:
 VIEW_ID = re.compile(r"\[(?:[^\]]*-)?(\d+px (?:light|dark))(?: no-JS)?(?:-[^\]]*)?\]$")
 
 
-def survey_readers() -> frozenset[str]:
-    """The browser test files with a test that reads the survey (its `survey` fixture), as node ids name them."""
-    found = set()
+def survey_tests() -> list[tuple[str, str, frozenset[str]]]:
+    """The browser tests that read the survey (its `survey` fixture): file as node ids name it, name, parameters."""
+    found = []
     for path in sorted((ROOT / "tests" / "browser").glob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and any(a.arg == "survey" for a in node.args.args):
-                found.add(path.relative_to(ROOT).as_posix())
-    return frozenset(found)
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                arguments = frozenset(argument.arg for argument in node.args.args)
+                if "survey" in arguments:
+                    found.append((path.relative_to(ROOT).as_posix(), node.name, arguments))
+    return found
+
+
+def survey_readers() -> frozenset[str]:
+    """The browser test files with a test that reads the survey."""
+    return frozenset(file for file, _, _ in survey_tests())
 
 
 def work_unit(nodeid: str, readers: frozenset[str]) -> str:

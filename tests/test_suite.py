@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ast
-
 from browser.harness import DESKTOP, PHONE, View
 
-from conftest import ROOT, survey_readers, work_unit
+from conftest import survey_tests, work_unit
 
 READERS = frozenset({"tests/browser/test_x.py"})
 
@@ -31,13 +29,7 @@ def test_the_survey_s_readers_of_one_width_and_scheme_run_together_and_any_other
 
 def test_every_browser_test_that_reads_the_survey_names_its_view() -> None:
     # the survey of a view is made once per process: a test that read it from another unit would survey it again
-    readers = []
-    for path in sorted((ROOT / "tests" / "browser").glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                arguments = {argument.arg for argument in node.args.args}
-                if "survey" in arguments:
-                    readers.append(path.relative_to(ROOT).as_posix())
-                    assert "view" in arguments, f"{path.name}: {node.name} reads the survey without a view among its parameters"
+    readers = survey_tests()
+    for file, name, arguments in readers:
+        assert "view" in arguments, f"{file}: {name} reads the survey without a view among its parameters"
     assert len(readers) >= 5, readers  # the accessibility, layout, navigation, no-JS and requests tests
-    assert survey_readers() == frozenset(readers)
