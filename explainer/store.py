@@ -18,7 +18,6 @@ import hmac
 import os
 import secrets
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import BinaryIO
 from . import __version__
 from .limits import CACHE_BYTES
 from .output.write import replace_file
+from .regular import open_regular
 
 CACHE_FOLDER = ".explainer-cache"
 FORMAT = 1  # the layout of a sealed file; a file of another format is ignored
@@ -59,6 +59,18 @@ class Sealing:
 def cache_folder(content_dir: Path, out_dir: Path) -> Path:
     """The folder of the cache of builds from content_dir into out_dir: one per output folder, beside content/."""
     return content_dir.parent / CACHE_FOLDER / folder_name(real_path(out_dir))
+
+
+def refused(folder: Path) -> str | None:
+    """Why the cache folder `folder` must not be used, or None: a symbolic link where it or `.explainer-cache/` stands.
+
+    Anyone may commit such a link, and the build would write its cache where it leads (another
+    project, a folder of the user's own) and read it from there: so neither is done.
+    """
+    for path in (folder.parent, folder):
+        if os.path.islink(path):
+            return f"{path} is a symbolic link, and the cache is never written or read through one: remove the link"
+    return None
 
 
 def real_path(out_dir: Path) -> bytes:
@@ -132,19 +144,10 @@ def gone(path: bytes) -> bool:
 def read_output(folder: Path) -> bytes | None:
     """The output folder a cache folder notes it is for; None when it notes none (or it cannot be read)."""
     try:  # never through a link, never waiting on a pipe, never past PATH_BYTES
-        descriptor = os.open(folder / OUTPUT, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with open_regular(folder / OUTPUT, follow=False) as handle:
+            data = handle.read(PATH_BYTES + 1)
     except OSError:
         return None
-    data = b""
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        while len(data) <= PATH_BYTES and (piece := os.read(descriptor, PATH_BYTES + 1 - len(data))):
-            data += piece
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
     return data if 0 < len(data) <= PATH_BYTES else None
 
 
@@ -209,7 +212,7 @@ def unseal(kind: str, data: bytes, key: bytes) -> memoryview:
 def read_sealed(path: Path, kind: str) -> memoryview:
     """The authenticated payload of one cache file; Unusable when absent, too large, foreign or damaged."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, follow=False) as handle:  # a committed link or special file is never read
             data = handle.read(CACHE_BYTES.value + 1)
     except FileNotFoundError:
         raise Unusable("none yet") from None

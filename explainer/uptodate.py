@@ -1,6 +1,6 @@
 """The build with its cache on disk: nothing to do when nothing changed, as make and ninja know.
 
-A build records (store.py, `record`) the hash of every input it read and of every file the
+A build records (store.py, `record`) the hash of every input it read (inputs.py) and of every file the
 output folder holds after it wrote: the content folder (every file, quotes.lock as the build
 left it), the site's own templates/, explainer itself (its code, default theme and locales, the
 Python and the versions of every installed package), the options that decide the output, the
@@ -16,32 +16,28 @@ full, with the stage caches (`stages`) of the last one warm. Only `--jobs` (the 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import pickle
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
 from .cache import Cache
 from .errors import Problem
+from .inputs import first_inputs, hash_explainer, hash_file, hash_input, later_inputs
 from .limits import CACHE_BYTES, shown, size
 from .model import Options, Output
 from .output.lock import OutputLock
 from .output.swap import finish_removals
 from .output.write import check_out_dir, tidy
-from .store import Sealing, Unusable, cache_folder, forget_gone_outputs, make_cache_root, read_sealed, write_sealed, write_sealed_stream
+from .store import Sealing, Unusable, cache_folder, forget_gone_outputs, make_cache_root, read_sealed, refused, write_sealed, write_sealed_stream
 
 if TYPE_CHECKING:
     from .pipeline import Built
 
-PACKAGE = Path(__file__).resolve().parent
 RECORD, STAGES = "record", "stages"
 # compiled templates hold functions: each process compiles its own; the load stage's results (the model objects of
 # every file) take longer to pickle and unpickle than to parse again (1,000 pages: 3.6 s to pickle, 2.8 s to parse)
@@ -60,123 +56,6 @@ class Record:
     warnings: tuple[Problem, ...]
     pages: int
     search: int  # the search index's bytes, or -1 without one
-
-
-def hash_file(path: Path | str) -> str:
-    """The content hash of one file; 'absent' or 'unreadable' when it cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
-    except FileNotFoundError:
-        return "absent"
-    except OSError:
-        return "unreadable"
-
-
-def tree_files(folder: Path) -> dict[str, str]:
-    """Every file under folder (through links, each real folder once) by its path inside it -> its content hash."""
-    found: dict[str, str] = {}
-    seen: set[str] = set()
-
-    def visit(real: str, relative: str) -> None:
-        if real in seen:
-            return
-        seen.add(real)
-        try:
-            entries = sorted(os.scandir(real), key=lambda entry: entry.name)
-        except OSError:
-            return
-        for entry in entries:
-            name = f"{relative}{entry.name}"
-            if entry.name == "__pycache__":
-                continue
-            try:
-                is_folder = entry.is_dir()
-            except OSError:  # a link that leads nowhere (a loop): hashed as unreadable, as the build reports it
-                is_folder = False
-            if is_folder:
-                visit(os.path.realpath(entry.path), name + "/")
-            else:
-                found[name] = hash_file(entry.path)
-
-    if folder.is_dir():
-        visit(os.path.realpath(folder), "")
-    return found
-
-
-def hash_tree(folder: Path) -> str:
-    """One hash of every file under folder, names included: any edit, addition or removal changes it."""
-    if not folder.is_dir():
-        return "absent"
-    return hashlib.blake2b(json.dumps(sorted(tree_files(folder).items())).encode(), digest_size=16).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def hash_explainer() -> str:
-    """Explainer as installed: its version, every file of the package, the Python, and every installed distribution."""
-    distributions = sorted(name for folder in sys.path if os.path.isdir(folder)
-                           for name in os.listdir(folder) if name.endswith(".dist-info"))
-    parts = [__version__, sys.version, hash_tree(PACKAGE), *distributions]
-    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=16).hexdigest()
-
-
-def hash_options(options: Options, search: bool) -> str:
-    """The options that decide what is built and what is reported (not --jobs, which makes the same bytes)."""
-    real = {field.name: (os.path.realpath(value) if isinstance(value, Path) else value)
-            for field in dataclasses.fields(options) if field.name != "jobs" for value in [getattr(options, field.name)]}
-    real["search"] = search
-    real["archives_env"] = os.environ.get("EXPLAINER_ARCHIVES", "")
-    return hashlib.blake2b(json.dumps(real, sort_keys=True).encode(), digest_size=16).hexdigest()
-
-
-def hash_fonts() -> str:
-    """The machine's fonts a card is drawn with: which fontconfig chooses, and their bytes."""
-    from .media.fonts import system_font_paths  # fontconfig only: no font is read as a font here
-
-    return hashlib.blake2b(json.dumps([(path, hash_file(path)) for path in system_font_paths()]).encode(),
-                           digest_size=16).hexdigest()
-
-
-def hash_input(name: str, options: Options, search: bool) -> str:
-    """An input's hash now, by its name in a record."""
-    kind, _, where = name.partition(":")
-    if kind == "options":
-        return hash_options(options, search)
-    if kind == "explainer":
-        return hash_explainer()
-    if kind == "tree":
-        return hash_tree(Path(where))
-    if kind == "file":
-        return hash_file(where)
-    if kind == "fonts":
-        return hash_fonts()
-    return "unknown"  # a name this version does not know: never current
-
-
-def first_inputs(options: Options, search: bool) -> dict[str, str]:
-    """The inputs hashed before the build reads them: options, explainer, the content folder, the site's templates."""
-    content = os.path.realpath(options.content_dir)
-    templates = os.path.realpath(options.root / "templates")
-    return {"options": hash_options(options, search), "explainer": hash_explainer(),
-            f"tree:{content}": hash_tree(Path(content)), f"tree:{templates}": hash_tree(Path(templates))}
-
-
-def later_inputs(built: Built, options: Options) -> dict[str, str]:
-    """The inputs known once built: the archives looked for, the facts.json compared against (as written), the fonts."""
-    from .pipeline import previous_facts
-
-    found: dict[str, str] = {}
-    made = built.made
-    for path in made.quotes.archives if made.quotes is not None else ():
-        found[f"file:{os.path.realpath(path)}"] = hash_file(path)
-    previous = os.path.realpath(previous_facts(options))
-    found[f"file:{previous}"] = hash_file(previous)
-    if made.site.config.look.cards:
-        found["fonts"] = hash_fonts()
-    if made.locked:  # the build wrote quotes.lock: the content folder as it left it
-        content = os.path.realpath(options.content_dir)
-        found[f"tree:{content}"] = hash_tree(Path(content))
-    return found
 
 
 def is_current(record: Record, options: Options, search: bool, note: Note) -> bool:
@@ -265,6 +144,9 @@ def load_record(folder: Path, note: Note) -> Record | None:
 def load_stages(folder: Path, note: Note) -> Cache:
     """The stage caches the last build left, when this user's key sealed them for this very explainer; else empty."""
     path = folder / STAGES
+    if (why := refused(folder)) is not None:
+        note(f"stage cache {path} not used: {why}")
+        return Cache()
     try:
         payload = read_sealed(path, STAGES)
         made_by = hash_explainer().encode()
@@ -383,7 +265,13 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
     assert options.out_dir is not None, "build needs an output folder"
     check_out_dir(options.out_dir, options.content_dir)
     folder = cache_folder(options.content_dir, options.out_dir)
-    with OutputLock.take(options.out_dir):
+    with OutputLock.take(options.out_dir) as lock:
+        why = refused(folder)
+        if why is not None:  # built as with --no-cache: nothing of the cache read, nothing written where a link leads
+            note(f"build cache not used: {why}")
+            from .pipeline import build
+
+            return build(options, search=search, lock=lock)
         try:
             tidy(options.out_dir)
             record = load_record(folder, note)

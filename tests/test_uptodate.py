@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, ROOT, Run, run_cli
-from explainer import limits, pipeline, store, uptodate
+from explainer import inputs, limits, pipeline, store, uptodate
 from explainer.cache import Cache
 from explainer.limits import Limit
 from explainer.model import Options, Output
@@ -30,9 +30,9 @@ ARCHIVED = {"content/sources/paper.yaml": (
 @pytest.fixture(autouse=True)
 def fresh_explainer_hash() -> Iterator[None]:
     """Each test hashes explainer afresh (a test may change its version)."""
-    uptodate.hash_explainer.cache_clear()
+    inputs.hash_explainer.cache_clear()
     yield
-    uptodate.hash_explainer.cache_clear()
+    inputs.hash_explainer.cache_clear()
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -86,8 +86,8 @@ def test_every_kind_of_input_builds_again(make_site: Callable[..., Run], change:
 
 def test_a_new_explainer_version_builds_again(make_site: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     make_site()
-    monkeypatch.setattr(uptodate, "__version__", "99.0")
-    uptodate.hash_explainer.cache_clear()
+    monkeypatch.setattr(inputs, "__version__", "99.0")
+    inputs.hash_explainer.cache_clear()
     assert "Built" in make_site().out
 
 
@@ -236,7 +236,7 @@ def test_a_crafted_pickle_without_a_valid_mac_is_never_loaded(make_site: Callabl
     folder = cache_folder(tmp_path / "content", tmp_path / "site")
     crafted = pickle.dumps(Planted(planted))
     assert not planted.exists()
-    (folder / "stages").write_bytes(header("stages") + b"\0" * 32 + uptodate.hash_explainer().encode() + crafted)
+    (folder / "stages").write_bytes(header("stages") + b"\0" * 32 + inputs.hash_explainer().encode() + crafted)
     (folder / "record").unlink()
     again = make_site({}, "build", "-v")
     assert again.code == 0 and "Built" in again.out and "not sealed by this user's key" in again.out
@@ -325,7 +325,7 @@ def test_stage_caches_past_the_limit_whose_last_file_cannot_be_removed_are_only_
 def test_a_sealed_cache_this_code_cannot_read_is_ignored(make_site: Callable[..., Run], tmp_path: Path) -> None:
     make_site()
     folder = cache_folder(tmp_path / "content", tmp_path / "site")
-    assert store.write_sealed(folder / "stages", "stages", uptodate.hash_explainer().encode() + b"no pickle") is None
+    assert store.write_sealed(folder / "stages", "stages", inputs.hash_explainer().encode() + b"no pickle") is None
     (folder / "record").unlink()
     again = make_site({}, "build", "-v")
     assert again.code == 0 and "Built" in again.out and "UnpicklingError" in again.out

@@ -17,6 +17,7 @@ from .. import limits
 from ..cache import Section, digest
 from ..errors import Problem, display_bases, shown_from
 from ..model import Options
+from ..regular import open_regular
 from .places import Places
 
 T = TypeVar("T")
@@ -34,9 +35,10 @@ class TooLarge(Exception):
 def read_bounded(path: Path, limit: int) -> bytes:
     """Return a file's bytes, reading at most `limit` + 1 of them: TooLarge past the limit (memory stays bounded).
 
-    OSError as open() and read() raise it (missing, unreadable, a folder, a symlink loop).
+    OSError as open() and read() raise it (missing, unreadable, a folder, a symlink loop), and NotRegular for a device,
+    pipe or socket (regular.py): reading one never ends (/dev/zero) or waits (/dev/stdin).
     """
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         data = handle.read(limit + 1)
         if len(data) > limit:
             raise TooLarge(max(os.fstat(handle.fileno()).st_size, len(data)))

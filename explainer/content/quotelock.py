@@ -22,6 +22,8 @@ import yaml
 from .. import limits
 from ..cache import Cache, Section, digest
 from ..errors import Problem
+from ..regular import leads_outside
+from .files import TooLarge, read_bounded
 from .yamlfile import LocMap, parse_yaml
 
 LOCK_NAME = "quotes.lock"
@@ -79,17 +81,38 @@ def read_lock(path: Path, shown: str, memo: Section | None = None) -> tuple[Lock
     With `memo` (a cache section: the preview's, or the one the last build left), a lock whose text
     is the same as when it was last read is not parsed again; what it read to is shared, never changed.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}, None
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, damaged(shown, 0, f"it cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    text, why = lock_text(path)
+    if text is None:
+        return {}, None if why is None else damaged(shown, 0, why)
     if memo is None:
         return parse_lock(text, shown)
     key = digest(shown, limits.in_force(), text)  # what parse_yaml accepts depends on the limits
     found: tuple[Lock, Problem | None] = memo.kept("read", key, lambda: parse_lock(text, shown))
     return found
+
+
+def lock_text(path: Path) -> tuple[str | None, str | None]:
+    """The lock's text; else None, and why it cannot be read (None when there is no lock).
+
+    Read as a content file is: a regular file of at most limits.FILE_BYTES, never through a link
+    leading out of the folder that holds content/ (which anyone may commit: one to /dev/zero never
+    ends). What `save_lock` writes replaces such a file, never what it leads to.
+    """
+    outside = leads_outside(path, os.path.realpath(path.parent.parent))
+    if outside is not None:
+        return None, f"it is a symbolic link to {outside}, outside the project folder; remove it (the next build writes the lock)"
+    try:
+        data = read_bounded(path, limits.FILE_BYTES.value)
+    except FileNotFoundError:
+        return None, None
+    except TooLarge as exc:
+        return None, f"it is {exc}; a content file may have at most {limits.shown(limits.FILE_BYTES)}"
+    except OSError as exc:
+        return None, f"it cannot be read ({exc.strerror or exc})"
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"), None  # as text mode reads it (a Windows checkout)
+    except UnicodeDecodeError as exc:
+        return None, f"it cannot be read ({exc})"
 
 
 def parse_lock(text: str, shown: str) -> tuple[Lock, Problem | None]:
@@ -161,14 +184,9 @@ def save_lock(lock: Lock, path: Path, memo: Section | None = None) -> bool:
     The file is replaced atomically, so a build stopped halfway never leaves half a lock. With
     `memo` (as for `read_lock`), a lock equal to the one last formatted is not formatted again.
     """
-    try:
-        now: str | None = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        if not lock:
-            return False
-        now = None
-    except (OSError, UnicodeDecodeError):
-        now = None  # unreadable: replaced below
+    now, why = lock_text(path)
+    if now is None and why is None and not lock:
+        return False  # no lock, and none needed
     text = None
     if memo is not None and now is not None:
         found: tuple[Lock, str] | None = memo.lookup("format", digest(now))

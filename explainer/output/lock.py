@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 from pathlib import Path
 from types import TracebackType
 
 from ..errors import CannotWrite
+from ..regular import NOFOLLOW, NOT_REGULAR
 
 
 class OutputBusy(CannotWrite):
@@ -37,13 +39,21 @@ class OutputLock:
     def take(cls, out_dir: Path, command: str = "build") -> OutputLock:
         """Take the lock on out_dir (its parent is created); OutputBusy at once when another process holds it."""
         out_dir = Path(os.path.realpath(out_dir))
+        lock = cls.path(out_dir)
         try:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(cls.path(out_dir), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # never through a link (anyone may commit one: it would truncate the file it leads to), never waiting on a pipe
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | NOFOLLOW | getattr(os, "O_NONBLOCK", 0), 0o644)
         except OSError as exc:
+            if os.path.islink(lock):
+                raise CannotWrite(f"cannot lock {out_dir}: {lock} is a symbolic link, and explainer never writes through one "
+                                  "(it would write to the file it leads to); remove the link") from None
             why = "a file stands where a folder belongs" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
             raise CannotWrite(f"cannot write to {out_dir.parent}: {why or exc}; "
                               "check that the folder can be created and written, or choose another --out") from None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise CannotWrite(f"cannot lock {out_dir}: {lock} is {NOT_REGULAR}; remove it")
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
