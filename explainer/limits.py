@@ -41,7 +41,8 @@ class Limit:
 KIB = 1024
 MIB = 1024 * KIB
 
-FILE_BYTES = Limit(512 * KIB, "bytes", "size of one content file (site.yaml, a source, a facts file, a term, a page)",
+FILE_BYTES = Limit(512 * KIB, "bytes",
+                   "size of one content file (site.yaml, a source, a facts file, a term, a page) or template of the site's own (templates/)",
                    "a YAML file of this size takes seconds to read; split a longer one (facts may live in many files)")
 LINE_CHARS = Limit(10_000, "characters", "length of one line of a content file",
                    "an error report shows the line; a paragraph may wrap onto as many lines as it likes")
@@ -57,7 +58,7 @@ CONTENT_BYTES = Limit(16 * MIB, "bytes", "all content files together",
 ARCHIVE_BYTES = Limit(4 * MIB, "bytes", "size of one source's archive text (`archive:`)",
                       "quotes are searched in it; a news article is well under 100 KB")
 ARCHIVE_PATH = Limit(1_024, "characters", "length of `archive:` (a relative path)", "no file name is longer")
-ASSET_BYTES = Limit(20 * MIB, "bytes", "size of one image or other file of the content (content/files/, beside the pages)",
+ASSET_BYTES = Limit(20 * MIB, "bytes", "size of one image or other file of the content (content/files/, beside the pages) or of templates/static/",
                     "a page shows an image in a few hundred KB; a larger file belongs where it is published, linked")
 ASSETS_BYTES = Limit(256 * MIB, "bytes", "all images and other files of the content together",
                      "GitHub Pages publishes at most 1 GB; every build reads them all")

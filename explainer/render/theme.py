@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
+import stat
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 from ..cache import Cache, Digest, digest
 from ..errors import Problem, display_path
+from ..limits import ASSET_BYTES, FILE_BYTES, Limit, raise_hint, shown, size
 from ..model import Markdown, Options
+from ..regular import NOT_REGULAR, leads_outside, open_regular, within
 
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
@@ -21,19 +27,48 @@ DEFAULT_PREFIX = "default"  # templates named default/… are the default theme'
 TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
 UNREADABLE_HINT = "check that it is a file that may be read (a symbolic link must lead to one)"
+OWN_HINT = "a theme's files are read only from inside the project: copy the file into templates/ (a regular file, within the limits)"
 
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """Where templates and static files come from: the site's own folder first, then the default."""
+    """Where templates and static files come from: the site's own folder first, then the default.
+
+    The site's own templates/ is part of the project, which anyone may send a pull request to:
+    its files are used only when they are regular files inside the project, within the limits
+    (`refusals` says which are not), and its templates run in Jinja's sandbox (`make_environment`).
+    """
 
     folders: tuple[Path, ...]
+    project: str = ""  # the real path of the folder holding content/
+    refused: tuple[tuple[Path, str], ...] = ()  # the site's templates/ itself, when it leads out of the project, and why
 
     @classmethod
     def for_site(cls, options: Options) -> Theme:
-        own = Path(os.path.realpath(options.root / "templates"))  # realpath, not resolve(): a symlink loop is no error
-        folders = [own] if own.is_dir() and own != DEFAULT_THEME else []
-        return cls((*folders, DEFAULT_THEME))
+        project = os.path.realpath(options.root)
+        written = options.root / "templates"
+        own = Path(os.path.realpath(written))  # realpath, not resolve(): a symlink loop is no error
+        if not own.is_dir() or own == DEFAULT_THEME:
+            return cls((DEFAULT_THEME,), project)
+        if not within(str(own), project):
+            return cls((DEFAULT_THEME,), project, ((written, f"it is a symbolic link to {own}, outside the project folder"),))
+        return cls((own, DEFAULT_THEME), project)
+
+    @property
+    def own(self) -> Path | None:
+        """The site's own templates/ folder, if it has one (its real path)."""
+        return self.folders[0] if len(self.folders) > 1 else None
+
+    def unusable(self, path: Path) -> str | None:
+        """Why a file of the site's own templates/ is not used (None: it is, as is every file of the default theme)."""
+        own = self.own
+        if own is None or not path.is_relative_to(own):
+            return None
+        return unusable_file(path, self.project, ASSET_BYTES if "static" in path.relative_to(own).parts else FILE_BYTES)
+
+    def files(self, folder: Path, pattern: str) -> list[Path]:
+        """The paths under one of the theme's folders matching `pattern`, at any depth, less those it does not use."""
+        return [path for path in sorted(folder.rglob(pattern)) if self.unusable(path) is None]
 
     def static_files(self) -> dict[str, Path]:
         """Return static files by their path under assets/, the site's own winning."""
@@ -41,7 +76,7 @@ class Theme:
         for folder in reversed(self.folders):
             static = folder / "static"
             if static.is_dir():
-                for path in sorted(static.rglob("*")):
+                for path in self.files(static, "*"):
                     if path.is_file():
                         found[path.relative_to(static).as_posix()] = path
         return dict(sorted(found.items()))
@@ -50,20 +85,75 @@ class Theme:
         """Every template the theme uses, by name: the site's own file where it has one."""
         found: dict[str, Path] = {}
         for folder in reversed(self.folders):
-            for path in sorted(folder.rglob("*.html")):
+            for path in self.files(folder, "*.html"):
                 if "static" not in path.relative_to(folder).parts:
                     found[path.relative_to(folder).as_posix()] = path
         return dict(sorted(found.items()))
+
+    def refusals(self) -> list[Problem]:
+        """One problem for each file (or the folder) of the site's own templates/ that is not used, and why."""
+        found = [Problem(link_path(path), 0, f"templates/ is not used: {why}", OWN_HINT) for path, why in self.refused]
+        own = self.own
+        if own is not None:
+            for path in sorted(own.rglob("*")):
+                why = self.unusable(path) if os.path.islink(path) or not path.is_dir() else None
+                if why is not None:
+                    what = "folder" if path.is_dir() else "file"
+                    found.append(Problem(link_path(path), 0, f"this {what} of the theme is not used: {why}", OWN_HINT))
+        return found
 
     def digest(self) -> Digest:
         """The content hash of every file of the theme, by folder and name: any edit, addition or removal changes it."""
         parts: list[str | bytes] = []
         for folder in self.folders:
             for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    parts += [str(path.relative_to(folder)), path.read_bytes()]
-            parts.append(str(folder))
+                why = self.unusable(path) if os.path.islink(path) or not path.is_dir() else None
+                if why is not None:
+                    parts += [str(path.relative_to(folder)), why]  # never read: a link out, a device, too large
+                elif path.is_file():
+                    with open_regular(path) as handle:
+                        parts += [str(path.relative_to(folder)), handle.read()]
+            parts += [str(folder), *(f"{path}:{why}" for path, why in self.refused)]
         return digest(*parts)
+
+
+def link_path(path: Path) -> str:
+    """How reports name a link: where it stands (display_path would name where it leads)."""
+    folder = display_path(path.parent)
+    return path.name if folder == "." else os.path.join(folder, path.name)
+
+
+def unusable_file(path: Path, project: str, limit: Limit) -> str | None:
+    """Why a file of a project is not used as a file of its theme: a link out of the project, no regular file, too large."""
+    outside = leads_outside(path, project)
+    if outside is not None:
+        return f"it is a symbolic link to {outside}, outside the project folder"
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None  # gone, or a link that leads nowhere: reading it says why
+    if stat.S_ISDIR(status.st_mode):
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return f"it is {NOT_REGULAR}"
+    if status.st_size > limit.value:
+        return f"it is {size(status.st_size)}, past the limit of {shown(limit)} ({limit.what}); {raise_hint(limit, status.st_size)}"
+    return None
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """The site's own templates/, loading none of the files its theme does not use (Theme.unusable)."""
+
+    def __init__(self, theme: Theme) -> None:
+        assert theme.own is not None
+        super().__init__(str(theme.own))
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        if self.theme.unusable(path) is not None:
+            raise jinja2.TemplateNotFound(template)  # check_templates said why
+        return super().get_source(environment, template)
 
 
 DICT_ATTRIBUTES = frozenset(dir(dict))  # what `obj.name` finds on a dict before its keys (obj.items is the method)
@@ -100,16 +190,25 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class SandboxedThemeEnvironment(ThemeEnvironment, SandboxedEnvironment):
+    """ThemeEnvironment in Jinja's sandbox: a template reaches no Python internals (`__class__`, a function's globals),
+    so it can neither run code nor read files; for a site with templates of its own, which a pull request may bring."""
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
     """Return the Jinja environment for a theme: autoescaping, undefined variables are errors.
 
     Templates are not reloaded from disk once compiled: an environment serves one version of
-    the theme (the render cache makes a new one when the theme's digest changes).
+    the theme (the render cache makes a new one when the theme's digest changes). The default
+    theme alone, which comes with explainer, runs without the sandbox, which costs a tenth of
+    rendering's time at 1,000 pages; a site's own templates/ runs every template in it.
     """
     # "default/base.html" is always the default theme's own: a site's base.html can extend it and replace one block
-    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DEFAULT_THEME))}),
-                                  jinja2.FileSystemLoader([str(f) for f in theme.folders])])
-    return ThemeEnvironment(
+    default = jinja2.FileSystemLoader(str(DEFAULT_THEME))
+    own: list[jinja2.BaseLoader] = [ProjectLoader(theme)] if theme.own is not None else []
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({DEFAULT_PREFIX: default}), *own, default])
+    kind = SandboxedThemeEnvironment if theme.own is not None else ThemeEnvironment
+    return kind(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -146,7 +245,7 @@ def check_templates(theme: Theme, cache: Cache | None = None) -> list[Problem]:
 def compile_templates(theme: Theme) -> list[Problem]:
     """`check_templates` without a cache."""
     env = make_environment(theme)
-    problems: list[Problem] = []
+    problems: list[Problem] = theme.refusals()
     for name, path in theme.templates().items():
         try:
             env.parse(path.read_text(encoding="utf-8"), name, str(path))
