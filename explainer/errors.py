@@ -74,6 +74,13 @@ def display_path(path: str | Path, root: Path | None = None) -> str:
     return shown_from(os.path.realpath(path), path, display_bases(root))  # realpath: a symlink loop is no error
 
 
+def display_link(path: str | Path, root: Path | None = None) -> str:
+    """`display_path` of where a symbolic link stands (display_path names where it leads)."""
+    folder, name = os.path.split(os.fspath(path))
+    shown = display_path(folder or ".", root)
+    return name if shown == "." else os.path.join(shown, name)
+
+
 def display_bases(root: Path | None = None) -> tuple[str, ...]:
     """The folders `display_path` shows paths from, as real paths: the working directory, then `root`."""
     return tuple(os.path.realpath(base) for base in (Path.cwd(), root) if base is not None)

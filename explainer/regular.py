@@ -17,6 +17,7 @@ import os
 import stat
 
 NOT_REGULAR = "not a regular file (a device, pipe or socket, or a link to one)"
+OUTSIDE = "outside the project folder or in a hidden folder of it (.git/ …)"  # where a link leading out goes
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # everywhere explainer runs but Windows, which has no such links to fear
 
 
@@ -43,12 +44,20 @@ def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> io.Buf
 
 
 def within(path: str, folder: str) -> bool:
-    """Whether the real path `path` is `folder` (a real path) or inside it."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+    """Whether the real path `path` is `folder` (a real path) or inside it, in none of its hidden files or folders.
+
+    A hidden folder of a project is none of its content and may hold secrets: `.git/config` can
+    hold the token a CI checkout pushes with, and a link to it would publish it.
+    """
+    if path == folder:
+        return True
+    inside = folder.rstrip(os.sep) + os.sep
+    return path.startswith(inside) and not any(part.startswith(".") for part in path[len(inside):].split(os.sep))
 
 
 def leads_outside(path: str | os.PathLike[str], folder: str) -> str | None:
-    """Where a link at `path` leads when that is outside the real folder `folder`; None for no link, or one that stays."""
+    """Where a link at `path` leads when that is not `within` the real folder `folder`; None for no link, or one that
+    stays."""
     if not os.path.islink(path):
         return None
     real = os.path.realpath(path)

@@ -173,3 +173,18 @@ def test_a_committed_quote_lock_link_does_not_hang_the_build(make_site: Callable
     with within(20):
         run = run_cli(root, "build")
     assert run.code == 0
+
+
+@pytest.mark.parametrize("where", ["content/files/config.txt", "content/pages/config.md", "templates/static/config.txt",
+                                   "templates/footer.html"])
+def test_a_link_into_a_hidden_folder_of_the_project_is_refused(make_site: Callable[..., Run], where: str) -> None:
+    """.git/config may hold the token a CI checkout pushes with: a link to it must never publish it."""
+    root = make_site().root
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n", encoding="utf-8")
+    link = root / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(os.path.relpath(root / ".git" / "config", link.parent))
+    run = run_cli(root, "build")
+    assert run.code == 1 and f"{where}: error:" in run.err and "hidden folder" in run.err and "internal error" not in run.err
+    assert not any(b"SECRET-TOKEN" in path.read_bytes() for path in (root / "site").rglob("*") if path.is_file())

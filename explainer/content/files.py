@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from .. import limits
 from ..cache import Section, digest
-from ..errors import Problem, display_bases, shown_from
+from ..errors import Problem, display_bases, display_link, shown_from
 from ..model import Options
-from ..regular import open_regular
+from ..regular import OUTSIDE, open_regular, within
 from .places import Places
 
 T = TypeVar("T")
@@ -117,8 +117,8 @@ class ContentFiles:
         total = limits.ASSETS_BYTES if limit is limits.ASSET_BYTES else limits.CONTENT_BYTES
         shown = self.show(path)
         real = self.real(path)
-        if real != self.inside and not real.startswith(self.inside + os.sep):
-            self.problems.append(Problem(shown, 0, f"a symbolic link to {real}, outside the project folder",
+        if not within(real, self.inside):
+            self.problems.append(Problem(display_link(path, self.options.root), 0, f"a symbolic link to {real}, {OUTSIDE}",
                                          "content is read only from the folder holding content/: copy the file in"))
             return None
         if self.totals.get(total.what, 0) > total.value:

@@ -22,7 +22,7 @@ import yaml
 from .. import limits
 from ..cache import Cache, Section, digest
 from ..errors import Problem
-from ..regular import leads_outside
+from ..regular import OUTSIDE, leads_outside
 from .files import TooLarge, read_bounded
 from .yamlfile import LocMap, parse_yaml
 
@@ -100,7 +100,7 @@ def lock_text(path: Path) -> tuple[str | None, str | None]:
     """
     outside = leads_outside(path, os.path.realpath(path.parent.parent))
     if outside is not None:
-        return None, f"it is a symbolic link to {outside}, outside the project folder; remove it (the next build writes the lock)"
+        return None, f"it is a symbolic link to {outside}, {OUTSIDE}; remove it (the next build writes the lock)"
     try:
         data = read_bounded(path, limits.FILE_BYTES.value)
     except FileNotFoundError:

@@ -15,10 +15,10 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..cache import Cache, Digest, digest
-from ..errors import Problem, display_path
+from ..errors import Problem, display_link, display_path
 from ..limits import ASSET_BYTES, FILE_BYTES, Limit, raise_hint, shown, size
 from ..model import Markdown, Options
-from ..regular import NOT_REGULAR, leads_outside, open_regular, within
+from ..regular import NOT_REGULAR, OUTSIDE, leads_outside, open_regular, within
 
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
@@ -51,7 +51,7 @@ class Theme:
         if not own.is_dir() or own == DEFAULT_THEME:
             return cls((DEFAULT_THEME,), project)
         if not within(str(own), project):
-            return cls((DEFAULT_THEME,), project, ((written, f"it is a symbolic link to {own}, outside the project folder"),))
+            return cls((DEFAULT_THEME,), project, ((written, f"it is a symbolic link to {own}, {OUTSIDE}"),))
         return cls((own, DEFAULT_THEME), project)
 
     @property
@@ -92,14 +92,14 @@ class Theme:
 
     def refusals(self) -> list[Problem]:
         """One problem for each file (or the folder) of the site's own templates/ that is not used, and why."""
-        found = [Problem(link_path(path), 0, f"templates/ is not used: {why}", OWN_HINT) for path, why in self.refused]
+        found = [Problem(display_link(path), 0, f"templates/ is not used: {why}", OWN_HINT) for path, why in self.refused]
         own = self.own
         if own is not None:
             for path in sorted(own.rglob("*")):
                 why = self.unusable(path) if os.path.islink(path) or not path.is_dir() else None
                 if why is not None:
                     what = "folder" if path.is_dir() else "file"
-                    found.append(Problem(link_path(path), 0, f"this {what} of the theme is not used: {why}", OWN_HINT))
+                    found.append(Problem(display_link(path), 0, f"this {what} of the theme is not used: {why}", OWN_HINT))
         return found
 
     def digest(self) -> Digest:
@@ -117,17 +117,11 @@ class Theme:
         return digest(*parts)
 
 
-def link_path(path: Path) -> str:
-    """How reports name a link: where it stands (display_path would name where it leads)."""
-    folder = display_path(path.parent)
-    return path.name if folder == "." else os.path.join(folder, path.name)
-
-
 def unusable_file(path: Path, project: str, limit: Limit) -> str | None:
     """Why a file of a project is not used as a file of its theme: a link out of the project, no regular file, too large."""
     outside = leads_outside(path, project)
     if outside is not None:
-        return f"it is a symbolic link to {outside}, outside the project folder"
+        return f"it is a symbolic link to {outside}, {OUTSIDE}"
     try:
         status = os.stat(path)
     except OSError:

@@ -16,6 +16,7 @@ import pytest
 from conftest import MINI, Run, run_cli, write_tree
 from explainer import errors, limits
 from explainer.errors import Problem, format_problem
+from explainer.regular import OUTSIDE
 from support import ROOT, snapshot, within
 from tools import require
 
@@ -122,7 +123,7 @@ def test_a_symbolic_link_out_of_the_project_is_not_read(site_root: Path, tmp_pat
     os.symlink(secret, site_root / "content" / "pages" / "leak.md")
     run = run_cli(site_root, "build")
     assert run.code == 1
-    assert f"content/pages/leak.md: error: a symbolic link to {secret}, outside the project folder" in run.err.splitlines()
+    assert f"content/pages/leak.md: error: a symbolic link to {secret}, {OUTSIDE}" in run.err.splitlines()
     assert "do-not-print" not in run.err
 
 
