@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, limits
 from .model import Options
 from .regular import NotRegular, leads_outside, open_regular, within
 
@@ -24,13 +24,29 @@ if TYPE_CHECKING:
     from .pipeline import Built
 
 PACKAGE = Path(__file__).resolve().parent
+PIECE = 1 << 20  # bytes read at a time when a file is hashed within a bound
 
 
-def hash_file(path: Path | str) -> str:
-    """The content hash of one file; 'absent', 'special' (a device, pipe or socket: never read) or 'unreadable'."""
+def project_bytes() -> int:
+    """The most bytes any file of a project is read to (the largest of the limits on one file in force)."""
+    return max(limit.value for limit in (limits.FILE_BYTES, limits.ASSET_BYTES, limits.ARCHIVE_BYTES, limits.PREVIOUS_BYTES))
+
+
+def hash_file(path: Path | str, most: int | None = None) -> str:
+    """The content hash of one file; 'absent', 'special' (a device, pipe or socket: never read) or 'unreadable'.
+
+    With `most`, no more than `most` + 1 bytes are read: a file past it (which the build refuses) is
+    known by those and its size. A regular file may still be endless (/proc/self/pagemap).
+    """
     try:
         with open_regular(path) as handle:
-            return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
+            if most is None:
+                return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
+            hashed, left = hashlib.blake2b(), most + 1
+            while left > 0 and (piece := handle.read(min(left, PIECE))):
+                hashed.update(piece)
+                left -= len(piece)
+            return hashed.hexdigest()[:32] + (f"|past {most}" if left <= 0 else "")
     except FileNotFoundError:
         return "absent"
     except NotRegular:
@@ -72,7 +88,7 @@ def tree_files(folder: Path, inside: str | None = None) -> dict[str, str]:
             if is_folder:
                 visit(os.path.realpath(entry.path), name + "/")
             else:
-                found[name] = hash_file(entry.path)
+                found[name] = hash_file(entry.path, project_bytes() if inside is not None else None)
 
     if folder.is_dir():
         visit(os.path.realpath(folder), "")
@@ -125,7 +141,7 @@ def hash_input(name: str, options: Options, search: bool) -> str:
     if kind == "tree":
         return hash_tree(Path(where), os.path.realpath(options.root))
     if kind == "file":
-        return hash_file(where)
+        return hash_file(where, project_bytes())
     if kind == "fonts":
         return hash_fonts()
     return "unknown"  # a name this version does not know: never current
@@ -147,9 +163,9 @@ def later_inputs(built: Built, options: Options) -> dict[str, str]:
     found: dict[str, str] = {}
     made = built.made
     for path in made.quotes.archives if made.quotes is not None else ():
-        found[f"file:{os.path.realpath(path)}"] = hash_file(path)
+        found[f"file:{os.path.realpath(path)}"] = hash_file(path, project_bytes())
     previous = os.path.realpath(previous_facts(options))
-    found[f"file:{previous}"] = hash_file(previous)
+    found[f"file:{previous}"] = hash_file(previous, project_bytes())
     if made.site.config.look.cards:
         found["fonts"] = hash_fonts()
     if made.locked:  # the build wrote quotes.lock: the content folder as it left it

@@ -188,3 +188,39 @@ def test_a_link_into_a_hidden_folder_of_the_project_is_refused(make_site: Callab
     run = run_cli(root, "build")
     assert run.code == 1 and f"{where}: error:" in run.err and "hidden folder" in run.err and "internal error" not in run.err
     assert not any(b"SECRET-TOKEN" in path.read_bytes() for path in (root / "site").rglob("*") if path.is_file())
+
+
+PAPER = ("title: A Paper\noutlet: The Journal\nauthor: A. Writer\npublished: 2023-12-05\nlanguage: en\narchive: {archive}\n"
+         "excerpts:\n  - id: one\n    text: SECRET_TOKEN=xx\n  - id: two\n    text: Grass is green.\n")
+
+
+@pytest.mark.parametrize(("archives", "archive", "refusal"), [
+    ("", "../../../../../../proc/self/environ", "must stay inside the archive folder, without '..'"),
+    ("../../../../../../proc/self", "environ", "must name a text file"),
+    ("/proc/self", "environ.txt", "must be relative to the folder holding content/"),
+])
+def test_an_archive_is_a_text_file_inside_its_folder(make_site: Callable[..., Run], archives: str, archive: str,
+                                                     refusal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`archive:` once reached any file, and the hint showing the closest passage printed its words (the CI's environment)."""
+    monkeypatch.setenv("SECRET_TOKEN", "hunter2")
+    site = "title: Mini\ndescription: A tiny site.\nlanguage: en\nbase_url: https://example.org/mini/\ncopyright: © Test\n"
+    run = make_site({"content/site.yaml": site + (f"archives: {archives}\n" if archives else ""),
+                     "content/sources/paper.yaml": PAPER.format(archive=archive)})
+    assert refusal in run.err and "hunter2" not in run.out + run.err and "internal error" not in run.err
+
+
+@pytest.mark.parametrize("target", ["/proc/self/pagemap", "secret"])
+def test_an_archive_linked_out_of_its_folder_is_not_read_and_its_hash_is_bounded(make_site: Callable[..., Run], elsewhere: Path,
+                                                                              target: str) -> None:
+    """/proc/self/pagemap is a regular file that never ends: the no-change check hashed it for good."""
+    (elsewhere / "secret.txt").write_text("Words. SECRET_TOKEN=hunter2. More words.\n", encoding="utf-8")
+    root = make_site({"content/sources/paper.yaml": PAPER.format(archive="paper.txt")}).root
+    (root / "paper.txt").unlink(missing_ok=True)
+    (root / "paper.txt").symlink_to(elsewhere / "secret.txt" if target == "secret" else target)
+    runs = []
+    for _ in range(2):
+        with within(20):
+            runs.append(run_cli(root, "build"))
+    for run in runs:
+        assert run.code == 0 and "outside the archive folder" in run.err and "hunter2" not in run.out + run.err
+    assert "is up to date" in runs[1].out

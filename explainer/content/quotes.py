@@ -21,10 +21,12 @@ from .. import limits
 from ..cache import Cache, Section, digest
 from ..errors import Problem, display_path
 from ..model import Options, Site, Source
+from ..regular import within
 from ..text.fragment import findable
 from .files import TooLarge, read_bounded
 from .passage import excerpt_hint
 from .quotelock import Lock, Locked, LockedSource, lock_memo, lock_path, read_lock, text_hash
+from .values import TEXT_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +59,18 @@ class Archive:
         return normalize_quote(self.data)
 
 
-def read_archive(path: Path) -> tuple[Archive | None, str]:
-    """Return the archive, or None and why it could not be read."""
+def read_archive(path: Path, folder: str | None = None) -> tuple[Archive | None, str]:
+    """Return the archive, or None and why it could not be read: with `folder` (a real path), one whose real path
+    leaves it (a link to a file elsewhere), or is no text file, is not read."""
     if not path.exists():
         return None, "not found"
     if not path.is_file():
         return None, "is not a file"
+    real = os.path.realpath(path)
+    if folder is not None and not within(real, folder):
+        return None, f"is a symbolic link to {real}, outside the archive folder (or in a hidden folder of it): it is not read"
+    if not real.lower().endswith(TEXT_SUFFIXES):
+        return None, f"is a symbolic link to {real}, which is no text file ({', '.join(TEXT_SUFFIXES)}): it is not read"
     try:
         data = read_bounded(path, limits.ARCHIVE_BYTES.value)
         return Archive(digest("archive", data), data.decode("utf-8-sig")), ""
@@ -126,6 +134,7 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
     excerpts, archive bytes and share limit are unchanged is not checked again (`_checked`).
     """
     folder, decided = archive_folder(site, options)
+    real_folder = os.path.realpath(folder)
     memo = cache.section("quotes") if cache is not None else None
     if memo is not None:
         memo.start()
@@ -141,7 +150,7 @@ def verify_quotes(site: Site, options: Options, cache: Cache | None = None) -> Q
             continue
         path = Path(os.path.normpath(folder / source.archive))  # not resolve(): a symlink loop is reported when read
         if path not in archives:
-            archives[path] = read_archive(path)
+            archives[path] = read_archive(path, real_folder)
         archive, why = archives[path]
         if archive is not None:
             record, found = _checked(source, archive, path, site, problems, memo)

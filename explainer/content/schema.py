@@ -24,7 +24,7 @@ NAV_PAGES = 8  # without `nav:`, pages are listed in the navigation only while t
 UNSET: Any = object()  # a field declared without a default of its own takes its type's empty value
 
 # What an optional key that is left out means, by type, unless its field declares a default.
-EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "path": "", "language": "",
+EMPTY: dict[str, Any] = {"text": "", "markdown": None, "inline": None, "id": "", "date": None, "url": "", "path": "", "folder": "", "language": "",
                          "texts": (), "ids": (), "refs": (), "labels": {}, "list": None, "record": None, "color": None}
 
 
@@ -69,7 +69,9 @@ TYPES = {
     "boolean": "true or false",
     "date": "a date: 2023-12-07, or a partial date 2023-12 or 2023",
     "url": "an http(s) URL",
-    "path": f"a relative file path such as ../articles/one.txt (at most {limits.shown(limits.ARCHIVE_PATH)})",
+    "path": f"a relative path to a text file (.txt, .md, .html) inside its folder, such as one.txt or 2023/one.txt (at most "
+            f"{limits.shown(limits.ARCHIVE_PATH)})",
+    "folder": f"a relative folder path, such as archive or ../articles (at most {limits.shown(limits.ARCHIVE_PATH)})",
     "language": "a BCP 47 language tag (ko, en, ko-KR)",
     "texts": "a list of strings",
     "ids": "a list of ids",
@@ -98,7 +100,7 @@ SITE = Schema(
         Field("intro", "markdown", "Markdown shown at the top of the home page."),
         Field("key_facts", "ids", "Ids of facts shown on the home page as key facts."),
         Field("labels", "labels", "Overrides for the interface's words (see `explainer/locales/*.yaml` for the names)."),
-        Field("archives", "text", "The folder holding the sources' archive copies (each source's `archive:` is a path inside "
+        Field("archives", "folder", "The folder holding the sources' archive copies (each source's `archive:` is a path inside "
               "it), relative to the folder holding `content/`: `archive`, or `../articles` outside the repository. "
               "`$EXPLAINER_ARCHIVES` overrides it. Default: the folder holding `content/`."),
         Field("quote_share", "integer", "Warn when a source's excerpts reproduce more than this percentage of its archive "

@@ -17,6 +17,7 @@ from .yamlfile import LocMap
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 REF_RE = re.compile(r"^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)#([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")  # what an archive may be: a copy of an article as text
 PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
@@ -47,8 +48,8 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
         if isinstance(raw, str) and re.match(r"^https?://[^\s/$.?#][^\s]*$", raw.strip()) and _url_parts(raw.strip()):
             return raw.strip(), ""
         return None, f"must be an http:// or https:// URL, not {_shown_value(raw)}"
-    if type_ == "path":
-        return _convert_path(raw)
+    if type_ in ("path", "folder"):
+        return _convert_path(raw, folder=type_ == "folder")
     if type_ == "language":
         if isinstance(raw, str) and LANG_RE.match(raw.strip()):
             return raw.strip(), ""
@@ -64,8 +65,9 @@ def convert(raw: Any, type_: str) -> tuple[Any, str]:
     raise ValueError(f"unknown field type {type_!r}")  # a bug in a schema declaration
 
 
-def _convert_path(raw: Any) -> tuple[Any, str]:
-    """A relative path to a file beside the project: no control characters, not absolute, not endless."""
+def _convert_path(raw: Any, folder: bool = False) -> tuple[Any, str]:
+    """A relative path: no control characters, not absolute, not endless; a file's (`archive:`) a text file's, inside
+    the folder it is relative to, a folder's (`archives:`) anywhere from the folder holding content/."""
     if not isinstance(raw, str) or not raw.strip():
         return None, f"must be a relative file path, not {_kind(raw)}"
     path = raw.strip()
@@ -76,6 +78,13 @@ def _convert_path(raw: Any) -> tuple[Any, str]:
         return None, f"holds a control character: {_shown_value(path)}"
     if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):
         return None, f"must be relative to the folder holding content/, not {_shown_value(path)}"
+    if folder:
+        return path, ""
+    if ".." in re.split(r"[/\\]", path):
+        return None, (f"must stay inside the archive folder, without '..': {_shown_value(path)}; for archives kept outside "
+                      "the project, name their folder with `archives:` in site.yaml (`archives: ../articles`)")
+    if not path.lower().endswith(TEXT_SUFFIXES):
+        return None, f"must name a text file ({', '.join(TEXT_SUFFIXES)}), not {_shown_value(path)}"
     return path, ""
 
 

@@ -159,10 +159,10 @@ def test_archive_in_another_encoding_is_an_error_naming_it(make_site: Callable[.
 
 
 def test_archive_that_is_a_folder_is_a_warning(make_site: Callable[..., Run], site_root: Path) -> None:
-    (site_root / "archive").mkdir()
-    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive\n")
+    (site_root / "archive.txt").mkdir()
+    source = MINI["content/sources/paper.yaml"].replace("language: en\n", "language: en\narchive: archive.txt\n")
     folder = make_site({"content/sources/paper.yaml": source})
-    assert "warning: archive 'archive' is not a file" in folder.err
+    assert "warning: archive 'archive.txt' is not a file" in folder.err
 
 
 ARCHIVE = ("Lede.\nThe council said the \u201calliance\u201d would last\ntwo years \u2014 at least.\n"
