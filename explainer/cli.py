@@ -24,6 +24,8 @@ from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, 
 from .model import Options
 from .uptodate import Record, build_cached
 
+DEFAULT_OUT = Path("site")  # --out when not given (told apart by identity: `args.out is DEFAULT_OUT`)
+
 if TYPE_CHECKING:  # the build's code loads only when there is something to build (uptodate.py)
     from .pipeline import Built, Made
 
@@ -78,7 +80,7 @@ OPTIONS = (
            "box then says search is unavailable and its button opens the glossary", (("action", "store_true"),)),
     Option(("--no-cache",), ("build", "serve"), "neither use nor keep the build cache (.explainer-cache/ beside the content "
            "folder): build everything afresh", (("action", "store_true"),)),
-    Option(("--out",), ("build", "serve"), "output folder (default: site)", (("type", Path), ("default", Path("site")), ("metavar", "DIR"))),
+    Option(("--out",), ("build", "serve"), "output folder (default: site)", (("type", Path), ("default", DEFAULT_OUT), ("metavar", "DIR"))),
     Option(("--host",), ("serve",), "address to listen on (default: 127.0.0.1, this machine only; anything else is reachable by others)",
            (("default", "127.0.0.1"),)),
     Option(("--port",), ("serve",), "port to listen on (default: 8000; 0 picks a free one)", (("type", int), ("default", 8000))),
@@ -242,6 +244,10 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
 def options_from(args: argparse.Namespace) -> Options:
     """The build's options: the arguments, and the archive folder from $EXPLAINER_ARCHIVES when it is set."""
     out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
+    if out_dir is DEFAULT_OUT:  # not named with --out: the project's own site/, which must not lead out of it
+        from .output.write import check_default_out
+
+        check_default_out(out_dir, args.content)
     archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,
                    archives=Path(archives) if archives else None, program=program_name(), jobs=getattr(args, "jobs", 0),

@@ -224,3 +224,17 @@ def test_an_archive_linked_out_of_its_folder_is_not_read_and_its_hash_is_bounded
     for run in runs:
         assert run.code == 0 and "outside the archive folder" in run.err and "hunter2" not in run.out + run.err
     assert "is up to date" in runs[1].out
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_committed_site_link_out_of_the_project_is_refused_unless_named(make_site: Callable[..., Run], elsewhere: Path,
+                                                                          command: str) -> None:
+    root = make_site().root
+    store.shutil.rmtree(root / "site")
+    place = elsewhere / "new-place"
+    (root / "site").symlink_to(place, target_is_directory=True)
+    run = run_cli(root, command, "--port", "0") if command == "serve" else run_cli(root, command)
+    assert run.code != 0 and "refusing to write the site to site/: it is a symbolic link to" in run.err and "--out" in run.err
+    assert not place.exists() and not (elsewhere / ".new-place.lock").exists()
+    named = run_cli(root, "build", "--out", "site")  # whoever runs the build may send it anywhere
+    assert named.code == 0 and (place / "index.html").is_file()

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from ..errors import BuildFailed, CannotWrite, ExplainerError, Problem, display_path
 from ..model import Output
+from ..regular import OUTSIDE, leads_outside
 from . import swap
 from .swap import MARKER
 
@@ -69,6 +70,18 @@ def check_out_dir(out_dir: Path, content_dir: Path) -> None:
     if foreign:
         raise UnsafeOutput(f"refusing to replace {out_dir}: it holds files that explainer did not write "
                            f"(no {MARKER} marker from an earlier build); empty it or choose another --out folder")
+
+
+def check_default_out(out_dir: Path, content_dir: Path) -> None:
+    """Refuse the default output folder (`site/`, no --out given) when it is a symbolic link leading out of the project.
+
+    Anyone may commit such a link, and the build would write the site, and its lock, where it leads.
+    A folder elsewhere is named with --out, by whoever runs the build.
+    """
+    outside = leads_outside(out_dir, os.path.realpath(content_dir.parent))
+    if outside is not None:
+        raise UnsafeOutput(f"refusing to write the site to {out_dir}/: it is a symbolic link to {outside}, {OUTSIDE}, which "
+                           f"anyone can commit; to build there, say so with --out {outside}, or remove the link")
 
 
 def path_collisions(outputs: Iterable[Output]) -> list[Problem]:
