@@ -391,7 +391,7 @@ def run_pdf(args: argparse.Namespace, options: Options, started: float) -> int:
     missing_font = font_warning(made.site.config.language)
     if missing_font:
         print(f"warning: {missing_font}", file=sys.stderr)
-    result = write_pdf(made.outputs, args.out, chromium)
+    result = write_pdf(made.outputs, args.out, chromium, made.site.config.base_url)
     print_timings(args, made.timings)
     if not args.quiet:
         print(f"Wrote {result.path}: {result.pages} pages, {result.size / 1024:.0f} KiB, in {time.perf_counter() - started:.2f} s.")

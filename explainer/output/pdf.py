@@ -10,14 +10,20 @@ already there, so the pages come out the same; the numbers are checked against t
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from html import escape, unescape
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from ..errors import ExplainerError
 from ..model import Output, primary_language
@@ -40,6 +46,7 @@ PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 OBJECT_RE = re.compile(rb"(?m)^(\d+) 0 obj\b")
 REF_RE = re.compile(rb"(\d+) 0 R")
 DEST_RE = re.compile(rb"/([^\s/\[\]<>()]+)\s*\[\s*(\d+) 0 R")
+LINK_RE = re.compile(r'(<a\b[^>]*?\shref=)"([^"]*)"', re.IGNORECASE)  # a link as our templates and Markdown write it
 PRINTS = 3  # the most times the edition is printed before its contents' page numbers hold
 # Skia writes the time of printing into the document info; blanking it (same length, so
 # every byte offset stays right) makes the same site give the same PDF.
@@ -99,34 +106,79 @@ def count_pages(pdf: bytes) -> int:
     return len(PAGE_RE.findall(pdf))
 
 
-def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str) -> PdfResult:
-    """Write the built site to a temporary folder and print its print edition to `pdf_path`."""
+def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str, base_url: str) -> PdfResult:
+    """Write the built site to a temporary folder and print its print edition to `pdf_path`.
+
+    Chromium reads the edition from a server of our own on this machine's loopback address that
+    serves that folder alone, not from file:// (a page read from a file may show any other file
+    of the machine: a theme of a pull request's could print the builder's keys into the PDF). Its
+    links to the site's other pages lead to the published site (`base_url`), not to the folder.
+    """
     if not any(o.path == EDITION for o in outputs):
         raise PdfFailed(f"the site has no {EDITION}; a theme of its own must keep templates/print.html")
     with tempfile.TemporaryDirectory(prefix="explainer-pdf-") as tmp:
         folder = Path(tmp)
         write_site(outputs, folder / "site")
         edition = folder / "site" / EDITION
-        html = edition.read_text(encoding="utf-8")
-        data = _print(chromium, folder, edition)
-        for _ in range(PRINTS - 1):  # number the contents until a print keeps the pages it was numbered for
-            pages = target_pages(data)
-            if not pages:
-                break
-            edition.write_text(numbered_contents(html, pages), encoding="utf-8")
-            data = _print(chromium, folder, edition)
-            if target_pages(data) == pages:
-                break
+        html = published_links(edition.read_text(encoding="utf-8"), urljoin(base_url, EDITION))
+        edition.write_text(html, encoding="utf-8")
+        with served(folder / "site") as origin:
+            address = f"{origin}/{EDITION}"
+            data = _print(chromium, folder, address)
+            for _ in range(PRINTS - 1):  # number the contents until a print keeps the pages it was numbered for
+                pages = target_pages(data)
+                if not pages:
+                    break
+                edition.write_text(numbered_contents(html, pages), encoding="utf-8")
+                data = _print(chromium, folder, address)
+                if target_pages(data) == pages:
+                    break
     data = DATE_RE.sub(lambda m: b" " * len(m.group()), data)
     _replace(pdf_path, data)
     return PdfResult(pdf_path, count_pages(data), len(data))
 
 
-def _print(chromium: str, folder: Path, page: Path) -> bytes:
-    """Print one page of the written site with headless Chromium; return the PDF's bytes."""
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """Serve `folder` alone on 127.0.0.1, on a free port, for the duration of the block; give its origin."""
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return  # the command prints what it did, not each request
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            return  # Chromium hung up: nothing the PDF depends on
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="pdf server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def published_links(html: str, address: str) -> str:
+    """The edition with each relative link (`<a href>`, not `#…`) made absolute from `address`, its published place."""
+    def absolute(match: re.Match[str]) -> str:
+        written = unescape(match.group(2))
+        if written.startswith("#") or urlsplit(written).scheme or written.startswith("//"):
+            return match.group(0)
+        return f'{match.group(1)}"{escape(urljoin(address, written))}"'
+
+    return LINK_RE.sub(absolute, html)
+
+
+def _print(chromium: str, folder: Path, page: str) -> bytes:
+    """Print one page of the written site, at its address, with headless Chromium; return the PDF's bytes."""
     printed = folder / "edition.pdf"
     printed.unlink(missing_ok=True)
-    command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}", page.as_uri()]
+    command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}", page]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:

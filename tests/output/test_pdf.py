@@ -174,3 +174,41 @@ def test_pdf_out_must_be_a_file_and_content_errors_stop_it(make_site: Callable[.
     broken = make_site({"content/glossary/sky.yaml": "term: [\n"}, "pdf", "--chromium", str(program))
     assert broken.code == 1
     assert broken.err.rstrip().endswith("Build failed (check); no PDF was written.")
+
+
+def test_links_in_the_pdf_lead_to_the_published_site(printed: Printed) -> None:
+    """They led to the temporary folder the edition was printed from (file:///tmp/explainer-pdf-…/site/facts.json)."""
+    links = set(re.findall(rb"/URI \(([^)]*)\)", printed.path.read_bytes()))
+    assert links and all(link.startswith(b"https://explainer.github.io/ai-alliance/") for link in links), links
+    assert {b"https://explainer.github.io/ai-alliance/facts.json", b"https://explainer.github.io/ai-alliance/glossary.json"} <= links
+
+
+def test_the_edition_shows_no_file_of_the_machine(make_site: Callable[..., Run], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A theme of a pull request's once printed the builder's files: the edition was read from file://, which may show any."""
+    require(CHROMIUM)
+    pdftotext = require("pdftotext")
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    secret.write_text("SECRET-TOKEN-12345\n", encoding="utf-8")
+    embeds = (f'<iframe src="{secret.as_uri()}" width="600" height="200"></iframe>'
+              f'<object data="{secret.as_uri()}" width="600" height="200"></object><img src="{secret.as_uri()}" alt="">')
+    edition = (ROOT / "templates" / "print.html").read_text(encoding="utf-8").replace('<header class="print-cover">',
+                                                                                       embeds + '<header class="print-cover">')
+    root = make_site({"templates/print.html": edition}).root
+    out = root / "edition.pdf"
+    run = run_cli(root, "pdf", "--out", str(out))
+    assert run.code == 0, run.err
+    text = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Mini" in text and "SECRET-TOKEN" not in text
+
+
+@pytest.mark.parametrize(("written", "published"), [
+    ('<a href="../facts.json">', '<a href="https://example.org/mini/facts.json">'),
+    ('<a class="x" href="../glossary/sky/#top">', '<a class="x" href="https://example.org/mini/glossary/sky/#top">'),
+    ('<a href="#part-facts">', '<a href="#part-facts">'),
+    ('<a href="https://example.com/a?b=1&amp;c=2">', '<a href="https://example.com/a?b=1&amp;c=2">'),
+    ('<a href="mailto:x@example.org">', '<a href="mailto:x@example.org">'),
+    ('<a href="../a%20b/?q=1&amp;r=2">', '<a href="https://example.org/mini/a%20b/?q=1&amp;r=2">'),
+    ('<link href="../assets/style.css">', '<link href="../assets/style.css">'),  # what the page loads stays on the server
+])
+def test_relative_links_are_made_absolute_from_the_edition_s_published_place(written: str, published: str) -> None:
+    assert pdf.published_links(written, "https://example.org/mini/print/index.html") == published
