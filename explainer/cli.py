@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, collecting, limits
 from .errors import BUG, REPORT_URL, BuildFailed, ExplainerError, describe_bug, display_path, format_report
 from .model import Options
+from .output.write import DEFAULT_OUT, check_default_out  # loaded with uptodate in any case
 from .uptodate import Record, build_cached
-
-DEFAULT_OUT = Path("site")  # --out when not given (told apart by identity: `args.out is DEFAULT_OUT`)
 
 if TYPE_CHECKING:  # the build's code loads only when there is something to build (uptodate.py)
     from .pipeline import Built, Made
@@ -113,11 +112,8 @@ def program_name(argv0: str | None = None) -> str:
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """Declare every command and option (shown by --help)."""
     prog = prog or program_name()
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Build an explainer microsite: curated facts, a glossary and attributed excerpts.",
-        epilog=f"Without a command, 'build' runs. '{prog} COMMAND --help' shows a command's options.",
-    )
+    parser = argparse.ArgumentParser(prog=prog, description="Build an explainer microsite: curated facts, a glossary and attributed excerpts.",
+                                     epilog=f"Without a command, 'build' runs. '{prog} COMMAND --help' shows a command's options.")
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     described = {
@@ -245,8 +241,6 @@ def options_from(args: argparse.Namespace) -> Options:
     """The build's options: the arguments, and the archive folder from $EXPLAINER_ARCHIVES when it is set."""
     out_dir = args.out if args.command in ("build", "serve") else None  # pdf's --out is the PDF, check writes nothing
     if out_dir is DEFAULT_OUT:  # not named with --out: the project's own site/, which must not lead out of it
-        from .output.write import check_default_out
-
         check_default_out(out_dir, args.content)
     archives = os.environ.get("EXPLAINER_ARCHIVES", "").strip()
     return Options(content_dir=args.content, out_dir=out_dir, base_url=args.base_url, strict=args.strict,

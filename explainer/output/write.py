@@ -25,6 +25,7 @@ from . import swap
 from .swap import MARKER
 
 Later = Callable[[], Sequence[Output]]  # the rest of a site's files, asked for once the others are written
+DEFAULT_OUT = Path("site")  # --out when not given (cli.py tells it apart by identity: `args.out is DEFAULT_OUT`)
 MARKER_TEXT = b"This folder is written by explainer and replaced whole by every build.\n"
 
 
