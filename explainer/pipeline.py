@@ -122,6 +122,7 @@ def finished(made: Made, pending: PendingBundle | None) -> Made:
 def make_within(options: Options, cache: Cache | None, *, links: bool, search: bool) -> tuple[Made, PendingBundle | None]:
     """`make_pending` with the operator's limits in force."""
     clock = Stopwatch()
+    watch = workers.CoreWatch()  # how busy the machine is while this build loads, checks and renders
     theme = Theme.for_site(options)
 
     # load: read every content file into frozen model objects (with a cache, unchanged files are not parsed again)
@@ -161,7 +162,9 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         made: list[Problem] = []
         outputs, cards = render_site(site, options, theme, cache)
         rendered = len(outputs)  # where the cards go, whenever they are drawn: the same list in every build
-        if beside_pagefind:
+        # in one process with a core to spare, a second one draws the cards while this one goes on (joined below)
+        aside = workers.cards_aside(cards, site, options, theme, cache, watch) if count == 1 and cache is not None else None
+        if beside_pagefind or aside is not None:
             made += cards.problems()  # what drawing them will warn of, known now: the cards are drawn below
         else:
             if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
@@ -172,21 +175,24 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         outputs += dataset_files(site, cache)
         if count > 1 and cache is not None and (links or search):
             workers.analyse(outputs, site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
-    if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,
-        # also where no link check follows (the preview)
-        raise BuildFailed(problems, "render", base_path)
-
-    # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/); its own process runs
-    # while this one draws the social cards, checks the links and writes the site (`finished`, `write_made`)
     pending = None
-    if search:
-        from .search import start_search
-
-        with clock.stage("search"):
-            pending = start_search(outputs, site, cache)
     try:
-        if beside_pagefind:  # the cards, drawn here while Pagefind's process indexes (the links are read below)
+        if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,
+            # also where no link check follows (the preview)
+            raise BuildFailed(problems, "render", base_path)
+
+        # search: Pagefind indexes the rendered pages and facts, with keys for Korean (pagefind/); its own process runs
+        # while this one draws the social cards, checks the links and writes the site (`finished`, `write_made`)
+        if search:
+            from .search import start_search
+
+            with clock.stage("search"):
+                pending = start_search(outputs, site, cache)
+        if beside_pagefind or aside is not None:  # the cards, drawn here while Pagefind indexes, or by the second process
             with clock.stage("cards"):
+                if aside is not None:
+                    aside.join()
+                    aside = None
                 outputs[rendered:rendered] = cards.outputs(cache, [])  # its warnings are in `made` already
         # links: every internal link and anchor in the rendered pages resolves
         if links:
@@ -208,6 +214,8 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
     except BaseException:
         if pending is not None:
             pending.abandon()  # Pagefind stopped: the build failed
+        if aside is not None:
+            aside.cancel()
         raise
     return Made(site, tuple(outputs), tuple(problems), None, tuple(clock.timings), quotes, locked,
                 tuple(page_weights(outputs, site))), pending

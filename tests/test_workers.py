@@ -274,3 +274,58 @@ def test_the_print_edition_of_pages_rendered_by_workers_loads_every_image_at_onc
     printed = dict(two)["print/index.html"].decode("utf-8")
     assert printed.count("chart") >= 30 and 'loading="lazy"' not in printed
     assert two == one
+
+
+def cards_made(root: Path, monkeypatch: pytest.MonkeyPatch, idle: int) -> tuple[list[tuple[str, bytes]], list[str], list[str]]:
+    """A build in one process with the disk cache's kind of cache, the watch saying `idle` cores were idle: its files, its
+    warnings and the titles of the cards this process drew itself."""
+    from explainer.media.cards import CardMaker
+
+    drawn: list[str] = []  # by this process only: a forked one counts in its own copy
+    draw = CardMaker.draw
+    monkeypatch.setattr(CardMaker, "draw", lambda self, card: drawn.append(card.title) or draw(self, card))
+    monkeypatch.setattr(workers.CoreWatch, "idle_cores", lambda self: idle)
+    result = make(Options(root / "content", root / "site"), Cache(), search=False)
+    return [(o.path, o.content) for o in result.outputs], [str(p) for p in result.warnings], drawn
+
+
+@needs_fork
+def test_a_build_in_one_process_has_a_second_draw_its_cards_when_a_core_is_idle(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    many_pages(tmp_path, 30)  # 30 narrative pages: fewer than workers render, more cards than CARDS_BESIDE
+    assert workers.processes(Options(tmp_path / "content"), 32) == 1
+    files, warnings, drawn_here = cards_made(tmp_path, monkeypatch, 0)
+    assert len(drawn_here) >= workers.CARDS_BESIDE
+    aside_files, aside_warnings, drawn_aside = cards_made(tmp_path, monkeypatch, 1)
+    assert drawn_aside == []  # every card drawn by the second process
+    assert aside_files == files and aside_warnings == warnings
+
+
+@needs_fork
+def test_a_strict_build_with_cards_drawn_aside_stops_on_a_missing_character(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many_pages(tmp_path, 30)
+    page = tmp_path / "content/pages/p03.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Page 3", "title: Page 3 \U0001F389"), encoding="utf-8")
+    monkeypatch.setattr(workers.CoreWatch, "idle_cores", lambda self: 1)
+    with pytest.raises(BuildFailed) as failed:
+        make(Options(tmp_path / "content", tmp_path / "site", strict=True), Cache(), search=False)
+    assert failed.value.stage == "render"
+    assert [p.severity for p in failed.value.problems if "drawn without" in p.message] == ["error"]
+
+
+def test_the_core_watch_counts_what_others_spent_not_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "sysconf", lambda name: 100)  # ticks a second
+    readings = iter([(100, 200), (300, 600)])  # over the stretch: 400 ticks of 2 cores, 200 of them idle
+    monkeypatch.setattr(workers, "cpu_times", lambda allowed=None: next(readings))
+    clock = iter([10.0, 11.0])  # this process spent 1 s (100 ticks): the others, 100 ticks of a core's 200
+    assert workers.CoreWatch(lambda: next(clock)).idle_cores() == 1
+    readings = iter([(100, 200), (200, 600)])  # only 100 idle: the others kept a core busy
+    clock = iter([10.0, 11.0])
+    assert workers.CoreWatch(lambda: next(clock)).idle_cores() == 0
+
+    def unreadable(allowed: object = None) -> tuple[int, int]:
+        raise OSError("no /proc/stat")
+
+    monkeypatch.setattr(workers, "cpu_times", unreadable)
+    assert workers.CoreWatch().idle_cores() == 0  # unknown: no second process
