@@ -18,7 +18,7 @@ from ..cache import Cache, Digest, digest
 from ..errors import Problem, display_link, display_path
 from ..limits import ASSET_BYTES, FILE_BYTES, Limit, raise_hint, shown, size
 from ..model import Markdown, Options
-from ..regular import NOT_REGULAR, OUTSIDE, leads_outside, open_regular, within
+from ..regular import NOT_REGULAR, OUTSIDE, open_regular, within
 
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
@@ -50,8 +50,9 @@ class Theme:
         own = Path(os.path.realpath(written))  # realpath, not resolve(): a symlink loop is no error
         if not own.is_dir() or own == DEFAULT_THEME:
             return cls((DEFAULT_THEME,), project)
-        if not within(str(own), project):
-            return cls((DEFAULT_THEME,), project, ((written, f"it is a symbolic link to {own}, {OUTSIDE}"),))
+        if not within(str(own), project) or str(own) == project:  # the project itself: its .git/ and all
+            return cls((DEFAULT_THEME,), project, ((written, f"it is a symbolic link to {own}, {OUTSIDE}, or to the project "
+                                                             "folder itself"),))
         return cls((own, DEFAULT_THEME), project)
 
     @property
@@ -118,10 +119,14 @@ class Theme:
 
 
 def unusable_file(path: Path, project: str, limit: Limit) -> str | None:
-    """Why a file of a project is not used as a file of its theme: a link out of the project, no regular file, too large."""
-    outside = leads_outside(path, project)
-    if outside is not None:
-        return f"it is a symbolic link to {outside}, {OUTSIDE}"
+    """Why a file of a project is not used as a file of its theme: a link out of the project, no regular file, too large.
+
+    Judged by the real path of the whole name: a template may name a file through folders that
+    are links (`{% include "d/x/config" %}`, with d and x each a link that stays in the project).
+    """
+    real = os.path.realpath(path)
+    if not within(real, project):
+        return f"it {'is a symbolic link' if os.path.islink(path) else 'leads through a symbolic link'} to {real}, {OUTSIDE}"
     try:
         status = os.stat(path)
     except OSError:

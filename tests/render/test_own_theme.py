@@ -116,3 +116,24 @@ def test_the_loader_never_reads_a_file_the_theme_does_not_use(tmp_path: Path) ->
 def test_the_flagship_default_theme_runs_without_the_sandbox() -> None:
     theme = themes.Theme.for_site(Options(ROOT / "content"))
     assert theme.own is None and type(themes.make_environment(theme)) is themes.ThemeEnvironment
+
+
+@pytest.mark.parametrize("way", ["links on the way", "templates is the project"])
+def test_a_template_cannot_include_a_file_through_links_that_each_stay_inside(make_site: Callable[..., Run], way: str) -> None:
+    """Each link stays in the project, but the name they make leads to .git/config (or the templates folder is the
+    project itself, .git/ and all): judged by the real path of the whole name, it is refused."""
+    root = make_site().root
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[remote]\n\turl = https://user:SECRET-TOKEN@example.com/r.git\n", encoding="utf-8")
+    if way == "links on the way":
+        (root / "archive").mkdir(exist_ok=True)
+        (root / "archive" / "x").symlink_to("../.git", target_is_directory=True)
+        (root / "templates").mkdir()
+        (root / "templates" / "d").symlink_to("../archive", target_is_directory=True)
+        (root / "templates" / "footer.html").write_text('<footer>[{% include "d/x/config" %}]</footer>\n', encoding="utf-8")
+    else:
+        (root / "templates").symlink_to(".", target_is_directory=True)
+        (root / "footer.html").write_text('<footer>[{% include ".git/config" %}]</footer>\n', encoding="utf-8")
+    run = run_cli(root, "build")
+    assert run.code == 1 and "internal error" not in run.err and "SECRET-TOKEN" not in run.out + run.err
+    assert not any(b"SECRET-TOKEN" in path.read_bytes() for path in (root / "site").rglob("*") if path.is_file())
