@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
 
+from conftest import ROOT
 from explainer.limits import IMAGE_PIXELS
 from explainer.media.images import ImageProblem, encode, plan, probe
 from explainer.media.vector import probe_svg
@@ -77,7 +79,7 @@ def test_too_large_and_broken_images_are_problems_not_tracebacks() -> None:
     ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink" viewBox="0 0 9 9">'
      '<image x:href="https://tracker.example/a.png"/></svg>', "links outside itself"),
     ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><style>@import url(https://x.example/a.css);</style></svg>',
-     "has a <style> that fetches from elsewhere"),
+     "has a <style> that could fetch from elsewhere"),
     ('<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">&a;</svg>',
      "has a DOCTYPE or entities"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "gives no size"),
@@ -86,6 +88,55 @@ def test_too_large_and_broken_images_are_problems_not_tracebacks() -> None:
 def test_svg_that_could_run_or_fetch_is_refused(svg: str, message: str) -> None:
     with pytest.raises(ImageProblem, match=message.replace("(", r"\(").replace(")", r"\)")):
         probe_svg(svg.encode())
+
+
+S = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml" viewBox="0 0 10 10">'
+
+
+@pytest.mark.parametrize(("svg", "message"), [
+    # each got past the checks and was published; opened in Chromium, each ran or fetched (a review's runs)
+    ('<?xml-stylesheet type="text/xsl" href="b.svg"?>' + S + '<rect width="9" height="9"/></svg>', "processing instruction"),
+    ('<?xml version="1.0"?><?xml-stylesheet href="x.css"?>' + S + "</svg>", "processing instruction"),
+    (S + '<?xml-stylesheet href="x.css"?></svg>', "processing instruction"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" viewBox="0 0 9 9">'
+     '<xsl:element name="script">x</xsl:element></svg>', "holds a <element> element of http://www.w3.org/1999/XSL/Transform"),
+    (S + "<style><x/>@import url(http://x.example/import.css);</style></svg>", "elements inside its <style>"),
+    (S + "<style><![CDATA[ @import url(http://x.example/i.css); ]]></style></svg>", "<style> that could fetch"),
+    (S + '<h:img src="http://x.example/img.png"/></svg>', "holds a <img> element of http://www.w3.org/1999/xhtml"),
+    (S + '<h:meta http-equiv="refresh" content="0;url=http://x.example/"/></svg>', "holds a <meta> element"),
+    (S + '<rect width="9" height="9" cursor="url(http://x.example/c.cur)"/></svg>', "attribute that could fetch"),
+    (S + '<rect width="9" height="9" style="fill:u\\72l(http://x.example/e.svg)"/></svg>', "attribute that could fetch"),
+    (S + '<rect width="9" height="9" fill="url(https://x.example/p.svg#g)"/></svg>', "attribute that could fetch"),
+    (S + "<style>rect { fill: u\\72l(http://x.example/e.svg) }</style></svg>", "<style> that could fetch"),
+    (S + '<rect width="9" height="9" h:onclick="alert(1)"/></svg>', "attribute of http://www.w3.org/1999/xhtml"),
+    (S + '<feImage href="http://x.example/f.png"/></svg>', "links outside itself"),
+    (S + '<image href="data:image/svg+xml;base64,PHN2Zz4="/></svg>', "links outside itself"),
+    (S + '<a href="https://x.example/"><rect width="9" height="9"/></a></svg>', "links outside itself"),
+    (S + '<set attributeName="fill" to="red"/></svg>', "holds a <set> element"),
+    ('<svg viewBox="0 0 10 10"><rect width="9" height="9"/></svg>', "is not an SVG drawing"),
+])
+def test_svg_beyond_a_drawing_is_refused(svg: str, message: str) -> None:
+    with pytest.raises(ImageProblem, match=re.escape(message)):
+        probe_svg(svg.encode())
+
+
+def test_a_drawing_as_editors_write_it_is_kept() -> None:
+    """What Inkscape and the like write beside the drawing (their namespaces, metadata), gradients by #id, a raster inside."""
+    drawn = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+             '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+             'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+             'xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:cc="http://creativecommons.org/ns#" '
+             'width="120" height="60" viewBox="0 0 120 60" inkscape:version="1.3" xml:space="preserve">'
+             '<sodipodi:namedview id="base" inkscape:zoom="1"/><metadata><rdf:RDF><cc:Work><dc:title>Chart</dc:title></cc:Work>'
+             '</rdf:RDF></metadata><defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient>'
+             '<filter id="f"><feGaussianBlur stdDeviation="2"/></filter></defs>'
+             '<style>.bar { fill: url(#g); }</style><title>Chart</title>'
+             '<rect class="bar" width="50" height="20" filter="url(#f)" style="stroke:url( #g )"/>'
+             '<use xlink:href="#g"/><image width="4" height="4" href="data:image/png;base64,iVBORw0KGgo="/>'
+             '<text x="5" y="50" inkscape:label="t">가나다 <tspan>ABC</tspan></text></svg>')
+    assert (probe_svg(drawn.encode()).width, probe_svg(drawn.encode()).height) == (120, 60)
+    assert probe_svg((ROOT / "templates" / "static" / "icon.svg").read_bytes()).width == 32
 
 
 def test_svg_size_from_attributes_or_view_box() -> None:
