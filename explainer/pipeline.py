@@ -164,17 +164,22 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
         rendered = len(outputs)  # where the cards go, whenever they are drawn: the same list in every build
         # in one process with a core to spare, a second one draws the cards while this one goes on (joined below)
         aside = workers.cards_aside(cards, site, options, theme, cache, watch) if count == 1 and cache is not None else None
-        if beside_pagefind or aside is not None:
-            made += cards.problems()  # what drawing them will warn of, known now: the cards are drawn below
-        else:
-            if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
-                workers.draw_cards(cards, site, options, theme, cache, count)
-            outputs += cards.outputs(cache, made)
-        problems += [p.as_error() for p in made] if options.strict else made
-        outputs += hosting_files(outputs, site.config)
-        outputs += dataset_files(site, cache)
-        if count > 1 and cache is not None and (links or search):
-            workers.analyse(outputs, site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
+        try:
+            if beside_pagefind or aside is not None:
+                made += cards.problems()  # what drawing them will warn of, known now: the cards are drawn below
+            else:
+                if count > 1 and cache is not None:  # the pages the build rendered itself: their cards by workers too
+                    workers.draw_cards(cards, site, options, theme, cache, count)
+                outputs += cards.outputs(cache, made)
+            problems += [p.as_error() for p in made] if options.strict else made
+            outputs += hosting_files(outputs, site.config)
+            outputs += dataset_files(site, cache)
+            if count > 1 and cache is not None and (links or search):
+                workers.analyse(outputs, site, options, theme, cache, count, links=links and not beside_pagefind, search=search)
+        except BaseException:
+            if aside is not None:
+                aside.cancel()
+            raise
     pending = None
     try:
         if options.strict and made:  # what rendering warned of (a card's missing glyph) stops a strict build here,

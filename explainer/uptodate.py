@@ -266,13 +266,13 @@ def build_cached(options: Options, *, search: bool, note: Note) -> Built | Recor
     check_out_dir(options.out_dir, options.content_dir)
     folder = cache_folder(options.content_dir, options.out_dir)
     with OutputLock.take(options.out_dir) as lock:
-        why = refused(folder)
-        if why is not None:  # built as with --no-cache: nothing of the cache read, nothing written where a link leads
-            note(f"build cache not used: {why}")
-            from .pipeline import build
-
-            return build(options, search=search, lock=lock)
         try:
+            why = refused(folder)
+            if why is not None:  # built as with --no-cache: nothing of the cache read, nothing written where a link leads
+                note(f"build cache not used: {why}")
+                from .pipeline import build
+
+                return build(options, search=search, lock=lock)  # the old site removed (below) before the lock goes
             tidy(options.out_dir)
             record = load_record(folder, note)
             if record is not None and is_current(record, options, search, note):

@@ -314,8 +314,8 @@ class CardsAside:
             self.executor.shutdown()
 
     def cancel(self) -> None:
-        """Stop: the build failed."""
-        self.executor.shutdown(cancel_futures=True)
+        """Let it go without waiting: the build failed (the process ends once it has drawn what it was given)."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def draw_slice(wanted: Sequence[CardWant]) -> Entries:

@@ -238,3 +238,14 @@ def test_a_committed_site_link_out_of_the_project_is_refused_unless_named(make_s
     assert not place.exists() and not (elsewhere / ".new-place.lock").exists()
     named = run_cli(root, "build", "--out", "site")  # whoever runs the build may send it anywhere
     assert named.code == 0 and (place / "index.html").is_file()
+
+
+def test_a_site_link_in_a_folder_other_than_the_project_is_the_user_s(make_site: Callable[..., Run],
+                                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Built from elsewhere with --content, the site/ of the folder the build runs in is no project's: the user made it."""
+    project = make_site().root
+    here = tmp_path_factory.mktemp("here")
+    (here / "site").symlink_to(here / "www", target_is_directory=True)
+    run = run_cli(here, "build", "--content", str(project / "content"))
+    assert run.code == 0, run.err
+    assert (here / "www" / "index.html").is_file()

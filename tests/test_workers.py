@@ -302,15 +302,30 @@ def test_a_build_in_one_process_has_a_second_draw_its_cards_when_a_core_is_idle(
 
 
 @needs_fork
-def test_a_strict_build_with_cards_drawn_aside_stops_on_a_missing_character(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("search", [True, False])
+def test_a_strict_build_with_cards_drawn_aside_stops_on_a_missing_character(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                           search: bool) -> None:
+    """Before Pagefind starts, and without waiting for the second process to draw them all."""
+    import explainer.search
+    from explainer.media.cards import CardMaker
+
     many_pages(tmp_path, 30)
     page = tmp_path / "content/pages/p03.md"
     page.write_text(page.read_text(encoding="utf-8").replace("title: Page 3", "title: Page 3 \U0001F389"), encoding="utf-8")
     monkeypatch.setattr(workers.CoreWatch, "idle_cores", lambda self: 1)
+    asides: list[workers.CardsAside] = []
+    start = workers.cards_aside
+    monkeypatch.setattr(workers, "cards_aside", lambda *args: asides.append(found := start(*args)) or found)  # type: ignore[func-returns-value]
+    drawn: list[str] = []
+    draw = CardMaker.draw
+    monkeypatch.setattr(CardMaker, "draw", lambda self, card: drawn.append(card.title) or draw(self, card))
+    started: list[object] = []
+    monkeypatch.setattr(explainer.search, "start_search", lambda *args: started.append(args))
     with pytest.raises(BuildFailed) as failed:
-        make(Options(tmp_path / "content", tmp_path / "site", strict=True), Cache(), search=False)
+        make(Options(tmp_path / "content", tmp_path / "site", strict=True), Cache(), search=search)
     assert failed.value.stage == "render"
     assert [p.severity for p in failed.value.problems if "drawn without" in p.message] == ["error"]
+    assert asides and asides[0] is not None and drawn == [] and started == []  # the aside's path: nothing drawn here, no index
 
 
 def test_the_core_watch_counts_what_others_spent_not_this_process(monkeypatch: pytest.MonkeyPatch) -> None:

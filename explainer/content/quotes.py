@@ -68,7 +68,7 @@ def read_archive(path: Path, folder: str | None = None) -> tuple[Archive | None,
         return None, "is not a file"
     real = os.path.realpath(path)
     if folder is not None and not within(real, folder):
-        return None, f"is a symbolic link to {real}, outside the archive folder (or in a hidden folder of it): it is not read"
+        return None, f"leads to {real}, outside the archive folder (or into a hidden folder of it): it is not read"
     if not real.lower().endswith(TEXT_SUFFIXES):
         return None, f"is a symbolic link to {real}, which is no text file ({', '.join(TEXT_SUFFIXES)}): it is not read"
     try:

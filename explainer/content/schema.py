@@ -69,7 +69,7 @@ TYPES = {
     "boolean": "true or false",
     "date": "a date: 2023-12-07, or a partial date 2023-12 or 2023",
     "url": "an http(s) URL",
-    "path": f"a relative path to a text file (.txt, .md, .html) inside its folder, such as one.txt or 2023/one.txt (at most "
+    "path": f"a relative path to a text file (.txt, .md, .markdown, .html, .htm) inside its folder, such as one.txt or 2023/one.txt (at most "
             f"{limits.shown(limits.ARCHIVE_PATH)})",
     "folder": f"a relative folder path, such as archive or ../articles (at most {limits.shown(limits.ARCHIVE_PATH)})",
     "language": "a BCP 47 language tag (ko, en, ko-KR)",

@@ -79,7 +79,10 @@ def check_default_out(out_dir: Path, content_dir: Path) -> None:
     Anyone may commit such a link, and the build would write the site, and its lock, where it leads.
     A folder elsewhere is named with --out, by whoever runs the build.
     """
-    outside = leads_outside(out_dir, os.path.realpath(content_dir.parent))
+    project = os.path.realpath(content_dir.parent)
+    if os.path.realpath(os.path.dirname(os.path.abspath(out_dir))) != project:
+        return  # the site/ of the folder the build runs in, which is not the project's: the user's own
+    outside = leads_outside(out_dir, project)
     if outside is not None:
         raise UnsafeOutput(f"refusing to write the site to {out_dir}/: it is a symbolic link to {outside}, {OUTSIDE}, which "
                            f"anyone can commit; to build there, say so with --out {outside}, or remove the link")

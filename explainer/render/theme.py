@@ -125,7 +125,7 @@ def unusable_file(path: Path, project: str, limit: Limit) -> str | None:
     are links (`{% include "d/x/config" %}`, with d and x each a link that stays in the project).
     """
     real = os.path.realpath(path)
-    if not within(real, project):
+    if real != os.path.abspath(path) and not within(real, project):  # only where a link leads: .gitkeep is a file as any
         return f"it {'is a symbolic link' if os.path.islink(path) else 'leads through a symbolic link'} to {real}, {OUTSIDE}"
     try:
         status = os.stat(path)

@@ -137,6 +137,12 @@ def test_a_drawing_as_editors_write_it_is_kept() -> None:
              '<text x="5" y="50" inkscape:label="t">가나다 <tspan>ABC</tspan></text></svg>')
     assert (probe_svg(drawn.encode()).width, probe_svg(drawn.encode()).height) == (120, 60)
     assert probe_svg((ROOT / "templates" / "static" / "icon.svg").read_bytes()).width == 32
+    affinity = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:serif="http://www.serif.com/" '
+                'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" viewBox="0 0 10 10" '
+                'inkscape:export-filename="..\\img\\chart.png"><g serif:id="Layer 1"><rect width="9" height="9"/></g>'
+                '<flowRoot><flowRegion><rect width="5" height="5"/></flowRegion><flowPara>text</flowPara></flowRoot>'
+                '<defs><meshgradient id="m"><meshrow><meshpatch><stop/></meshpatch></meshrow></meshgradient></defs></svg>')
+    assert probe_svg(affinity.encode()).width == 10
 
 
 def test_svg_size_from_attributes_or_view_box() -> None:

@@ -137,3 +137,11 @@ def test_a_template_cannot_include_a_file_through_links_that_each_stay_inside(ma
     run = run_cli(root, "build")
     assert run.code == 1 and "internal error" not in run.err and "SECRET-TOKEN" not in run.out + run.err
     assert not any(b"SECRET-TOKEN" in path.read_bytes() for path in (root / "site").rglob("*") if path.is_file())
+
+
+def test_hidden_files_in_templates_are_files_as_any(make_site: Callable[..., Run]) -> None:
+    """.DS_Store, .gitkeep, an editor's swap file: neither links nor errors (only a link's target must not be hidden)."""
+    run = make_site({"templates/.DS_Store": "x", "templates/static/.gitkeep": "", "templates/.footer.html.swp": "x",
+                     "templates/footer.html": "<footer>{{ config.title }}</footer>\n"})
+    assert run.code == 0, run.err
+    assert (run.site / "assets" / ".gitkeep").is_file()  # published, as before
