@@ -38,6 +38,7 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
 )
+NO_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there, so a request through it fails at once
 TIMEOUT = 180  # seconds; a print edition of a few hundred pages takes well under a minute
 EDITION = "print/index.html"
 # Font packages that give a language's script on Debian, for the warning when none is installed.
@@ -178,7 +179,11 @@ def _print(chromium: str, folder: Path, page: str) -> bytes:
     """Print one page of the written site, at its address, with headless Chromium; return the PDF's bytes."""
     printed = folder / "edition.pdf"
     printed.unlink(missing_ok=True)
-    command = [chromium, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={printed}", page]
+    # every request but those to our server goes to a proxy that is not there: nothing the edition names (an address of
+    # the machine's network, 169.254.169.254 where a cloud keeps its machines' secrets) reaches the PDF
+    origin = urlsplit(page).netloc
+    command = [chromium, *FLAGS, f"--proxy-server={NO_PROXY}", f"--proxy-bypass-list=<-loopback>;{origin}", f"--user-data-dir={folder / 'profile'}",
+               f"--print-to-pdf={printed}", page]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:

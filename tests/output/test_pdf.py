@@ -212,3 +212,40 @@ def test_the_edition_shows_no_file_of_the_machine(make_site: Callable[..., Run],
 ])
 def test_relative_links_are_made_absolute_from_the_edition_s_published_place(written: str, published: str) -> None:
     assert pdf.published_links(written, "https://example.org/mini/print/index.html") == published
+
+
+def test_the_edition_reaches_no_other_server(make_site: Callable[..., Run]) -> None:
+    """Only the server of the edition's own folder: not another port of the machine (nor 169.254.169.254, a cloud's)."""
+    import http.server
+    import threading
+
+    require(CHROMIUM)
+    pdftotext = require("pdftotext")
+
+    class Secret(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"INTERNAL-SECRET-67890"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Secret)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        embeds = f'<iframe src="http://127.0.0.1:{server.server_address[1]}/" width="600" height="200"></iframe>'
+        edition = (ROOT / "templates" / "print.html").read_text(encoding="utf-8").replace('<header class="print-cover">',
+                                                                                           embeds + '<header class="print-cover">')
+        root = make_site({"templates/print.html": edition}).root
+        run = run_cli(root, "pdf", "--out", str(root / "edition.pdf"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.code == 0, run.err
+    text = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(root / "edition.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Mini" in text and "INTERNAL-SECRET" not in text
