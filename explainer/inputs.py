@@ -36,7 +36,7 @@ def hash_file(path: Path | str, most: int | None = None) -> str:
     """The content hash of one file; 'absent', 'special' (a device, pipe or socket: never read) or 'unreadable'.
 
     With `most`, no more than `most` + 1 bytes are read: a file past it (which the build refuses) is
-    known by those and its size. A regular file may still be endless (/proc/self/pagemap).
+    known by those bytes and a mark saying so. A regular file may still be endless (/proc/self/pagemap).
     """
     try:
         with open_regular(path) as handle:

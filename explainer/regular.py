@@ -5,8 +5,9 @@ Anyone can commit a symbolic link: `content/files/a.txt` leading to /dev/zero (e
 the builder's own (copied into the published site); `.site.lock` leading to a file it would
 truncate. So every file the build reads from a project is opened without waiting (a pipe or
 a terminal answers at once) and taken only when the system says it is a regular file, whose
-length is its own; a link is followed only where it stays inside the folder it was found in
-(`inside`); and a file the build writes there is never opened through a link (`O_NOFOLLOW`).
+length is its own; a link is followed only where it stays inside the project, out of its hidden
+folders (`within`, `leads_outside`); and a file the build writes there is never opened through a
+link (`O_NOFOLLOW`).
 """
 
 from __future__ import annotations
