@@ -180,7 +180,7 @@ def _print(chromium: str, folder: Path, page: str) -> bytes:
     printed = folder / "edition.pdf"
     printed.unlink(missing_ok=True)
     # every request but those to our server goes to a proxy that is not there: nothing the edition names (an address of
-    # the machine's network, 169.254.169.254 where a cloud keeps its machines' secrets) reaches the PDF
+    # the machine's network, 169.254.169.254, where a hosting provider keeps its machines' secrets) reaches the PDF
     origin = urlsplit(page).netloc
     command = [chromium, *FLAGS, f"--proxy-server={NO_PROXY}", f"--proxy-bypass-list=<-loopback>;{origin}", f"--user-data-dir={folder / 'profile'}",
                f"--print-to-pdf={printed}", page]
