@@ -34,7 +34,7 @@ from .output.revisions import unnoted_changes
 from .output.swap import finish_removals
 from .output.write import Written, check_out_dir, path_collisions, tidy, write_site
 from .render.look import check_look
-from .render.pages import render_site
+from .render.pages import environment, render_site
 from .render.pictures import PageWeight, page_weights
 from .render.theme import Theme, check_templates
 
@@ -139,7 +139,9 @@ def make_within(options: Options, cache: Cache | None, *, links: bool, search: b
             quotes = verify_quotes(site, options, cache)
             problems += quotes.problems
             problems += check_look(site, theme)
-        problems += check_templates(theme, cache)
+        # with a cache, in the environment the pages are rendered with: each template compiled once for both
+        env = environment(site, theme, theme.digest(), cache) if site is not None and cache is not None else None
+        problems += check_templates(theme, cache, env)
     if options.strict:
         problems = [p.as_error() for p in problems]
     base_path = site.config.base_path if site is not None else ""

@@ -219,11 +219,12 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
 
 
-def check_templates(theme: Theme, cache: Cache | None = None) -> list[Problem]:
-    """Compile every template the theme uses, and open every static file; one problem each, all of them.
+def check_templates(theme: Theme, cache: Cache | None = None, env: jinja2.Environment | None = None) -> list[Problem]:
+    """Parse every template the theme uses, and open every static file; one problem each, all of them.
 
     With a cache (the preview's), a theme whose files are all the same as at the last check is not
-    compiled again: its problems are those found then.
+    parsed again: its problems are those found then. With `env` (the environment the build renders
+    with), each template is compiled in it instead, once for the check and the rendering both.
     """
     section = cache.section("theme") if cache is not None else None  # kept on disk too (not "templates")
     key = None
@@ -235,19 +236,23 @@ def check_templates(theme: Theme, cache: Cache | None = None) -> list[Problem]:
         found: tuple[Problem, ...] | None = section.lookup("check", key) if key is not None else None
         if found is not None:
             return list(found)
-    problems = compile_templates(theme)
+    problems = compile_templates(theme, env)
     if section is not None and key is not None:
         section.store("check", key, tuple(problems))
     return problems
 
 
-def compile_templates(theme: Theme) -> list[Problem]:
+def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> list[Problem]:
     """`check_templates` without a cache."""
-    env = make_environment(theme)
+    compiled = env is not None
+    env = env if env is not None else make_environment(theme)
     problems: list[Problem] = theme.refusals()
     for name, path in theme.templates().items():
         try:
-            env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            if compiled:
+                env.get_template(name)  # kept by the environment for rendering (a compile-time error is a syntax error)
+            else:
+                env.parse(path.read_text(encoding="utf-8"), name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(display_path(path), exc.lineno, f"template syntax error: {exc.message}",
                                     "fix the template's {% … %} and {{ … }} tags"))

@@ -59,9 +59,9 @@ def test_a_theme_is_compiled_for_the_check_once_while_its_files_are_the_same(tmp
     compiled: list[themes.Theme] = []
     compile_templates = themes.compile_templates
 
-    def counted(theme: themes.Theme) -> list[Any]:
+    def counted(theme: themes.Theme, env: Any = None) -> list[Any]:
         compiled.append(theme)
-        return compile_templates(theme)
+        return compile_templates(theme, env)
 
     monkeypatch.setattr(themes, "compile_templates", counted)
     cache = Cache()
@@ -73,3 +73,27 @@ def test_a_theme_is_compiled_for_the_check_once_while_its_files_are_the_same(tmp
     (own / "footer.html").unlink()
     (own / "footer.html").mkdir()  # a template that cannot be read: the check says so, whatever it found before
     assert "cannot read this template" in themes.check_templates(theme, cache)[0].message and len(compiled) == 3
+
+
+def test_a_build_with_a_cache_compiles_each_template_once_for_the_check_and_the_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ROOT
+    from explainer.cache import Cache
+    from explainer.model import Options
+    from explainer.pipeline import make
+
+    parsed: list[str | None] = []  # parsing is most of compiling: the check parsed each template, then rendering again
+    parse = jinja2.Environment._parse
+
+    def counted(self: jinja2.Environment, source: str, name: str | None, filename: str | None) -> Any:
+        parsed.append(name)
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counted)
+    made = make(Options(ROOT / "content", jobs=1), Cache(), search=False)
+    assert made.outputs and "base.html" in parsed and sorted(parsed) == sorted(set(parsed))  # once each, no more
+
+
+def test_a_compile_time_error_is_found_by_the_check(make_site: Any) -> None:
+    run = make_site({"templates/footer.html": "<footer>\n{{ config.title | no_such_filter }}</footer>\n"})
+    assert run.code == 1 and "Build failed (check)" in run.err
+    assert "templates/footer.html:2: error: template syntax error: No filter named 'no_such_filter'." in run.err.splitlines()
