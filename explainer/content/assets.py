@@ -36,6 +36,7 @@ class AssetReader:
     record: Callable[..., dict[str, Any]]
     md: Callable[..., Markdown | None]
     files_under: Callable[[Path], list[Path]]
+    broken: set[str]
 
     # -- images and other files -------------------------------------------------------
 
@@ -72,8 +73,10 @@ class AssetReader:
         try:
             found = probe(data) if kind == "image" else probe_svg(data) if kind == "vector" else None
         except ImageProblem as exc:
-            self.problems.append(Problem(shown, 0, f"this image {exc}", exc.hint or "open it in an image editor and save it "
-                                         "again (PNG, JPEG, WebP or GIF; SVG for drawings)"))
+            again = ("export the drawing again as plain SVG (Inkscape: Save As, Plain SVG), or as PNG" if kind == "vector" else
+                     "open it in an image editor and save it again (PNG, JPEG, WebP or GIF; SVG for drawings)")
+            self.problems.append(Problem(shown, 0, f"this image {exc}", exc.hint or again))
+            self.broken.add(f"file:{self.content_path(path)}")  # there, but refused: what shows it is not told it is missing
             return None
         if found is None:
             return Asset(self.content_path(path), shown, kind, data, digest(data))

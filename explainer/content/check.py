@@ -265,10 +265,11 @@ def _check_excerpts(site: Site) -> Iterator[Problem]:
         used.update(ref.key for ref in term.evidence)
     for doc in documents(site):
         used.update(ref.target for ref in doc.refs if ref.kind in ("quote", "cite"))
+    records_broken = any(not name.startswith("file:") for name in site.broken)  # a refused image cites nothing
     for source in site.sources:
         for excerpt in source.excerpts:
             key = f"{source.id}#{excerpt.id}"
-            if key not in used and not site.broken:  # a record that failed to load may be the one citing it
+            if key not in used and not records_broken:  # a record that failed to load may be the one citing it
                 yield Problem(excerpt.loc.path, excerpt.loc.line, f"excerpt '{key}' is not cited by any fact, term or page",
                               "cite it as evidence, or remove it", "warning")
             if len(excerpt.text) > EXCERPT_WARN_LENGTH:

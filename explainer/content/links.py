@@ -128,6 +128,8 @@ def check_links(site: Site) -> Iterator[Problem]:
 
 def _link_problems(link: DocLink, target: Target, shown: str, inside: str, site: Site) -> Iterator[Problem]:
     written = link.target
+    if target.kind == "missing" and f"file:{target.path}" in site.broken:
+        return  # a file that is there but was refused: its own problem says why
     if not link.image:
         if target.kind == "missing" and target.page:
             yield Problem(shown, link.line, f"link '{written}' leads to no page",
@@ -163,6 +165,8 @@ def _link_problems(link: DocLink, target: Target, shown: str, inside: str, site:
 def _named_problems(named: Named, site: Site) -> Iterator[Problem]:
     inside = site.paths.get(named.path, "")
     target = resolve(named.written, inside, site)
+    if target.kind == "missing" and f"file:{target.path}" in site.broken:
+        return  # there, but refused: its own problem says why
     if target.kind != "asset":
         yield Problem(named.path, named.line, f"{named.what} '{named.written}' not found",
                       f"{_relative(suggest_file(target, site), inside)}it is a file of the content: a path from the file it is "

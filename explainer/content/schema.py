@@ -112,8 +112,8 @@ SITE = Schema(
         Field("favicon", "text", "The browser tab's icon, a file inside `content/` (SVG, PNG or ICO). Default: the theme's."),
         Field("css", "texts", "Stylesheets of your own, files inside `content/` (`files/site.css`), loaded after the theme's: "
               "they may set its custom properties (docs/themes.md) or add rules."),
-        Field("social_image", "text", "The image link previews show for every page, a file inside `content/` (1200 × 630 "
-              "pixels suits every service); a page's own `image:` comes first. Default: a card drawn for each page."),
+        Field("social_image", "text", "The image link previews show for every page, a PNG or JPEG file inside `content/` "
+              "(1200 × 630 pixels suits every service); a page's own `image:` comes first. Default: a card drawn for each page."),
         Field("fonts", "record", "The fonts of the text: `latin:` and `hangul:`, each a CSS font-family list "
               "(`\"Inter, sans-serif\"`) or a font file inside `content/` (WOFF2, WOFF, TTF or OTF; a TTF or OTF also draws "
               "the social cards).", item="fonts"),
@@ -265,8 +265,9 @@ PAGE = Schema(
         Field("updated", "date", "When the page last changed in substance, to the day (a correction counts by itself). "
               "The page's “last updated” is the latest of `published`, `updated` and the corrections it lists."),
         Field("corrections", "list", "Corrections of the page: shown at its foot and on the corrections page.", item="correction"),
-        Field("image", "text", "The image link previews show for this page, a path from the page's file (`chart.png`) "
-              "or from `content/` (`/files/chart.png`). Default: `social_image` in site.yaml, else a card drawn for the page."),
+        Field("image", "text", "The image link previews show for this page, a PNG or JPEG (what every preview shows; no SVG), "
+              "a path from the page's file (`chart.png`) or from `content/` (`/files/chart.png`). Default: `social_image` in "
+              "site.yaml, else a card drawn for the page."),
     ),
 )
 

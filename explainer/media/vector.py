@@ -42,6 +42,9 @@ DRAWING = frozenset({
 # backslash (a CSS escape spells url( or @import without their letters: u\72l(…)).
 OUTSIDE_RE = re.compile(r"@import|url\((?!\s*['\"]?\s*#)|javascript:|expression\(|\\", re.IGNORECASE)
 EMBEDDED_IMAGE_RE = re.compile(r"^\s*data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNORECASE)  # a picture carried inside
+# A DOCTYPE with declarations of its own, whose entities expand (a plain one naming SVG 1.1's DTD, as Illustrator
+# writes, is kept: nothing reads that DTD)
+INTERNAL_SUBSET_RE = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 INSTRUCTION_RE = re.compile(rb"<\?(?!xml[\s?])", re.IGNORECASE)  # any processing instruction but the XML declaration
 LENGTH_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 
@@ -53,9 +56,9 @@ def probe_svg(data: bytes) -> Probe:
     which browsers ignore), no processing instruction (<?xml-stylesheet?> runs XSLT, which can
     write a script), no attribute or style reaching outside the file, links only to #ids within it.
     """
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise ImageProblem("has a DOCTYPE or entities, which SVG images here may not have; remove the <!DOCTYPE …> line")
+    if b"<!entity" in data.lower() or INTERNAL_SUBSET_RE.search(data[:4096]):
+        raise ImageProblem("declares entities (a DOCTYPE with [ … ]), which SVG images here may not have; remove the <!DOCTYPE …> "
+                           "line")
     if INSTRUCTION_RE.search(data) or data.lstrip(b"\xef\xbb\xbf \t\r\n").lower().find(b"<?xml") > 0:
         raise ImageProblem("holds a processing instruction (<?…?>, such as <?xml-stylesheet?>), which could change the drawing "
                            "into a page that runs; export the drawing without it")

@@ -8,6 +8,7 @@ endpoints (the reload script and its event stream from reload.py, a status repor
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import mimetypes
 import os
 import urllib.parse
@@ -75,6 +76,12 @@ class PreviewHandler(OwnHandler):
         self.set_status(status)
         self.set_header("Content-Type", kind)
         self.set_header("Content-Length", str(len(body)))
+        # the body's own tag (as tornado makes it from what is written), for HEAD too, where nothing is written
+        self.set_header("Etag", f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()}"')
+        if status == 200 and self.check_etag_header():  # what tornado does for a tag of its own making
+            self.set_status(304)
+            self.finish()
+            return
         if self.request.method != "HEAD":
             self.write(body)
         self.finish()

@@ -68,8 +68,10 @@ class Theme:
         return unusable_file(path, self.project, ASSET_BYTES if "static" in path.relative_to(own).parts else FILE_BYTES)
 
     def files(self, folder: Path, pattern: str) -> list[Path]:
-        """The paths under one of the theme's folders matching `pattern`, at any depth, less those it does not use."""
-        return [path for path in sorted(folder.rglob(pattern)) if self.unusable(path) is None]
+        """The paths under one of the theme's folders matching `pattern`, at any depth, less those it does not use: hidden
+        ones (.DS_Store, .gitkeep, an editor's swap file), as in content/, and `unusable` ones."""
+        return [path for path in sorted(folder.rglob(pattern))
+                if not any(part.startswith(".") for part in path.relative_to(folder).parts) and self.unusable(path) is None]
 
     def static_files(self) -> dict[str, Path]:
         """Return static files by their path under assets/, the site's own winning."""
@@ -250,6 +252,7 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
     for name, path in theme.templates().items():
         try:
             if compiled:
+                os.stat(path)  # what the system says of a file it cannot read (a link loop), not the loader's "not found"
                 env.get_template(name)  # kept by the environment for rendering (a compile-time error is a syntax error)
             else:
                 env.parse(path.read_text(encoding="utf-8"), name, str(path))

@@ -176,3 +176,13 @@ def test_terms_and_sources_show_their_images(make_site: Callable[..., Run], with
     assert '<figcaption>The <em>same</em> chart. <small class="image-credit">Image: Jane Doe</small></figcaption>' in term_page
     assert 'alt="The paper&#39;s chart" width="1000" height="500"' in run.page("sources/paper/index.html")
     assert 'alt="Bars rising"' in run.page("print/index.html")
+
+
+def test_a_refused_drawing_is_one_problem_not_also_missing(make_site: Callable[..., Run]) -> None:
+    """Refused, it is there all the same: the page that shows it is not told it is missing (nor pointed to another file)."""
+    page = "---\ntitle: Drawn\nsummary: A drawing.\n---\n\n![A chart](../files/chart.svg){credit=own}\n"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><script>alert(1)</script></svg>'
+    run = make_site({"content/pages/drawn.md": page, "content/files/chart.svg": svg, "content/files/chart2.svg": svg})
+    assert run.code == 1 and "content/files/chart.svg: error: this image holds a <script> element" in run.err
+    assert "not found" not in run.err and "did you mean" not in run.err
+    assert "export the drawing again as plain SVG" in run.err

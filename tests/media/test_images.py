@@ -81,7 +81,7 @@ def test_too_large_and_broken_images_are_problems_not_tracebacks() -> None:
     ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><style>@import url(https://x.example/a.css);</style></svg>',
      "has a <style> that could fetch from elsewhere"),
     ('<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">&a;</svg>',
-     "has a DOCTYPE or entities"),
+     "declares entities"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>', "gives no size"),
     ("<svg", "is not well-formed SVG"),
 ])
@@ -143,6 +143,11 @@ def test_a_drawing_as_editors_write_it_is_kept() -> None:
                 '<flowRoot><flowRegion><rect width="5" height="5"/></flowRegion><flowPara>text</flowPara></flowRoot>'
                 '<defs><meshgradient id="m"><meshrow><meshpatch><stop/></meshpatch></meshrow></meshgradient></defs></svg>')
     assert probe_svg(affinity.encode()).width == 10
+    illustrator = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- Generator: Adobe Illustrator 27.0.0 -->\n'
+                   '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+                   '<svg version="1.1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" x="0px" y="0px" '
+                   'viewBox="0 0 40 20" xml:space="preserve"><rect width="40" height="20"/></svg>')
+    assert probe_svg(illustrator.encode()).width == 40  # a DOCTYPE naming SVG 1.1's DTD declares nothing: kept
 
 
 def test_svg_size_from_attributes_or_view_box() -> None:

@@ -157,6 +157,8 @@ def test_serves_the_site_under_its_base_path(preview: Preview) -> None:
     status, headers, body = preview.request("/mini/assets/style.css", method="HEAD")
     assert status == 200 and headers["Content-Type"].startswith("text/css") and body == ""
     assert int(headers["Content-Length"]) == (preview.root / "site/assets/style.css").stat().st_size
+    assert headers["Etag"] == preview.request("/mini/assets/style.css")[1]["Etag"]  # HEAD's was the empty body's
+    assert preview.request("/mini/assets/style.css", headers={"If-None-Match": headers["Etag"]})[0] == 304
     assert preview.status()["builds"] == 1
     # the built files on disk carry no reload script: they are the same as `build` writes
     assert "__explainer__" not in (preview.root / "site/index.html").read_text(encoding="utf-8")

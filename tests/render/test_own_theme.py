@@ -139,9 +139,10 @@ def test_a_template_cannot_include_a_file_through_links_that_each_stay_inside(ma
     assert not any(b"SECRET-TOKEN" in path.read_bytes() for path in (root / "site").rglob("*") if path.is_file())
 
 
-def test_hidden_files_in_templates_are_files_as_any(make_site: Callable[..., Run]) -> None:
-    """.DS_Store, .gitkeep, an editor's swap file: neither links nor errors (only a link's target must not be hidden)."""
+def test_hidden_files_in_templates_are_left_alone(make_site: Callable[..., Run]) -> None:
+    """.DS_Store, .gitkeep, an editor's swap file: no error (only a link's target must not be hidden), and not published,
+    as in content/."""
     run = make_site({"templates/.DS_Store": "x", "templates/static/.gitkeep": "", "templates/.footer.html.swp": "x",
-                     "templates/footer.html": "<footer>{{ config.title }}</footer>\n"})
+                     "templates/static/.DS_Store": "x", "templates/footer.html": "<footer>{{ config.title }}</footer>\n"})
     assert run.code == 0, run.err
-    assert (run.site / "assets" / ".gitkeep").is_file()  # published, as before
+    assert not list((run.site / "assets").glob(".*")) and "<footer>Mini</footer>" in run.page("index.html")
