@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -182,19 +181,12 @@ def cpu_times(allowed: set[int] | None = None, stat_file: str = "/proc/stat") ->
 
 
 def start_pool(job: Job, count: int) -> ProcessPoolExecutor:
-    """Worker processes forked from this one, each holding `job`: the caller shuts them down."""
+    """Worker processes forked from this one, each holding `job`: the caller shuts them down (or uses them in a `with`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=adopt, initargs=(job,))
-
-
-@contextmanager
-def pool(job: Job, count: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes forked from this one, each holding `job`, for the duration of the block."""
-    with start_pool(job, count) as executor:
-        yield executor
 
 
 def merge(cache: Cache, found: Entries) -> None:
@@ -205,7 +197,7 @@ def merge(cache: Cache, found: Entries) -> None:
 
 def run(job: Job, count: int, work: Callable[[Sequence[Item]], Entries], slices: list[list[Item]]) -> None:
     """Do `work` on each slice in `count` processes; merge every result into the job's cache in the slices' order."""
-    with pool(job, count) as executor:
+    with start_pool(job, count) as executor:  # shut down when the block ends
         for found in executor.map(work, slices):
             merge(job.cache, found)
 

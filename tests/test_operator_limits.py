@@ -150,7 +150,7 @@ def test_worker_processes_hold_to_the_operators_limits(tmp_path: Path) -> None:
     options = Options(tmp_path / "content", jobs=2, limits=(("FOLDER_FILES", 20_000), ("LINE_CHARS", 3)))
     job = workers.Job(cast(Any, None), options, cast(Any, None), Cache(), links=False, search=False)
     assert limits.FOLDER_FILES.value == 5_000  # not in force here: the job hands them to each worker, however it starts
-    with workers.pool(job, 2) as executor:
+    with workers.start_pool(job, 2) as executor:
         assert list(executor.map(limit_in_worker, ["FOLDER_FILES", "LINE_CHARS", "FILE_BYTES"] * 2)) == \
             [20_000, 3, limits.FILE_BYTES.default] * 2
 

@@ -99,7 +99,7 @@ class Theme:
         own = self.own
         if own is not None:
             for path in sorted(own.rglob("*")):
-                why = self.unusable(path) if os.path.islink(path) or not path.is_dir() else None
+                why = self.unusable(path)  # a folder inside the project: None, as for any file it uses
                 if why is not None:
                     what = "folder" if path.is_dir() else "file"
                     found.append(Problem(display_link(path), 0, f"this {what} of the theme is not used: {why}", OWN_HINT))
@@ -110,7 +110,7 @@ class Theme:
         parts: list[str | bytes] = []
         for folder in self.folders:
             for path in sorted(folder.rglob("*")):
-                why = self.unusable(path) if os.path.islink(path) or not path.is_dir() else None
+                why = self.unusable(path)  # a folder inside the project: None, as for any file it uses
                 if why is not None:
                     parts += [str(path.relative_to(folder)), why]  # never read: a link out, a device, too large
                 elif path.is_file():
