@@ -70,13 +70,22 @@ PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's fa
 CACHE_BYTES = Limit(512 * MIB, "bytes", "size of one file of the build cache (.explainer-cache/, beside content/)",
                     "the stage caches of a generated 1,000-page site take 213 MiB; past the limit a build keeps none (its "
                     "no-change check still works: that record is small)")
+TEMPLATE_SECONDS = Limit(10, "seconds", "time one rendering of the site's own templates (templates/) may take: a page, or a macro "
+                         "its Markdown calls (the Markdown itself, and explainer's other work for it, not counted)",
+                         "a page's templates render in milliseconds; a loop that never ends is stopped", 3_600)
+TEMPLATE_MEMORY = Limit(1024 * MIB, "bytes", "memory one rendering of the site's own templates may take (Linux)",
+                        "a page's templates take a few megabytes; the build's machine keeps the rest")
+TEMPLATE_OUTPUT = Limit(1_000_000_000, "characters", "HTML the site's own templates render in one build, all pages together",
+                        "the default theme renders 10 to 12 characters for each byte of content (the flagship, a generated "
+                        "1,000-page site): five times what content at its limit makes")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",
                     "a line of binary data must not flood the terminal")
 
 LIMITS = {"FILE_BYTES": FILE_BYTES, "LINE_CHARS": LINE_CHARS, "YAML_DEPTH": YAML_DEPTH, "YAML_NODES": YAML_NODES,
           "FOLDER_FILES": FOLDER_FILES, "CONTENT_BYTES": CONTENT_BYTES, "ARCHIVE_BYTES": ARCHIVE_BYTES,
           "ARCHIVE_PATH": ARCHIVE_PATH, "ASSET_BYTES": ASSET_BYTES, "ASSETS_BYTES": ASSETS_BYTES, "IMAGE_PIXELS": IMAGE_PIXELS,
-          "PREVIOUS_BYTES": PREVIOUS_BYTES, "CACHE_BYTES": CACHE_BYTES, "SHOWN_CHARS": SHOWN_CHARS}
+          "PREVIOUS_BYTES": PREVIOUS_BYTES, "CACHE_BYTES": CACHE_BYTES, "TEMPLATE_SECONDS": TEMPLATE_SECONDS,
+          "TEMPLATE_MEMORY": TEMPLATE_MEMORY, "TEMPLATE_OUTPUT": TEMPLATE_OUTPUT, "SHOWN_CHARS": SHOWN_CHARS}
 
 
 Settings = tuple[tuple[str, int], ...]  # (declared name, value) of each limit the operator set, by name

@@ -26,6 +26,7 @@ from .cache import Cache, Entry, digest
 from .media.fonts import system_fonts
 from .model import Options, Output, Site
 from .output.linkcheck import parsed_pages
+from .render.bounds import TemplateBound
 from .render.pages import environment, render_narratives, render_state
 from .render.social import Cards, CardWant
 from .render.theme import Theme
@@ -60,6 +61,7 @@ class Job:
 
 
 _JOB: list[Job] = []  # in a worker process: the build it works for (set by adopt, once per process)
+_PAST_BOUND: list[bool] = []  # in a worker process: a template went past a bound (render/bounds.py); it renders no more
 
 
 def adopt(job: Job) -> None:
@@ -234,8 +236,14 @@ def render_slice(indices: Sequence[int]) -> Entries:
     """(In a worker) render some narrative pages and read them; return the cache entries made."""
     job = _JOB[0]
     own = Cache()
+    if _PAST_BOUND:  # every page would go past it again: the build renders one and stops
+        return {}
     state = render_state(job.site, job.options, job.theme, job.cache, own)
-    outputs = render_narratives(state, indices)
+    try:
+        outputs = render_narratives(state, indices)
+    except TemplateBound:
+        _PAST_BOUND.append(True)
+        return {}
     if job.cards:  # the cards of these pages, drawn here
         state.cards.draw_ahead(own.section("cards"))
     analyse_into(own, outputs, job)

@@ -11,6 +11,7 @@ from ..model import Asset, DocLink, Fact, Figure, LinkRecord, Loc, Markdown, Ref
 from ..text import korean, markdown, markup
 from ..text.glossary import Linker
 from ..text.timeline import months_of
+from . import bounds
 from .display import slug
 from .pictures import Picture
 from .social import CardWant
@@ -215,14 +216,18 @@ class PageContext:
 
     def template_globals(self) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        return {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain, "section": self.section,
-                "enter_card": self.enter_card, "leave_card": self.leave_card, "page_terms": self.page_terms,
-                "figure": self.figure}
+        found: dict[str, Any] = {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain,
+                                 "section": self.section, "enter_card": self.enter_card, "leave_card": self.leave_card,
+                                 "page_terms": self.page_terms, "figure": self.figure}
+        if self.state.env.sandboxed:  # a site's own templates: the time its Markdown takes is not the template's
+            found.update(md=bounds.ours(self.md), plain=bounds.ours(self.plain), figure=bounds.ours(self.figure))
+        return found
 
     def macros(self) -> Any:
         if self._macros is None:
             template = self.state.env.get_template("macros.html")
-            self._macros = template.make_module(self.template_globals())
+            module = template.make_module(self.template_globals())
+            self._macros = bounds.Guarded(module) if self.state.env.sandboxed else module  # each call a rendering, bounded
         return self._macros
 
     def xref(self, kind: str, target: str, label: str, block: bool) -> str:

@@ -51,3 +51,12 @@ def json_script(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+def shortened(text: str, limit: int) -> str:
+    """Return the start of `text`, at most `limit` characters, cut at a space, with … when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",.;:·") + "…"

@@ -20,9 +20,10 @@ from ..text import korean, markdown
 from ..text.fragment import link_to_words
 from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
+from .bounds import TemplateBound
 from .citation import Citation, all_citation_files, cite
 from .context import PageContext
-from .display import format_date, json_script, source_name, tag_anchor
+from .display import format_date, json_script, shortened, source_name, tag_anchor
 from .look import LOOK_CSS, look_css, look_values
 from .printed import PrintContext, joinable, print_edition
 from .reuse import cached_links, cached_page, render_inputs
@@ -152,7 +153,8 @@ class Renderer:
         }
         filename = "404.html" if kind == "404" else f"{ctx.path}index.html"
         # the page as rendered is let go before it is encoded: the print edition is tens of megabytes
-        html = hold_joined_words(self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values}))
+        html = self.state.spent.add(self.state.env.get_template(template).render({**ctx.template_globals(), **common, **values}))
+        html = hold_joined_words(html)
         return Output(filename, html.encode("utf-8"), origin or template, tuple(ctx.links))
 
     # -- the pages ------------------------------------------------------------------------
@@ -230,6 +232,8 @@ class Renderer:
             ctx.section()
             for item in page_history(self.site, (term,)).corrections:  # the term's own: none is a fact's
                 ctx.md(item.correction.change) + ctx.md(item.correction.reason)
+        except TemplateBound:
+            raise
         except Exception:  # a theme's macro failed: its rendering will report it (or render the page again)
             return frozenset(), frozenset(ctx.reads)
         return frozenset(ctx.records), frozenset(ctx.reads)
@@ -313,15 +317,6 @@ def headings_toc(headings: list[TocItem]) -> list[TocItem]:
     return shown if sum(h["level"] == 2 for h in shown) >= 2 else []
 
 
-def shortened(text: str, limit: int) -> str:
-    """Return the start of `text`, at most `limit` characters, cut at a space, with … when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(",.;:·") + "…"
-
-
 def render_state(site: Site, options: Options, theme: Theme, cache: Cache | None, sections: Cache | None = None) -> RenderState:
     """What the pages of one build share, with the cache's `pages` and `parts` sections started for this build.
 
@@ -335,7 +330,8 @@ def render_state(site: Site, options: Options, theme: Theme, cache: Cache | None
         inputs = render_inputs(site, options, theme_digest)
         section.start(inputs)
         parts.start(inputs)
-    return RenderState.create(site, options, environment(site, theme, theme_digest, cache), section, parts)
+    own = f"{display_path(theme.own)}/" if theme.own is not None else ""
+    return RenderState.create(site, options, environment(site, theme, theme_digest, cache), section, parts, own)
 
 
 def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output]:
@@ -351,6 +347,8 @@ def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output
         try:
             outputs.append(renderer.narrative(index, page))
             printed.piece("page", page.slug) if joined else printed.page_body(page)
+        except TemplateBound:  # past a bound here, past it on every page: the caller stops
+            raise
         except Exception:  # reported where render_site meets it again, with the page it belongs to
             continue
     return outputs
@@ -393,6 +391,8 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
             if problem is None:
                 raise
             problems.setdefault((problem.path, problem.line, problem.message), problem)
+            if isinstance(exc, TemplateBound):  # past a bound on this page, past it on the next: the build stops here
+                raise BuildFailed(problems.values(), "render", site.config.base_path) from None
             return []
 
     outputs = attempt(renderer.home)

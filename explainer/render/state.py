@@ -12,6 +12,7 @@ from ..cache import Section
 from ..model import Fact, FactGroup, LinkRecord, Options, Site, Term
 from ..text import korean
 from ..text.glossary import Glossary
+from .bounds import Spent
 from .display import tag_anchor
 from .pictures import Pictures
 from .social import Cards, CardWant
@@ -64,6 +65,7 @@ class RenderState:
     sections_of: dict[str, tuple[str, ...]] = field(init=False)  # a section's slug -> its pages' and sections' slugs, in order
     pictures: Pictures = field(init=False)
     cards: Cards = field(init=False)
+    spent: Spent = field(default_factory=Spent)  # the HTML a site's own templates rendered (bounds.py)
 
     def __post_init__(self) -> None:
         self.pictures = Pictures(self.site)
@@ -76,12 +78,12 @@ class RenderState:
 
     @classmethod
     def create(cls, site: Site, options: Options, env: jinja2.Environment, cache: Section | None,
-               parts: Section | None) -> RenderState:
-        """Arrange what every page may show once, for the whole build."""
+               parts: Section | None, own: str = "") -> RenderState:
+        """Arrange what every page may show once, for the whole build (`own`: the site's templates/, as shown, if any)."""
         groups = tuple(GroupOfFacts(g, tuple(f for f in site.facts if f.group == g.id)) for g in site.groups)
         sections = tuple((name, tuple(terms)) for name, terms in korean.group_by_section([(t.term, t) for t in site.terms]))
         return cls(site, options, env, Glossary.build(site.terms), cache, parts, groups, sections, excerpt_uses(site),
-                   {page.loc.path: page.slug for page in site.pages}, tags_of(site.facts))
+                   {page.loc.path: page.slug for page in site.pages}, tags_of(site.facts), spent=Spent(own))
 
     def reuse_media(self, links: tuple[LinkRecord, ...], card: CardWant | None) -> None:
         """A page (or part) taken from the cache still shows its images and its card: they are made as if it was rendered."""

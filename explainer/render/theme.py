@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import stat
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.environment import TemplateModule
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..cache import Cache, Digest, digest
@@ -19,10 +21,13 @@ from ..errors import Problem, display_link, display_path
 from ..limits import ASSET_BYTES, FILE_BYTES, Limit, raise_hint, shown, size
 from ..model import Markdown, Options
 from ..regular import NOT_REGULAR, OUTSIDE, open_regular, within
+from . import bounds
 
 # The default theme: the repository's top-level templates/, reached through the symlink
 # explainer/default_theme so that an installed package carries it too.
 DEFAULT_THEME = (Path(__file__).parent.parent / "default_theme").resolve()
+PACKAGE = str(Path(__file__).parent.parent) + os.sep  # explainer's own code, where an error is a bug of ours
+PLUMBING = (f"{os.sep}render{os.sep}theme.py", f"{os.sep}render{os.sep}bounds.py")  # what template code calls through
 DEFAULT_PREFIX = "default"  # templates named default/… are the default theme's, whatever the site replaces
 TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
@@ -191,9 +196,55 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class BoundedTemplate(jinja2.Template):
+    """A template whose renderings started from explainer's code are bounded (bounds.rendering)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        with bounds.rendering():
+            return super().render(*args, **kwargs)
+
+    def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                    locals: Mapping[str, Any] | None = None) -> TemplateModule:
+        with bounds.rendering():
+            return super().make_module(vars, shared, locals)
+
+
 class SandboxedThemeEnvironment(ThemeEnvironment, SandboxedEnvironment):
     """ThemeEnvironment in Jinja's sandbox: a template reaches no Python internals (`__class__`, a function's globals),
-    so it can neither run code nor read files; for a site with templates of its own, which a pull request may bring."""
+    so it can neither run code nor read files; for a site with templates of its own, which a pull request may bring.
+
+    What a rendering spends is bounded too (bounds.py): each loop round, call and include is a step
+    the rendering's time is checked at, and `*` and `**` make no number or sequence past a size.
+    """
+
+    code_generator_class = bounds.BoundedCodeGenerator
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.globals["lipsum"]  # placeholder text, made in a loop of its own no step reaches
+
+    def compile(self, *args: Any, **kwargs: Any) -> Any:
+        """Compile a template within a rendering's bounds: Jinja computes constant parts of it, `'x' | center(n)`, then."""
+        with bounds.rendering():
+            return super().compile(*args, **kwargs)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        bounds.tick()
+        return SandboxedEnvironment.call(__self, __context, __obj, *bounds.loop_call(__obj, args), **kwargs)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        bounds.check_operands(operator, left, right)
+        return SandboxedEnvironment.call_binop(self, context, operator, left, right)
+
+    @staticmethod
+    def stepped(sequence: Any) -> Any:
+        return bounds.stepped(sequence)
+
+    @staticmethod
+    def tick() -> None:
+        bounds.tick()
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -263,6 +314,8 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
             problems.append(Problem(display_path(path), 0, f"template is not UTF-8 text ({exc.reason})", "save it as UTF-8"))
         except OSError as exc:
             problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
+        except bounds.TemplateBound as exc:  # compiling it went past a bound (bounds.py)
+            problems.append(Problem(display_path(path), 0, f"template error: {exc}", TEMPLATE_HINT))
     for path in theme.static_files().values():  # copied into assets/ when rendering: each must open
         try:
             with open(path, "rb"):
@@ -284,8 +337,17 @@ def template_error(exc: BaseException) -> Problem | None:
                        "fix the template's {% … %} and {{ … }} tags")
     frames = traceback.extract_tb(exc.__traceback__)
     in_templates = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".html") and f.lineno]
-    if not in_templates or not (isinstance(exc, jinja2.TemplateError) or frames[-1].filename.endswith(".html")):
+    if isinstance(exc, bounds.TemplateBound) and exc.where and not in_templates:  # what all the pages made together
+        return Problem(exc.where, 0, f"template error: {exc}", TEMPLATE_HINT)
+    last = max((at for at, frame in enumerate(frames) if frame.filename.endswith(".html") and frame.lineno), default=-1)
+    # raised in explainer's own code after the template's last line: a bug of ours (else Jinja's, or Python's, on its
+    # values); the sandbox's calls (here, bounds.py) only pass it on, and a full stack is the template's however it filled
+    ours = any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
+               for frame in frames[last + 1:])
+    if not in_templates or (ours and not isinstance(exc, jinja2.TemplateError | RecursionError)):
         return None
     path, line = in_templates[-1]
-    hint = MARKDOWN_HINT if "Markdown field" in str(exc) else TEMPLATE_HINT
-    return Problem(display_path(path), line, f"template error: {exc}", hint)
+    message = "a macro or include that calls itself without end (Python's stack is full)" if isinstance(exc, RecursionError) \
+        else str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    hint = MARKDOWN_HINT if "Markdown field" in message else TEMPLATE_HINT
+    return Problem(display_path(path), line, f"template error: {message}", hint)

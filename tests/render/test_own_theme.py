@@ -32,7 +32,7 @@ def test_the_default_theme_gives_the_same_bytes_in_the_sandbox(built_flagship: P
 @pytest.mark.parametrize("reach", [
     "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ lipsum.__globals__['os'].environ }}",
+    "{{ joiner.__init__.__globals__['os'].environ }}",
     "{{ config.__class__.__init__.__globals__ }}",
 ])
 def test_a_template_of_the_site_reaches_no_python_internals(make_site: Callable[..., Run], reach: str) -> None:

@@ -1,0 +1,183 @@
+"""What a site's own templates may spend (render/bounds.py): a pull request's template that loops for good, fills the
+memory or renders without end stops the build at once, at its line, with the limit to raise if it is trusted."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, ROOT, Run, run_cli, write_tree
+from explainer.model import Options
+from explainer.pipeline import make
+from explainer.render import bounds
+from explainer.render import theme as themes
+from explainer.render.context import PageContext
+from explainer.render.theme import DEFAULT_THEME
+from support import within
+
+FOREVER = "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}"
+ONE_SECOND = ("--limit", "template-seconds=1")
+
+
+def footer(body: str) -> dict[str, str]:
+    return {"templates/footer.html": f"<footer>\n{body}\n</footer>\n"}
+
+
+def one_error(run: Run, message: str, where: str = "templates/footer.html:2: error: template error: ") -> None:
+    """The build failed with one problem (it stopped at the first page), at the template's line, saying `message`."""
+    assert run.code == 1, run.err
+    assert f"{where}{message}" in run.err, run.err
+    assert "\n1 error." in run.err and "internal error" not in run.err and not (run.root / "site").exists()
+
+
+@pytest.mark.parametrize("body", [
+    FOREVER,  # loops nested too deep
+    "{% macro twice(n) %}{% if n %}{{ twice(n - 1) }}{{ twice(n - 1) }}{% endif %}{% endmacro %}{{ twice(60) }}",  # calls
+    "{% for n in [60] recursive %}{% if n %}{{ loop([n - 1, n - 1]) }}{% endif %}{% endfor %}",  # a recursive loop
+])
+def test_a_template_that_runs_for_good_stops_the_build_at_its_line(make_site: Callable[..., Run], body: str) -> None:
+    with within(60):
+        run = make_site(footer(body), "build", *ONE_SECOND)
+    one_error(run, "rendering ran past its limit of 1 second")
+    assert "--limit template-seconds=" in run.err
+
+
+@pytest.mark.parametrize("files", [
+    footer("{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}"),
+    footer('{% include "footer.html" %}'),
+])
+def test_a_template_that_calls_itself_without_end_is_the_templates_error(make_site: Callable[..., Run],
+                                                                        files: dict[str, str]) -> None:
+    """Python's stack fills: the template's error at its line, not explainer's ("internal error")."""
+    with within(60):
+        run = make_site(files)
+    assert run.code == 1 and "templates/footer.html:2: error: template error: a macro or include that calls itself" in run.err, \
+        run.err
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("{{ 'a' | center('b') }}", "TypeError: "),  # raised inside a filter of Jinja's
+    ("{{ [1, 'a'] | sort }}", "TypeError: '<' not supported"),
+    ("{{ 1 // 0 }}", "ZeroDivisionError: "),
+])
+def test_python_refusing_a_templates_values_is_the_templates_error(make_site: Callable[..., Run], body: str, message: str) -> None:
+    """Not explainer's bug ("internal error"): the template gave Jinja or Python values they refuse."""
+    one_error(make_site(footer(body)), message)
+
+
+def test_includes_that_multiply_are_steps_too(make_site: Callable[..., Run]) -> None:
+    """Each level includes the next twice: 2**40 renderings with no loop and no call in them."""
+    levels = {f"templates/level{n}.html": f'{{% include "level{n + 1}.html" %}}{{% include "level{n + 1}.html" %}}'
+              for n in range(40)}
+    levels["templates/level40.html"] = "x"
+    with within(60):
+        run = make_site({**levels, **footer('{% include "level0.html" %}')}, "build", *ONE_SECOND)
+    assert run.code == 1 and "rendering ran past its limit of 1 second" in run.err and "\n1 error." in run.err, run.err
+
+
+def test_a_macro_the_markdown_calls_is_bounded_too(make_site: Callable[..., Run]) -> None:
+    """The fact card of `[[fact:sky]]` is a macro called from explainer's code, not from a template."""
+    macros = (DEFAULT_THEME / "macros.html").read_text(encoding="utf-8")
+    start = "{% macro fact_card(fact, anchor=False) -%}\n"
+    assert start in macros
+    with within(60):
+        run = make_site({"templates/macros.html": macros.replace(start, start + FOREVER + "\n")}, "build", *ONE_SECOND)
+    assert run.code == 1 and "templates/macros.html:" in run.err and "ran past its limit of 1 second" in run.err, run.err
+    assert "\n1 error." in run.err
+
+
+@pytest.mark.skipif(not Path(bounds.STATM).exists(), reason="the memory bound holds on Linux, where CI builds")
+@pytest.mark.parametrize("body", [
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+    "{% set items = [1] %}{% for i in range(40) %}{{ items.extend(items) }}{% endfor %}{{ items | length }}",
+    "{{ 'x' | center(2000000000) | length }}",
+])
+def test_a_template_that_fills_the_memory_stops_the_build(make_site: Callable[..., Run], body: str) -> None:
+    with within(60):
+        run = make_site(footer(body), "build", "--limit", "template-memory=256MiB")
+    one_error(run, "it took more than 256 MiB of memory")
+    assert "--limit template-memory=512MiB" in run.err
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("{{ 9 ** (9 ** 9) }}", "a number of more than 65,536 bits (`**`)"),
+    ("{% set n = 2 ** 20000 %}{% set m = n * n %}{{ m * m }}", "a number of more than 65,536 bits (`*`)"),
+    ("{{ 2 ** 20000 }}", "ValueError: Exceeds the limit (4300 digits) for integer string conversion"),
+    ("{{ 'x' * 100000000 }}", "a sequence repeated past 16,777,216 items or characters (`*`)"),
+    ("{{ [0] * 100000000 }}", "a sequence repeated past 16,777,216 items or characters (`*`)"),
+])
+def test_a_number_or_a_sequence_made_in_one_step_is_bounded(make_site: Callable[..., Run], body: str, message: str) -> None:
+    with within(60):
+        run = make_site(footer(body))
+    one_error(run, message)
+
+
+def test_the_html_of_a_build_is_bounded(make_site: Callable[..., Run]) -> None:
+    run = make_site(footer("{{ 'x' * 1000 }}"), "build", "--limit", "template-output=2000")
+    assert run.code == 1 and "the site's templates rendered more than 2,000 characters of HTML in this build" in run.err, run.err
+    assert "\n1 error." in run.err and "--limit template-output=" in run.err
+
+
+def test_templates_within_their_bounds_render_as_before(make_site: Callable[..., Run]) -> None:
+    body = ("{% for i in range(3) %}{{ i * 2 }}{% endfor %} {{ 'ab' * 2 }} {{ 2 ** 10 }} "
+            "{% for n in [[1, [2]]] recursive %}{% if n is iterable %}{{ loop(n) }}{% else %}{{ n }}{% endif %}{% endfor %}")
+    run = make_site(footer(body), "build", *ONE_SECOND)
+    assert run.code == 0, run.err
+    assert "<footer>\n024 abab 1024 12</footer>" in run.page("index.html")
+
+
+def test_the_time_explainer_spends_for_a_template_is_not_the_templates(make_site: Callable[..., Run],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """md() rendering a page's Markdown for longer than the limit is explainer's time: the template is not stopped."""
+    md = PageContext.md
+
+    def slow(self: PageContext, *args: object, **kwargs: object) -> object:
+        time.sleep(1.2)
+        return md(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageContext, "md", slow)
+    monkeypatch.setattr(bounds, "CHECK_EVERY", 1)  # the clock read at every step
+    run = make_site({"templates/page.html": '{% extends "default/page.html" %}'}, "build", "--no-cache", "-j", "1", *ONE_SECOND)
+    assert run.code == 0, run.err
+
+
+def test_every_template_the_sandbox_runs_is_inside_a_bounded_rendering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flagship, every template of the default theme in the sandbox: no step of template code outside a rendering."""
+    monkeypatch.setattr(themes, "ThemeEnvironment", themes.SandboxedThemeEnvironment)  # what make_environment picks
+    before = bounds._RENDERINGS.unguarded
+    run = run_cli(ROOT, "build", "--out", str(tmp_path / "site"), "--quiet", "--no-cache", "-j", "1", "--no-search")
+    assert run.code == 0, run.err
+    assert bounds._RENDERINGS.unguarded == before
+
+
+def test_workers_stop_at_the_bound_as_the_build_does(tmp_path: Path) -> None:
+    """A site large enough for workers: they render no more once past the bound, and the build reports it once."""
+    files = {**MINI, **footer(FOREVER)}
+    files.update({f"content/pages/p{n:02d}.md": f"---\ntitle: Page {n}\n---\n\nThe sky, page {n}.\n" for n in range(60)})
+    write_tree(tmp_path, files)
+    with within(90):
+        run = run_cli(tmp_path, "build", "-j", "2", *ONE_SECOND)
+    one_error(run, "rendering ran past its limit of 1 second")
+
+
+def test_a_rendering_in_a_thread_of_its_own_is_bounded(make_site: Callable[..., Run]) -> None:
+    """The preview builds in a thread of its own: the bound holds there as in the command line's."""
+    root = make_site({}).root
+    write_tree(root, footer(FOREVER))
+    failed: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            make(Options(root / "content", root / "site", jobs=1, limits=(("TEMPLATE_SECONDS", 1),)), search=False)
+        except BaseException as exc:  # what the thread ended with is the test's
+            failed.append(exc)
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive()
+    assert failed and "ran past its limit of 1 second" in str(failed[0].problems[0])  # type: ignore[attr-defined]
