@@ -104,9 +104,7 @@ TAKES_VALUE = frozenset(flag for option in OPTIONS if option.takes_value for fla
 def program_name(argv0: str | None = None) -> str:
     """How the user started us, to be quoted back in help and messages: `python build.py`, `python -m explainer` or `explainer`."""
     name = os.path.basename(argv0 if argv0 is not None else sys.argv[0])
-    if name == "build.py":
-        return "python build.py"
-    return "python -m explainer" if name == "__main__.py" else "explainer"
+    return {"build.py": "python build.py", "__main__.py": "python -m explainer"}.get(name, "explainer")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -229,7 +227,7 @@ def failure_line(args: argparse.Namespace, stage: str) -> str:
         why = ": files that were there before (--force) may not fit the new ones" if args.force else ""
         return f"The new site in {args.folder}/ was written but fails its check ({stage}){why}."
     if args.command == "check":
-        return f"Check failed ({stage}); nothing was written."
+        return f"Check failed{'' if stage == 'check' else f' ({stage})'}; nothing was written."
     if args.command == "pdf":
         return f"Build failed ({stage}); no PDF was written."
     # the build wrote nothing: what the folder held before, it holds still
@@ -303,9 +301,10 @@ def print_weights(args: argparse.Namespace, made: Made) -> None:
     """The pages with images, by what they cost a reader: the heaviest one, and with --verbose every one."""
     if not made.weights:
         return
-    images = sum(1 for o in made.outputs if o.path.startswith("images/"))
+    shown = len({r.asset for o in made.outputs for r in o.links if r.kind == "image" and r.asset in made.site.assets})
+    files = sum(1 for o in made.outputs if o.path.startswith("images/"))  # the sizes and formats made (an SVG has none)
     heaviest = made.weights[0]
-    print(f"Images: {images} files for {len(made.weights)} page{'s' if len(made.weights) != 1 else ''}; heaviest page "
+    print(f"Images: {shown} on {len(made.weights)} page{'s' if len(made.weights) != 1 else ''} ({files} files in images/); heaviest page "
           f"{_shown_page(heaviest.path)}: {_kib(heaviest.html)} of HTML, images {_kib(heaviest.phone)} on a phone, "
           f"{_kib(heaviest.desktop)} on a desktop.")
     if args.verbose:

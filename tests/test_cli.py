@@ -47,7 +47,7 @@ def test_check_command_writes_nothing(make_site: Callable[..., Run]) -> None:
     assert not run.site.exists()
     failed = make_site({"content/glossary/sky.yaml": "term: [\n"}, "check")
     assert failed.code == 1
-    assert failed.err.splitlines()[-1] == "Check failed (check); nothing was written."
+    assert failed.err.splitlines()[-1] == "Check failed; nothing was written."
 
 
 def test_content_option(make_site: Callable[..., Run], site_root: Path) -> None:

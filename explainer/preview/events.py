@@ -54,7 +54,7 @@ class Rebuilt:
         report = format_report(self.warnings) if self.warnings else ""
         if quiet:
             return Said(err=report)
-        what = "Built" if self.number == 1 else f"Rebuild {self.number}:"
+        what = "Built" if self.number == 1 else f"Rebuild {self.number - 1}:"  # the first rebuild is the second build
         changed = f"{len(self.changed)} file{'s' if len(self.changed) != 1 else ''} changed"
         if self.removed:
             changed += f", {len(self.removed)} removed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import traceback
@@ -15,6 +16,7 @@ from jinja2.environment import TemplateModule
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import missing
 
 from ..cache import Cache, Digest, digest
 from ..errors import Problem, display_link, display_path
@@ -189,6 +191,21 @@ class ThemeEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
+class Unknown(jinja2.StrictUndefined):
+    """A name or field a template reads that is not there: an error that says what is there (did you mean …?)."""
+
+    @property
+    def _undefined_message(self) -> str:
+        found, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or found is missing or not isinstance(name, str):
+            return str(super()._undefined_message)
+        names = sorted(key for key in (found if isinstance(found, dict) else dir(found))
+                       if isinstance(key, str) and not key.startswith("_"))
+        close = difflib.get_close_matches(name, names, n=1)
+        return f"{type(found).__name__} has no field {name!r}" + (
+            f"; did you mean {close[0]!r}?" if close else f" (it has: {', '.join(names[:20])}{' …' if len(names) > 20 else ''})")
+
+
 def _finalize(value: Any) -> Any:
     """Refuse to print a Markdown value as it is (it would show Python's own text for it)."""
     if isinstance(value, Markdown):
@@ -263,7 +280,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     return kind(
         loader=loader,
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=Unknown,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -197,6 +197,18 @@ def test_template_error_names_template_file_and_line(make_site: Callable[..., Ru
     assert "templates/footer.html:2: error: template syntax error: Expected an expression, got 'end of statement block'" in syntax.err
 
 
+@pytest.mark.parametrize(("wrote", "said"), [
+    ("{{ config.titel }}", "SiteConfig has no field 'titel'; did you mean 'title'?"),
+    ("{{ labels.glosary }}", "dict has no field 'glosary'; did you mean 'glossary'?"),
+    ("{{ config.zzzqqq }}", "SiteConfig has no field 'zzzqqq' (it has: absolute, archives, author, base_path"),
+])
+def test_a_field_a_template_misspells_is_named_with_the_one_it_meant(make_site: Callable[..., Run], wrote: str, said: str) -> None:
+    """Not Python's 'explainer.model.SiteConfig object' has no attribute: what the value is, and what it has."""
+    run = make_site({"templates/footer.html": f"<footer>\n{wrote}\n</footer>\n"})
+    assert run.code == 1 and f"templates/footer.html:2: error: template error: {said}" in run.err, run.err
+    assert "explainer.model" not in run.err
+
+
 def test_all_template_errors_and_content_errors_in_one_run(make_site: Callable[..., Run]) -> None:
     run = make_site({
         "templates/footer.html": "<footer>\n{% if %}\n</footer>\n",
