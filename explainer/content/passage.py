@@ -45,6 +45,9 @@ def loosen(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+MATCHED_RUN = 3  # characters in a row that place a passage; fewer match anywhere
+
+
 def closest_passage(archive: str, quote: str) -> Closest | None:
     """The passage of `archive` closest to `quote` (both normalised), or None when nothing in it is close."""
     if not quote or not archive:
@@ -65,6 +68,8 @@ def closest_passage(archive: str, quote: str) -> Closest | None:
     blocks = [b for b in difflib.SequenceMatcher(None, window, quote, autojunk=False).get_matching_blocks() if b.size]
     if not blocks:
         return None
+    # a letter or two met again past the quote's own words ('home' against 'back," said the') would widen the passage to it
+    blocks = [b for b in blocks if b.size >= MATCHED_RUN] or blocks
     start, end = low + blocks[0].a - blocks[0].b, low + blocks[-1].a + blocks[-1].size + (len(quote) - blocks[-1].b - blocks[-1].size)
     start, end = _word_edges(archive, max(low, start), min(high, end))
     passage = archive[start:end]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, Run
+from explainer.content.passage import closest_passage
 
 FACTS = MINI["content/facts/nature.yaml"]
 TERM = MINI["content/glossary/sky.yaml"]
@@ -276,3 +277,18 @@ def test_a_cache_keeps_each_files_markdown_warnings_while_its_bytes_are_the_same
     assert warned() == ["content/pages/intro.md:5: a '#' heading in a page makes a second h1 (the page's title is its h1)"]
     write_tree(site_root, {"content/pages/intro.md": "---\ntitle: Introduction\n---\nNothing wrong.\n"})
     assert warned() == [] and "content/pages/intro.md" in cache.section("markdown").entries
+
+
+SPOKEN = 'The minister said on Tuesday that the envoy was coming back," said the spokesman, adding more.'
+
+
+@pytest.mark.parametrize(("quote", "marked"), [
+    ("that the envoy was coming home", "that the envoy was coming [-back-]{+home+}"),  # not [-back," said the-]{+home+}
+    ("the envoy is coming back", "the envoy [-was-]{+is+} coming back"),
+    ("minister told on Tuesday that", "minister [-said-]{+told+} on Tuesday that"),
+    ("xThe minister said", "[-The-]{+xThe+} minister said"),
+])
+def test_the_closest_passage_is_the_quotes_own_words(quote: str, marked: str) -> None:
+    """A letter or two met again in the words after (or before) the quote does not widen the passage to them."""
+    found = closest_passage(SPOKEN, quote)
+    assert found is not None and found.marked == marked
