@@ -52,6 +52,10 @@ PRINTS = 3  # the most times the edition is printed before its contents' page nu
 # Skia writes the time of printing into the document info; blanking it (same length, so
 # every byte offset stays right) makes the same site give the same PDF.
 DATE_RE = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9Z+\-']*\)")
+# The tagged PDF names a table's header cells by the page's node numbers, which differ from one
+# run of Chromium to the next; numbered again in the order they first appear (the same number of
+# digits: every offset stays right), the same site gives the same bytes.
+NODE_RE = re.compile(rb"\(node(\d+)\)")
 
 
 class PdfFailed(ExplainerError):
@@ -134,7 +138,7 @@ def write_pdf(outputs: Sequence[Output], pdf_path: Path, chromium: str, base_url
                 data = _print(chromium, folder, address)
                 if target_pages(data) == pages:
                     break
-    data = DATE_RE.sub(lambda m: b" " * len(m.group()), data)
+    data = stable_nodes(DATE_RE.sub(lambda m: b" " * len(m.group()), data))
     _replace(pdf_path, data)
     return PdfResult(pdf_path, count_pages(data), len(data))
 
@@ -194,6 +198,18 @@ def _print(chromium: str, folder: Path, page: str) -> bytes:
     if result.returncode != 0 or not data.startswith(b"%PDF-"):
         raise PdfFailed(f"{chromium} did not write a PDF (exit status {result.returncode}): {_last_words(result.stderr)}")
     return data
+
+
+def stable_nodes(pdf: bytes) -> bytes:
+    """The PDF with the node numbers of its structure (NODE_RE) numbered 1, 2, 3 … by first appearance, each as long as before."""
+    numbers: dict[bytes, int] = {}
+
+    def renumbered(match: re.Match[bytes]) -> bytes:
+        digits = match.group(1)
+        number = numbers.setdefault(digits, len(numbers) + 1)
+        again = str(number).zfill(len(digits)).encode()
+        return b"(node" + again + b")" if len(again) == len(digits) else match.group()  # never longer: offsets hold
+    return NODE_RE.sub(renumbered, pdf)
 
 
 def target_pages(pdf: bytes) -> dict[str, int]:

@@ -133,6 +133,16 @@ def test_same_site_gives_the_same_pages_and_text(printed: Printed, tmp_path: Pat
             for path in (printed.path, tmp_path / "again.pdf")]
     assert text[0] == text[1]
     assert pdf.count_pages((tmp_path / "again.pdf").read_bytes()) == pdf.count_pages(printed.path.read_bytes())
+    # the structure's node numbers, which Chromium numbers anew each run, are the same (numbered by first appearance)
+    nodes = [re.findall(rb"\(node\d+\)", path.read_bytes()) for path in (printed.path, tmp_path / "again.pdf")]
+    assert nodes[0] and nodes[0] == nodes[1]
+
+
+def test_node_numbers_are_numbered_by_first_appearance_and_keep_their_length() -> None:
+    written = b"<</ID (node00000833)>> <</Headers [(node00000835)]>> <</ID (node00000835)>> <</Headers [(node00000833)]>> (node7)"
+    assert pdf.stable_nodes(written) == \
+        b"<</ID (node00000001)>> <</Headers [(node00000002)]>> <</ID (node00000002)>> <</Headers [(node00000001)]>> (node3)"
+    assert len(pdf.stable_nodes(written)) == len(written)
 
 
 # -- failures: each says what to do, none shows a traceback ------------------------------------------
