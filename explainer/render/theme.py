@@ -356,14 +356,17 @@ def template_error(exc: BaseException) -> Problem | None:
     in_templates = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".html") and f.lineno]
     if isinstance(exc, bounds.TemplateBound) and exc.where and not in_templates:  # what all the pages made together
         return Problem(exc.where, 0, f"template error: {exc}", TEMPLATE_HINT)
-    last = max((at for at, frame in enumerate(frames) if frame.filename.endswith(".html") and frame.lineno), default=-1)
-    # raised in explainer's own code after the template's last line: a bug of ours (else Jinja's, or Python's, on its
-    # values); the sandbox's calls (here, bounds.py) only pass it on, and a full stack is the template's however it filled
-    ours = any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
-               for frame in frames[last + 1:])
-    if not in_templates or (ours and not isinstance(exc, jinja2.TemplateError | RecursionError)):
+    if not in_templates:
         return None
     path, line = in_templates[-1]
+    last = max(at for at, frame in enumerate(frames) if frame.filename.endswith(".html") and frame.lineno)
+    # raised deeper than template code: by Jinja or Python on a value a site's own template gave them (its error), or in
+    # explainer's own code (a bug of ours; the sandbox's calls, here and in bounds.py, only pass it on), or below a
+    # template of the default theme (ours too)
+    ours = any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
+               for frame in frames[last + 1:]) or os.path.realpath(path).startswith(os.path.join(DEFAULT_THEME, ""))
+    if not isinstance(exc, jinja2.TemplateError | RecursionError) and last < len(frames) - 1 and ours:
+        return None
     message = "a macro or include that calls itself without end (Python's stack is full)" if isinstance(exc, RecursionError) \
         else str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     hint = MARKDOWN_HINT if "Markdown field" in message else TEMPLATE_HINT
