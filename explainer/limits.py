@@ -70,8 +70,8 @@ PREVIOUS_BYTES = Limit(64 * MIB, "bytes", "size of the last published build's fa
 CACHE_BYTES = Limit(512 * MIB, "bytes", "size of one file of the build cache (.explainer-cache/, beside content/)",
                     "the stage caches of a generated 1,000-page site take 213 MiB; past the limit a build keeps none (its "
                     "no-change check still works: that record is small)")
-TEMPLATE_SECONDS = Limit(10, "seconds", "time one rendering of the site's own templates (templates/) may take: a page, or a macro "
-                         "its Markdown calls (the Markdown itself, and explainer's other work for it, not counted)",
+TEMPLATE_SECONDS = Limit(10, "seconds", "time the site's own templates (templates/) may take for one page: its template, the "
+                         "macros its Markdown calls, and the Markdown md() renders for a template",
                          "a page's templates render in milliseconds; a loop that never ends is stopped", 3_600)
 TEMPLATE_MEMORY = Limit(1024 * MIB, "bytes", "memory one rendering of the site's own templates may take (Linux)",
                         "a page's templates take a few megabytes; the build's machine keeps the rest")

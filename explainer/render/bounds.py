@@ -1,22 +1,25 @@
-"""Bounds on what a site's own templates spend: time, memory, the size of their numbers and of what they render.
+"""Bounds on what a site's own templates spend: time, memory, the size of their values and of what they render.
 
-theme.py runs a site's templates/ in Jinja's sandbox, which bounds what a template reaches; a
-pull request's template could still loop for good or fill the memory. These bounds hold it, as
-limits.py holds content, to limits an operator may raise:
+theme.py runs a site's templates/ in Jinja's sandbox, which bounds what a template reaches and
+lets it change no value it is given (the immutable sandbox). A pull request's template could
+still loop for good or fill the memory. These bounds hold it, as limits.py holds content, to
+limits an operator may raise:
 
-- TEMPLATE_SECONDS: one rendering (a page's template, a macro a page's Markdown calls) runs at
-  most this long, not counting what explainer does for it meanwhile (a page's Markdown, md()).
-  Template code is made to report its steps: every loop round (the code generator below wraps
-  each loop's sequence) and every call (the sandbox's `call`) is a `tick`, and every
-  CHECK_EVERY ticks the clock is read. Jinja has no other way to repeat work: an `{% include %}`
-  ticks too.
+- TEMPLATE_SECONDS: the renderings of one page (its template, the macros its Markdown calls,
+  `budget`) run at most this long together. Template code is made to report its steps: every
+  loop round (the code generator below wraps each loop's sequence), every call (the sandbox's
+  `call`), every filter and every item a filter draws from another (`bounded_filter`) is a
+  `tick`, and every CHECK_EVERY ticks the clock is read. An `{% include %}` ticks too.
 - TEMPLATE_MEMORY: the memory one rendering may take beyond what the process held when it
   started. The process's address space is bounded (RLIMIT_AS) while the rendering runs, so an
-  allocation past it fails with MemoryError, reported as the template's. Linux only: elsewhere
-  this bound is not enforced.
+  allocation past it fails with MemoryError, reported as the template's. Nothing a rendering
+  makes outlives it: an imported template's module is made anew for each (`fresh_module`), and
+  nothing given to templates can be changed. Linux only: elsewhere this bound is not enforced.
 - TEMPLATE_OUTPUT: the HTML the site's templates render in one build, all pages together.
-- NUMBER_BITS: a number a template multiplies or raises to a power, and a sequence it
-  repeats, stay small: Python computes `9**9**9` in one step no tick can stop.
+- Python computes some things in one step no tick can stop, so their size is bounded before:
+  a number made by `*` or `**` (NUMBER_BITS), a sequence repeated by `*` (REPEATED_ITEMS), the
+  text `wordwrap` and `int` take (FILTER_TEXT), and the nesting of a value kept in a namespace
+  (NESTING: hashing a tuple nested 400,000 deep overflows Python's own stack).
 
 Every bound raises TemplateBound, a template error the build reports at the template's line and
 stops at: a template past a bound on one page is past it on the next.
@@ -24,11 +27,12 @@ stops at: a template past a bound on one page is past it on the next.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +41,19 @@ import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import LoopContext
+from jinja2.utils import Namespace
 
 from ..limits import TEMPLATE_MEMORY, TEMPLATE_OUTPUT, TEMPLATE_SECONDS, raise_hint, shown
 
-CHECK_EVERY = 1024  # ticks between two readings of the clock (a tick is a loop round or a call: well under a microsecond)
+CHECK_EVERY = 256  # ticks between two readings of the clock (a tick is a loop round, a call or a filter: microseconds)
 NUMBER_BITS = 65_536  # the largest number a template computes by * or **: about 19,700 digits
 REPEATED_ITEMS = 16 * 1024 * 1024  # the longest string or list a template makes by repeating one (`'x' * n`)
+FILTER_TEXT = {"wordwrap": 100_000, "int": 4_300}  # characters these filters take: their time grows faster than the text
+# Filters that draw every item of what they are given, in a loop of Python's own (sum's of lists grows as the square):
+# each item is a step. (Others get a list as it is: `length` and `last` need one.)
+DRAWING_FILTERS = frozenset({"batch", "groupby", "join", "list", "map", "max", "min", "reject", "rejectattr", "select",
+                             "selectattr", "slice", "sort", "sum", "unique"})
+NESTING = 100  # levels of lists, tuples and dicts in a value a template keeps in a namespace
 STATM = "/proc/self/statm"  # the process's address space, in pages (Linux)
 
 
@@ -55,12 +66,12 @@ class TemplateBound(jinja2.TemplateRuntimeError):
 
 
 class TemplateTooLong(TemplateBound):
-    """A rendering ran past TEMPLATE_SECONDS."""
+    """A page's renderings ran past TEMPLATE_SECONDS."""
 
     def __init__(self) -> None:  # raised by `tick`, at its line of the template
         seconds = TEMPLATE_SECONDS.value
-        super().__init__(f"rendering ran past its limit of {seconds} second{'s' if seconds != 1 else ''} (a loop that never "
-                         f"ends, or loops nested too deep?); {raise_hint(TEMPLATE_SECONDS)}")
+        super().__init__(f"the page's templates ran past their limit of {seconds} second{'s' if seconds != 1 else ''} "
+                         f"(a loop that never ends, or loops nested too deep?); {raise_hint(TEMPLATE_SECONDS)}")
 
 
 class TemplateTooLarge(TemplateBound):
@@ -69,18 +80,25 @@ class TemplateTooLarge(TemplateBound):
 
 @dataclass(slots=True)
 class _Rendering:
-    """One rendering of template code, as its thread runs it."""
+    """The rendering a thread runs: when it must end, and its ticks until the clock is read again."""
 
     deadline: float
-    ticks: int = 0  # ticks left before the clock is read (the first reads it)
-    inside: bool = True  # False while explainer's own code runs for it (`ours`): a rendering started then is one of its own
+    ticks: int = 0  # the first tick reads the clock
+
+
+@dataclass(slots=True)
+class _Budget:
+    """The template time one unit of a build's work (a page) has left."""
+
+    left: float
 
 
 class _Renderings(threading.local):
-    """The renderings a thread is inside of, innermost last (a thread's own: the preview renders in one of its own)."""
+    """What a thread renders (a thread's own: the preview renders in one of its own)."""
 
     def __init__(self) -> None:
-        self.stack: list[_Rendering] = []
+        self.current: _Rendering | None = None
+        self.budget: _Budget | None = None
         self.unguarded = 0  # ticks outside any rendering: template code reached from a place `rendering` does not wrap
 
 
@@ -89,11 +107,10 @@ _RENDERINGS = _Renderings()
 
 def tick() -> None:
     """A step of template code: every CHECK_EVERY of them, the rendering's time is checked."""
-    stack = _RENDERINGS.stack
-    if not stack:
+    current = _RENDERINGS.current
+    if current is None:
         _RENDERINGS.unguarded += 1
         return
-    current = stack[-1]
     current.ticks -= 1
     if current.ticks <= 0:
         current.ticks = CHECK_EVERY
@@ -102,55 +119,54 @@ def tick() -> None:
 
 
 def stepped(sequence: Iterable[Any]) -> Iterator[Any]:
-    """A loop's sequence, each round a tick."""
+    """A sequence drawn from, each item a tick."""
     for item in sequence:
         tick()
         yield item
 
 
 @contextmanager
-def rendering() -> Iterator[None]:
-    """Run template code as one rendering, bounded; inside template code already, as part of that one."""
-    stack = _RENDERINGS.stack
-    if stack and stack[-1].inside:
+def budget() -> Iterator[None]:
+    """One unit of the build's work (a page, with the macros its Markdown calls): its renderings share TEMPLATE_SECONDS."""
+    state = _RENDERINGS
+    if state.budget is not None:
         yield
         return
-    window = _open_window() if not stack else None  # nested in explainer's code for a rendering: its window holds
-    stack.append(_Rendering(time.monotonic() + TEMPLATE_SECONDS.value))
+    state.budget = _Budget(TEMPLATE_SECONDS.value)
+    try:
+        yield
+    finally:
+        state.budget = None
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """Run template code as one rendering, bounded; inside a rendering already (md() from a template), as part of it."""
+    state = _RENDERINGS
+    if state.current is not None:
+        yield
+        return
+    started = time.monotonic()
+    state.current = _Rendering(started + (state.budget.left if state.budget is not None else TEMPLATE_SECONDS.value))
+    window = _open_window()
     try:
         yield
     except MemoryError as exc:
-        if window is None:
-            raise
         raise TemplateTooLarge(f"it took more than {shown(TEMPLATE_MEMORY)} of memory; {raise_hint(TEMPLATE_MEMORY)}") \
             .with_traceback(exc.__traceback__) from None
     finally:
-        stack.pop()
+        state.current = None
         _close_window(window)
-
-
-def ours(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` (explainer's, handed to templates) with its time not counted against the rendering that calls it."""
-    def run(*args: Any, **kwargs: Any) -> Any:
-        stack = _RENDERINGS.stack
-        if not stack or not stack[-1].inside:
-            return function(*args, **kwargs)
-        current = stack[-1]
-        started = time.monotonic()
-        current.inside = False
-        try:
-            return function(*args, **kwargs)
-        finally:
-            current.inside = True
-            current.deadline += time.monotonic() - started
-    return run
+        if state.budget is not None:
+            state.budget.left -= time.monotonic() - started
 
 
 class Guarded:
-    """A template's module (its macros) whose macros, called from explainer's code, are renderings of their own."""
+    """A template's module whose macros, called from explainer's code, are renderings (with Jinja's template lines)."""
 
-    def __init__(self, module: Any) -> None:
+    def __init__(self, module: Any, env: jinja2.Environment) -> None:
         self._module = module
+        self._env = env
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._module, name)
@@ -159,7 +175,10 @@ class Guarded:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             with rendering():
-                return found(*args, **kwargs)
+                try:
+                    return found(*args, **kwargs)
+                except Exception:  # raised again, at the template's lines (as Jinja's own render does)
+                    self._env.handle_exception()
         return call
 
 
@@ -181,6 +200,71 @@ class Spent:
         return rendered
 
 
+def helpers(env: jinja2.Environment, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The names a template is given; in the sandbox, each function of explainer's there says what it could not do with
+    what a template gave it (`url(5)`) as the template's error, not explainer's."""
+    if not env.sandboxed:
+        return dict(values)
+    return {name: _helper(name, value) if callable(value) and not isinstance(value, type) else value
+            for name, value in values.items()}
+
+
+def _helper(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (jinja2.TemplateError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            raise jinja2.TemplateRuntimeError(f"{name}() cannot use what it was given ({type(exc).__name__}: {exc})") from exc
+    return run
+
+
+def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter of Jinja's, in the sandbox: a tick, each item it draws from another filter's output a tick too, and the
+    text of FILTER_TEXT's filters bounded."""
+    most = FILTER_TEXT.get(name)
+    drawing = name in DRAWING_FILTERS
+
+    def step(arg: Any) -> Any:
+        if isinstance(arg, Iterator) or (drawing and isinstance(arg, Iterable) and not isinstance(arg, str | Mapping)):
+            return stepped(arg)
+        return arg
+
+    @functools.wraps(function)  # keeps what Jinja reads of it (pass_context and the like)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        tick()
+        if most is not None and any(isinstance(arg, str) and len(arg) > most for arg in args):
+            raise TemplateTooLarge(f"the {name} filter takes at most {most:,} characters")
+        return function(*map(step, args), **kwargs)
+    return run
+
+
+class BoundedNamespace(Namespace):
+    """Jinja's namespace(), keeping no value nested past NESTING (the one way a template carries a value from one loop
+    round to the next, and so builds a deep one)."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _check_nesting(value)
+        super().__setitem__(name, value)
+
+
+def _check_nesting(value: Any) -> None:
+    """TemplateTooLarge when `value` holds lists, tuples, sets or dicts nested past NESTING (each one looked at once)."""
+    depths: dict[int, int] = {}
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, list | tuple | set | frozenset | dict) or depths.get(id(item), 0) >= depth:
+            continue
+        if depth > NESTING:
+            raise TemplateTooLarge(f"a value nested more than {NESTING} levels deep")
+        tick()
+        depths[id(item)] = depth
+        pending.extend((child, depth + 1) for child in (item.items() if isinstance(item, dict) else item))
+
+
 def check_operands(operator: str, left: Any, right: Any) -> None:
     """Refuse `left * right` or `left ** right` that would make a number past NUMBER_BITS or a sequence past
     REPEATED_ITEMS (each made in one step of Python's, too long for `tick` to stop)."""
@@ -192,7 +276,7 @@ def check_operands(operator: str, left: Any, right: Any) -> None:
             raise TemplateTooLarge(f"a number of more than {NUMBER_BITS:,} bits (`{operator}`): a template computes no such number")
     elif operator == "*":
         sequence, count = (left, right) if isinstance(right, int) else (right, left)
-        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > REPEATED_ITEMS:
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int) and len(sequence) * count > REPEATED_ITEMS:
             raise TemplateTooLarge(f"a sequence repeated past {REPEATED_ITEMS:,} items or characters (`*`)")
 
 
@@ -245,4 +329,3 @@ def _open_window() -> tuple[int, int] | None:
 def _close_window(window: tuple[int, int] | None) -> None:
     if window is not None:
         resource.setrlimit(resource.RLIMIT_AS, window)
-

@@ -216,18 +216,16 @@ class PageContext:
 
     def template_globals(self) -> dict[str, Any]:
         """Template variables that depend on the page being rendered."""
-        found: dict[str, Any] = {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain,
-                                 "section": self.section, "enter_card": self.enter_card, "leave_card": self.leave_card,
-                                 "page_terms": self.page_terms, "figure": self.figure}
-        if self.state.env.sandboxed:  # a site's own templates: the time its Markdown takes is not the template's
-            found.update(md=bounds.ours(self.md), plain=bounds.ours(self.plain), figure=bounds.ours(self.figure))
-        return found
+        return bounds.helpers(self.state.env, {"url": self.url, "site_url": self.site_url, "md": self.md, "plain": self.plain,
+                                               "section": self.section, "enter_card": self.enter_card,
+                                               "leave_card": self.leave_card, "page_terms": self.page_terms,
+                                               "figure": self.figure})
 
     def macros(self) -> Any:
         if self._macros is None:
             template = self.state.env.get_template("macros.html")
             module = template.make_module(self.template_globals())
-            self._macros = bounds.Guarded(module) if self.state.env.sandboxed else module  # each call a rendering, bounded
+            self._macros = bounds.Guarded(module, self.state.env) if self.state.env.sandboxed else module  # each call bounded
         return self._macros
 
     def xref(self, kind: str, target: str, label: str, block: bool) -> str:

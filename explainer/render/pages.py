@@ -20,7 +20,7 @@ from ..text import korean, markdown
 from ..text.fragment import link_to_words
 from ..text.timeline import months_of
 from ..text.typeset import hold_joined_words
-from .bounds import TemplateBound
+from . import bounds
 from .citation import Citation, all_citation_files, cite
 from .context import PageContext
 from .display import format_date, json_script, shortened, source_name, tag_anchor
@@ -46,6 +46,7 @@ from .variables import (
     SourceValues,
     TermValues,
     TocItem,
+    headings_toc,
 )
 
 TOC_EXCERPT_WORDS = 28  # characters of an excerpt shown in a source page's table of contents
@@ -60,7 +61,7 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
     if env is None:
         env = make_environment(theme)
         labels = site.config.labels
-        env.globals.update(
+        env.globals.update(bounds.helpers(env, dict(
             config=site.config,
             labels=labels,
             format_date=lambda value, in_month=False: format_date(value, labels, in_month),
@@ -71,7 +72,7 @@ def environment(site: Site, theme: Theme, theme_digest: str, cache: Cache | None
             tag_anchor=tag_anchor,
             link_to_words=link_to_words,
             archive_date=archive_date,
-        )
+        )))
         if section is not None:
             section.store("environment", key, env)
     env.globals["site"] = site  # the site of this build (the environment may be an earlier build's)
@@ -227,12 +228,13 @@ class Renderer:
         """The term links a default term page makes (caption, body, corrections), rendered `aside`; and what else it read."""
         ctx = self.term_context(term, aside)
         try:
-            ctx.md(term.image.caption if term.image is not None else None)
-            ctx.md(term.body)
-            ctx.section()
-            for item in page_history(self.site, (term,)).corrections:  # the term's own: none is a fact's
-                ctx.md(item.correction.change) + ctx.md(item.correction.reason)
-        except TemplateBound:
+            with bounds.budget():
+                ctx.md(term.image.caption if term.image is not None else None)
+                ctx.md(term.body)
+                ctx.section()
+                for item in page_history(self.site, (term,)).corrections:  # the term's own: none is a fact's
+                    ctx.md(item.correction.change) + ctx.md(item.correction.reason)
+        except bounds.TemplateBound:
             raise
         except Exception:  # a theme's macro failed: its rendering will report it (or render the page again)
             return frozenset(), frozenset(ctx.reads)
@@ -311,12 +313,6 @@ def nav_entries(site: Site) -> tuple[str, ...]:
     return (*(top if len(top) <= NAV_PAGES else ()), *BUILTIN_SECTIONS)  # a long list belongs on the home page
 
 
-def headings_toc(headings: list[TocItem]) -> list[TocItem]:
-    """A narrative page's table of contents: its h2 and h3 headings, when it has at least two sections."""
-    shown = [h for h in headings if h["level"] in (2, 3)]
-    return shown if sum(h["level"] == 2 for h in shown) >= 2 else []
-
-
 def render_state(site: Site, options: Options, theme: Theme, cache: Cache | None, sections: Cache | None = None) -> RenderState:
     """What the pages of one build share, with the cache's `pages` and `parts` sections started for this build.
 
@@ -345,9 +341,10 @@ def render_narratives(state: RenderState, indices: Sequence[int]) -> list[Output
     for index in indices:
         page = state.site.pages[index]
         try:
-            outputs.append(renderer.narrative(index, page))
+            with bounds.budget():
+                outputs.append(renderer.narrative(index, page))
             printed.piece("page", page.slug) if joined else printed.page_body(page)
-        except TemplateBound:  # past a bound here, past it on every page: the caller stops
+        except bounds.TemplateBound:  # past a bound here, past it on every page: the caller stops
             raise
         except Exception:  # reported where render_site meets it again, with the page it belongs to
             continue
@@ -385,13 +382,14 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
     def attempt(make: Callable[[], Output]) -> list[Output]:
         """Render one page; a template error is noted (every page is still tried) and gives no output."""
         try:
-            return [make()]
+            with bounds.budget():  # the page's templates, and the macros its Markdown calls, share one bound of time
+                return [make()]
         except Exception as exc:
             problem = template_error(exc)
             if problem is None:
                 raise
             problems.setdefault((problem.path, problem.line, problem.message), problem)
-            if isinstance(exc, TemplateBound):  # past a bound on this page, past it on the next: the build stops here
+            if isinstance(exc, bounds.TemplateBound):  # past a bound on this page, past it on the next: the build stops here
                 raise BuildFailed(problems.values(), "render", site.config.base_path) from None
             return []
 

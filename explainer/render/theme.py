@@ -15,7 +15,7 @@ import jinja2
 from jinja2.environment import TemplateModule
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from jinja2.utils import missing
 
 from ..cache import Cache, Digest, digest
@@ -225,13 +225,21 @@ class BoundedTemplate(jinja2.Template):
         with bounds.rendering():
             return super().make_module(vars, shared, locals)
 
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        """The module `{% import %}` gives, made anew each time: Jinja keeps one for the whole build, and what one page
+        left in it (a list it grew) would be there for every page after it."""
+        module = super()._get_default_module(ctx)
+        self._module = None
+        return module
 
-class SandboxedThemeEnvironment(ThemeEnvironment, SandboxedEnvironment):
+
+class SandboxedThemeEnvironment(ThemeEnvironment, ImmutableSandboxedEnvironment):
     """ThemeEnvironment in Jinja's sandbox: a template reaches no Python internals (`__class__`, a function's globals),
-    so it can neither run code nor read files; for a site with templates of its own, which a pull request may bring.
+    so it can neither run code nor read files, and changes no value it is given (`append`, `update`: the immutable
+    sandbox); for a site with templates of its own, which a pull request may bring.
 
-    What a rendering spends is bounded too (bounds.py): each loop round, call and include is a step
-    the rendering's time is checked at, and `*` and `**` make no number or sequence past a size.
+    What a rendering spends is bounded too (bounds.py): each loop round, call, filter and include is
+    a step the rendering's time is checked at, and `*` and `**` make no number or sequence past a size.
     """
 
     code_generator_class = bounds.BoundedCodeGenerator
@@ -241,11 +249,21 @@ class SandboxedThemeEnvironment(ThemeEnvironment, SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.globals["lipsum"]  # placeholder text, made in a loop of its own no step reaches
+        self.globals["namespace"] = bounds.BoundedNamespace
+        self.filters = {name: bounds.bounded_filter(name, function) for name, function in self.filters.items()}
 
-    def compile(self, *args: Any, **kwargs: Any) -> Any:
-        """Compile a template within a rendering's bounds: Jinja computes constant parts of it, `'x' | center(n)`, then."""
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:
+        """Compile a template within a rendering's bounds (Jinja computes constant parts of it, `'x' | center(n)`, then);
+        what Python's own compiler refuses of the code Jinja makes of it is a syntax error of the template."""
         with bounds.rendering():
-            return super().compile(*args, **kwargs)
+            try:
+                return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
+            except (RecursionError, SyntaxError, ValueError) as exc:
+                deep = isinstance(exc, RecursionError | IndentationError)
+                raise jinja2.TemplateSyntaxError("it is nested too deep to compile (nest fewer brackets, blocks and {% if %})"
+                                                 if deep else f"it cannot be compiled ({type(exc).__name__}: {exc})",
+                                                 1, name, filename) from None
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         bounds.tick()
@@ -333,6 +351,9 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
             problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
         except bounds.TemplateBound as exc:  # compiling it went past a bound (bounds.py)
             problems.append(Problem(display_path(path), 0, f"template error: {exc}", TEMPLATE_HINT))
+        except RecursionError:  # Jinja's own parser, without a cache to compile in (SandboxedThemeEnvironment.compile)
+            problems.append(Problem(display_path(path), 1, "template syntax error: it is nested too deep to compile (nest "
+                                    "fewer brackets, blocks and {% if %})", "fix the template's {% … %} and {{ … }} tags"))
     for path in theme.static_files().values():  # copied into assets/ when rendering: each must open
         try:
             with open(path, "rb"):
@@ -359,15 +380,22 @@ def template_error(exc: BaseException) -> Problem | None:
     if not in_templates:
         return None
     path, line = in_templates[-1]
+    if isinstance(exc, bounds.TemplateBound):  # the time may run out in a macro of the default theme's: the site's own called it
+        path, line = next((found for found in reversed(in_templates) if not _default(found[0])), (path, line))
     last = max(at for at, frame in enumerate(frames) if frame.filename.endswith(".html") and frame.lineno)
     # raised deeper than template code: by Jinja or Python on a value a site's own template gave them (its error), or in
     # explainer's own code (a bug of ours; the sandbox's calls, here and in bounds.py, only pass it on), or below a
     # template of the default theme (ours too)
     ours = any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
-               for frame in frames[last + 1:]) or os.path.realpath(path).startswith(os.path.join(DEFAULT_THEME, ""))
+               for frame in frames[last + 1:]) or _default(path)
     if not isinstance(exc, jinja2.TemplateError | RecursionError) and last < len(frames) - 1 and ours:
         return None
     message = "a macro or include that calls itself without end (Python's stack is full)" if isinstance(exc, RecursionError) \
         else str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     hint = MARKDOWN_HINT if "Markdown field" in message else TEMPLATE_HINT
     return Problem(display_path(path), line, f"template error: {message}", hint)
+
+
+def _default(path: str) -> bool:
+    """Whether a template's file is the default theme's."""
+    return os.path.realpath(path).startswith(os.path.join(DEFAULT_THEME, ""))

@@ -195,3 +195,9 @@ def markdown_tables() -> str:
 
 if __name__ == "__main__":
     print(markdown_tables())
+
+
+def headings_toc(headings: list[TocItem]) -> list[TocItem]:
+    """A narrative page's table of contents: its h2 and h3 headings, when it has at least two sections."""
+    shown = [h for h in headings if h["level"] in (2, 3)]
+    return shown if sum(h["level"] == 2 for h in shown) >= 2 else []

@@ -42,11 +42,26 @@ def test_a_template_of_the_site_reaches_no_python_internals(make_site: Callable[
 
 
 def test_a_template_of_the_site_still_does_what_templates_do(make_site: Callable[..., Run]) -> None:
-    footer = ("<footer>{% set parts = [] %}{% set _ = parts.append(config.title) %}{{ parts | join(', ') }} "
-              "{{ '{} of {}'.format(1, 2) }} {% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}</footer>\n")
+    footer = ("<footer>{% set parts = [config.title, ''] | select | list %}{{ parts | join(', ') }} "
+              "{{ '{} of {}'.format(1, 2) }} {% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}"
+              "{% set ns = namespace(seen=[]) %}{% for n in [1, 2] %}{% set ns.seen = ns.seen + [n] %}{% endfor %}"
+              " {{ ns.seen | sum }}</footer>\n")
     run = make_site({"templates/footer.html": footer})
     assert run.code == 0, run.err
-    assert "<footer>Mini 1 of 2 a1</footer>" in run.page("index.html")
+    assert "<footer>Mini 1 of 2 a1 3</footer>" in run.page("index.html")
+
+
+@pytest.mark.parametrize("change", [
+    "{% set _ = site.fact_by_id.clear() %}",  # what every page after it reads
+    "{% set _ = labels.update({'facts': 'x'}) %}",
+    "{% set kept = [] %}{% set _ = kept.append(1) %}",
+])
+def test_a_template_of_the_site_changes_no_value(make_site: Callable[..., Run], change: str) -> None:
+    """The immutable sandbox: a value a template is given, or makes, is not changed in place (a list is built with
+    filters, or kept in a namespace)."""
+    run = make_site({"templates/footer.html": f"<footer>\n{change}\n</footer>\n"})
+    assert run.code == 1 and "templates/footer.html:2: error: template error:" in run.err and "unsafe" in run.err, run.err
+    assert "internal error" not in run.err
 
 
 @pytest.mark.parametrize("where", ["templates/footer.html", "templates/static/leak.css", "templates/static", "templates"])
