@@ -329,3 +329,12 @@ def _open_window() -> tuple[int, int] | None:
 def _close_window(window: tuple[int, int] | None) -> None:
     if window is not None:
         resource.setrlimit(resource.RLIMIT_AS, window)
+
+
+_STARTED_WITH = resource.getrlimit(resource.RLIMIT_AS)  # the address space this process may have, bounded by no rendering
+
+
+def unbounded_child() -> None:
+    """(In a child process, before its program starts) the address space as this process had it at start: a program
+    started while another thread renders (the preview indexes while it rebuilds) is not held to the rendering's bound."""
+    resource.setrlimit(resource.RLIMIT_AS, _STARTED_WITH)

@@ -246,3 +246,21 @@ def test_a_rendering_in_a_thread_of_its_own_is_bounded(make_site: Callable[..., 
     thread.join(60)
     assert not thread.is_alive()
     assert failed and "ran past their limit of 1 second" in str(failed[0].problems[0])  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not Path(bounds.STATM).exists(), reason="the memory bound holds on Linux, where CI builds")
+def test_a_program_started_while_a_page_renders_is_not_held_to_its_memory_bound() -> None:
+    """The preview indexes (Pagefind's program) in one thread while it renders in another: the child process gets the
+    address space the build started with, not the rendering's."""
+    import subprocess
+    import sys
+
+    from explainer import limits
+
+    more = (bounds._address_space() or 0) + 256 * 2 ** 20  # past the bound whatever this process holds (untouched pages)
+    grow = [sys.executable, "-c", f"b = bytearray({more}); b[-1] = 1"]
+    with limits.applied((("TEMPLATE_MEMORY", 32 * 2 ** 20),)), bounds.rendering():
+        held = subprocess.run(grow, capture_output=True, check=False)
+        freed = subprocess.run(grow, capture_output=True, check=False, preexec_fn=bounds.unbounded_child)
+    assert held.returncode != 0 and b"MemoryError" in held.stderr  # what the bound does to a child that inherits it
+    assert freed.returncode == 0, freed.stderr
