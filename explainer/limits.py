@@ -75,7 +75,8 @@ TEMPLATE_SECONDS = Limit(10, "seconds", "time the site's own templates (template
                          "a page's templates render in milliseconds; a loop that never ends is stopped", 3_600)
 TEMPLATE_MEMORY = Limit(1024 * MIB, "bytes", "memory one rendering of the site's own templates may take (Linux)",
                         "a page's templates take a few megabytes; the build's machine keeps the rest")
-TEMPLATE_OUTPUT = Limit(1_000_000_000, "characters", "HTML the site's own templates render in one build, all pages together",
+TEMPLATE_OUTPUT = Limit(1024 * MIB, "bytes", "HTML the site's own templates render in one build, all pages together, as held "
+                        "in memory (in each process of a build with workers)",
                         "the default theme renders 10 to 12 characters for each byte of content (the flagship, a generated "
                         "1,000-page site): five times what content at its limit makes")
 SHOWN_CHARS = Limit(160, "characters", "what an error report quotes of one line (the rest is cut, control characters shown as \\x..)",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import jinja2.debug  # loaded now: Jinja loads it at its first error, which may come when a rendering ran out of memory
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import LoopContext
@@ -48,7 +50,9 @@ from ..limits import TEMPLATE_MEMORY, TEMPLATE_OUTPUT, TEMPLATE_SECONDS, raise_h
 CHECK_EVERY = 256  # ticks between two readings of the clock (a tick is a loop round, a call or a filter: microseconds)
 NUMBER_BITS = 65_536  # the largest number a template computes by * or **: about 19,700 digits
 REPEATED_ITEMS = 16 * 1024 * 1024  # the longest string or list a template makes by repeating one (`'x' * n`)
-FILTER_TEXT = {"wordwrap": 100_000, "int": 4_300}  # characters these filters take: their time grows faster than the text
+# characters these filters take: wordwrap's time grows faster than the text, int's number too; urlize and striptags
+# take a second or more for a few million, in loops of Python's own
+FILTER_TEXT = {"wordwrap": 100_000, "int": 4_300, "urlize": 1_000_000, "striptags": 4_000_000}
 # Filters that draw every item of what they are given, in a loop of Python's own (sum's of lists grows as the square):
 # each item is a step. (Others get a list as it is: `length` and `last` need one.)
 DRAWING_FILTERS = frozenset({"batch", "groupby", "join", "list", "map", "max", "min", "reject", "rejectattr", "select",
@@ -103,6 +107,13 @@ class _Renderings(threading.local):
 
 
 _RENDERINGS = _Renderings()
+
+
+def check() -> None:
+    """Read the clock now (before a filter, which may take long in a loop of its own: the next tick may be far off)."""
+    current = _RENDERINGS.current
+    if current is not None and time.monotonic() > current.deadline:
+        raise TemplateTooLong()
 
 
 def tick() -> None:
@@ -184,19 +195,20 @@ class Guarded:
 
 @dataclass(slots=True)
 class Spent:
-    """The HTML the site's own templates (in `folder`, as shown) rendered in one build, in one process, in characters."""
+    """The HTML the site's own templates (in `folder`, as shown) rendered in one build, in one process, in bytes of memory
+    (a character outside Latin-1 takes two or four)."""
 
     folder: str = ""  # none: the default theme's alone, which is not counted
-    characters: int = 0
+    held: int = 0
 
     def add(self, rendered: str) -> str:
         """Count one page's HTML as rendered, and return it; TemplateTooLarge past TEMPLATE_OUTPUT."""
         if not self.folder:
             return rendered
-        self.characters += len(rendered)
-        if self.characters > TEMPLATE_OUTPUT.value:
+        self.held += sys.getsizeof(rendered)
+        if self.held > TEMPLATE_OUTPUT.value:
             raise TemplateTooLarge(f"the site's templates rendered more than {shown(TEMPLATE_OUTPUT)} of HTML in this build; "
-                                   f"{raise_hint(TEMPLATE_OUTPUT, self.characters)}", self.folder)
+                                   f"{raise_hint(TEMPLATE_OUTPUT, self.held)}", self.folder)
         return rendered
 
 
@@ -234,7 +246,7 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
 
     @functools.wraps(function)  # keeps what Jinja reads of it (pass_context and the like)
     def run(*args: Any, **kwargs: Any) -> Any:
-        tick()
+        check()
         if most is not None and any(isinstance(arg, str) and len(arg) > most for arg in args):
             raise TemplateTooLarge(f"the {name} filter takes at most {most:,} characters")
         return function(*map(step, args), **kwargs)

@@ -389,9 +389,10 @@ def render_site(site: Site, options: Options, theme: Theme, cache: Cache | None 
             if problem is None:
                 raise
             problems.setdefault((problem.path, problem.line, problem.message), problem)
-            if isinstance(exc, bounds.TemplateBound):  # past a bound on this page, past it on the next: the build stops here
-                raise BuildFailed(problems.values(), "render", site.config.base_path) from None
-            return []
+            past = isinstance(exc, bounds.TemplateBound)
+        if past:  # past a bound on this page, past it on the next: the build stops (raised here, the error keeps no frame)
+            raise BuildFailed(problems.values(), "render", site.config.base_path)
+        return []
 
     outputs = attempt(renderer.home)
     for index, page in enumerate(site.pages):

@@ -375,21 +375,23 @@ def template_error(exc: BaseException) -> Problem | None:
                        "fix the template's {% … %} and {{ … }} tags")
     frames = traceback.extract_tb(exc.__traceback__)
     in_templates = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".html") and f.lineno]
-    if isinstance(exc, bounds.TemplateBound) and exc.where and not in_templates:  # what all the pages made together
-        return Problem(exc.where, 0, f"template error: {exc}", TEMPLATE_HINT)
+    if isinstance(exc, bounds.TemplateBound) and not in_templates:  # what all the pages made together; memory run out
+        return Problem(exc.where or "templates/", 0, f"template error: {exc}", TEMPLATE_HINT)  # where no template line is
     if not in_templates:
         return None
+    own = [found for found in in_templates if not _default(found[0])]  # the site's own templates/
     path, line = in_templates[-1]
-    if isinstance(exc, bounds.TemplateBound):  # the time may run out in a macro of the default theme's: the site's own called it
-        path, line = next((found for found in reversed(in_templates) if not _default(found[0])), (path, line))
     last = max(at for at, frame in enumerate(frames) if frame.filename.endswith(".html") and frame.lineno)
-    # raised deeper than template code: by Jinja or Python on a value a site's own template gave them (its error), or in
-    # explainer's own code (a bug of ours; the sandbox's calls, here and in bounds.py, only pass it on), or below a
-    # template of the default theme (ours too)
-    ours = any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
-               for frame in frames[last + 1:]) or _default(path)
-    if not isinstance(exc, jinja2.TemplateError | RecursionError) and last < len(frames) - 1 and ours:
-        return None
+    if not isinstance(exc, jinja2.TemplateError | RecursionError) and last < len(frames) - 1:
+        # raised deeper than template code: in explainer's own code, a bug of ours (the sandbox's calls, here and in
+        # bounds.py, only pass it on); else by Jinja or Python on a value a site's own template gave (its error, even in a
+        # macro of the default theme's it called), and ours below the default theme's alone
+        if not own or any(frame.filename.startswith(PACKAGE) and not frame.filename.endswith((".html", *PLUMBING))
+                          for frame in frames[last + 1:]):
+            return None
+        path, line = own[-1]
+    elif isinstance(exc, bounds.TemplateBound) and own:  # the time may run out in a macro of the default theme's
+        path, line = own[-1]
     message = "a macro or include that calls itself without end (Python's stack is full)" if isinstance(exc, RecursionError) \
         else str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     hint = MARKDOWN_HINT if "Markdown field" in message else TEMPLATE_HINT

@@ -4,12 +4,14 @@ memory or renders without end stops the build at once, at its line, with the lim
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import MINI, ROOT, Run, run_cli, write_tree
+from explainer.errors import BuildFailed
 from explainer.model import Options
 from explainer.pipeline import make
 from explainer.render import bounds
@@ -115,8 +117,8 @@ def test_a_number_or_a_sequence_made_in_one_step_is_bounded(make_site: Callable[
 
 
 def test_the_html_of_a_build_is_bounded(make_site: Callable[..., Run]) -> None:
-    run = make_site(footer("{{ 'x' * 1000 }}"), "build", "--limit", "template-output=2000")
-    assert run.code == 1 and "the site's templates rendered more than 2,000 characters of HTML in this build" in run.err, run.err
+    run = make_site(footer("{{ 'x' * 1000 }}"), "build", "--limit", "template-output=2KiB")
+    assert run.code == 1 and "the site's templates rendered more than 2 KiB of HTML in this build" in run.err, run.err
     assert "\n1 error." in run.err and "--limit template-output=" in run.err
 
 
@@ -158,6 +160,7 @@ def test_the_macros_of_a_page_share_its_time(make_site: Callable[..., Run]) -> N
 @pytest.mark.parametrize(("body", "message"), [
     ("{{ ('x' * 1000000) | wordwrap(1) | length }}", "the wordwrap filter takes at most 100,000 characters"),
     ("{{ ('f' * 4000000) | int(base=16) }}", "the int filter takes at most 4,300 characters"),
+    ("{{ ('a ' * 600000) | urlize | length }}", "the urlize filter takes at most 1,000,000 characters"),
     ("{% set ns = namespace(t=()) %}{% for i in range(4) %}{% for j in range(100000) %}{% set ns.t = (ns.t,) %}{% endfor %}"
      "{% endfor %}{{ {ns.t: 1} | length }}",
      "a value nested more than 100 levels deep"),
@@ -264,3 +267,37 @@ def test_a_program_started_while_a_page_renders_is_not_held_to_its_memory_bound(
         freed = subprocess.run(grow, capture_output=True, check=False, preexec_fn=bounds.unbounded_child)
     assert held.returncode != 0 and b"MemoryError" in held.stderr  # what the bound does to a child that inherits it
     assert freed.returncode == 0, freed.stderr
+
+
+def test_a_filter_looping_in_python_is_stopped_at_its_next_call(make_site: Callable[..., Run]) -> None:
+    """striptags takes a second for a few million characters, in one step: the clock is read at every filter."""
+    with within(60):
+        run = make_site(footer("{% for i in range(1000) %}{{ ('<>' * 1500000) | striptags | length }}{% endfor %}"),
+                        "build", *ONE_SECOND)
+    one_error(run, "the page's templates ran past their limit of 1 second")
+
+
+def test_the_html_of_a_build_is_counted_as_memory_holds_it(make_site: Callable[..., Run]) -> None:
+    """An emoji is one character and four bytes: the bound is on the bytes."""
+    run = make_site(footer("{{ '😀' * 1000 }}"), "build", "--limit", "template-output=16KiB")
+    assert run.code == 1 and "rendered more than 16 KiB of HTML in this build" in run.err, run.err
+
+
+def test_a_value_a_site_template_gives_a_macro_of_the_default_theme_is_its_own_error(make_site: Callable[..., Run]) -> None:
+    run = make_site(footer('{% import "macros.html" as m with context %}{{ m.timeline(5) }}'))
+    assert run.code == 1 and "templates/footer.html:2: error: template error: TypeError: 'int' object is not iterable" in run.err, \
+        run.err
+
+
+def test_a_failed_build_keeps_nothing_the_template_made(make_site: Callable[..., Run]) -> None:
+    """The preview keeps the failure it shows: it must not keep the rendering's frames, and what they held, with it."""
+    root = make_site({}).root
+    write_tree(root, footer("{% set big = [1] * 1000000 %}" + FOREVER))
+    try:
+        make(Options(root / "content", root / "site", jobs=1, limits=(("TEMPLATE_SECONDS", 1),)), search=False)
+    except BuildFailed as failed:
+        assert failed.__context__ is None and failed.__cause__ is None and failed.__traceback__ is not None
+        held = [frame.f_locals for frame, _ in traceback.walk_tb(failed.__traceback__)]
+        assert not any(isinstance(value, list) and len(value) == 1000000 for found in held for value in found.values())
+    else:
+        raise AssertionError("the build did not fail")
