@@ -32,6 +32,7 @@ PACKAGE = str(Path(__file__).parent.parent) + os.sep  # explainer's own code, wh
 PLUMBING = (f"{os.sep}render{os.sep}theme.py", f"{os.sep}render{os.sep}bounds.py")  # what template code calls through
 DEFAULT_PREFIX = "default"  # templates named default/… are the default theme's, whatever the site replaces
 TEMPLATE_HINT = "check the names this template uses: docs/themes.md lists what each template receives"
+BOUND_HINT = "make the template do less (docs/themes.md says what a site's own templates may spend)"
 MARKDOWN_HINT = "show a Markdown field with md(field), or its text with plain(field)"
 UNREADABLE_HINT = "check that it is a file that may be read (a symbolic link must lead to one)"
 OWN_HINT = "a theme's files are read only from inside the project: copy the file into templates/ (a regular file, within the limits)"
@@ -350,7 +351,7 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
         except OSError as exc:
             problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
         except bounds.TemplateBound as exc:  # compiling it went past a bound (bounds.py)
-            problems.append(Problem(display_path(path), 0, f"template error: {exc}", TEMPLATE_HINT))
+            problems.append(Problem(display_path(path), 0, f"template error: {exc}", BOUND_HINT))
         except RecursionError:  # Jinja's own parser, without a cache to compile in (SandboxedThemeEnvironment.compile)
             problems.append(Problem(display_path(path), 1, "template syntax error: it is nested too deep to compile (nest "
                                     "fewer brackets, blocks and {% if %})", "fix the template's {% … %} and {{ … }} tags"))
@@ -376,7 +377,7 @@ def template_error(exc: BaseException) -> Problem | None:
     frames = traceback.extract_tb(exc.__traceback__)
     in_templates = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".html") and f.lineno]
     if isinstance(exc, bounds.TemplateBound) and not in_templates:  # what all the pages made together; memory run out
-        return Problem(exc.where or "templates/", 0, f"template error: {exc}", TEMPLATE_HINT)  # where no template line is
+        return Problem(exc.where or "templates/", 0, f"template error: {exc}", BOUND_HINT)  # where no template line is
     if not in_templates:
         return None
     own = [found for found in in_templates if not _default(found[0])]  # the site's own templates/
@@ -394,7 +395,7 @@ def template_error(exc: BaseException) -> Problem | None:
         path, line = own[-1]
     message = "a macro or include that calls itself without end (Python's stack is full)" if isinstance(exc, RecursionError) \
         else str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-    hint = MARKDOWN_HINT if "Markdown field" in message else TEMPLATE_HINT
+    hint = MARKDOWN_HINT if "Markdown field" in message else BOUND_HINT if isinstance(exc, bounds.TemplateBound) else TEMPLATE_HINT
     return Problem(display_path(path), line, f"template error: {message}", hint)
 
 
