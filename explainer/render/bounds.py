@@ -234,8 +234,8 @@ def _helper(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter of Jinja's, in the sandbox: a tick, each item it draws from another filter's output a tick too, and the
-    text of FILTER_TEXT's filters bounded."""
+    """A filter of Jinja's, in the sandbox: the clock read before it, each item it draws a tick (from another filter's
+    output, or anything DRAWING_FILTERS draw from), and the text of FILTER_TEXT's filters bounded."""
     most = FILTER_TEXT.get(name)
     drawing = name in DRAWING_FILTERS
 
@@ -274,7 +274,9 @@ def _check_nesting(value: Any) -> None:
             raise TemplateTooLarge(f"a value nested more than {NESTING} levels deep")
         tick()
         depths[id(item)] = depth
-        pending.extend((child, depth + 1) for child in (item.items() if isinstance(item, dict) else item))
+        # a dict's keys and values, not its (key, value) pairs: a pair made here and let go could lend its id to another
+        children = [part for pair in item.items() for part in pair] if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children)
 
 
 def check_operands(operator: str, left: Any, right: Any) -> None:

@@ -164,6 +164,8 @@ def test_the_macros_of_a_page_share_its_time(make_site: Callable[..., Run]) -> N
     ("{% set ns = namespace(t=()) %}{% for i in range(4) %}{% for j in range(100000) %}{% set ns.t = (ns.t,) %}{% endfor %}"
      "{% endfor %}{{ {ns.t: 1} | length }}",
      "a value nested more than 100 levels deep"),
+    ("{% set ns = namespace(d={}) %}{% for i in range(200) %}{% set ns.d = {'key': ns.d, 'also': [ns.d]} %}{% endfor %}",
+     "a value nested more than 100 levels deep"),
 ])
 def test_what_python_would_do_in_one_long_step_is_refused_before(make_site: Callable[..., Run], body: str, message: str) -> None:
     """Quadratic text wrapping, a huge number read from text, hashing a tuple nested 400,000 deep (which overflows Python's
