@@ -16,7 +16,7 @@ from typing import IO
 
 from ..cancel import Cancelled, never
 from ..errors import ExplainerError
-from ..render.bounds import unbounded_child
+from ..render.bounds import child_setup
 
 # Pagefind's files a search needs; the rest are its ready-made interfaces, which we do not use.
 ENTRY = "pagefind-entry.json"  # names every other file of the index
@@ -70,7 +70,7 @@ def start_pagefind(source: Path, bundle: Path, language: str) -> Pagefind:
     command = [str(program), "--site", str(source), "--output-path", str(bundle), "--force-language", language, "--silent"]
     said = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Pagefind.stop) a file, not a pipe: a pipe nobody reads may fill
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said, preexec_fn=unbounded_child)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said, preexec_fn=child_setup())
     except OSError as failed:
         said.close()
         raise SearchUnavailable(f"Pagefind could not build the search index: {failed}") from failed

@@ -267,8 +267,10 @@ def test_a_program_started_while_a_page_renders_is_not_held_to_its_memory_bound(
     with limits.applied((("TEMPLATE_MEMORY", 32 * 2 ** 20),)), bounds.rendering():
         held = subprocess.run(grow, capture_output=True, check=False)
         freed = subprocess.run(grow, capture_output=True, check=False, preexec_fn=bounds.unbounded_child)
+        setup = bounds.child_setup()
     assert held.returncode != 0 and b"MemoryError" in held.stderr  # what the bound does to a child that inherits it
     assert freed.returncode == 0, freed.stderr
+    assert setup is bounds.unbounded_child and bounds.child_setup() is None  # what start_pagefind passes, then and now
 
 
 def test_a_filter_looping_in_python_is_stopped_at_its_next_call(make_site: Callable[..., Run]) -> None:
