@@ -200,10 +200,11 @@ class Server:
         self.pending = False
         preview.idle.clear()
         loop = asyncio.get_running_loop()
+        outcome: Rebuilt | Failed | None = None
         try:
             outcome = await loop.run_in_executor(self.executor, self.build_once)
         finally:
-            self.collector.after_build()
+            self.collector.after_build(failed=not isinstance(outcome, Rebuilt))
             preview.idle.set()
         preview.builds += 1
         preview.base_path = self.rebuilder.base_path

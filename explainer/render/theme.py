@@ -352,9 +352,10 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
             problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
         except bounds.TemplateBound as exc:  # compiling it went past a bound (bounds.py)
             problems.append(Problem(display_path(path), 0, f"template error: {exc}", BOUND_HINT))
-        except RecursionError:  # Jinja's own parser, without a cache to compile in (SandboxedThemeEnvironment.compile)
-            problems.append(Problem(display_path(path), 1, "template syntax error: it is nested too deep to compile (nest "
-                                    "fewer brackets, blocks and {% if %})", "fix the template's {% … %} and {{ … }} tags"))
+        except (RecursionError, ValueError) as exc:  # Jinja's own parser, without a cache to compile in (as compile says)
+            said = "it is nested too deep to compile (nest fewer brackets, blocks and {% if %})" if isinstance(exc, RecursionError) \
+                else f"it cannot be compiled ({type(exc).__name__}: {exc})"
+            problems.append(Problem(display_path(path), 1, f"template syntax error: {said}", "fix the template's {% … %} and {{ … }} tags"))
     for path in theme.static_files().values():  # copied into assets/ when rendering: each must open
         try:
             with open(path, "rb"):

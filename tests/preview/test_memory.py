@@ -42,6 +42,24 @@ def test_what_a_build_left_is_frozen_until_a_pause_collects_it() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_what_a_failed_build_left_is_collected_before_it_is_frozen() -> None:
+    """No link check follows a failed build, so no pause may come: a rendering stopped at a bound left its frames in
+    cycles with all it made, and each failed rebuild would add as much."""
+    collector = memory.Collector()
+    try:
+        garbage = Cycle()
+        alive = weakref.ref(garbage)
+        del garbage
+        collector.after_build(failed=True)
+        assert alive() is None
+        kept = Cycle()
+        kept_alive = weakref.ref(kept)
+        collector.after_build(failed=True)
+        assert kept_alive() is kept  # what is still in use is only frozen
+    finally:
+        collector.release()
+
+
 def test_the_server_collects_in_a_pause_and_gives_the_collector_back(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(site_root, dict(MINI))
     monkeypatch.setattr(memory, "BUILDS", 1)

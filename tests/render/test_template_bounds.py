@@ -196,6 +196,13 @@ def test_a_helper_given_what_it_cannot_use_is_the_templates_error(make_site: Cal
     assert "internal error" not in run.err
 
 
+def test_a_number_too_long_to_read_in_a_template_is_its_error(make_site: Callable[..., Run]) -> None:
+    for command in ("build", "check"):
+        run = make_site(footer("{{ " + "1" * 5000 + " }}"), command)
+        assert run.code == 1 and "templates/footer.html:1: error: template syntax error: it cannot be compiled (ValueError" \
+            in run.err, run.err
+
+
 @pytest.mark.parametrize("body", ["{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
                                   "{% if true %}" * 120 + "x" + "{% endif %}" * 120,
                                   "{{ " + "[" * 150 + "1" + "]" * 150 + " }}"])
