@@ -212,11 +212,12 @@ class Spent:
         return rendered
 
 
-def helpers(env: jinja2.Environment, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The names a template is given; in the sandbox, each function of explainer's there says what it could not do with
-    what a template gave it (`url(5)`) as the template's error, not explainer's."""
+def helpers(env: jinja2.Environment, values: dict[str, Any]) -> dict[str, Any]:
+    """The names a template is given (as they are, outside the sandbox: this is on every page's way); in the sandbox, each
+    function of explainer's there says what it could not do with what a template gave it (`url(5)`) as the template's
+    error, not explainer's."""
     if not env.sandboxed:
-        return dict(values)
+        return values
     return {name: _helper(name, value) if callable(value) and not isinstance(value, type) else value
             for name, value in values.items()}
 

@@ -214,6 +214,14 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def uncompilable(exc: BaseException, name: str | None, filename: str | None) -> jinja2.TemplateSyntaxError:
+    """What Jinja's parser or Python's compiler refuses of a template (nested too deep, a number too long to read), as the
+    template's syntax error."""
+    deep = isinstance(exc, RecursionError | IndentationError)
+    return jinja2.TemplateSyntaxError("it is nested too deep to compile (nest fewer brackets, blocks and {% if %})" if deep
+                                      else f"it cannot be compiled ({type(exc).__name__}: {exc})", 1, name, filename)
+
+
 class BoundedTemplate(jinja2.Template):
     """A template whose renderings started from explainer's code are bounded (bounds.rendering)."""
 
@@ -261,10 +269,7 @@ class SandboxedThemeEnvironment(ThemeEnvironment, ImmutableSandboxedEnvironment)
             try:
                 return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
             except (RecursionError, SyntaxError, ValueError) as exc:
-                deep = isinstance(exc, RecursionError | IndentationError)
-                raise jinja2.TemplateSyntaxError("it is nested too deep to compile (nest fewer brackets, blocks and {% if %})"
-                                                 if deep else f"it cannot be compiled ({type(exc).__name__}: {exc})",
-                                                 1, name, filename) from None
+                raise uncompilable(exc, name, filename) from None
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         bounds.tick()
@@ -342,7 +347,10 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
                 os.stat(path)  # what the system says of a file it cannot read (a link loop), not the loader's "not found"
                 env.get_template(name)  # kept by the environment for rendering (a compile-time error is a syntax error)
             else:
-                env.parse(path.read_text(encoding="utf-8"), name, str(path))
+                try:
+                    env.parse(path.read_text(encoding="utf-8"), name, str(path))
+                except (RecursionError, ValueError) as exc:  # Jinja's own parser, without a cache to compile in
+                    raise uncompilable(exc, name, str(path)) from None
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(display_path(path), exc.lineno, f"template syntax error: {exc.message}",
                                     "fix the template's {% … %} and {{ … }} tags"))
@@ -352,10 +360,6 @@ def compile_templates(theme: Theme, env: jinja2.Environment | None = None) -> li
             problems.append(Problem(display_path(path), 0, f"cannot read this template ({exc.strerror or exc})", UNREADABLE_HINT))
         except bounds.TemplateBound as exc:  # compiling it went past a bound (bounds.py)
             problems.append(Problem(display_path(path), 0, f"template error: {exc}", BOUND_HINT))
-        except (RecursionError, ValueError) as exc:  # Jinja's own parser, without a cache to compile in (as compile says)
-            said = "it is nested too deep to compile (nest fewer brackets, blocks and {% if %})" if isinstance(exc, RecursionError) \
-                else f"it cannot be compiled ({type(exc).__name__}: {exc})"
-            problems.append(Problem(display_path(path), 1, f"template syntax error: {said}", "fix the template's {% … %} and {{ … }} tags"))
     for path in theme.static_files().values():  # copied into assets/ when rendering: each must open
         try:
             with open(path, "rb"):
